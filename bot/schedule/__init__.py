@@ -1,0 +1,1 @@
+"""The conference schedule: model, native file format, and a fast query index."""
