@@ -1,0 +1,147 @@
+"""Moderator announcements, posted now or at a scheduled time through the outbox."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal, cast, get_args
+
+from bot.storage._codec import from_db_time, from_db_time_or_none, to_db_time_or_none
+from bot.storage.repositories._base import Repository
+
+AnnouncementStatus = Literal["scheduled", "posted", "failed", "cancelled"]
+_STATUSES: tuple[str, ...] = get_args(AnnouncementStatus)
+
+
+@dataclass(frozen=True, slots=True)
+class Announcement:
+    """One announcement; ``post_at`` ``None`` means "post now"."""
+
+    id: int
+    guild_id: int
+    channel_id: int
+    author_id: int
+    content: str
+    post_at: datetime | None
+    status: AnnouncementStatus
+    outbox_key: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+_COLUMNS = (
+    "id, guild_id, channel_id, author_id, content, post_at, status, outbox_key,"
+    " created_at, updated_at"
+)
+
+
+def _announcement(row: sqlite3.Row) -> Announcement:
+    return Announcement(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        channel_id=row["channel_id"],
+        author_id=row["author_id"],
+        content=row["content"],
+        post_at=from_db_time_or_none(row["post_at"]),
+        status=cast(AnnouncementStatus, row["status"]),
+        outbox_key=row["outbox_key"],
+        created_at=from_db_time(row["created_at"]),
+        updated_at=from_db_time(row["updated_at"]),
+    )
+
+
+class AnnouncementRepository(Repository):
+    """The ``announcements`` table. Queuing the message itself is the outbox's job.
+
+    To create both atomically::
+
+        async with db.transaction():
+            ann = await db.announcements.create(..., outbox_key=key)
+            await db.outbox.enqueue(key, "announcement", due, payload, target_channel_id=...)
+    """
+
+    async def create(
+        self,
+        guild_id: int,
+        channel_id: int,
+        author_id: int,
+        content: str,
+        post_at: datetime | None = None,
+        outbox_key: str | None = None,
+    ) -> Announcement:
+        """Record a new ``scheduled`` announcement and return it.
+
+        :raises ValueError: ``post_at`` is naive.
+        :raises sqlite3.IntegrityError: ``outbox_key`` is already used by another announcement.
+        """
+        now = self._now()
+        result = await self._db.execute(
+            "INSERT INTO announcements (guild_id, channel_id, author_id, content, post_at,"
+            " status, outbox_key, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, 'scheduled', ?, ?, ?)",
+            (
+                guild_id,
+                channel_id,
+                author_id,
+                content,
+                to_db_time_or_none(post_at),
+                outbox_key,
+                now,
+                now,
+            ),
+        )
+        assert result.lastrowid is not None  # noqa: S101 - an INSERT always sets it
+        created = await self.get(result.lastrowid)
+        assert created is not None  # noqa: S101
+        return created
+
+    async def get(self, announcement_id: int) -> Announcement | None:
+        """Return the announcement, or ``None``."""
+        row = await self._db.fetchone(
+            f"SELECT {_COLUMNS} FROM announcements WHERE id = ?",  # noqa: S608
+            (announcement_id,),
+        )
+        return None if row is None else _announcement(row)
+
+    async def list_for_guild(
+        self, guild_id: int, status: AnnouncementStatus | None = None
+    ) -> list[Announcement]:
+        """Return the guild's announcements (optionally only one status), oldest first."""
+        if status is None:
+            rows = await self._db.fetchall(
+                f"SELECT {_COLUMNS} FROM announcements WHERE guild_id = ? ORDER BY id",  # noqa: S608
+                (guild_id,),
+            )
+        else:
+            rows = await self._db.fetchall(
+                f"SELECT {_COLUMNS} FROM announcements"  # noqa: S608
+                " WHERE guild_id = ? AND status = ? ORDER BY id",
+                (guild_id, status),
+            )
+        return [_announcement(row) for row in rows]
+
+    async def cancel(self, announcement_id: int) -> bool:
+        """Cancel a ``scheduled`` announcement; return ``False`` if it is not scheduled.
+
+        Cancel its outbox row too (``db.outbox.cancel(ann.outbox_key)``).
+        """
+        result = await self._db.execute(
+            "UPDATE announcements SET status = 'cancelled', updated_at = ?"
+            " WHERE id = ? AND status = 'scheduled'",
+            (self._now(), announcement_id),
+        )
+        return result.rowcount == 1
+
+    async def mark_status(self, announcement_id: int, status: AnnouncementStatus) -> bool:
+        """Set the announcement's status; return ``False`` if it does not exist.
+
+        :raises ValueError: ``status`` is not an announcement status.
+        """
+        if status not in _STATUSES:
+            raise ValueError(f"status must be one of {_STATUSES}, got {status!r}")
+        result = await self._db.execute(
+            "UPDATE announcements SET status = ?, updated_at = ? WHERE id = ?",
+            (status, self._now(), announcement_id),
+        )
+        return result.rowcount == 1

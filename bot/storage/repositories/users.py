@@ -1,0 +1,133 @@
+"""Per-user preferences, and the "forget me" data-deletion hook."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal, cast, get_args
+
+from bot.storage.repositories._base import Repository
+
+ClockStyle = Literal["24h", "12h"]
+Delivery = Literal["dm", "channel"]
+
+_CLOCKS: tuple[str, ...] = get_args(ClockStyle)
+_DELIVERIES: tuple[str, ...] = get_args(Delivery)
+
+
+@dataclass(frozen=True, slots=True)
+class UserProfile:
+    """A user's stored preferences; ``None`` fields mean "not set, use the default"."""
+
+    user_id: int
+    zone: str | None = None
+    clock: ClockStyle = "24h"
+    reminder_lead_minutes: int | None = None
+    delivery: Delivery | None = None
+
+
+class UserRepository(Repository):
+    """The ``users`` table (and, for :meth:`forget`, every table that names a user)."""
+
+    async def get(self, user_id: int) -> UserProfile | None:
+        """Return the user's profile, or ``None`` if they never set anything."""
+        row = await self._db.fetchone(
+            "SELECT user_id, zone, clock, reminder_lead_minutes, delivery"
+            " FROM users WHERE user_id = ?",
+            (user_id,),
+        )
+        if row is None:
+            return None
+        return UserProfile(
+            user_id=row["user_id"],
+            zone=row["zone"],
+            clock=cast(ClockStyle, row["clock"]),
+            reminder_lead_minutes=row["reminder_lead_minutes"],
+            delivery=cast(Delivery | None, row["delivery"]),
+        )
+
+    async def _upsert(self, user_id: int, column: str, value: object) -> None:
+        # ``column`` is always one of the literal names passed by this class.
+        now = self._now()
+        await self._db.execute(
+            f"INSERT INTO users (user_id, {column}, created_at, updated_at)"  # noqa: S608
+            f" VALUES (?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE"
+            f" SET {column} = excluded.{column}, updated_at = excluded.updated_at",
+            (user_id, value, now, now),
+        )
+
+    async def set_zone(self, user_id: int, zone: str) -> None:
+        """Store the user's IANA zone name (the caller validates it first)."""
+        await self._upsert(user_id, "zone", zone)
+
+    async def clear_zone(self, user_id: int) -> None:
+        """Forget the user's zone; a user with no row stays without one."""
+        await self._db.execute(
+            "UPDATE users SET zone = NULL, updated_at = ? WHERE user_id = ?",
+            (self._now(), user_id),
+        )
+
+    async def set_clock(self, user_id: int, clock: ClockStyle) -> None:
+        """Store whether the user reads times as ``"24h"`` or ``"12h"``.
+
+        :raises ValueError: ``clock`` is neither.
+        """
+        if clock not in _CLOCKS:
+            raise ValueError(f"clock must be one of {_CLOCKS}, got {clock!r}")
+        await self._upsert(user_id, "clock", clock)
+
+    async def set_reminder_lead(self, user_id: int, minutes: int | None) -> None:
+        """Store the user's default reminder lead in minutes (``None``: bot default).
+
+        :raises ValueError: ``minutes`` is negative.
+        """
+        if minutes is not None and minutes < 0:
+            raise ValueError(f"reminder lead must be >= 0 minutes, got {minutes}")
+        await self._upsert(user_id, "reminder_lead_minutes", minutes)
+
+    async def set_delivery(self, user_id: int, delivery: Delivery | None) -> None:
+        """Store where reminders go: ``"dm"``, ``"channel"``, or ``None`` (bot default).
+
+        :raises ValueError: ``delivery`` is not one of those.
+        """
+        if delivery is not None and delivery not in _DELIVERIES:
+            raise ValueError(f"delivery must be one of {_DELIVERIES} or None, got {delivery!r}")
+        await self._upsert(user_id, "delivery", delivery)
+
+    async def zones_for(self, user_ids: Iterable[int]) -> dict[int, str]:
+        """Return ``{user_id: zone}`` for those of ``user_ids`` that have a zone set."""
+        ids = sorted(set(user_ids))
+        if not ids:
+            return {}
+        rows = await self._db.fetchall(
+            "SELECT user_id, zone FROM users"
+            " WHERE zone IS NOT NULL AND user_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(ids),),
+        )
+        return {row["user_id"]: row["zone"] for row in rows}
+
+    async def forget(self, user_id: int) -> dict[str, int]:
+        """Delete everything stored about a user, atomically; return rows deleted per table.
+
+        Removes their ``users`` row, their ``subscriptions``, ``speaker_links`` that
+        point at their account, and every ``outbox`` row addressed to them (whatever
+        its status: pending reminders are never sent, sent ones leave no trace).
+        Guild-owned records are kept: announcements they authored as a moderator,
+        and ``linked_by`` on links they made for other people.
+        The keys are always ``users``, ``subscriptions``, ``speaker_links``, ``outbox``.
+        """
+        db = self._db
+        async with db.transaction():
+            users = await db.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
+            subs = await db.execute("DELETE FROM subscriptions WHERE user_id = ?", (user_id,))
+            links = await db.execute(
+                "DELETE FROM speaker_links WHERE discord_user_id = ?", (user_id,)
+            )
+            outbox = await db.execute("DELETE FROM outbox WHERE target_user_id = ?", (user_id,))
+        return {
+            "users": users.rowcount,
+            "subscriptions": subs.rowcount,
+            "speaker_links": links.rowcount,
+            "outbox": outbox.rowcount,
+        }
