@@ -1,0 +1,170 @@
+"""Configuration: strict, typed models loaded from one TOML file.
+
+Every section forbids unknown keys, so a typo fails loudly with the key named.
+The bot token comes from ``DISCORD_TOKEN`` (preferred) or ``bot.token``; it is a
+:class:`pydantic.SecretStr`, so it never appears in a repr, a log line or an error.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+
+from bot.errors import ConfigError
+from bot.timezones import is_valid_zone
+
+TOKEN_ENVIRONMENT_VARIABLE = "DISCORD_TOKEN"
+
+# A channel or role is named by its Discord id (an integer) or by its name.
+ChannelRef = int | str
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class IntentsConfig(_Section):
+    """Privileged gateway intents the bot asks for."""
+
+    message_content: bool = True
+    members: bool = False
+
+
+class BotConfig(_Section):
+    """How the bot connects to Discord."""
+
+    token: SecretStr | None = None
+    command_prefix: str = "!"
+    intents: IntentsConfig = IntentsConfig()
+    # Guilds to register commands in directly (instant) instead of globally.
+    command_guild_ids: list[int] = Field(default_factory=list)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
+class StorageConfig(_Section):
+    """Where the SQLite database lives."""
+
+    database: Annotated[Path, Field(strict=False)] = Path("confbot.db")
+
+
+class ScheduleConfig(_Section):
+    """Where the conference schedule comes from."""
+
+    source: Annotated[Path, Field(strict=False)] = Path("examples/seed-conference.toml")
+
+
+class GuildConfig(_Section):
+    """Settings for the conference's Discord server."""
+
+    zone: str | None = None
+    announcements_channel: ChannelRef | None = None
+    schedule_updates_channel: ChannelRef | None = None
+    moderation_log_channel: ChannelRef | None = None
+    moderator_role: ChannelRef | None = "Moderator"
+    room_channels: dict[str, ChannelRef] = Field(default_factory=dict)
+
+    @field_validator("zone")
+    @classmethod
+    def _zone_exists(cls, zone: str | None) -> str | None:
+        if zone is not None and not is_valid_zone(zone):
+            raise ValueError(f"{zone!r} is not an IANA time zone (e.g. Europe/Paris)")
+        return zone
+
+
+class RemindersConfig(_Section):
+    """Defaults for reminders before sessions."""
+
+    lead_minutes: Annotated[int, Field(ge=0, le=24 * 60)] = 10
+    delivery: Literal["dm", "channel"] = "dm"
+
+
+class SpeakersConfig(_Section):
+    """Settings for speakers who are on Discord."""
+
+    dm_lead_minutes: Annotated[int, Field(ge=0, le=24 * 60)] = 15
+
+
+class Config(_Section):
+    """The whole configuration file."""
+
+    bot: BotConfig = BotConfig()
+    storage: StorageConfig = StorageConfig()
+    schedule: ScheduleConfig = ScheduleConfig()
+    guild: GuildConfig = GuildConfig()
+    reminders: RemindersConfig = RemindersConfig()
+    speakers: SpeakersConfig = SpeakersConfig()
+
+    def token(self, environ: dict[str, str] | None = None) -> str | None:
+        """Return the bot token: ``DISCORD_TOKEN`` wins over ``bot.token``."""
+        environ = dict(os.environ) if environ is None else environ
+        from_environment = environ.get(TOKEN_ENVIRONMENT_VARIABLE, "").strip()
+        if from_environment:
+            return from_environment
+        return self.bot.token.get_secret_value() if self.bot.token else None
+
+
+def _describe(error: dict[str, object]) -> str:
+    location = ".".join(str(part) for part in error["loc"]) or "(top level)"  # type: ignore[attr-defined]
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return f"{location}: unknown key"
+    if kind == "missing":
+        return f"{location}: required key is missing"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if "input" in error and kind != "value_error" and not location.endswith("token"):
+        return f"{location}: {message} (got {error['input']!r})"
+    return f"{location}: {message}"
+
+
+def parse_config(data: dict[str, object], *, source: str = "config", base_dir: Path | None = None) -> Config:
+    """Return the validated configuration; relative paths resolve against ``base_dir``.
+
+    :raises ConfigError: listing every problem, each naming its key.
+    """
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as error:
+        problems = [f"{source}: {_describe(dict(item))}" for item in error.errors()]
+        raise ConfigError(problems) from None
+    if base_dir is not None:
+        config = config.model_copy(
+            update={
+                "storage": config.storage.model_copy(
+                    update={"database": _resolve(config.storage.database, base_dir)}
+                ),
+                "schedule": config.schedule.model_copy(
+                    update={"source": _resolve(config.schedule.source, base_dir)}
+                ),
+            }
+        )
+    return config
+
+
+def _resolve(path: Path, base_dir: Path) -> Path:
+    return path if path.is_absolute() else base_dir / path
+
+
+def load_config(path: str | Path | None) -> Config:
+    """Read and validate a TOML config file; ``None`` gives the defaults.
+
+    Relative paths in the file resolve against the file's directory, so the bot
+    behaves the same whatever directory it is started from.
+
+    :raises ConfigError: the file is missing, is not TOML, or has invalid keys.
+    """
+    if path is None:
+        return parse_config({}, base_dir=Path.cwd())
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ConfigError([f"{path}: cannot read the config file ({error.strerror})"]) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError([f"{path}: not valid TOML: {error}"]) from None
+    return parse_config(data, source=path.name, base_dir=path.resolve().parent)

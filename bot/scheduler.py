@@ -1,0 +1,104 @@
+"""A keyed task scheduler over APScheduler 3, driven by a :class:`~bot.clock.Clock`.
+
+The database is the truth; these jobs are only a cache of "wake me at T" rebuilt
+from it. Each job has a key, so scheduling the same key again replaces the job and
+``cancel(key)`` needs no job handle. Instants are on the bot's clock: with a
+simulated clock the job fires when the *simulated* instant arrives, and every job is
+re-armed when the clock jumps.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
+
+from bot.clock import Clock
+
+log = logging.getLogger(__name__)
+
+JobCallback = Callable[[], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    when: datetime
+    callback: JobCallback
+
+
+class KeyedScheduler:
+    """Run coroutines at instants of the bot's clock, one job per key."""
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._jobs: dict[str, _Job] = {}
+        self._scheduler = AsyncIOScheduler(timezone=UTC)
+        clock.on_jump(self._rearm_all)
+
+    def start(self) -> None:
+        """Start firing jobs (call from inside the running event loop)."""
+        if not self._scheduler.running:
+            self._scheduler.start()
+            self._rearm_all()
+
+    def shutdown(self) -> None:
+        """Stop firing jobs; pending jobs are dropped (the database keeps the truth)."""
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+        self._jobs.clear()
+
+    def schedule_at(self, key: str, when: datetime, callback: JobCallback) -> None:
+        """Run ``callback()`` when the clock reaches ``when``, replacing any job with ``key``."""
+        if when.tzinfo is None:
+            raise ValueError("schedule_at needs an aware instant")
+        self._jobs[key] = _Job(when, callback)
+        self._arm(key)
+
+    def cancel(self, key: str) -> None:
+        """Forget the job with ``key``, if there is one."""
+        self._jobs.pop(key, None)
+        if self._scheduler.get_job(key) is not None:
+            self._scheduler.remove_job(key)
+
+    def cancel_all(self) -> None:
+        """Forget every job."""
+        for key in list(self._jobs):
+            self.cancel(key)
+
+    def scheduled(self) -> dict[str, datetime]:
+        """Return each key with the clock instant it is due at."""
+        return {key: job.when for key, job in self._jobs.items()}
+
+    def _arm(self, key: str) -> None:
+        job = self._jobs[key]
+        if self._scheduler.get_job(key) is not None:
+            self._scheduler.remove_job(key)
+        if not self._scheduler.running:
+            return  # armed by start()
+        delay = self._clock.seconds_until(job.when)
+        if delay == float("inf"):
+            return  # a stopped simulated clock: armed again when it jumps
+        run_at = datetime.now(UTC) + timedelta(seconds=delay)
+        self._scheduler.add_job(
+            self._run,
+            DateTrigger(run_date=run_at, timezone=UTC),
+            args=[key, job],
+            id=key,
+            misfire_grace_time=None,  # late is better than never: run however late
+        )
+
+    def _rearm_all(self) -> None:
+        for key in list(self._jobs):
+            self._arm(key)
+
+    async def _run(self, key: str, job: _Job) -> None:
+        if self._jobs.get(key) is job:
+            del self._jobs[key]
+        try:
+            await job.callback()
+        except Exception:
+            log.exception("scheduled job %s failed", key)
