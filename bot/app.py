@@ -1,0 +1,125 @@
+"""The Discord application: one factory builds the bot from a config object.
+
+Nothing happens at import time. :func:`create_bot` returns a :class:`Confbot`
+whose ``setup_hook`` opens the core (database, schedule, scheduler), loads the cogs
+and syncs the application commands only when their definitions changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+
+import discord
+from discord.ext import commands
+
+from bot import __version__
+from bot.clock import Clock, SystemClock
+from bot.config import Config
+from bot.interaction_errors import ConfbotCommandTree
+from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+DEFAULT_EXTENSIONS: tuple[str, ...] = ("cogs.meta",)
+COMMANDS_HASH_KEY = "app_commands_hash"
+
+
+class Confbot(commands.Bot):
+    """confbot: the conference's companion in its Discord server."""
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        clock: Clock,
+        extensions: tuple[str, ...] = DEFAULT_EXTENSIONS,
+        force_sync: bool = False,
+        guild_ready_timeout: float = 2.0,
+    ) -> None:
+        intents = discord.Intents.default()
+        intents.message_content = config.bot.intents.message_content
+        intents.members = config.bot.intents.members
+        super().__init__(
+            command_prefix=commands.when_mentioned_or(config.bot.command_prefix),
+            intents=intents,
+            tree_cls=ConfbotCommandTree,
+            allowed_mentions=discord.AllowedMentions.none(),
+            help_command=None,
+            guild_ready_timeout=guild_ready_timeout,
+        )
+        self.config = config
+        self.clock = clock
+        self.version = __version__
+        self._extensions = extensions
+        self._force_sync = force_sync
+        self._services: Services | None = None
+        self.commands_synced = False
+
+    @property
+    def services(self) -> Services:
+        """Return the core services (available from ``setup_hook`` on)."""
+        if self._services is None:
+            raise RuntimeError("confbot's services are not open yet")
+        return self._services
+
+    async def setup_hook(self) -> None:
+        """Open the core, start the scheduler, load the cogs and sync the commands."""
+        self._services = await Services.open(self.config, self.clock)
+        self._services.scheduler.start()
+        for extension in self._extensions:
+            await self.load_extension(extension)
+        await self.sync_commands_if_changed()
+
+    def command_definitions(self) -> list[dict[str, object]]:
+        """Return the application-command payloads this bot would register."""
+        return [command.to_dict(self.tree) for command in self.tree.get_commands()]
+
+    async def sync_commands_if_changed(self) -> bool:
+        """Register the commands with Discord if their definitions changed; return whether."""
+        definitions = json.dumps(
+            {"guilds": self.config.bot.command_guild_ids, "commands": self.command_definitions()},
+            sort_keys=True,
+        )
+        digest = hashlib.sha256(definitions.encode()).hexdigest()
+        meta = self.services.database.meta
+        if not self._force_sync and await meta.get(COMMANDS_HASH_KEY) == digest:
+            log.info("application commands unchanged; not syncing")
+            return False
+        if self.config.bot.command_guild_ids:
+            for guild_id in self.config.bot.command_guild_ids:
+                guild = discord.Object(guild_id)
+                self.tree.copy_global_to(guild=guild)
+                await self.tree.sync(guild=guild)
+        else:
+            await self.tree.sync()
+        await meta.set(COMMANDS_HASH_KEY, digest)
+        self.commands_synced = True
+        log.info("synced %d application commands", len(self.tree.get_commands()))
+        return True
+
+    async def close(self) -> None:
+        """Disconnect from Discord, then stop the scheduler and close the database."""
+        await super().close()
+        if self._services is not None:
+            await self._services.close()
+            self._services = None
+
+
+def create_bot(
+    config: Config,
+    *,
+    clock: Clock | None = None,
+    extensions: tuple[str, ...] = DEFAULT_EXTENSIONS,
+    force_sync: bool = False,
+    guild_ready_timeout: float = 2.0,
+) -> Confbot:
+    """Build the bot from a config object (nothing connects until it is started)."""
+    return Confbot(
+        config,
+        clock=clock or SystemClock(),
+        extensions=extensions,
+        force_sync=force_sync,
+        guild_ready_timeout=guild_ready_timeout,
+    )

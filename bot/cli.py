@@ -1,0 +1,191 @@
+"""The ``confbot`` command: run, check, schedule and demo.
+
+Each subcommand builds what it needs from the config file; nothing starts at
+import time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.config import Config, load_config
+from bot.errors import ConfigError, DatabaseVersionError, UserError
+
+log = logging.getLogger("confbot")
+
+DEFAULT_CONFIG = Path("config.toml")
+FALLBACK_CONFIG = Path("config.example.toml")
+
+
+def _config_path(explicit: Path | None) -> Path | None:
+    """Return the config to read: the one given, else ./config.toml, else the example."""
+    if explicit is not None:
+        return explicit
+    for candidate in (DEFAULT_CONFIG, FALLBACK_CONFIG):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def _print_problems(problems: list[str]) -> None:
+    print(f"Found {len(problems)} problem{'s' if len(problems) != 1 else ''}:", file=sys.stderr)
+    for problem in problems:
+        print(f"  - {problem}", file=sys.stderr)
+
+
+def command_check(args: argparse.Namespace) -> int:
+    """Validate the config and the schedule; print a summary or every problem."""
+    from bot.schedule.summary import summarise
+
+    problems: list[str] = []
+    try:
+        config = load_config(_config_path(args.config))
+    except ConfigError as error:
+        _print_problems(error.problems)
+        return 1
+    try:
+        schedule = _load_index(config)
+    except ConfigError as error:
+        problems.extend(error.problems)
+        schedule = None
+    if problems or schedule is None:
+        _print_problems(problems)
+        return 1
+    print(summarise(schedule, zone=config.guild.zone))
+    return 0
+
+
+def _load_index(config: Config):  # type: ignore[no-untyped-def]
+    from bot.schedule.index import ScheduleIndex
+    from bot.schedule.native import load_schedule
+
+    return ScheduleIndex(load_schedule(config.schedule.source))
+
+
+def command_schedule(args: argparse.Namespace) -> int:
+    """Print the whole schedule as a reader in ``--tz`` would read it."""
+    from bot.rendering.schedule_text import schedule_as_text
+    from bot.timezones import resolve_zone
+
+    try:
+        config = load_config(_config_path(args.config))
+        index = _load_index(config)
+        zone = config.guild.zone or index.schedule.conference.zone
+        reader_zone = resolve_zone(args.tz) if args.tz else zone
+    except ConfigError as error:
+        _print_problems(error.problems)
+        return 1
+    except UserError as error:
+        print(f"confbot: {error}", file=sys.stderr)
+        if error.suggestions and error.suggestions[0] not in str(error):
+            print(f"Did you mean: {', '.join(error.suggestions)}?", file=sys.stderr)
+        return 2
+    print(schedule_as_text(index, reader_zone, conference_zone=zone, clock=args.clock))
+    return 0
+
+
+def command_run(args: argparse.Namespace) -> int:
+    """Connect to Discord (or to the sandbox named in the environment) and serve."""
+    from bot.app import create_bot
+    from bot.endpoints import endpoints_from_environment
+    from bot.logging_config import configure_logging
+
+    try:
+        config = load_config(_config_path(args.config))
+    except ConfigError as error:
+        _print_problems(error.problems)
+        return 1
+    token = config.token()
+    if not token:
+        print(
+            "confbot: no bot token. Set the DISCORD_TOKEN environment variable "
+            "(or bot.token in the config file).",
+            file=sys.stderr,
+        )
+        return 2
+    configure_logging(config.bot.log_level, secrets=[token])
+
+    async def serve() -> None:
+        bot = create_bot(config, force_sync=args.sync)
+        async with bot:
+            await bot.start(token)
+
+    with endpoints_from_environment() as sandboxed:
+        if sandboxed:
+            log.info("connecting to the Discord endpoints named in the environment")
+        try:
+            asyncio.run(serve())
+        except KeyboardInterrupt:
+            return 0
+        except (ConfigError, DatabaseVersionError) as error:
+            print(f"confbot: {error}", file=sys.stderr)
+            return 1
+        except Exception as error:
+            import discord
+
+            if isinstance(error, discord.LoginFailure):
+                print("confbot: Discord rejected the token.", file=sys.stderr)
+                return 1
+            raise
+    return 0
+
+
+def command_demo(args: argparse.Namespace) -> int:
+    """Start the sandbox and the real bot in one process and chat with it."""
+    from bot.demo import run_demo
+
+    return run_demo(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser for every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="confbot", description="A Discord companion bot for virtual conferences."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def with_config(command: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        command.add_argument(
+            "--config",
+            type=Path,
+            help="config file (default: ./config.toml, else ./config.example.toml)",
+        )
+        return command
+
+    run = with_config(sub.add_parser("run", help="connect to Discord and serve"))
+    run.add_argument("--sync", action="store_true", help="register the commands even if unchanged")
+    run.set_defaults(handler=command_run)
+
+    check = with_config(sub.add_parser("check", help="validate the config and the schedule"))
+    check.set_defaults(handler=command_check)
+
+    schedule = with_config(sub.add_parser("schedule", help="print the schedule in a time zone"))
+    schedule.add_argument("--tz", help="reader's time zone: IANA name, city or abbreviation")
+    schedule.add_argument("--clock", choices=["24h", "12h"], default="24h")
+    schedule.set_defaults(handler=command_schedule)
+
+    demo = with_config(sub.add_parser("demo", help="chat with the bot offline, in a sandbox"))
+    demo.add_argument("--schedule", type=Path, help="schedule file (default: the config's)")
+    demo.add_argument("--at", help="start the simulated clock at this ISO time (UTC if no offset)")
+    demo.add_argument("--speed", type=float, default=1.0, help="run the clock N times faster")
+    demo.add_argument("--data-dir", type=Path, help="keep the demo database here")
+    demo.add_argument("--transcript", action="store_true", help="print every request at the end")
+    demo.set_defaults(handler=command_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``confbot`` command line; return the exit status."""
+    args = build_parser().parse_args(argv)
+    handler = args.handler
+    status: int = handler(args)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

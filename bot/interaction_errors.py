@@ -1,0 +1,86 @@
+"""How errors reach users: one ephemeral sentence, or a short code for the unexpected.
+
+A declarative table maps exception types to the sentence a user sees. Anything not
+in the table is a bug: the user gets a short error code and the log gets the same
+code with the traceback, so a moderator's screenshot leads straight to the cause.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import discord
+from discord import app_commands
+
+from bot.errors import UserError, error_code
+
+log = logging.getLogger(__name__)
+
+_USER_MESSAGES: dict[type[BaseException], Callable[[BaseException], str]] = {
+    UserError: str,
+    app_commands.MissingRole: lambda _: "Only moderators can do that.",
+    app_commands.MissingAnyRole: lambda _: "Only moderators can do that.",
+    app_commands.MissingPermissions: lambda _: "You don't have the permissions for that.",
+    app_commands.NoPrivateMessage: lambda _: "That only works in the conference server.",
+    app_commands.CommandOnCooldown: lambda error: (
+        f"Slow down a little: try again in {error.retry_after:.0f} s."  # type: ignore[attr-defined]
+    ),
+    app_commands.CheckFailure: lambda _: "You can't use that here.",
+}
+
+
+def unwrap(error: BaseException) -> BaseException:
+    """Return the error a command really raised, beneath discord.py's wrappers."""
+    while isinstance(error, app_commands.CommandInvokeError | app_commands.TransformerError):
+        cause = error.__cause__ or getattr(error, "original", None)
+        if cause is None:
+            break
+        error = cause
+    return error
+
+
+def user_message(error: BaseException) -> str | None:
+    """Return the sentence for an expected error, or ``None`` for a bug."""
+    for error_type in type(error).__mro__:
+        render = _USER_MESSAGES.get(error_type)
+        if render is not None:
+            return render(error)
+    return None
+
+
+def describe_failure(error: BaseException, *, context: str) -> str:
+    """Return what the user should read for ``error``; log it with a code if unexpected."""
+    error = unwrap(error)
+    message = user_message(error)
+    if message is not None:
+        return message
+    code = error_code()
+    log.error("unexpected error %s in %s", code, context, exc_info=error)
+    return f"Something went wrong on my side (error code {code}). The organisers can look it up."
+
+
+async def send_ephemeral(interaction: discord.Interaction, text: str) -> None:
+    """Tell the invoker ``text`` privately, whether or not the interaction was answered."""
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(
+                text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+            )
+        else:
+            await interaction.response.send_message(
+                text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+            )
+    except discord.HTTPException:
+        log.warning("could not deliver an error message for interaction %s", interaction.id)
+
+
+class ConfbotCommandTree(app_commands.CommandTree):
+    """The command tree, with the global application-command error handler."""
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        """Answer the invoker with one sentence; log bugs with a code."""
+        command = interaction.command.qualified_name if interaction.command else "an interaction"
+        await send_ephemeral(interaction, describe_failure(error, context=f"/{command}"))

@@ -1,0 +1,54 @@
+"""Small text helpers shared by every renderer: escaping, truncation, lists."""
+
+from __future__ import annotations
+
+import re
+
+_MARKDOWN = re.compile(r"([\\*_`~|>#\[\]()-])")
+_MENTION = re.compile(r"<(@[!&]?|#)(\d+)>")
+_MASS_MENTION = re.compile(r"@(everyone|here)")
+_MASKED_LINK = re.compile(r"\[([^\]]*)\]\((<?https?://[^)\s]+>?)\)")
+
+ELLIPSIS = "…"
+
+
+def neutralise(text: str) -> str:
+    """Return ``text`` safe to show: no markdown effect, no mention, no masked link.
+
+    Schedule text comes from outside (organisers' tools, speakers' bios); shown
+    raw it could ping ``@everyone``, hide a link behind innocent words or break
+    the layout. Masked links become "words (url)".
+    """
+    text = _MASKED_LINK.sub(lambda match: f"{match[1]} ({match[2].strip('<>')})", text)
+    text = _MARKDOWN.sub(r"\\\1", text)
+    text = _MENTION.sub(lambda match: f"<\u200b{match[1]}{match[2]}>", text)
+    return _MASS_MENTION.sub("@\u200b\\1", text)
+
+
+def truncate(text: str, limit: int, *, suffix: str = ELLIPSIS) -> str:
+    """Return ``text`` cut to at most ``limit`` characters, at a word if one is near.
+
+    Never splits an escape sequence made by :func:`neutralise`.
+    """
+    if len(text) <= limit:
+        return text
+    cut = text[: max(0, limit - len(suffix))]
+    space = cut.rfind(" ")
+    if space >= len(cut) - 40 and space > 0:
+        cut = cut[:space]
+    while cut.endswith("\\"):
+        cut = cut[:-1]
+    return cut.rstrip() + suffix
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """Return "1 session", "3 sessions"."""
+    word = singular if count == 1 else (plural_form or singular + "s")
+    return f"{count} {word}"
+
+
+def human_join(items: list[str], *, conjunction: str = "and") -> str:
+    """Return "a", "a and b", "a, b and c"."""
+    if len(items) <= 2:
+        return f" {conjunction} ".join(items)
+    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
