@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 from bot.errors import ConfigError
 from bot.timezones import is_valid_zone
 
-TOKEN_ENVIRONMENT_VARIABLE = "DISCORD_TOKEN"
+TOKEN_ENVIRONMENT_VARIABLE = "DISCORD_TOKEN"  # noqa: S105 - a variable name, not a secret
 
 # A channel or role is named by its Discord id (an integer) or by its name.
 ChannelRef = int | str
@@ -120,7 +120,9 @@ def _describe(error: dict[str, object]) -> str:
     return f"{location}: {message}"
 
 
-def parse_config(data: dict[str, object], *, source: str = "config", base_dir: Path | None = None) -> Config:
+def parse_config(
+    data: dict[str, object], *, source: str = "config", base_dir: Path | None = None
+) -> Config:
     """Return the validated configuration; relative paths resolve against ``base_dir``.
 
     :raises ConfigError: listing every problem, each naming its key.

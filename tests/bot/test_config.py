@@ -32,22 +32,40 @@ def test_defaults_need_no_file() -> None:
         ({"bot": {"prefix": "!"}}, "bot.prefix: unknown key"),
         ({"bot": {"intents": {"message_contnt": True}}}, "bot.intents.message_contnt: unknown key"),
         ({"stroage": {}}, "stroage: unknown key"),
-        ({"guild": {"zone": "Mars/Olympus"}}, "guild.zone: 'Mars/Olympus' is not an IANA time zone"),
-        ({"reminders": {"lead_minutes": "ten"}}, "reminders.lead_minutes: Input should be a valid integer"),
-        ({"reminders": {"lead_minutes": -5}}, "reminders.lead_minutes: Input should be greater than or equal to 0"),
-        ({"reminders": {"delivery": "pigeon"}}, "reminders.delivery: Input should be 'dm' or 'channel'"),
+        (
+            {"guild": {"zone": "Mars/Olympus"}},
+            "guild.zone: 'Mars/Olympus' is not an IANA time zone",
+        ),
+        (
+            {"reminders": {"lead_minutes": "ten"}},
+            "reminders.lead_minutes: Input should be a valid integer",
+        ),
+        (
+            {"reminders": {"lead_minutes": -5}},
+            "reminders.lead_minutes: Input should be greater than or equal to 0",
+        ),
+        (
+            {"reminders": {"delivery": "pigeon"}},
+            "reminders.delivery: Input should be 'dm' or 'channel'",
+        ),
         ({"bot": {"log_level": "LOUD"}}, "bot.log_level"),
-        ({"bot": {"intents": {"members": "yes"}}}, "bot.intents.members: Input should be a valid boolean"),
-        ({"speakers": {"dm_lead_minutes": 5000}}, "speakers.dm_lead_minutes: Input should be less than or equal to 1440"),
+        (
+            {"bot": {"intents": {"members": "yes"}}},
+            "bot.intents.members: Input should be a valid boolean",
+        ),
+        (
+            {"speakers": {"dm_lead_minutes": 5000}},
+            "speakers.dm_lead_minutes: Input should be less than or equal to 1440",
+        ),
     ],
 )
 def test_invalid_key_is_named(data: dict[str, object], expected: str) -> None:
     """Each invalid setting fails with a message that names its key."""
     with pytest.raises(ConfigError) as raised:
         parse_config(data, source="config.toml")
-    assert any(problem.startswith(f"config.toml: {expected}") for problem in raised.value.problems), (
-        raised.value.problems
-    )
+    assert any(
+        problem.startswith(f"config.toml: {expected}") for problem in raised.value.problems
+    ), raised.value.problems
 
 
 def test_every_problem_is_reported() -> None:
@@ -75,7 +93,9 @@ def test_token_never_appears_in_errors_or_repr() -> None:
         (None, {}, None),
     ],
 )
-def test_token_source(file_token: str | None, environment: dict[str, str], expected: str | None) -> None:
+def test_token_source(
+    file_token: str | None, environment: dict[str, str], expected: str | None
+) -> None:
     """DISCORD_TOKEN wins over the file; blank means unset."""
     data: dict[str, object] = {"bot": {"token": file_token}} if file_token else {}
     assert parse_config(data).token(environment) == expected
