@@ -1,0 +1,24 @@
+"""Loopback Discord stand-in that the real discord.py client connects to."""
+
+from bot.sandbox.config import Faults, Limits, RouteLimit
+from bot.sandbox.discordpy import configure_discord_py, point_discord_py_at
+from bot.sandbox.server import Sandbox
+from bot.sandbox.state import Channel, Guild, InteractionResult, Role, User
+from bot.sandbox.transcript import GatewayRecord, RequestRecord, Transcript
+
+__all__ = [
+    "Channel",
+    "Faults",
+    "GatewayRecord",
+    "Guild",
+    "InteractionResult",
+    "Limits",
+    "RequestRecord",
+    "Role",
+    "RouteLimit",
+    "Sandbox",
+    "Transcript",
+    "User",
+    "configure_discord_py",
+    "point_discord_py_at",
+]

@@ -1,0 +1,55 @@
+"""Await sandbox happenings with predicates and timeouts, without polling."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+Predicate = Callable[[Any], bool]
+
+
+@dataclass
+class _Waiter:
+    kind: str
+    predicate: Predicate
+    future: asyncio.Future[Any]
+
+
+class EventBus:
+    """Resolve waiting futures when a matching event is emitted."""
+
+    def __init__(self) -> None:
+        self._waiters: list[_Waiter] = []
+
+    def emit(self, kind: str, item: Any) -> None:
+        """Hand ``item`` to every waiter of ``kind`` whose predicate accepts it."""
+        for waiter in list(self._waiters):
+            if waiter.kind != kind or waiter.future.done():
+                continue
+            try:
+                matched = waiter.predicate(item)
+            except Exception as exc:  # a broken predicate must fail the waiter, not emit()
+                waiter.future.set_exception(exc)
+                continue
+            if matched:
+                waiter.future.set_result(item)
+        self._waiters = [w for w in self._waiters if not w.future.done()]
+
+    def expect(self, kind: str, predicate: Predicate) -> asyncio.Future[Any]:
+        """Register a waiter now (before triggering the action) and return its future."""
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._waiters.append(_Waiter(kind, predicate, future))
+        return future
+
+    async def wait(self, future: asyncio.Future[Any], timeout: float, what: str) -> Any:
+        """Await ``future``; raise ``TimeoutError`` naming ``what`` after ``timeout`` s."""
+        try:
+            return await asyncio.wait_for(future, timeout)
+        except TimeoutError:
+            raise TimeoutError(
+                f"sandbox: timed out after {timeout:g}s waiting for {what}"
+            ) from None
+        finally:
+            self._waiters = [w for w in self._waiters if w.future is not future]

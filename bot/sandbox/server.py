@@ -1,0 +1,476 @@
+"""Assemble the sandbox: aiohttp app, middleware (auth, faults, rate limits, transcript)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import secrets
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from aiohttp import web
+
+from bot.sandbox.config import Faults, Limits
+from bot.sandbox.driver import Driver, Message
+from bot.sandbox.events import EventBus
+from bot.sandbox.gateway import Gateway
+from bot.sandbox.ratelimit import RateLimiter
+from bot.sandbox.rest import API_PREFIX, DiscordError, Rest, Upload, json_response
+from bot.sandbox.state import (
+    EVERYONE_PERMISSIONS,
+    MANAGE_MESSAGES,
+    Channel,
+    Guild,
+    InteractionResult,
+    Member,
+    Role,
+    Snowflakes,
+    User,
+    World,
+)
+from bot.sandbox.transcript import RequestRecord, Transcript
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+RejectionHook = Callable[[RequestRecord], None]
+
+
+async def _parse_body(request: web.Request) -> None:
+    request["payload"] = None
+    request["files"] = []
+    if not request.body_exists:
+        return
+    ctype = request.content_type
+    if ctype == "multipart/form-data":
+        files: list[Upload] = []
+        form = await request.post()
+        for key, value in form.items():
+            if isinstance(value, web.FileField):
+                raw = value.file.read()
+                if key == "payload_json":
+                    request["payload"] = json.loads(raw)
+                else:
+                    files.append(Upload(key, value.filename, raw, value.content_type))
+            elif key == "payload_json":
+                request["payload"] = json.loads(value)
+        request["files"] = files
+        return
+    text = await request.text()
+    if text:
+        try:
+            request["payload"] = json.loads(text)
+        except ValueError:
+            raise DiscordError(400, 50109, "The request body contains invalid JSON.") from None
+
+
+class Sandbox:
+    """Run a loopback Discord stand-in (REST + gateway) on 127.0.0.1."""
+
+    def __init__(
+        self,
+        limits: Limits | None = None,
+        faults: Faults | None = None,
+        *,
+        bot_name: str = "confbot",
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        self.limits = limits or Limits()
+        self.faults = faults or Faults()
+        self.host = host
+        self.port = port
+        self.transcript = Transcript()
+        self.bus = EventBus()
+        self.ids = Snowflakes()
+        self.bot_user = User(id=self.ids.next(), username=bot_name, bot=True)
+        self.application_id = self.bot_user.id
+        self.bot_token = f"sandbox.{secrets.token_urlsafe(24)}"
+        self.world = World(self.ids, self.bot_user, self.application_id)
+        self.gateway = Gateway(self.world, self.transcript, self.limits, self.bus, self.bot_token)
+        self.rest = Rest(self.world, self.gateway, self.bus, self.limits)
+        self.driver = Driver(self.world, self.gateway, self.rest, self.bus, self.limits)
+        self.ratelimiter = RateLimiter(self.limits)
+        self.rejections: list[RequestRecord] = []
+        self.injected_faults = 0
+        self._hooks: list[RejectionHook] = []
+        self._random = random.Random(self.faults.seed)
+        self._runner: web.AppRunner | None = None
+        self._outbox: asyncio.Queue[tuple[str, dict[str, Any]]] | None = None
+        self._pump: asyncio.Task[None] | None = None
+
+    # -- lifecycle -------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Bind the server on a free port (or ``port``) and start serving."""
+        app = web.Application(middlewares=[self._middleware], client_max_size=64 * 1024 * 1024)
+        app.router.add_get("/gateway", self.gateway.handle)
+        app.router.add_get("/gateway/", self.gateway.handle)
+        app.router.add_routes(self.rest.routes())
+        self._runner = web.AppRunner(app, handle_signals=False, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port)
+        await site.start()
+        server = site._server
+        sockets = getattr(server, "sockets", None) or []
+        self.port = int(sockets[0].getsockname()[1])
+        self.gateway.resume_url = self.gateway_url
+        self._outbox = asyncio.Queue()
+        self._pump = asyncio.create_task(self._pump_events(self._outbox))
+
+    async def stop(self) -> None:
+        """Close gateway sockets and the HTTP server."""
+        if self._pump is not None:
+            self._pump.cancel()
+            await asyncio.gather(self._pump, return_exceptions=True)
+            self._pump = None
+        await self.gateway.close_all()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> Sandbox:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    @property
+    def api_base(self) -> str:
+        """Return the REST base URL (value for ``discord.http.Route.BASE``)."""
+        return f"http://{self.host}:{self.port}{API_PREFIX}"
+
+    @property
+    def gateway_url(self) -> str:
+        """Return the websocket URL (value for ``DiscordWebSocket.DEFAULT_GATEWAY``)."""
+        return f"ws://{self.host}:{self.port}/gateway"
+
+    @property
+    def mention_bot(self) -> str:
+        """Return the ``<@id>`` mention of the bot."""
+        return self.bot_user.mention
+
+    def env(self) -> dict[str, str]:
+        """Return connection details for a bot running in another process."""
+        return {
+            "DISCORD_TOKEN": self.bot_token,
+            "CONFBOT_API_BASE": self.api_base,
+            "CONFBOT_GATEWAY_URL": self.gateway_url,
+        }
+
+    # -- middleware ------------------------------------------------------------------
+
+    @web.middleware
+    async def _middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        if not request.path.startswith(API_PREFIX + "/"):
+            return await handler(request)
+        resource = request.match_info.route.resource
+        template = resource.canonical if resource is not None else request.path
+        template = template.removeprefix(API_PREFIX)
+        route_key = f"{request.method} {template}"
+        headers: dict[str, str] = {}
+        fault = False
+        response: web.StreamResponse
+        try:
+            await _parse_body(request)
+            if self.faults.latency > 0:
+                await asyncio.sleep(self.faults.latency)
+            exempt = template.startswith(("/interactions/", "/webhooks/"))
+            if not exempt and request.headers.get("Authorization") != f"Bot {self.bot_token}":
+                raise DiscordError(401, 0, "401: Unauthorized")
+            if template != "/{tail}":
+                major = ":".join(
+                    request.match_info[k]
+                    for k in (
+                        "channel_id",
+                        "guild_id",
+                        "webhook_id",
+                        "interaction_id",
+                        "webhook_token",
+                    )
+                    if k in request.match_info
+                )
+                verdict = self.ratelimiter.check(route_key, major, global_exempt=exempt)
+                headers = verdict.headers
+                if not verdict.allowed:
+                    raise _RateLimited(verdict.body or {}, verdict.headers)
+            if self.faults.error_rate > 0 and self._random.random() < self.faults.error_rate:
+                fault = True
+                self.injected_faults += 1
+                status = self._random.choice(self.faults.error_statuses)
+                response = json_response({"code": 0, "message": f"{status}: Server Error"}, status)
+            else:
+                response = await handler(request)
+        except DiscordError as exc:
+            response = json_response(exc.body(), exc.status)
+        except _RateLimited as exc:
+            response = json_response(exc.body, 429, {**exc.headers, "Via": "1.1 google"})
+        for key, value in headers.items():
+            response.headers.setdefault(key, value)
+        self._record(request, template, response, fault)
+        return response
+
+    def _record(
+        self, request: web.Request, template: str, response: web.StreamResponse, fault: bool
+    ) -> None:
+        reply: Any = None
+        if isinstance(response, web.Response) and response.body is not None:
+            raw = response.body
+            if isinstance(raw, bytes) and response.content_type == "application/json":
+                reply = json.loads(raw)
+        record = RequestRecord(
+            method=request.method,
+            path=request.path.removeprefix(API_PREFIX),
+            route=template,
+            status=response.status,
+            body=request.get("payload"),
+            response=reply,
+            query=dict(request.query),
+        )
+        self.transcript.record_request(record)
+        if 400 <= response.status < 500 and response.status != 429 and not fault:
+            self.rejections.append(record)
+            for hook in list(self._hooks):
+                hook(record)
+
+    def add_rejection_hook(self, hook: RejectionHook) -> None:
+        """Call ``hook`` with every rejected (4xx, non-429) request."""
+        self._hooks.append(hook)
+
+    @property
+    def ratelimit_hits(self) -> dict[str, int]:
+        """Return how many 429s were sent, by scope (user/global/shared)."""
+        return {"user": 0, "global": 0, "shared": 0, **self.ratelimiter.hits}
+
+    # -- live world changes ----------------------------------------------------------
+
+    def _announce(self, event: str, data: dict[str, Any]) -> None:
+        if self._outbox is not None and self.gateway.session is not None:
+            self._outbox.put_nowait((event, data))
+
+    async def _pump_events(self, outbox: asyncio.Queue[tuple[str, dict[str, Any]]]) -> None:
+        while True:
+            event, data = await outbox.get()
+            await self.gateway.dispatch(event, data)
+
+    def add_user(self, name: str, *, dms_open: bool = True) -> User:
+        """Create a user who shares no guild with the bot."""
+        return self.world.add_user(name, dms_open=dms_open)
+
+    def add_guild(self, name: str) -> Guild:
+        """Create a guild (with @everyone, a bot role, an owner and the bot as member)."""
+        guild_id = self.ids.next()
+        owner = self.world.add_user(f"{name.lower()}-owner")
+        guild = Guild(id=guild_id, name=name, owner_id=owner.id)
+        guild.roles.append(Role(guild_id, guild_id, "@everyone", EVERYONE_PERMISSIONS, 0))
+        bot_role = Role(self.ids.next(), guild_id, self.bot_user.username, MANAGE_MESSAGES, 1)
+        guild.roles.append(bot_role)
+        guild.members[owner.id] = Member(owner, guild_id)
+        guild.members[self.bot_user.id] = Member(self.bot_user, guild_id, roles=[bot_role])
+        self.world.guilds[guild_id] = guild
+        self._announce("GUILD_CREATE", guild.create_payload())
+        return guild
+
+    def add_channel(self, guild: Guild, name: str, *, bot_can_post: bool = True) -> Channel:
+        """Create a text channel; ``bot_can_post=False`` denies the bot SEND_MESSAGES."""
+        channel = Channel(
+            id=self.ids.next(),
+            name=name,
+            guild_id=guild.id,
+            bot_can_post=bot_can_post,
+            position=len(guild.channels),
+            bot_user_id=self.bot_user.id,
+        )
+        guild.channels.append(channel)
+        self.world.channels[channel.id] = channel
+        self._announce("CHANNEL_CREATE", channel.payload())
+        return channel
+
+    def add_role(self, guild: Guild, name: str, *, permissions: int = 0) -> Role:
+        """Create a role with the given permission bits."""
+        role = Role(self.ids.next(), guild.id, name, permissions, len(guild.roles))
+        guild.roles.append(role)
+        self._announce("GUILD_ROLE_CREATE", {"guild_id": str(guild.id), "role": role.payload()})
+        return role
+
+    def add_member(
+        self,
+        guild: Guild,
+        user: str | User,
+        *,
+        roles: list[Role] | None = None,
+        dms_open: bool = True,
+        nick: str | None = None,
+    ) -> User:
+        """Add a user (created from a name, or an existing one) to ``guild``."""
+        if isinstance(user, str):
+            user = self.world.add_user(user, dms_open=dms_open)
+        member = Member(user, guild.id, roles=list(roles or []), nick=nick)
+        guild.members[user.id] = member
+        self._announce("GUILD_MEMBER_ADD", {**member.payload(), "guild_id": str(guild.id)})
+        return user
+
+    # -- waiting ---------------------------------------------------------------------
+
+    async def wait_until_ready(self, timeout: float | None = None) -> None:
+        """Wait until the bot IDENTIFYed and received READY and GUILD_CREATEs."""
+        try:
+            await asyncio.wait_for(self.gateway.ready.wait(), timeout or self.limits.wait_timeout)
+        except TimeoutError:
+            raise TimeoutError("sandbox: timed out waiting for the bot to IDENTIFY") from None
+
+    async def commands_registered(self, timeout: float | None = None) -> list[dict[str, Any]]:
+        """Wait until the bot has registered application commands, then return them."""
+        if not self.commands:
+            future = self.bus.expect("commands", lambda _v: True)
+            await self.bus.wait(future, timeout or self.limits.wait_timeout, "command registration")
+        return self.commands
+
+    async def wait_for_bot_message(
+        self,
+        channel: Channel | None = None,
+        *,
+        user: User | None = None,
+        timeout: float | None = None,
+    ) -> Message:
+        """Wait for the next message the bot posts (in ``channel`` or the DM with ``user``)."""
+        target = self.world.dm_channel(user) if user is not None else channel
+        bot_id = str(self.bot_user.id)
+        future = self.bus.expect(
+            "message_create",
+            lambda m: (
+                m["author"]["id"] == bot_id
+                and (target is None or m["channel_id"] == str(target.id))
+            ),
+        )
+        where = "anywhere" if target is None else (target.name or "a DM")
+        message: Message = await self.bus.wait(
+            future, timeout or self.limits.wait_timeout, f"a bot message in {where}"
+        )
+        return message
+
+    # -- queries ---------------------------------------------------------------------
+
+    @property
+    def commands(self) -> list[dict[str, Any]]:
+        """Return every registered command definition (global, then per guild)."""
+        out = list(self.world.global_commands)
+        for cmds in self.world.guild_commands.values():
+            out.extend(cmds)
+        return out
+
+    def messages(self, channel: Channel) -> list[Message]:
+        """Return the visible messages in ``channel`` (oldest first)."""
+        return self.world.channel_messages(channel.id)
+
+    def dm_messages(self, user: User) -> list[Message]:
+        """Return the messages of the DM channel between the bot and ``user``."""
+        return self.world.channel_messages(self.world.dm_channel(user).id)
+
+    def dm_channel(self, user: User) -> Channel:
+        """Return the DM channel between the bot and ``user``."""
+        return self.world.dm_channel(user)
+
+    # -- gateway control -------------------------------------------------------------
+
+    async def drop_gateway(self, code: int = 4000) -> None:
+        """Close the bot's websocket abruptly; discord.py must RESUME."""
+        await self.gateway.drop(code)
+
+    async def send_reconnect(self) -> None:
+        """Ask the bot to reconnect (op 7)."""
+        await self.gateway.send_reconnect()
+
+    async def send_invalid_session(self, resumable: bool = False) -> None:
+        """Invalidate the bot's session (op 9)."""
+        await self.gateway.send_invalid_session(resumable)
+
+    async def wait_for_resume(self, timeout: float | None = None) -> None:
+        """Wait until the bot's next successful RESUME."""
+        future = self.bus.expect("resumed", lambda _v: True)
+        await self.bus.wait(future, timeout or self.limits.wait_timeout, "the bot to RESUME")
+
+    # -- user actions ----------------------------------------------------------------
+
+    async def invoke(
+        self,
+        user: User,
+        command: str,
+        options: Mapping[str, Any] | None = None,
+        *,
+        channel: Channel | None = None,
+        timeout: float | None = None,
+    ) -> InteractionResult:
+        """Run a slash command as ``user`` (``channel=None``: in the DM with the bot)."""
+        return await self.driver.invoke(user, command, options, channel=channel, timeout=timeout)
+
+    async def autocomplete(
+        self,
+        user: User,
+        command: str,
+        options: Mapping[str, Any] | None = None,
+        *,
+        focused: str,
+        channel: Channel | None = None,
+        timeout: float | None = None,
+    ) -> list[dict[str, Any]]:
+        """Return the autocomplete choices the bot offers for option ``focused``."""
+        return await self.driver.autocomplete(
+            user, command, options, focused=focused, channel=channel, timeout=timeout
+        )
+
+    async def click(
+        self,
+        user: User,
+        message: Message | InteractionResult,
+        label: str,
+        *,
+        timeout: float | None = None,
+    ) -> InteractionResult:
+        """Press the button labelled ``label`` on a bot message."""
+        return await self.driver.click(user, message, label, timeout=timeout)
+
+    async def select(
+        self,
+        user: User,
+        message: Message | InteractionResult,
+        custom_id: str,
+        values: list[str],
+        *,
+        timeout: float | None = None,
+    ) -> InteractionResult:
+        """Pick ``values`` in a select menu on a bot message."""
+        return await self.driver.select(user, message, custom_id, values, timeout=timeout)
+
+    async def submit_modal(
+        self,
+        user: User,
+        modal: dict[str, Any] | None,
+        values: Mapping[str, str],
+        *,
+        channel: Channel | None = None,
+        timeout: float | None = None,
+    ) -> InteractionResult:
+        """Submit a modal the bot opened, with text field values keyed by label."""
+        return await self.driver.submit_modal(user, modal, values, channel=channel, timeout=timeout)
+
+    async def say(
+        self,
+        user: User,
+        channel: Channel | None,
+        content: str,
+        *,
+        expect_reply: bool = False,
+        timeout: float | None = None,
+    ) -> list[Message]:
+        """Post a chat message as ``user``; optionally await and return the bot's reply."""
+        return await self.driver.say(
+            user, channel, content, expect_reply=expect_reply, timeout=timeout
+        )
+
+
+class _RateLimited(Exception):
+    def __init__(self, body: dict[str, Any], headers: dict[str, str]) -> None:
+        super().__init__("rate limited")
+        self.body = body
+        self.headers = headers
