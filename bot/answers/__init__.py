@@ -1,0 +1,1 @@
+"""Pure answer logic: fuzzy search over the schedule and parsing of plain questions."""
