@@ -22,7 +22,9 @@ from bot.services import Services
 
 log = logging.getLogger(__name__)
 
-DEFAULT_EXTENSIONS: tuple[str, ...] = ("cogs.meta",)
+# Every feature module, in load order. ``create_bot`` loads them all by default.
+ALL_EXTENSIONS: tuple[str, ...] = ("cogs.meta",)
+DEFAULT_EXTENSIONS = ALL_EXTENSIONS
 COMMANDS_HASH_KEY = "app_commands_hash"
 
 

@@ -65,13 +65,18 @@ class Upload:
     content_type: str
 
 
+# Typed per-request storage keys (aiohttp warns about plain string keys).
+PAYLOAD: web.RequestKey[Any] = web.RequestKey("payload", object)
+FILES: web.RequestKey[list[Upload]] = web.RequestKey("files", list)
+
+
 def _payload(request: web.Request) -> dict[str, Any]:
-    body = request.get("payload")
+    body = request.get(PAYLOAD)
     return body if isinstance(body, dict) else {}
 
 
 def _uploads(request: web.Request) -> list[Upload]:
-    files: list[Upload] = request.get("files") or []
+    files: list[Upload] = request.get(FILES) or []
     return files
 
 
@@ -231,7 +236,7 @@ class Rest:
         """Bulk-overwrite global or guild commands."""
         self._check_app(request)
         guild_id = self._guild_id(request)
-        body = request.get("payload")
+        body = request.get(PAYLOAD)
         if not isinstance(body, list):
             raise invalid_form(
                 {"_errors": [{"code": "LIST_TYPE_CONVERT", "message": "Expected a list."}]}

@@ -16,7 +16,7 @@ from bot.sandbox.driver import Driver, Message
 from bot.sandbox.events import EventBus
 from bot.sandbox.gateway import Gateway
 from bot.sandbox.ratelimit import RateLimiter
-from bot.sandbox.rest import API_PREFIX, DiscordError, Rest, Upload, json_response
+from bot.sandbox.rest import API_PREFIX, FILES, PAYLOAD, DiscordError, Rest, Upload, json_response
 from bot.sandbox.state import (
     EVERYONE_PERMISSIONS,
     MANAGE_MESSAGES,
@@ -36,8 +36,8 @@ RejectionHook = Callable[[RequestRecord], None]
 
 
 async def _parse_body(request: web.Request) -> None:
-    request["payload"] = None
-    request["files"] = []
+    request[PAYLOAD] = None
+    request[FILES] = []
     if not request.body_exists:
         return
     ctype = request.content_type
@@ -48,17 +48,17 @@ async def _parse_body(request: web.Request) -> None:
             if isinstance(value, web.FileField):
                 raw = value.file.read()
                 if key == "payload_json":
-                    request["payload"] = json.loads(raw)
+                    request[PAYLOAD] = json.loads(raw)
                 else:
                     files.append(Upload(key, value.filename, raw, value.content_type))
             elif key == "payload_json":
-                request["payload"] = json.loads(value)
-        request["files"] = files
+                request[PAYLOAD] = json.loads(value)
+        request[FILES] = files
         return
     text = await request.text()
     if text:
         try:
-            request["payload"] = json.loads(text)
+            request[PAYLOAD] = json.loads(text)
         except ValueError:
             raise DiscordError(400, 50109, "The request body contains invalid JSON.") from None
 
@@ -223,7 +223,7 @@ class Sandbox:
             path=request.path.removeprefix(API_PREFIX),
             route=template,
             status=response.status,
-            body=request.get("payload"),
+            body=request.get(PAYLOAD),
             response=reply,
             query=dict(request.query),
         )
