@@ -138,18 +138,22 @@ class ConferenceHarness:
 
     def member(self, name: str) -> User:
         """Return the member called ``name``, adding a new attendee if there is none."""
-        assert self.server is not None, "the harness is not started"
-        if name not in self.server.members:
-            self.server.members[name] = self.sandbox.add_member(self.server.guild, name)
-        return self.server.members[name]
+        server = self._started_server()
+        if name not in server.members:
+            server.members[name] = self.sandbox.add_member(server.guild, name)
+        return server.members[name]
 
     def channel(self, name: str) -> Channel:
         """Return the server's channel called ``name``.
 
         :raises KeyError: there is no such channel.
         """
-        assert self.server is not None, "the harness is not started"
-        return self.server.channels[name]
+        return self._started_server().channels[name]
+
+    def _started_server(self) -> ConferenceServer:
+        if self.server is None:
+            raise RuntimeError("the harness is not started")
+        return self.server
 
 
 def harness_config(
