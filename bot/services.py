@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.answers.search import SearchIndex
 from bot.clock import Clock
 from bot.config import Config
+from bot.delivery import DeliveryEngine
 from bot.schedule.index import ScheduleIndex
 from bot.schedule.native import load_schedule
 from bot.scheduler import KeyedScheduler
@@ -18,13 +20,15 @@ from bot.storage.database import Database, open_database
 
 @dataclass(slots=True)
 class Services:
-    """Configuration, clock, database, schedule index and scheduler."""
+    """Configuration, clock, database, schedule and search indexes, scheduler, delivery."""
 
     config: Config
     clock: Clock
     database: Database
     schedule: ScheduleIndex
+    search: SearchIndex
     scheduler: KeyedScheduler
+    delivery: DeliveryEngine
 
     @classmethod
     async def open(cls, config: Config, clock: Clock) -> Services:
@@ -33,10 +37,13 @@ class Services:
         :raises ConfigError: the schedule file is invalid.
         :raises DatabaseVersionError: the database is newer than this confbot.
         """
-        schedule = ScheduleIndex(load_schedule(config.schedule.source))
-        config.storage.database.parent.mkdir(parents=True, exist_ok=True)
+        loaded = load_schedule(config.schedule.source)
+        # Both indexes are built once per schedule: queries then answer in microseconds.
+        schedule, search = ScheduleIndex(loaded), SearchIndex(loaded)
         database = await open_database(config.storage.database)
-        return cls(config, clock, database, schedule, KeyedScheduler(clock))
+        scheduler = KeyedScheduler(clock)
+        delivery = DeliveryEngine(database, scheduler, clock)
+        return cls(config, clock, database, schedule, search, scheduler, delivery)
 
     @property
     def conference_zone(self) -> str:
@@ -44,6 +51,7 @@ class Services:
         return self.config.guild.zone or self.schedule.schedule.conference.zone
 
     async def close(self) -> None:
-        """Stop the scheduler and close the database."""
+        """Stop delivering, stop the scheduler and close the database."""
+        self.delivery.stop()
         self.scheduler.shutdown()
         await self.database.close()

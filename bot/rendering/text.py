@@ -52,3 +52,13 @@ def human_join(items: list[str], *, conjunction: str = "and") -> str:
     if len(items) <= 2:
         return f" {conjunction} ".join(items)
     return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
+def did_you_mean(suggestions: list[str], *, quoted: bool = False) -> str:
+    """Return " Did you mean a, b or c?" for a not-found message ("" with no suggestions)."""
+    if not suggestions:
+        return ""
+    names = [neutralise(item) for item in suggestions]
+    if quoted:
+        names = [f"“{name}”" for name in names]
+    return f" Did you mean {human_join(names, conjunction='or')}?"
