@@ -7,6 +7,7 @@ and syncs the application commands only when their definitions changed.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -17,13 +18,14 @@ from discord.ext import commands
 from bot import __version__
 from bot.clock import Clock, SystemClock
 from bot.config import Config
+from bot.discord_delivery import DiscordSender, OutboxRenderer
 from bot.interaction_errors import ConfbotCommandTree
 from bot.services import Services
 
 log = logging.getLogger(__name__)
 
 # Every feature module, in load order. ``create_bot`` loads them all by default.
-ALL_EXTENSIONS: tuple[str, ...] = ("cogs.meta",)
+ALL_EXTENSIONS: tuple[str, ...] = ("cogs.meta", "cogs.speakers")
 DEFAULT_EXTENSIONS = ALL_EXTENSIONS
 COMMANDS_HASH_KEY = "app_commands_hash"
 
@@ -58,6 +60,9 @@ class Confbot(commands.Bot):
         self._force_sync = force_sync
         self._services: Services | None = None
         self.commands_synced = False
+        # Each cog that sends later registers how to render its kind of outbox row.
+        self.outbox_renderers: dict[str, OutboxRenderer] = {}
+        self._delivery_task: asyncio.Task[None] | None = None
 
     @property
     def services(self) -> Services:
@@ -73,6 +78,12 @@ class Confbot(commands.Bot):
         for extension in self._extensions:
             await self.load_extension(extension)
         await self.sync_commands_if_changed()
+        self._delivery_task = asyncio.create_task(self._start_delivery())
+
+    async def _start_delivery(self) -> None:
+        """Start sending due outbox rows once the gateway is ready (channels are known)."""
+        await self.wait_until_ready()
+        await self.services.delivery.start(DiscordSender(self, self.outbox_renderers))
 
     def command_definitions(self) -> list[dict[str, object]]:
         """Return the application-command payloads this bot would register."""
@@ -104,6 +115,8 @@ class Confbot(commands.Bot):
     async def close(self) -> None:
         """Disconnect from Discord, then stop the scheduler and close the database."""
         await super().close()
+        if self._delivery_task is not None and not self._delivery_task.done():
+            self._delivery_task.cancel()
         if self._services is not None:
             await self._services.close()
             self._services = None
