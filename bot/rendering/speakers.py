@@ -1,0 +1,140 @@
+"""Speaker cards, the speaker list, and the heads-up DM a speaker gets before a session."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.answers.reader import Reader, zone_hint
+from bot.rendering.cards import Card, CardField
+from bot.rendering.text import neutralise, plural, truncate
+from bot.schedule.index import ScheduleIndex
+from bot.schedule.model import Session, Speaker
+from bot.timezones import discord_timestamp, format_time_range
+
+# A bio longer than this is cut, with a link to the full page when there is one.
+BIO_LIMIT = 1500
+# Sessions listed on one card; more are summarised as "and N more".
+SESSIONS_ON_CARD = 10
+SPEAKERS_PER_PAGE = 15
+
+
+def _safe_url(url: str | None) -> str | None:
+    """Return ``url`` if it is an http(s) address Discord will accept, else ``None``."""
+    if url and url.startswith(("https://", "http://")) and len(url) <= 2000 and " " not in url:
+        return url
+    return None
+
+
+def session_when(session: Session, reader: Reader) -> str:
+    """Return the session's span in the reader's zone and clock, marked "+1 day" if so."""
+    return format_time_range(
+        session.start,
+        session.end,
+        reader.zone,
+        clock=reader.clock,
+        reference_zone=reader.conference_zone,
+    )
+
+
+def speaker_card(
+    speaker: Speaker,
+    index: ScheduleIndex,
+    reader: Reader,
+    *,
+    discord_user_id: int | None = None,
+) -> Card:
+    """Return the card for one speaker: who they are and every session in the reader's zone."""
+    lines: list[str] = []
+    if speaker.affiliation:
+        lines.append(f"*{neutralise(speaker.affiliation)}*")
+    if discord_user_id is not None:
+        lines.append(f"On Discord: <@{discord_user_id}>")
+    if speaker.bio:
+        bio = neutralise(" ".join(speaker.bio.split()))
+        page = _safe_url(speaker.url)
+        if len(bio) > BIO_LIMIT:
+            bio = truncate(bio, BIO_LIMIT) + (f" [Full bio]({page})" if page else "")
+        lines.append(bio)
+    sessions = index.sessions_by_speaker(speaker.id)
+    fields = [
+        CardField(
+            truncate(neutralise(session.title), 256),
+            f"{session_when(session, reader)}\n{discord_timestamp(session.start, 'F')}",
+        )
+        for session in sessions[:SESSIONS_ON_CARD]
+    ]
+    if len(sessions) > SESSIONS_ON_CARD:
+        fields.append(CardField("More sessions", f"and {len(sessions) - SESSIONS_ON_CARD} more."))
+    if not sessions:
+        fields.append(CardField("Sessions", "No sessions in the schedule."))
+    links = [url for url in speaker.links if _safe_url(url)]
+    if links:
+        fields.append(CardField("Links", "\n".join(f"<{url}>" for url in links[:5])))
+    footer = f"Times in {reader.zone}"
+    hint = zone_hint(reader)
+    return Card(
+        title=neutralise(speaker.name),
+        description="\n\n".join(lines) or None,
+        url=_safe_url(speaker.url),
+        fields=tuple(fields),
+        footer=f"{footer}. {hint}" if hint else footer,
+        thumbnail_url=_safe_url(speaker.avatar_url),
+    ).fitted()
+
+
+def speaker_list_pages(
+    speakers: list[Speaker], index: ScheduleIndex, reader: Reader, now: datetime, *, heading: str
+) -> tuple[Card, ...]:
+    """Return pages listing ``speakers`` (already sorted) with each one's next session."""
+    lines = []
+    for speaker in speakers:
+        line = f"**{neutralise(speaker.name)}**"
+        if speaker.affiliation:
+            line += f" ({truncate(neutralise(speaker.affiliation), 80)})"
+        upcoming = [s for s in index.sessions_by_speaker(speaker.id) if s.end > now]
+        if upcoming:
+            line += f"\n  next: {truncate(neutralise(upcoming[0].title), 90)}, "
+            line += session_when(upcoming[0], reader)
+        else:
+            line += "\n  no upcoming sessions"
+        lines.append(line)
+    chunks = [lines[i : i + SPEAKERS_PER_PAGE] for i in range(0, len(lines), SPEAKERS_PER_PAGE)]
+    hint = zone_hint(reader)
+    pages = []
+    for number, chunk in enumerate(chunks, start=1):
+        count = plural(len(speakers), "speaker")
+        footer = f"Page {number}/{len(chunks)} · {count} · times in {reader.zone}"
+        pages.append(
+            Card(
+                title=heading,
+                description="\n".join(chunk),
+                footer=f"{footer}. {hint}" if hint else footer,
+            ).fitted()
+        )
+    return tuple(pages)
+
+
+def speaker_heads_up(
+    speaker: Speaker,
+    session: Session,
+    reader: Reader,
+    *,
+    room_name: str | None,
+    room_channel_mention: str | None,
+    stream_url: str | None,
+) -> str:
+    """Return the DM a speaker gets shortly before their session."""
+    lines = [
+        f"Hello {neutralise(speaker.name)}, your session starts "
+        f"{discord_timestamp(session.start, 'R')}:",
+        f"**{neutralise(session.title)}**",
+        f"When: {session_when(session, reader)} ({discord_timestamp(session.start, 'F')})",
+    ]
+    if room_channel_mention:
+        lines.append(f"Room: {room_channel_mention}")
+    elif room_name:
+        lines.append(f"Room: {neutralise(room_name)}")
+    if _safe_url(stream_url):
+        lines.append(f"Stream: <{stream_url}>")
+    lines.append("Good luck!")
+    return truncate("\n".join(lines), 2000)

@@ -1,0 +1,204 @@
+"""Speakers: ``/speaker``, ``/speakers``, linking speakers to Discord members, heads-up DMs."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.answers.reader import Reader, reader_for
+from bot.answers.speakers import SpeakerAnswers
+from bot.app import Confbot
+from bot.delivery import Skip
+from bot.errors import NotFoundError
+from bot.rendering.speakers import speaker_heads_up
+from bot.rendering.text import neutralise
+from bot.speaker_alerts import KIND as SPEAKER_ALERT_KIND
+from bot.speaker_alerts import plan_speaker_alerts
+from bot.storage.repositories.outbox import OutboxItem
+from cogs.checks import require_moderator
+from cogs.views import send_reply
+
+log = logging.getLogger(__name__)
+
+
+class Speakers(commands.Cog):
+    """Who is speaking, when, and a heads-up for speakers who are on Discord."""
+
+    def __init__(self, bot: Confbot) -> None:
+        self.bot = bot
+        services = bot.services
+        self.answers = SpeakerAnswers(services.schedule, services.search)
+
+    async def cog_load(self) -> None:
+        """Register the heads-up renderer and plan the heads-ups still to come."""
+        self.bot.outbox_renderers[SPEAKER_ALERT_KIND] = self.render_heads_up
+        await self.plan_heads_ups()
+
+    async def cog_unload(self) -> None:
+        """Stop rendering heads-ups (their rows stay planned in the database)."""
+        self.bot.outbox_renderers.pop(SPEAKER_ALERT_KIND, None)
+
+    async def links(self) -> dict[str, int]:
+        """Return speaker id -> Discord user id (the schedule's, then moderators' links)."""
+        return self.answers.discord_ids(await self.bot.services.database.speaker_links.all())
+
+    async def plan_heads_ups(self) -> int:
+        """Plan a heads-up DM for every linked speaker's upcoming sessions."""
+        services = self.bot.services
+        return await plan_speaker_alerts(
+            services.delivery,
+            services.database,
+            services.schedule,
+            await self.links(),
+            lead=timedelta(minutes=services.config.speakers.dm_lead_minutes),
+            now=services.clock.now(),
+        )
+
+    async def reader(self, user: discord.abc.User) -> Reader:
+        """Return how ``user`` reads times."""
+        services = self.bot.services
+        return await reader_for(services.database, user.id, services.conference_zone)
+
+    # -- autocomplete -----------------------------------------------------------------
+
+    async def speaker_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Offer up to 25 speakers matching what was typed (all, by name, when empty)."""
+        return [
+            app_commands.Choice(name=match.label, value=match.id)
+            for match in self.bot.services.search.complete_speakers(current)
+        ]
+
+    async def track_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Offer the schedule's tracks matching what was typed."""
+        typed = current.casefold().strip()
+        return [
+            app_commands.Choice(name=track.name[:100], value=track.id)
+            for track in self.bot.services.schedule.tracks
+            if typed in track.name.casefold() or typed in track.id.casefold()
+        ][:25]
+
+    # -- commands ---------------------------------------------------------------------
+
+    @app_commands.command(name="speaker", description="A speaker's card: bio and sessions")
+    @app_commands.describe(name="The speaker's name (titles such as Sir or Dr are optional)")
+    @app_commands.autocomplete(name=speaker_autocomplete)
+    async def speaker(self, interaction: discord.Interaction, name: str) -> None:
+        """Show a speaker's card with their sessions in the reader's zone."""
+        reply = self.answers.speaker(await self.reader(interaction.user), name, await self.links())
+        await send_reply(interaction, reply)
+
+    @app_commands.command(name="speakers", description="Everyone speaking, with their next session")
+    @app_commands.describe(track="Only the speakers of this track")
+    @app_commands.autocomplete(track=track_autocomplete)
+    async def speakers(self, interaction: discord.Interaction, track: str | None = None) -> None:
+        """List the speakers, sorted by name, paginated."""
+        track_id = self._track_id(track) if track else None
+        reply = self.answers.speakers(
+            await self.reader(interaction.user), self.bot.services.clock.now(), track_id=track_id
+        )
+        await send_reply(interaction, reply)
+
+    @app_commands.command(
+        name="speaker-link", description="Moderators: link a speaker to their Discord account"
+    )
+    @app_commands.describe(name="The speaker", member="Their Discord account")
+    @app_commands.autocomplete(name=speaker_autocomplete)
+    @app_commands.default_permissions(manage_messages=True)
+    @app_commands.guild_only()
+    async def speaker_link(
+        self, interaction: discord.Interaction, name: str, member: discord.Member
+    ) -> None:
+        """Link a speaker to a member: their card mentions them and they get heads-up DMs."""
+        services = self.bot.services
+        require_moderator(interaction, services.config.guild)
+        speaker = self.answers.find(name)
+        await services.database.speaker_links.link(speaker.id, member.id, interaction.user.id)
+        planned = await self.plan_heads_ups()
+        lead = services.config.speakers.dm_lead_minutes
+        await interaction.response.send_message(
+            f"Linked {neutralise(speaker.name)} to {member.mention}. They will get a DM "
+            f"{lead} minutes before each of their sessions ({planned} planned now).",
+            ephemeral=True,
+        )
+
+    @app_commands.command(
+        name="speaker-unlink", description="Moderators: unlink a speaker from their Discord account"
+    )
+    @app_commands.describe(name="The speaker")
+    @app_commands.autocomplete(name=speaker_autocomplete)
+    @app_commands.default_permissions(manage_messages=True)
+    @app_commands.guild_only()
+    async def speaker_unlink(self, interaction: discord.Interaction, name: str) -> None:
+        """Remove a moderator's link; the schedule's own Discord id, if any, applies again."""
+        services = self.bot.services
+        require_moderator(interaction, services.config.guild)
+        speaker = self.answers.find(name)
+        removed = await services.database.speaker_links.unlink(speaker.id)
+        await self.plan_heads_ups()
+        text = "Unlinked" if removed else "There was no link for"
+        await interaction.response.send_message(
+            f"{text} {neutralise(speaker.name)}.", ephemeral=True
+        )
+
+    def _track_id(self, text: str) -> str:
+        index = self.bot.services.schedule
+        if index.track(text) is not None:
+            return text
+        match = self.bot.services.search.find_track(text)
+        if match is None:
+            raise NotFoundError(f"There is no track called “{neutralise(text[:100])}”.")
+        return match.id
+
+    # -- the heads-up DM --------------------------------------------------------------
+
+    async def render_heads_up(self, item: OutboxItem) -> str:
+        """Return the heads-up text for an outbox row.
+
+        :raises Skip: the session or speaker is no longer in the schedule.
+        """
+        services = self.bot.services
+        index = services.schedule
+        session = index.session(str(item.payload.get("session_id")))
+        speaker = index.speaker(str(item.payload.get("speaker_id")))
+        if session is None or speaker is None or speaker.id not in session.speaker_ids:
+            raise Skip("the session or its speaker left the schedule")
+        reader = await reader_for(
+            services.database, item.target_user_id or 0, services.conference_zone
+        )
+        room = index.room(session.room_id) if session.room_id else None
+        return speaker_heads_up(
+            speaker,
+            session,
+            reader,
+            room_name=room.name if room else None,
+            room_channel_mention=self._room_channel_mention(session.room_id),
+            stream_url=session.stream_url or (room.stream_url if room else None),
+        )
+
+    def _room_channel_mention(self, room_id: str | None) -> str | None:
+        """Return ``<#id>`` for the room's configured channel, if it can be found."""
+        if room_id is None:
+            return None
+        configured = self.bot.services.config.guild.room_channels.get(room_id)
+        if isinstance(configured, int):
+            return f"<#{configured}>"
+        if configured is None:
+            return None
+        for guild in self.bot.guilds:
+            channel = discord.utils.get(guild.text_channels, name=configured)
+            if channel is not None:
+                return channel.mention
+        return f"#{configured}"
+
+
+async def setup(bot: Confbot) -> None:
+    """Load the cog."""
+    await bot.add_cog(Speakers(bot))
