@@ -8,6 +8,7 @@ and syncs the application commands only when their definitions changed.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import logging
@@ -25,7 +26,13 @@ from bot.services import Services
 log = logging.getLogger(__name__)
 
 # Every feature module, in load order. ``create_bot`` loads them all by default.
-ALL_EXTENSIONS: tuple[str, ...] = ("cogs.meta", "cogs.speakers")
+ALL_EXTENSIONS: tuple[str, ...] = (
+    "cogs.meta",
+    "cogs.profile",
+    "cogs.schedule",
+    "cogs.questions",
+    "cogs.speakers",
+)
 DEFAULT_EXTENSIONS = ALL_EXTENSIONS
 COMMANDS_HASH_KEY = "app_commands_hash"
 
@@ -117,6 +124,9 @@ class Confbot(commands.Bot):
         await super().close()
         if self._delivery_task is not None and not self._delivery_task.done():
             self._delivery_task.cancel()
+            # Let it unwind before the database closes under its query.
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._delivery_task
         if self._services is not None:
             await self._services.close()
             self._services = None

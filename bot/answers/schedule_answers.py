@@ -1,0 +1,491 @@
+"""The answers to schedule questions, shared by slash commands and plain questions.
+
+Every method takes the :class:`Reader` (whose zone and clock to use) and, where time
+matters, ``now`` from the bot's clock; it returns a :class:`Reply` or a
+:class:`PagedReply` and raises a :class:`UserError` (one clear sentence) when the
+question cannot be answered. Nothing here knows about Discord.
+
+Speaker questions ("who is X?", "what is X talking about?", "who gives the keynote?")
+have a default answer here, :meth:`ScheduleAnswers.speaker_question`, built from the
+schedule alone. The plain-question path (:class:`bot.answers.conversation.Conversation`)
+takes a :data:`SpeakerAnswerer` that replaces it when the speakers feature is loaded.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime
+
+from bot.answers.questions import (
+    About,
+    At,
+    DayPart,
+    Intent,
+    Next,
+    Now,
+    OnDay,
+    Search,
+    SessionInfo,
+    SpeakerTopic,
+    WhenIs,
+    WhoIs,
+    WhoSpeaks,
+)
+from bot.answers.reader import Reader, zone_hint
+from bot.answers.search import SearchIndex
+from bot.errors import NotFoundError, TimeParseError, UnknownZoneError, UserError
+from bot.rendering.cards import Card, Reply
+from bot.rendering.pages import Answer, PagedReply
+from bot.rendering.sessions import (
+    DayGroup,
+    Moment,
+    conference_when,
+    next_card,
+    now_card,
+    schedule_pages,
+    search_pages,
+    session_card,
+    session_line,
+    speaker_card,
+    title_of,
+    when,
+)
+from bot.rendering.text import human_join, neutralise, truncate
+from bot.schedule.index import ScheduleIndex
+from bot.schedule.model import Session
+from bot.timezones import discord_timestamp, format_day, format_time, parse_user_time, resolve_zone
+from bot.timezones import to_local as _to_local
+
+__all__ = ["ScheduleAnswers", "SpeakerAnswerer", "SpeakerQuestion", "echo"]
+
+SpeakerQuestion = WhoIs | SpeakerTopic | WhoSpeaks
+#: Answers a speaker question for a reader at an instant (see the module docstring).
+SpeakerAnswerer = Callable[[SpeakerQuestion, Reader, datetime], Awaitable[Answer]]
+
+# Local hours (start inclusive, end exclusive) of the parts of a day.
+DAY_PARTS: dict[str, tuple[int, int]] = {
+    "morning": (6, 12),
+    "afternoon": (12, 18),
+    "evening": (18, 24),
+}
+# Echoed user input is cut to this, so an error sentence stays short whatever was typed.
+ECHO_CHARS = 80
+# How many places an unknown room or track sentence lists.
+LISTED_PLACES = 8
+_DAY_NUMBER = re.compile(r"^day\s*(\d{1,2})$", re.I)
+
+
+def echo(text: str) -> str:
+    """Return user input to quote back: one line, short, without markdown or mentions."""
+    return neutralise(truncate(" ".join(text.split()), ECHO_CHARS))
+
+
+class ScheduleAnswers:
+    """Schedule answers over one schedule and its search index; build once per schedule."""
+
+    def __init__(
+        self, schedule: ScheduleIndex, search: SearchIndex, *, conference_zone: str
+    ) -> None:
+        self.schedule = schedule
+        self.search_index = search
+        self.conference_zone = conference_zone
+
+    # ------------------------------------------------------------ /schedule, /now, /next
+
+    def schedule_for(
+        self,
+        reader: Reader,
+        now: datetime,
+        *,
+        day: str | None = None,
+        track: str | None = None,
+        room: str | None = None,
+        part: DayPart | None = None,
+    ) -> Answer:
+        """Return the programme grouped by the reader's local days, paginated.
+
+        :raises UserError: the day, track or room is not one the schedule has.
+        """
+        track_id = self.track_id(track) if track else None
+        room_id = self.room_id(room) if room else None
+        days = [self.parse_day(day, reader, now)] if day else self.schedule.local_days(reader.zone)
+        groups = []
+        for local in days:
+            found = self.schedule.sessions_on_local_day(
+                local, reader.zone, track_id=track_id, room_id=room_id
+            )
+            if part is not None:
+                found = tuple(s for s in found if _in_part(s, reader.zone, part))
+            if found:
+                groups.append(DayGroup(local, found))
+        filters = self._filters(
+            day=days[0] if day else None, track_id=track_id, room_id=room_id, part=part
+        )
+        if not groups:
+            where = f" {filters}" if filters else ""
+            return Reply(_joined(f"There are no sessions{where}.", zone_hint(reader)))
+        conference = neutralise(truncate(self.schedule.conference.name, 150))
+        title = f"{conference}: {filters}" if filters else conference
+        return schedule_pages(groups, self.schedule, reader, title=title, content=zone_hint(reader))
+
+    def now(
+        self, reader: Reader, now: datetime, *, room: str | None = None, track: str | None = None
+    ) -> Reply:
+        """Return what is on now (with time left) and what is next, optionally in one place.
+
+        :raises NotFoundError: no room or track has that name.
+        """
+        moment, place = self._moment(now, room=room, track=track, limit=5)
+        card = now_card(moment, self.schedule, reader, place=place)
+        return Reply(zone_hint(reader), (card,))
+
+    def next(
+        self, reader: Reader, now: datetime, *, room: str | None = None, track: str | None = None
+    ) -> Reply:
+        """Return the sessions starting next, with countdowns, optionally in one place.
+
+        :raises NotFoundError: no room or track has that name.
+        """
+        moment, place = self._moment(now, room=room, track=track, limit=10)
+        card = next_card(moment, self.schedule, reader, place=place)
+        return Reply(zone_hint(reader), (card,))
+
+    def _moment(
+        self, now: datetime, *, room: str | None, track: str | None, limit: int
+    ) -> tuple[Moment, str | None]:
+        room_id, track_id = self._place(room, track)
+        running = self.schedule.sessions_at(now, room_id=room_id, track_id=track_id)
+        upcoming = self.schedule.next_sessions(now, room_id=room_id, track_id=track_id, limit=limit)
+        place = self._place_name(room_id, track_id)
+        moment = Moment(now, running, upcoming, self.schedule.first_start, self.schedule.last_end)
+        return moment, place
+
+    # ------------------------------------------------------------ /session, /search
+
+    def session(self, reader: Reader, text: str, now: datetime) -> Reply:
+        """Return the card of the session ``text`` names (an id, a title or a speaker).
+
+        :raises NotFoundError: nothing matches; the sentence names the closest titles.
+        """
+        found = self.find_session(text, now)
+        return self._session_reply(found, reader, zone_hint(reader))
+
+    def find_session(self, text: str, now: datetime) -> Session:
+        """Return the session ``text`` names, preferring sessions not yet over.
+
+        :raises NotFoundError: nothing matches; the sentence names the closest titles.
+        """
+        match = self.search_index.find_session(text[:200], after=now) if text.strip() else None
+        session = self.schedule.session(match.id) if match else None
+        if session is None:
+            raise self._no_session(text)
+        return session
+
+    def _no_session(self, text: str) -> NotFoundError:
+        if not text.strip():
+            return NotFoundError("Type part of a session's title or a speaker's name.")
+        titles = self.search_index.suggest_sessions(text[:200], 3)
+        if titles:
+            named = human_join([f"“{neutralise(title)}”" for title in titles], conjunction="or")
+            return NotFoundError(
+                f"I found no session matching “{echo(text)}”. Did you mean {named}?",
+                suggestions=titles,
+            )
+        return NotFoundError(
+            f"I found no session matching “{echo(text)}”. Try /search or /schedule."
+        )
+
+    def search(self, reader: Reader, query: str) -> Answer:
+        """Return sessions, speakers, tracks and rooms matching ``query``, ranked and paginated."""
+        matches = self.search_index.search(query)
+        if not matches:
+            text = (
+                f"Nothing in the schedule matches “{echo(query)}”. Try fewer or other words."
+                if query.strip()
+                else "Type what to search for: a word from a title, a speaker, a track or a room."
+            )
+            return Reply(text)
+        return search_pages(matches, self.schedule, reader, query=query, content=zone_hint(reader))
+
+    def _session_reply(self, session: Session, reader: Reader, content: str | None) -> Reply:
+        card = session_card(session, self.schedule, reader)
+        return Reply(content, (card,), session_id=session.id, speaker_ids=session.speaker_ids)
+
+    # ------------------------------------------------------------ plain questions
+
+    def answer(self, intent: Intent, reader: Reader, now: datetime) -> Answer:
+        """Return the answer to a parsed plain question (not ``Command`` or ``Help``).
+
+        :raises UserError: the question names something the schedule does not have.
+        """
+        if isinstance(intent, WhenIs):
+            return self.when_is(reader, intent.query, intent.zone_text, now)
+        if isinstance(intent, Now):
+            return self.now(reader, now, room=intent.room_text, track=intent.track_text)
+        if isinstance(intent, Next):
+            return self.next(reader, now, room=intent.room_text, track=intent.track_text)
+        if isinstance(intent, OnDay):
+            reader = self.reader_in(reader, intent.zone_text)
+            return self.schedule_for(reader, now, day=intent.day_text, part=intent.part)
+        if isinstance(intent, At):
+            return self.at(reader, intent.time_text, intent.zone_text, now)
+        if isinstance(intent, WhoIs | SpeakerTopic | WhoSpeaks):
+            return self.speaker_question(intent, reader, now)
+        if isinstance(intent, SessionInfo):
+            return self.session(reader, intent.query, now)
+        if isinstance(intent, About):
+            return self.about(reader, intent.query, now)
+        if isinstance(intent, Search):
+            return self.search(reader, intent.query)
+        raise TypeError(f"not a schedule question: {intent!r}")
+
+    def when_is(self, reader: Reader, query: str, zone_text: str | None, now: datetime) -> Reply:
+        """Return when a session is, in the reader's zone or in the zone they named.
+
+        "when is the keynote in Sydney?" answers in Sydney; if "Sydney" is not a zone
+        the whole text is searched as a title ("when is the talk in room b?").
+
+        :raises NotFoundError: no session matches.
+        """
+        if zone_text:
+            try:
+                reader = reader.in_zone(resolve_zone(zone_text[:100]))
+            except UserError:
+                query = f"{query} in {zone_text}"
+        session = self.find_session(query, now)
+        sentence = (
+            f"**{title_of(session)}** is on {when(session, reader)}"
+            f" ({discord_timestamp(session.start, 'F')} in your Discord client)."
+        )
+        if reader.zone != reader.conference_zone:
+            sentence += f" Conference time: {conference_when(session, reader)}."
+        return self._session_reply(session, reader, _joined(sentence, zone_hint(reader)))
+
+    def at(self, reader: Reader, time_text: str, zone_text: str | None, now: datetime) -> Reply:
+        """Return what runs at a time the reader typed ("4pm", "tomorrow 9am").
+
+        :raises UserError: the time or the zone cannot be read.
+        """
+        reader = self.reader_in(reader, zone_text)
+        instant = parse_user_time(time_text[:100], reader.zone, now=now)
+        running = self.schedule.sessions_at(instant)
+        heading = format_time(instant, reader.zone, clock=reader.clock)
+        lines = [session_line(s, self.schedule, reader, day=None) for s in running[:10]]
+        if len(running) > 10:
+            lines.append(f"…and {len(running) - 10} more.")
+        if not lines:
+            lines.append("Nothing is on at that time.")
+            following = self.schedule.next_sessions(instant, limit=3)
+            if following:
+                lines += ["", "__**Next after that**__"]
+                lines += [session_line(s, self.schedule, reader, day=None) for s in following]
+        card = Card(
+            title=f"At {heading}", description="\n".join(lines), footer=f"Times in {reader.zone}"
+        )
+        return Reply(zone_hint(reader), (card,))
+
+    def about(self, reader: Reader, query: str, now: datetime) -> Answer:
+        """Return the card of the speaker or session ``query`` names best.
+
+        :raises NotFoundError: neither a speaker nor a session matches.
+        """
+        match = self.search_index.find(query[:200])
+        if match is not None and match.kind == "speaker":
+            return self.speaker_question(WhoIs(match.id), reader, now)
+        return self.session(reader, query, now)
+
+    # ------------------------------------------------------------ speakers (default hook)
+
+    def speaker_question(self, question: SpeakerQuestion, reader: Reader, now: datetime) -> Answer:
+        """Answer "who is X", "what is X talking about", "who gives Y" from the schedule.
+
+        The default speaker answer: the speaker's name, affiliation, bio and
+        sessions in the reader's zone; for ``WhoSpeaks``, the session's speakers.
+
+        :raises NotFoundError: no speaker (or session, for ``WhoSpeaks``) matches.
+        """
+        if isinstance(question, WhoSpeaks):
+            session = self.find_session(question.query, now)
+            names = [
+                neutralise(speaker.name)
+                for speaker_id in session.speaker_ids
+                if (speaker := self.schedule.speaker(speaker_id)) is not None
+            ]
+            who = human_join(names) if names else "No speaker is listed"
+            sentence = f"{who} — **{title_of(session)}**, {when(session, reader)}."
+            return self._session_reply(session, reader, _joined(sentence, zone_hint(reader)))
+        match = self.search_index.find_speaker(question.query[:200])
+        speaker = self.schedule.speaker(match.id) if match else None
+        if speaker is None:
+            if isinstance(question, SpeakerTopic):
+                return self.session(reader, question.query, now)
+            names = self.search_index.suggest_speakers(question.query[:200], 3)
+            hint = (
+                f" Did you mean {human_join([neutralise(n) for n in names], conjunction='or')}?"
+                if names
+                else ""
+            )
+            raise NotFoundError(f"I found no speaker called “{echo(question.query)}”.{hint}")
+        card = speaker_card(speaker, self.schedule, reader)
+        sessions = self.schedule.sessions_by_speaker(speaker.id)
+        return Reply(
+            zone_hint(reader),
+            (card,),
+            session_id=sessions[0].id if len(sessions) == 1 else None,
+            speaker_ids=(speaker.id,),
+        )
+
+    # ------------------------------------------------------------ listings
+
+    def listing(self, kind: str, reader: Reader) -> Answer:
+        """Return the list of speakers, rooms or tracks (text commands "speakers", "rooms")."""
+        if kind == "speakers":
+            names = [neutralise(truncate(s.name, 80)) for s in self.schedule.speakers_sorted]
+        elif kind == "rooms":
+            names = [neutralise(truncate(r.name, 80)) for r in self.schedule.rooms]
+        elif kind == "tracks":
+            names = [neutralise(truncate(t.name, 80)) for t in self.schedule.tracks]
+        else:
+            raise ValueError(f"unknown listing {kind!r}")
+        if not names:
+            return Reply(f"The schedule lists no {kind}.")
+        per_page = 30
+        count = -(-len(names) // per_page)
+
+        def render(number: int) -> Card:
+            chunk = names[number * per_page : (number + 1) * per_page]
+            footer = f"Page {number + 1}/{count}" if count > 1 else None
+            return Card(title=kind.title(), description="\n".join(chunk), footer=footer)
+
+        return PagedReply(None, count, render)
+
+    # ------------------------------------------------------------ resolving input
+
+    def reader_in(self, reader: Reader, zone_text: str | None) -> Reader:
+        """Return ``reader`` moved to the zone they named ("…in Sydney"), if any.
+
+        :raises UserError: the zone is unknown or ambiguous; the sentence offers some.
+        """
+        if not zone_text:
+            return reader
+        return reader.in_zone(zone_from_text(zone_text))
+
+    def parse_day(self, text: str, reader: Reader, now: datetime) -> date:
+        """Return the local day ``text`` names: an ISO date, "today", "friday", "25 feb", "day 2".
+
+        :raises UserError: the text is not a day.
+        """
+        text = " ".join(text.split())[:60]
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+        number = _DAY_NUMBER.match(text)
+        if number:
+            days = self.schedule.local_days(reader.zone)
+            position = int(number[1])
+            if not 1 <= position <= len(days):
+                raise UserError(f"The conference has {len(days)} days; pick day 1 to {len(days)}.")
+            return days[position - 1]
+        try:
+            return _to_local(
+                parse_user_time(f"{text} noon", reader.zone, now=now), reader.zone
+            ).date()
+        except TimeParseError:
+            raise UserError(
+                f"I can't read “{echo(text)}” as a day: try “today”, “friday”, “25 Feb”"
+                " or pick one of the offered days."
+            ) from None
+
+    def track_id(self, text: str) -> str:
+        """Return the id of the track ``text`` names (id or name).
+
+        :raises NotFoundError: no track matches; the sentence lists some.
+        """
+        match = self.search_index.find_track(text[:100])
+        if match is None:
+            names = [neutralise(t.name) for t in self.schedule.tracks[:LISTED_PLACES]]
+            raise NotFoundError(
+                f"There is no track called “{echo(text)}”.{_listed('Tracks', names)}"
+            )
+        return match.id
+
+    def room_id(self, text: str) -> str:
+        """Return the id of the room ``text`` names (id or name).
+
+        :raises NotFoundError: no room matches; the sentence lists some.
+        """
+        match = self.search_index.find_room(text[:100])
+        if match is None:
+            names = [neutralise(r.name) for r in self.schedule.rooms[:LISTED_PLACES]]
+            raise NotFoundError(f"There is no room called “{echo(text)}”.{_listed('Rooms', names)}")
+        return match.id
+
+    def _place(self, room: str | None, track: str | None) -> tuple[str | None, str | None]:
+        """Return (room id, track id); a "room" that is no room may be a track ("in law")."""
+        track_id = self.track_id(track) if track else None
+        if not room:
+            return None, track_id
+        if self.search_index.find_room(room[:100]) is None and track_id is None:
+            as_track = self.search_index.find_track(room[:100])
+            if as_track is not None:
+                return None, as_track.id
+        return self.room_id(room), track_id
+
+    def _place_name(self, room_id: str | None, track_id: str | None) -> str | None:
+        room = self.schedule.room(room_id) if room_id else None
+        track = self.schedule.track(track_id) if track_id else None
+        names = [room.name if room else "", f"the {track.name} track" if track else ""]
+        return " / ".join(name for name in names if name) or None
+
+    def _filters(
+        self, *, day: date | None, track_id: str | None, room_id: str | None, part: DayPart | None
+    ) -> str:
+        parts = []
+        if day is not None:
+            parts.append(f"on {format_day(day)}" + (f" {part}" if part else ""))
+        elif part:
+            parts.append(f"in the {part}")
+        place = self._place_name(room_id, track_id)
+        if place:
+            parts.append(f"in {neutralise(truncate(place, 120))}")
+        return " ".join(parts)
+
+
+def zone_from_text(text: str) -> str:
+    """Return the IANA zone the user typed; the error sentence names the closest zones.
+
+    :raises UnknownZoneError: nothing matches ("Did you mean …?" when something is close).
+    :raises AmbiguousZoneError: several zones match; the sentence lists them.
+    """
+    text = " ".join(text.split())[:100]
+    if not text:
+        raise UnknownZoneError("Type a time zone, for example “Europe/Paris” or “Tokyo”.")
+    try:
+        return resolve_zone(text)
+    except UnknownZoneError as error:
+        if not error.suggestions:
+            raise UnknownZoneError(
+                f"I don't know the time zone “{echo(text)}”: try a city such as “Tokyo”"
+                " or a name such as “Europe/Paris”."
+            ) from None
+        named = human_join(error.suggestions[:5], conjunction="or")
+        raise UnknownZoneError(
+            f"I don't know the time zone “{echo(text)}”. Did you mean {named}?",
+            suggestions=error.suggestions,
+        ) from None
+
+
+def _in_part(session: Session, zone: str, part: DayPart) -> bool:
+    low, high = DAY_PARTS[part]
+    return low <= _to_local(session.start, zone).hour < high
+
+
+def _listed(what: str, names: list[str]) -> str:
+    return f" {what}: {human_join(names)}." if names else ""
+
+
+def _joined(*lines: str | None) -> str | None:
+    text = "\n".join(line for line in lines if line)
+    return text or None

@@ -1,0 +1,106 @@
+"""Plain questions: answer when mentioned (not via @everyone) or DMed by a person.
+
+Replies go to the same channel or DM, as a reply to the question, pinging nobody.
+No input ever goes unanswered with a traceback: a user mistake becomes its sentence,
+anything unexpected a short error code (also logged).
+
+Speaker questions use the default answers of
+:meth:`~bot.answers.schedule_answers.ScheduleAnswers.speaker_question` unless a loaded
+cog defines ``async answer_speaker_question(question, reader, now) -> Answer``
+(**hook** for the speakers feature; the first such cog wins).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord.ext import commands
+
+from bot.answers.conversation import Conversation
+from bot.answers.schedule_answers import ScheduleAnswers, SpeakerAnswerer
+from bot.app import Confbot
+from bot.interaction_errors import describe_failure
+from bot.rendering.about import about_text
+from bot.rendering.cards import Reply
+from bot.rendering.pages import Answer
+from cogs.replies import answer_message
+
+log = logging.getLogger(__name__)
+
+
+class Questions(commands.Cog):
+    """Answers to "@confbot when is the keynote?" and other plain questions."""
+
+    def __init__(self, bot: Confbot) -> None:
+        self.bot = bot
+        services = bot.services
+        answers = ScheduleAnswers(
+            services.schedule, services.search, conference_zone=services.conference_zone
+        )
+        self.conversation = Conversation(answers, services.database, about=self.about)
+
+    def about(self) -> str:
+        """Return the /about text."""
+        services = self.bot.services
+        return about_text(
+            services.schedule.schedule.conference, services.conference_zone, self.bot.version
+        )
+
+    def speaker_answerer(self) -> SpeakerAnswerer | None:
+        """Return a loaded cog's speaker answers, if any (see the module docstring)."""
+        for cog in self.bot.cogs.values():
+            method = getattr(cog, "answer_speaker_question", None)
+            if callable(method):
+                return method
+        return None
+
+    def is_for_me(self, message: discord.Message) -> bool:
+        """Return whether ``message`` is a person's question to the bot."""
+        me = self.bot.user
+        if me is None or message.author.bot or message.author.id == me.id:
+            return False
+        if message.guild is None:
+            return True
+        return any(user.id == me.id for user in message.mentions)
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        """Answer a mention or a DM through the same core as the slash commands."""
+        if not self.is_for_me(message):
+            return
+        answer = await self.answer(message)
+        await answer_message(self.bot, message, answer)
+
+    @commands.Cog.listener()
+    async def on_command_error(self, context: commands.Context[Confbot], error: Exception) -> None:
+        """Keep quiet about "@confbot schedule" not being a prefix command: it is a question.
+
+        Mentions double as the command prefix, so every question to the bot is also looked
+        up as a prefix command; :meth:`on_message` answers it. Anything else is logged.
+        """
+        if isinstance(error, commands.CommandNotFound):
+            return
+        log.error("prefix command failed: %s", context.message.id, exc_info=error)
+
+    async def answer(self, message: discord.Message) -> Answer:
+        """Return the answer to ``message``; never raises."""
+        me = self.bot.user
+        names = tuple(
+            n for n in {"confbot", me.name if me else "", me.display_name if me else ""} if n
+        )
+        try:
+            return await self.conversation.reply(
+                message.content,
+                message.author.id,
+                self.bot.clock.now(),
+                bot_names=names,
+                speaker_answerer=self.speaker_answerer(),
+            )
+        except Exception as error:  # every input gets an answer; bugs get a code in the log
+            return Reply(describe_failure(error, context="a message"), ephemeral=False)
+
+
+async def setup(bot: Confbot) -> None:
+    """Load the cog."""
+    await bot.add_cog(Questions(bot))

@@ -1,0 +1,164 @@
+"""``/schedule``, ``/now``, ``/next``, ``/session`` and ``/search``, in the reader's zone.
+
+Thin: read the options, find the reader's profile, ask
+:class:`~bot.answers.schedule_answers.ScheduleAnswers`, send the answer. Buttons other
+cogs add to a session card ("Speaker") come through the hook described in
+:mod:`cogs.replies`.
+"""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.answers.reader import Reader, reader_for
+from bot.answers.schedule_answers import ScheduleAnswers
+from bot.answers.search import normalise, truncate_label
+from bot.app import Confbot
+from bot.timezones import format_day
+from cogs.replies import answer_interaction
+
+# Discord's limits for autocomplete: 25 choices, names and values of 1-100 characters.
+MAX_CHOICES = 25
+MAX_CHOICE_CHARS = 100
+
+
+def _choice(name: str, value: str) -> app_commands.Choice[str] | None:
+    if not value or len(value) > MAX_CHOICE_CHARS:
+        return None
+    return app_commands.Choice(name=truncate_label(name, MAX_CHOICE_CHARS) or value, value=value)
+
+
+def _choices(pairs: list[tuple[str, str]]) -> list[app_commands.Choice[str]]:
+    choices = [choice for name, value in pairs if (choice := _choice(name, value)) is not None]
+    return choices[:MAX_CHOICES]
+
+
+class Schedule(commands.Cog):
+    """The programme, what is on now and next, sessions and search."""
+
+    def __init__(self, bot: Confbot) -> None:
+        self.bot = bot
+        services = bot.services
+        self.answers = ScheduleAnswers(
+            services.schedule, services.search, conference_zone=services.conference_zone
+        )
+
+    async def reader(self, user: discord.abc.User) -> Reader:
+        """Return how ``user`` reads times (the conference zone until they set theirs)."""
+        services = self.bot.services
+        return await reader_for(services.database, user.id, services.conference_zone)
+
+    # ------------------------------------------------------------ autocomplete
+
+    async def day_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Offer the reader's local days with sessions ("Thu 25 Feb"), value an ISO date."""
+        reader = await self.reader(interaction.user)
+        wanted = normalise(current[:100])
+        pairs = [
+            (format_day(day), day.isoformat())
+            for day in self.bot.services.schedule.local_days(reader.zone)
+        ]
+        return _choices([p for p in pairs if wanted in normalise(p[0]) or wanted in p[1]])
+
+    async def track_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Offer the tracks whose name contains what was typed."""
+        wanted = normalise(current[:100])
+        tracks = self.bot.services.schedule.tracks
+        return _choices([(t.name, t.id) for t in tracks if wanted in normalise(t.name)])
+
+    async def room_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Offer the rooms whose name contains what was typed."""
+        wanted = normalise(current[:100])
+        rooms = self.bot.services.schedule.rooms
+        return _choices([(r.name, r.id) for r in rooms if wanted in normalise(r.name)])
+
+    async def session_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Offer sessions by title or speaker, upcoming first; values are session ids."""
+        matches = self.bot.services.search.complete_sessions(
+            current, MAX_CHOICES, after=self.bot.clock.now()
+        )
+        return _choices([(m.label, m.id) for m in matches])
+
+    # ------------------------------------------------------------ commands
+
+    @app_commands.command(name="schedule", description="The programme in your time zone")
+    @app_commands.describe(
+        day="One of your local days (default: every day)",
+        track="Only this track",
+        room="Only this room",
+    )
+    @app_commands.autocomplete(
+        day=day_autocomplete, track=track_autocomplete, room=room_autocomplete
+    )
+    async def schedule(
+        self,
+        interaction: discord.Interaction,
+        day: str | None = None,
+        track: str | None = None,
+        room: str | None = None,
+    ) -> None:
+        """Show the sessions grouped by the reader's local day, a page at a time."""
+        reader = await self.reader(interaction.user)
+        answer = self.answers.schedule_for(
+            reader, self.bot.clock.now(), day=day, track=track, room=room
+        )
+        await answer_interaction(self.bot, interaction, answer)
+
+    @app_commands.command(name="now", description="What is on right now, and what is next")
+    @app_commands.describe(room="Only this room", track="Only this track")
+    @app_commands.autocomplete(room=room_autocomplete, track=track_autocomplete)
+    async def schedule_now(
+        self,
+        interaction: discord.Interaction,
+        room: str | None = None,
+        track: str | None = None,
+    ) -> None:
+        """Show the running sessions with the time left, and the next ones."""
+        reader = await self.reader(interaction.user)
+        answer = self.answers.now(reader, self.bot.clock.now(), room=room, track=track)
+        await answer_interaction(self.bot, interaction, answer)
+
+    @app_commands.command(name="next", description="What starts next, with a countdown")
+    @app_commands.describe(room="Only this room", track="Only this track")
+    @app_commands.autocomplete(room=room_autocomplete, track=track_autocomplete)
+    async def schedule_next(
+        self,
+        interaction: discord.Interaction,
+        room: str | None = None,
+        track: str | None = None,
+    ) -> None:
+        """Show the sessions starting next, soonest first."""
+        reader = await self.reader(interaction.user)
+        answer = self.answers.next(reader, self.bot.clock.now(), room=room, track=track)
+        await answer_interaction(self.bot, interaction, answer)
+
+    @app_commands.command(name="session", description="A session's card, in your time zone")
+    @app_commands.describe(session="Part of the title or a speaker's name")
+    @app_commands.autocomplete(session=session_autocomplete)
+    async def session(self, interaction: discord.Interaction, session: str) -> None:
+        """Show the session's times (yours and the conference's), room, people, abstract."""
+        reader = await self.reader(interaction.user)
+        answer = self.answers.session(reader, session, self.bot.clock.now())
+        await answer_interaction(self.bot, interaction, answer)
+
+    @app_commands.command(name="search", description="Search titles, abstracts, speakers, rooms")
+    @app_commands.describe(query="Words to look for")
+    async def search(self, interaction: discord.Interaction, query: str) -> None:
+        """Show ranked matches, a page at a time."""
+        reader = await self.reader(interaction.user)
+        await answer_interaction(self.bot, interaction, self.answers.search(reader, query))
+
+
+async def setup(bot: Confbot) -> None:
+    """Load the cog."""
+    await bot.add_cog(Schedule(bot))
