@@ -9,6 +9,7 @@ re-armed when the clock jumps.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -37,6 +38,8 @@ class KeyedScheduler:
         self._clock = clock
         self._jobs: dict[str, _Job] = {}
         self._scheduler = AsyncIOScheduler(timezone=UTC)
+        self._running = 0
+        self._changed: asyncio.Event | None = None
         clock.on_jump(self._rearm_all)
 
     def start(self) -> None:
@@ -57,12 +60,14 @@ class KeyedScheduler:
             raise ValueError("schedule_at needs an aware instant")
         self._jobs[key] = _Job(when, callback)
         self._arm(key)
+        self._notify()
 
     def cancel(self, key: str) -> None:
         """Forget the job with ``key``, if there is one."""
         self._jobs.pop(key, None)
         if self._scheduler.get_job(key) is not None:
             self._scheduler.remove_job(key)
+        self._notify()
 
     def cancel_all(self) -> None:
         """Forget every job."""
@@ -72,6 +77,37 @@ class KeyedScheduler:
     def scheduled(self) -> dict[str, datetime]:
         """Return each key with the clock instant it is due at."""
         return {key: job.when for key, job in self._jobs.items()}
+
+    async def settle(self, until: datetime | None = None) -> None:
+        """Wait until every job due by ``until`` (default: now) has run to completion.
+
+        Jobs those jobs schedule, if due by then too, are waited for as well. Wrap the
+        call in a timeout: a job that never fires (the scheduler is stopped) never settles.
+        """
+        deadline = until or self._clock.now()
+        while self._running or any(job.when <= deadline for job in self._jobs.values()):
+            if self._changed is None:
+                self._changed = asyncio.Event()
+            self._changed.clear()
+            await self._changed.wait()
+
+    async def drain(self) -> None:
+        """Stop firing jobs and wait for the ones already running to finish.
+
+        Called before the database closes, so no job is cut off mid-query. The wait
+        comes first: APScheduler's shutdown cancels the coroutines still running.
+        """
+        self.cancel_all()
+        while self._running:
+            if self._changed is None:
+                self._changed = asyncio.Event()
+            self._changed.clear()
+            await self._changed.wait()
+        self.shutdown()
+
+    def _notify(self) -> None:
+        if self._changed is not None:
+            self._changed.set()
 
     def _arm(self, key: str) -> None:
         job = self._jobs[key]
@@ -98,7 +134,11 @@ class KeyedScheduler:
     async def _run(self, key: str, job: _Job) -> None:
         if self._jobs.get(key) is job:
             del self._jobs[key]
+        self._running += 1
         try:
             await job.callback()
         except Exception:
             log.exception("scheduled job %s failed", key)
+        finally:
+            self._running -= 1
+            self._notify()

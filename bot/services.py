@@ -53,5 +53,5 @@ class Services:
     async def close(self) -> None:
         """Stop delivering, stop the scheduler and close the database."""
         self.delivery.stop()
-        self.scheduler.shutdown()
+        await self.scheduler.drain()
         await self.database.close()
