@@ -40,6 +40,23 @@ class ConferenceServer:
     members: dict[str, User] = field(default_factory=dict)
 
 
+def build_conference_server(sandbox: Sandbox, config: Config) -> ConferenceServer:
+    """Add the conference guild (channels, moderator role, moderator, attendees) to ``sandbox``."""
+    guild = sandbox.add_guild("Conference")
+    channels = {name: sandbox.add_channel(guild, name) for name in CHANNELS}
+    role_name = config.guild.moderator_role
+    moderator_role = sandbox.add_role(
+        guild,
+        role_name if isinstance(role_name, str) else "Moderator",
+        permissions=MODERATOR_PERMISSIONS,
+    )
+    server = ConferenceServer(guild, channels, moderator_role)
+    for name in ATTENDEES:
+        server.members[name] = sandbox.add_member(guild, name)
+    server.members[MODERATOR] = sandbox.add_member(guild, MODERATOR, roles=[moderator_role])
+    return server
+
+
 def default_start(config: Config) -> datetime:
     """Return 15 minutes before the first session of the configured schedule."""
     schedule = load_schedule(config.schedule.source)
@@ -121,20 +138,7 @@ class ConferenceHarness:
             self._endpoints.close()
 
     def _build_server(self) -> ConferenceServer:
-        sandbox = self.sandbox
-        guild = sandbox.add_guild("Conference")
-        channels = {name: sandbox.add_channel(guild, name) for name in CHANNELS}
-        role_name = self.config.guild.moderator_role
-        moderator_role = sandbox.add_role(
-            guild,
-            role_name if isinstance(role_name, str) else "Moderator",
-            permissions=MODERATOR_PERMISSIONS,
-        )
-        server = ConferenceServer(guild, channels, moderator_role)
-        for name in ATTENDEES:
-            server.members[name] = sandbox.add_member(guild, name)
-        server.members[MODERATOR] = sandbox.add_member(guild, MODERATOR, roles=[moderator_role])
-        return server
+        return build_conference_server(self.sandbox, self.config)
 
     def member(self, name: str) -> User:
         """Return the member called ``name``, adding a new attendee if there is none."""

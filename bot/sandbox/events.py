@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 Predicate = Callable[[Any], bool]
+Listener = Callable[[Any], None]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -22,9 +26,27 @@ class EventBus:
 
     def __init__(self) -> None:
         self._waiters: list[_Waiter] = []
+        self._listeners: list[tuple[str, Listener]] = []
+
+    def subscribe(self, kind: str, listener: Listener) -> Callable[[], None]:
+        """Call ``listener(item)`` on every later event of ``kind``; return an unsubscriber."""
+        entry = (kind, listener)
+        self._listeners.append(entry)
+
+        def unsubscribe() -> None:
+            if entry in self._listeners:
+                self._listeners.remove(entry)
+
+        return unsubscribe
 
     def emit(self, kind: str, item: Any) -> None:
-        """Hand ``item`` to every waiter of ``kind`` whose predicate accepts it."""
+        """Hand ``item`` to every listener of ``kind`` and every waiter that accepts it."""
+        for listened, listener in list(self._listeners):
+            if listened == kind:
+                try:
+                    listener(item)
+                except Exception:  # a broken listener must not break the sandbox's request
+                    log.exception("sandbox: a %s listener failed", kind)
         for waiter in list(self._waiters):
             if waiter.kind != kind or waiter.future.done():
                 continue

@@ -33,6 +33,7 @@ from bot.sandbox.transcript import RequestRecord, Transcript
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 RejectionHook = Callable[[RequestRecord], None]
+BotMessageListener = Callable[[Message, bool], None]
 
 
 async def _parse_body(request: web.Request) -> None:
@@ -348,6 +349,31 @@ class Sandbox:
             future, timeout or self.limits.wait_timeout, f"a bot message in {where}"
         )
         return message
+
+    def on_bot_message(self, listener: BotMessageListener) -> Callable[[], None]:
+        """Call ``listener(message, edited)`` whenever the bot posts or edits a message.
+
+        Ephemeral interaction replies are included. Return a function that unsubscribes.
+        """
+        bot_id = str(self.bot_user.id)
+
+        def forward(edited: bool) -> Callable[[Message], None]:
+            def call(message: Message) -> None:
+                if message["author"]["id"] == bot_id:
+                    listener(message, edited)
+
+            return call
+
+        stops = [
+            self.bus.subscribe("message_create", forward(False)),
+            self.bus.subscribe("message_update", forward(True)),
+        ]
+
+        def unsubscribe() -> None:
+            for stop in stops:
+                stop()
+
+        return unsubscribe
 
     # -- queries ---------------------------------------------------------------------
 

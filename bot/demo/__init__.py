@@ -1,0 +1,13 @@
+"""``confbot demo``: chat with the real bot offline, in a loopback Discord sandbox.
+
+- ``run.py`` — :func:`run_demo`: arguments, config, data dir, the harness, the loop.
+- ``session.py`` — :class:`DemoSession`: carries out one typed line, shows the results.
+- ``script.py`` — :func:`parse_line`: one typed line into an action.
+- ``options.py`` — ``opt:value`` text into the values a registered command expects.
+- ``render.py`` — bot messages, choices and forms as transcript text (ANSI optional).
+- ``console.py`` — stdin read off the event loop, output that keeps the prompt tidy.
+"""
+
+from bot.demo.run import run_demo
+
+__all__ = ["run_demo"]

@@ -1,0 +1,239 @@
+"""Parse one line the demo user typed into an action.
+
+Line forms::
+
+    /name sub opt:value opt2:"value with spaces"   a slash command
+    :complete /name opt:partial                    autocomplete the last option
+    :as NAME | :dm | :channel NAME                 who you are, where you type
+    :click LABEL | :submit LABEL="value" ...       buttons and modals
+    :wait 1h30m | :time | :help | :quit            the clock and the session
+    # a comment                                    ignored
+    anything else                                  a chat message (@confbot mentions the bot)
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import TypeAlias
+
+
+class ScriptError(ValueError):
+    """A line the demo cannot understand; ``str(error)`` is one line for the user."""
+
+
+@dataclass(frozen=True)
+class Command:
+    """Run a slash command: ``path`` is the command and its subcommands."""
+
+    path: tuple[str, ...]
+    options: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Complete:
+    """Ask for autocomplete choices for the last option given."""
+
+    path: tuple[str, ...]
+    options: dict[str, str]
+    focused: str
+
+
+@dataclass(frozen=True)
+class Say:
+    """Post a chat message where the user is."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class SwitchUser:
+    """Act as another member from now on."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class GoToDm:
+    """Type in the direct-message channel with the bot from now on."""
+
+
+@dataclass(frozen=True)
+class GoToChannel:
+    """Type in a server channel from now on."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Click:
+    """Press a button on the latest bot message that has it."""
+
+    label: str
+
+
+@dataclass(frozen=True)
+class Submit:
+    """Fill in and submit the modal the bot opened last."""
+
+    values: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Wait:
+    """Advance the simulated clock and show what the bot did because of it."""
+
+    delta: timedelta
+
+
+@dataclass(frozen=True)
+class ShowTime:
+    """Print the simulated now."""
+
+
+@dataclass(frozen=True)
+class ShowHelp:
+    """Print the line forms and the registered commands."""
+
+
+@dataclass(frozen=True)
+class Quit:
+    """End the session."""
+
+
+Action: TypeAlias = (
+    Command
+    | Complete
+    | Say
+    | SwitchUser
+    | GoToDm
+    | GoToChannel
+    | Click
+    | Submit
+    | Wait
+    | ShowTime
+    | ShowHelp
+    | Quit
+)
+
+_OPTION = re.compile(r"^([\w-]+):(.*)$", re.DOTALL)
+_NAME = re.compile(r"^[\w.-]+$")
+_DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
+
+
+def parse_line(line: str) -> Action | None:
+    """Return the action ``line`` asks for, or ``None`` for a blank line or a comment.
+
+    :raises ScriptError: the line is malformed.
+    """
+    text = line.strip()
+    if not text or text.startswith("#"):
+        return None
+    if text.startswith("/"):
+        path, options = parse_command(text)
+        return Command(path, options)
+    if text.startswith(":"):
+        return _parse_directive(text)
+    return Say(text)
+
+
+def parse_command(text: str) -> tuple[tuple[str, ...], dict[str, str]]:
+    """Split ``/name sub opt:value ...`` into the command path and its options."""
+    words = _split(text.removeprefix("/"))
+    path: list[str] = []
+    options: dict[str, str] = {}
+    for word in words:
+        match = _OPTION.match(word)
+        if match is None:
+            if options:
+                raise ScriptError(f"expected opt:value after the options, got {word!r}")
+            path.append(word)
+            continue
+        name, value = match.groups()
+        if name in options:
+            raise ScriptError(f"option {name!r} is given twice")
+        options[name] = value
+    if not path:
+        raise ScriptError("no command name after '/'; try /about")
+    return tuple(path), options
+
+
+def parse_duration(text: str) -> timedelta:
+    """Return the span ``text`` names: ``30s``, ``10m``, ``2h``, ``1h30m``, ``1d``."""
+    match = _DURATION.match(text.strip().lower())
+    if not text.strip() or match is None:
+        raise ScriptError(f"{text.strip()!r} is not a duration; try 30s, 10m, 2h or 1h30m")
+    days, hours, minutes, seconds = (int(part or 0) for part in match.groups())
+    return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+
+
+def _split(text: str) -> list[str]:
+    try:
+        return shlex.split(text)
+    except ValueError as error:
+        raise ScriptError(f"{error}: put values with ' or spaces in double quotes") from None
+
+
+def _parse_directive(text: str) -> Action:
+    name, _, rest = text[1:].partition(" ")
+    rest = rest.strip()
+    name = name.lower()
+    simple: dict[str, Action] = {
+        "dm": GoToDm(),
+        "time": ShowTime(),
+        "help": ShowHelp(),
+        "quit": Quit(),
+        "exit": Quit(),
+    }
+    if name in simple:
+        if rest:
+            raise ScriptError(f":{name} takes no argument")
+        return simple[name]
+    if name == "as":
+        return SwitchUser(_one_name(rest, ":as NAME"))
+    if name == "channel":
+        return GoToChannel(_one_name(rest.removeprefix("#"), ":channel NAME"))
+    if name == "click":
+        label = " ".join(_split(rest))
+        if not label:
+            raise ScriptError("usage: :click LABEL")
+        return Click(label)
+    if name == "submit":
+        return Submit(_parse_fields(rest))
+    if name == "wait":
+        delta = parse_duration(rest)
+        if not delta:
+            raise ScriptError(":wait needs a positive duration, e.g. :wait 10m")
+        return Wait(delta)
+    if name == "complete":
+        return _parse_complete(rest)
+    raise ScriptError(f"unknown directive :{name}; type :help for the list")
+
+
+def _one_name(text: str, usage: str) -> str:
+    if not _NAME.match(text):
+        raise ScriptError(f"usage: {usage} (one word)")
+    return text
+
+
+def _parse_fields(text: str) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for word in _split(text):
+        label, equals, value = word.partition("=")
+        if not equals or not label:
+            raise ScriptError(f'expected LABEL="value", got {word!r}')
+        values[label] = value
+    if not values:
+        raise ScriptError('usage: :submit LABEL="value" LABEL2="value"')
+    return values
+
+
+def _parse_complete(text: str) -> Complete:
+    if not text.startswith("/"):
+        raise ScriptError("usage: :complete /command opt:partial (completes the last option)")
+    path, options = parse_command(text)
+    if not options:
+        raise ScriptError(":complete needs an option to complete, e.g. zone:syd")
+    return Complete(path, options, focused=list(options)[-1])

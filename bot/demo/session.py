@@ -1,0 +1,259 @@
+"""Carry out the demo user's actions against the running harness and show the results."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.demo import script
+from bot.demo.console import Output
+from bot.demo.options import command_names, convert_options
+from bot.demo.render import LOADING, Style, render_choices, render_message, render_modal
+from bot.harness import ConferenceHarness
+from bot.sandbox import Channel, InteractionResult, User
+
+HELP = """\
+Type a line and press Enter:
+  /about                          run a slash command; options as opt:value or opt:"two words"
+  /timezone set zone:sydney       subcommands go before the first option
+  :complete /timezone set zone:syd  show the autocomplete choices for the last option
+  hello @confbot                  a chat message (@confbot mentions the bot)
+  :as NAME                        act as another person (new names join as attendees)
+  :dm | :channel NAME             type in your DM with the bot, or in a server channel
+  :click LABEL                    press a button on the latest bot message that has it
+                                  (the start of a long label is enough)
+  :submit LABEL="value" ...       fill in and submit the form the bot opened
+  :wait 10m                       move the clock on (30s, 2h, 1h30m) and see what happens
+  :time | :help | :quit           the simulated time, this help, leave
+  # comment                       ignored"""
+
+RECENT = 20  # bot messages remembered for :click
+
+
+class DemoSession:
+    """One person at a time, somewhere in the conference server, talking to the bot."""
+
+    def __init__(
+        self, harness: ConferenceHarness, output: Output, style: Style, *, timeout: float
+    ) -> None:
+        self.harness = harness
+        self.output = output
+        self.style = style
+        self.timeout = timeout
+        self.user_name = "alice"
+        self.channel_name: str | None = "general"
+        self._recent: deque[dict[str, Any]] = deque(maxlen=RECENT)
+        self._modal: dict[str, Any] | None = None
+        self._unsubscribe = harness.sandbox.on_bot_message(self._on_bot_message)
+
+    # -- where and who ------------------------------------------------------------------
+
+    @property
+    def user(self) -> User:
+        """Return the member the demo user acts as."""
+        return self.harness.member(self.user_name)
+
+    @property
+    def channel(self) -> Channel | None:
+        """Return the channel the user types in (``None``: the DM with the bot)."""
+        return None if self.channel_name is None else self.harness.channel(self.channel_name)
+
+    @property
+    def prompt(self) -> str:
+        """Return the prompt, e.g. ``alice@#general> `` or ``alice@DM> ``."""
+        where = "DM" if self.channel_name is None else f"#{self.channel_name}"
+        return f"{self.user_name}@{where}> "
+
+    def close(self) -> None:
+        """Stop printing the bot's messages."""
+        self._unsubscribe()
+
+    # -- running lines ------------------------------------------------------------------
+
+    async def run_line(self, line: str) -> bool:
+        """Carry out one typed line; return ``False`` when the user asked to quit."""
+        try:
+            action = script.parse_line(line)
+            if action is None:
+                return True
+            if isinstance(action, script.Quit):
+                return False
+            await self._run(action)
+        except (script.ScriptError, TimeoutError) as error:
+            self.error(str(error))
+        except AssertionError as error:  # the sandbox driver refusing an impossible action
+            self.error(str(error))
+        return True
+
+    async def _run(self, action: script.Action) -> None:
+        match action:
+            case script.Command(path, options):
+                converted = convert_options(self.harness, path, options, self.channel)
+                result = await self.harness.sandbox.invoke(
+                    self.user, " ".join(path), converted, channel=self.channel, timeout=self.timeout
+                )
+                self._show_result(result)
+            case script.Complete(path, options, focused):
+                converted = convert_options(
+                    self.harness, path, options, self.channel, focused=focused
+                )
+                choices = await self.harness.sandbox.autocomplete(
+                    self.user,
+                    " ".join(path),
+                    converted,
+                    focused=focused,
+                    channel=self.channel,
+                    timeout=self.timeout,
+                )
+                self.output.print(render_choices(choices, self.style))
+            case script.Say(text):
+                await self._say(text)
+            case script.SwitchUser(name):
+                self.user_name = name
+                self.user  # noqa: B018 - joins the server now, so the bot sees a member
+            case script.GoToDm():
+                self.channel_name = None
+            case script.GoToChannel(name):
+                self._go_to(name)
+            case script.Click(label):
+                await self._click(label)
+            case script.Submit(values):
+                await self._submit(values)
+            case script.Wait(delta):
+                clock = self.harness.clock
+                await self._settle(clock.advance(delta))
+            case script.ShowTime():
+                self.note(self.describe_now())
+            case script.ShowHelp():
+                commands = ", ".join(f"/{n}" for n in command_names(self.harness))
+                self.output.print(f"{HELP}\nRegistered commands: {commands or 'none yet'}")
+
+    async def _say(self, text: str) -> None:
+        mention = "@confbot" in text
+        content = text.replace("@confbot", self.harness.sandbox.mention_bot)
+        await self.harness.sandbox.say(
+            self.user,
+            self.channel,
+            content,
+            expect_reply=mention or self.channel is None,
+            timeout=self.timeout,
+        )
+
+    def _go_to(self, name: str) -> None:
+        server = self.harness.server
+        if server is None or name not in server.channels:
+            known = ", ".join(f"#{c}" for c in (server.channels if server else []))
+            raise script.ScriptError(f"no channel #{name}; channels: {known}")
+        self.channel_name = name
+
+    async def _click(self, label: str) -> None:
+        world = self.harness.sandbox.world
+        for message in reversed(self._recent):
+            current = world.messages.get(int(message["id"]), message)
+            found = _button_label(current.get("components") or [], label)
+            if found is not None:
+                result = await self.harness.sandbox.click(
+                    self.user, current, found, timeout=self.timeout
+                )
+                self._show_result(result)
+                return
+        raise script.ScriptError(f"no recent bot message has a button {label!r}")
+
+    async def _submit(self, values: dict[str, str]) -> None:
+        if self._modal is None:
+            raise script.ScriptError("no form is open; a command or a button opens one")
+        modal, self._modal = self._modal, None
+        result = await self.harness.sandbox.submit_modal(
+            self.user, modal, values, timeout=self.timeout
+        )
+        self._show_result(result)
+
+    async def _settle(self, until: datetime) -> None:
+        bot = self.harness.bot
+        if bot is None:
+            return
+        try:
+            await asyncio.wait_for(bot.services.scheduler.settle(until), self.timeout)
+        except TimeoutError:
+            raise TimeoutError(
+                f"the bot's scheduled work did not finish within {self.timeout:g}s"
+            ) from None
+
+    # -- output -------------------------------------------------------------------------
+
+    def _show_result(self, result: InteractionResult) -> None:
+        if result.modal is not None:
+            self._modal = result.modal
+            self.output.print(render_modal(result.modal, self.style))
+        elif result.choices is not None:
+            self.output.print(render_choices(result.choices, self.style))
+        elif result.message is None:
+            self.note("(the bot answered without a message)")
+
+    def _on_bot_message(self, message: dict[str, Any], edited: bool) -> None:
+        flags = int(message.get("flags") or 0)
+        if flags & LOADING and not edited:
+            return  # "confbot is thinking": shown once the bot edits in its answer
+        self._recent.append(message)
+        where = self.locate(int(message["channel_id"]))
+        self.output.print(render_message(message, where, self.style, edited=edited))
+
+    def locate(self, channel_id: int) -> str:
+        """Return where a channel is, for people: ``#general`` or ``DM to alice``."""
+        channel = self.harness.sandbox.world.channels.get(channel_id)
+        if channel is None:
+            return f"channel {channel_id}"
+        if channel.is_dm:
+            return f"DM to {channel.recipient.username if channel.recipient else '?'}"
+        return f"#{channel.name}"
+
+    def describe_now(self) -> str:
+        """Return the simulated now in UTC and in the conference's zone."""
+        now = self.harness.clock.now()
+        zone = self.conference_zone
+        local = now.astimezone(ZoneInfo(zone))
+        return (
+            f"simulated time: {now:%a %d %b %Y %H:%M:%S} UTC"
+            f" = {local:%a %d %b %H:%M:%S %Z} ({zone})"
+        )
+
+    @property
+    def conference_zone(self) -> str:
+        """Return the conference's IANA zone."""
+        bot = self.harness.bot
+        return bot.services.conference_zone if bot is not None else "UTC"
+
+    def note(self, text: str) -> None:
+        """Print a line from the demo itself (not from the bot)."""
+        self.output.print(self.style.dim(text))
+
+    def error(self, text: str) -> None:
+        """Print one line saying what went wrong; the session goes on."""
+        text = text.removeprefix("sandbox: ").replace(self.harness.sandbox.mention_bot, "@confbot")
+        self.output.print(self.style.error(f"error: {text}"))
+
+
+def _button_label(components: list[dict[str, Any]], typed: str) -> str | None:
+    """Return the button ``typed`` names: its label or custom_id, else a unique label prefix."""
+    buttons: list[dict[str, Any]] = []
+    stack = list(components)
+    while stack:
+        comp = stack.pop(0)
+        if comp.get("type") == 2:
+            buttons.append(comp)
+        stack.extend(comp.get("components") or [])
+        for key in ("component", "accessory"):
+            if isinstance(comp.get(key), dict):
+                stack.append(comp[key])
+    for button in buttons:
+        if typed in (button.get("label"), button.get("custom_id")):
+            return str(button.get("label") or button.get("custom_id"))
+    prefixed = [
+        str(b["label"])
+        for b in buttons
+        if b.get("label") and str(b["label"]).casefold().startswith(typed.casefold())
+    ]
+    return prefixed[0] if len(prefixed) == 1 else None
