@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.answers.reader import Reader, reader_for
+from bot.answers.schedule_answers import ScheduleAnswers, SpeakerQuestion
 from bot.answers.speakers import SpeakerAnswers
 from bot.app import Confbot
 from bot.delivery import Skip
 from bot.errors import NotFoundError
+from bot.rendering.cards import Reply
 from bot.rendering.speakers import speaker_heads_up
-from bot.rendering.text import neutralise
+from bot.rendering.text import neutralise, truncate
 from bot.speaker_alerts import KIND as SPEAKER_ALERT_KIND
 from bot.speaker_alerts import plan_speaker_alerts
 from bot.storage.repositories.outbox import OutboxItem
 from cogs.checks import require_moderator
-from cogs.views import send_reply
+from cogs.replies import answer_interaction
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +35,9 @@ class Speakers(commands.Cog):
         self.bot = bot
         services = bot.services
         self.answers = SpeakerAnswers(services.schedule, services.search)
+        self.schedule_answers = ScheduleAnswers(
+            services.schedule, services.search, conference_zone=services.conference_zone
+        )
 
     async def cog_load(self) -> None:
         """Register the heads-up renderer and plan the heads-ups still to come."""
@@ -93,7 +99,7 @@ class Speakers(commands.Cog):
     async def speaker(self, interaction: discord.Interaction, name: str) -> None:
         """Show a speaker's card with their sessions in the reader's zone."""
         reply = self.answers.speaker(await self.reader(interaction.user), name, await self.links())
-        await send_reply(interaction, reply)
+        await answer_interaction(self.bot, interaction, reply)
 
     @app_commands.command(name="speakers", description="Everyone speaking, with their next session")
     @app_commands.describe(track="Only the speakers of this track")
@@ -104,7 +110,7 @@ class Speakers(commands.Cog):
         reply = self.answers.speakers(
             await self.reader(interaction.user), self.bot.services.clock.now(), track_id=track_id
         )
-        await send_reply(interaction, reply)
+        await answer_interaction(self.bot, interaction, reply)
 
     @app_commands.command(
         name="speaker-link", description="Moderators: link a speaker to their Discord account"
@@ -147,6 +153,50 @@ class Speakers(commands.Cog):
         await interaction.response.send_message(
             f"{text} {neutralise(speaker.name)}.", ephemeral=True
         )
+
+    # -- hooks used by the schedule and question cogs ---------------------------------
+
+    async def answer_speaker_question(
+        self, question: SpeakerQuestion, reader: Reader, now: datetime
+    ) -> Reply:
+        """Answer "who is X?", "what is X talking about?", "who speaks in Y?" with links."""
+        return self.answers.question(question, reader, await self.links())
+
+    def session_buttons(self, reply: Reply, invoker_id: int) -> list[discord.ui.Item[Any]]:
+        """Return the buttons for an answer about one speaker or one session.
+
+        A speaker's card gets a button per session (up to 5) opening the session card;
+        a session's card gets a button per speaker (up to 5) opening the speaker card.
+        """
+        index = self.bot.services.schedule
+        if reply.speaker_ids:
+            sessions = [
+                session
+                for speaker_id in reply.speaker_ids[:1]
+                for session in index.sessions_by_speaker(speaker_id)
+            ]
+            return [SessionButton(self, session.id, session.title) for session in sessions[:5]]
+        session = index.session(reply.session_id) if reply.session_id else None
+        if session is None:
+            return []
+        speakers = [s for speaker_id in session.speaker_ids if (s := index.speaker(speaker_id))]
+        if len(speakers) == 1:
+            return [SpeakerButton(self, speakers[0].id, "Speaker")]
+        return [SpeakerButton(self, s.id, f"Speaker: {s.name}") for s in speakers[:5]]
+
+    async def show_session(self, interaction: discord.Interaction, session_id: str) -> None:
+        """Answer a button press with the session's card, in the presser's zone."""
+        reply = self.schedule_answers.session(
+            await self.reader(interaction.user), session_id, self.bot.services.clock.now()
+        )
+        await answer_interaction(self.bot, interaction, reply)
+
+    async def show_speaker(self, interaction: discord.Interaction, speaker_id: str) -> None:
+        """Answer a button press with the speaker's card, in the presser's zone."""
+        reply = self.answers.speaker(
+            await self.reader(interaction.user), speaker_id, await self.links()
+        )
+        await answer_interaction(self.bot, interaction, reply)
 
     def _track_id(self, text: str) -> str:
         index = self.bot.services.schedule
@@ -197,6 +247,33 @@ class Speakers(commands.Cog):
             if channel is not None:
                 return channel.mention
         return f"#{configured}"
+
+
+class SessionButton(discord.ui.Button[discord.ui.View]):
+    """Opens one session's card for whoever presses it."""
+
+    def __init__(self, cog: Speakers, session_id: str, title: str) -> None:
+        # Button labels are limited to 80 characters.
+        super().__init__(label=truncate(f"Session: {title}", 80), style=discord.ButtonStyle.primary)
+        self.cog = cog
+        self.session_id = session_id
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Show the session card, privately."""
+        await self.cog.show_session(interaction, self.session_id)
+
+
+class SpeakerButton(discord.ui.Button[discord.ui.View]):
+    """Opens one speaker's card for whoever presses it."""
+
+    def __init__(self, cog: Speakers, speaker_id: str, label: str) -> None:
+        super().__init__(label=truncate(label, 80), style=discord.ButtonStyle.primary)
+        self.cog = cog
+        self.speaker_id = speaker_id
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Show the speaker card, privately."""
+        await self.cog.show_speaker(interaction, self.speaker_id)
 
 
 async def setup(bot: Confbot) -> None:

@@ -73,14 +73,3 @@ class PagesView(InvokerView):
     ) -> None:
         """Show the page after this one."""
         await self._show(interaction, self.page + 1)
-
-
-async def send_reply(interaction: discord.Interaction, reply: Reply) -> None:
-    """Answer an interaction with ``reply``: one card, or pages with Previous/Next."""
-    arguments = message_arguments(reply)
-    if len(reply.pages) > 1:
-        arguments["view"] = PagesView(reply, interaction.user.id)
-    if interaction.response.is_done():
-        await interaction.followup.send(ephemeral=reply.ephemeral, **arguments)
-    else:
-        await interaction.response.send_message(ephemeral=reply.ephemeral, **arguments)

@@ -34,6 +34,7 @@ from bot.answers.questions import (
 )
 from bot.answers.reader import Reader, zone_hint
 from bot.answers.search import SearchIndex
+from bot.answers.speakers import SpeakerAnswers
 from bot.errors import NotFoundError, TimeParseError, UnknownZoneError, UserError
 from bot.rendering.cards import Card, Reply
 from bot.rendering.pages import Answer, PagedReply
@@ -47,7 +48,6 @@ from bot.rendering.sessions import (
     search_pages,
     session_card,
     session_line,
-    speaker_card,
     title_of,
     when,
 )
@@ -90,6 +90,7 @@ class ScheduleAnswers:
         self.schedule = schedule
         self.search_index = search
         self.conference_zone = conference_zone
+        self.speakers = SpeakerAnswers(schedule, search)
 
     # ------------------------------------------------------------ /schedule, /now, /next
 
@@ -298,43 +299,13 @@ class ScheduleAnswers:
     # ------------------------------------------------------------ speakers (default hook)
 
     def speaker_question(self, question: SpeakerQuestion, reader: Reader, now: datetime) -> Answer:
-        """Answer "who is X", "what is X talking about", "who gives Y" from the schedule.
+        """Answer "who is X", "what is X talking about", "who gives Y" from the schedule alone.
 
-        The default speaker answer: the speaker's name, affiliation, bio and
-        sessions in the reader's zone; for ``WhoSpeaks``, the session's speakers.
+        The speakers cog answers the same with the speakers' Discord links added.
 
         :raises NotFoundError: no speaker (or session, for ``WhoSpeaks``) matches.
         """
-        if isinstance(question, WhoSpeaks):
-            session = self.find_session(question.query, now)
-            names = [
-                neutralise(speaker.name)
-                for speaker_id in session.speaker_ids
-                if (speaker := self.schedule.speaker(speaker_id)) is not None
-            ]
-            who = human_join(names) if names else "No speaker is listed"
-            sentence = f"{who} — **{title_of(session)}**, {when(session, reader)}."
-            return self._session_reply(session, reader, _joined(sentence, zone_hint(reader)))
-        match = self.search_index.find_speaker(question.query[:200])
-        speaker = self.schedule.speaker(match.id) if match else None
-        if speaker is None:
-            if isinstance(question, SpeakerTopic):
-                return self.session(reader, question.query, now)
-            names = self.search_index.suggest_speakers(question.query[:200], 3)
-            hint = (
-                f" Did you mean {human_join([neutralise(n) for n in names], conjunction='or')}?"
-                if names
-                else ""
-            )
-            raise NotFoundError(f"I found no speaker called “{echo(question.query)}”.{hint}")
-        card = speaker_card(speaker, self.schedule, reader)
-        sessions = self.schedule.sessions_by_speaker(speaker.id)
-        return Reply(
-            zone_hint(reader),
-            (card,),
-            session_id=sessions[0].id if len(sessions) == 1 else None,
-            speaker_ids=(speaker.id,),
-        )
+        return self.speakers.question(question, reader, links={})
 
     # ------------------------------------------------------------ listings
 

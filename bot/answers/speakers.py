@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
+from bot.answers.questions import SpeakerTopic, WhoIs, WhoSpeaks
 from bot.answers.reader import Reader
 from bot.answers.search import SearchIndex
 from bot.errors import NotFoundError
@@ -77,9 +78,21 @@ class SpeakerAnswers:
             return Reply(content="There are no speakers in the schedule yet.")
         return Reply(pages=speaker_list_pages(speakers, self._index, reader, now, heading=heading))
 
-    def topic(self, reader: Reader, query: str, links: Mapping[str, int]) -> Reply:
-        """Answer "what is X talking about?": the speaker's card, which lists their sessions."""
-        return self.speaker(reader, query, links)
+    def question(
+        self,
+        question: WhoIs | SpeakerTopic | WhoSpeaks,
+        reader: Reader,
+        links: Mapping[str, int],
+    ) -> Reply:
+        """Answer "who is X?", "what is X talking about?" and "who speaks in Y?".
+
+        The first two show the speaker's card, which lists their sessions.
+
+        :raises NotFoundError: no speaker (or session, for "who speaks") matches.
+        """
+        if isinstance(question, WhoSpeaks):
+            return self.who_speaks(reader, question.query, links)
+        return self.speaker(reader, question.query, links)
 
     def who_speaks(self, reader: Reader, query: str, links: Mapping[str, int]) -> Reply:
         """Answer "who speaks in X?": the speakers of the session ``query`` names."""

@@ -21,7 +21,7 @@ from bot.rendering.cards import Card, CardField
 from bot.rendering.pages import PagedReply
 from bot.rendering.text import human_join, neutralise, plural, truncate
 from bot.schedule.index import ScheduleIndex
-from bot.schedule.model import Session, Speaker
+from bot.schedule.model import Session
 from bot.timezones import Clock, discord_timestamp, format_day, format_time, format_time_range
 
 # Sessions per schedule or search page: 10 lines of at most LINE_CHARS stay far below
@@ -320,27 +320,6 @@ def _match_line(match: Match, index: ScheduleIndex, reader: Reader) -> str:
         talks = len(index.sessions_by_speaker(match.id))
         return f"Speaker: **{neutralise(match.label)}** ({plural(talks, 'session')})"
     return f"{match.kind.title()}: **{neutralise(match.label)}**"
-
-
-def speaker_card(speaker: Speaker, index: ScheduleIndex, reader: Reader) -> Card:
-    """Return a speaker's name, affiliation, bio and sessions in the reader's zone."""
-    sessions = index.sessions_by_speaker(speaker.id)
-    lines = [
-        session_line(session, index, reader, day=None)
-        for session in sessions[:SPEAKER_SESSION_LINES]
-    ]
-    lines += _more(len(sessions), len(lines))
-    fields = [CardField("Sessions", "\n".join(lines) if lines else "No sessions scheduled.")]
-    if speaker.affiliation:
-        fields.insert(0, CardField("Affiliation", neutralise(truncate(speaker.affiliation, 200))))
-    bio = neutralise(truncate(" ".join((speaker.bio or "").split()), BIO_CHARS))
-    return Card(
-        title=neutralise(truncate(speaker.name, 250)),
-        description=bio or None,
-        url=_web_address(speaker.url),
-        fields=tuple(fields),
-        footer=f"Times in {reader.zone}",
-    )
 
 
 def help_text(examples: Sequence[str]) -> str:

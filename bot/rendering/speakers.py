@@ -6,10 +6,11 @@ from datetime import datetime
 
 from bot.answers.reader import Reader, zone_hint
 from bot.rendering.cards import Card, CardField
+from bot.rendering.sessions import when
 from bot.rendering.text import neutralise, plural, truncate
 from bot.schedule.index import ScheduleIndex
 from bot.schedule.model import Session, Speaker
-from bot.timezones import discord_timestamp, format_time_range
+from bot.timezones import discord_timestamp
 
 # A bio longer than this is cut, with a link to the full page when there is one.
 BIO_LIMIT = 1500
@@ -23,17 +24,6 @@ def _safe_url(url: str | None) -> str | None:
     if url and url.startswith(("https://", "http://")) and len(url) <= 2000 and " " not in url:
         return url
     return None
-
-
-def session_when(session: Session, reader: Reader) -> str:
-    """Return the session's span in the reader's zone and clock, marked "+1 day" if so."""
-    return format_time_range(
-        session.start,
-        session.end,
-        reader.zone,
-        clock=reader.clock,
-        reference_zone=reader.conference_zone,
-    )
 
 
 def speaker_card(
@@ -59,7 +49,7 @@ def speaker_card(
     fields = [
         CardField(
             truncate(neutralise(session.title), 256),
-            f"{session_when(session, reader)}\n{discord_timestamp(session.start, 'F')}",
+            f"{when(session, reader)}\n{discord_timestamp(session.start, 'F')}",
         )
         for session in sessions[:SESSIONS_ON_CARD]
     ]
@@ -94,7 +84,7 @@ def speaker_list_pages(
         upcoming = [s for s in index.sessions_by_speaker(speaker.id) if s.end > now]
         if upcoming:
             line += f"\n  next: {truncate(neutralise(upcoming[0].title), 90)}, "
-            line += session_when(upcoming[0], reader)
+            line += when(upcoming[0], reader)
         else:
             line += "\n  no upcoming sessions"
         lines.append(line)
@@ -128,7 +118,7 @@ def speaker_heads_up(
         f"Hello {neutralise(speaker.name)}, your session starts "
         f"{discord_timestamp(session.start, 'R')}:",
         f"**{neutralise(session.title)}**",
-        f"When: {session_when(session, reader)} ({discord_timestamp(session.start, 'F')})",
+        f"When: {when(session, reader)} ({discord_timestamp(session.start, 'F')})",
     ]
     if room_channel_mention:
         lines.append(f"Room: {room_channel_mention}")

@@ -183,7 +183,7 @@ def test_default_speaker_answers(answers: ScheduleAnswers) -> None:
     assert "Keynote: Building forced-labour audits" in text_of(topic)
     gives = answers.speaker_question(WhoSpeaks("keynote building"), reader(), NOW)
     assert speaker.name in (gives.content if isinstance(gives, Reply) else "") or ""
-    with pytest.raises(NotFoundError, match="no speaker called"):
+    with pytest.raises(NotFoundError, match="find a speaker called"):
         answers.speaker_question(WhoIs("Zebedee Quorn"), reader(), NOW)
 
 
