@@ -211,7 +211,7 @@ class ScheduleAnswers:
 
     def _session_reply(self, session: Session, reader: Reader, content: str | None) -> Reply:
         card = session_card(session, self.schedule, reader)
-        return Reply(content, (card,), session_id=session.id, speaker_ids=session.speaker_ids)
+        return Reply(content, (card,), session_id=session.id)
 
     # ------------------------------------------------------------ plain questions
 

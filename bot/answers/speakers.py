@@ -53,12 +53,7 @@ class SpeakerAnswers:
         card = speaker_card(
             speaker, self._index, reader, discord_user_id=self.discord_ids(links).get(speaker.id)
         )
-        sessions = self._index.sessions_by_speaker(speaker.id)
-        return Reply(
-            pages=(card,),
-            session_id=sessions[0].id if len(sessions) == 1 else None,
-            speaker_ids=(speaker.id,),
-        )
+        return Reply(pages=(card,), speaker_ids=(speaker.id,))
 
     def speakers(self, reader: Reader, now: datetime, *, track_id: str | None = None) -> Reply:
         """Return every speaker (of a track, if given), sorted by name, paginated."""
@@ -119,12 +114,10 @@ class SpeakerAnswers:
             return Reply(
                 content=f"{names} speaks in “{title}”.",
                 pages=reply.pages,
-                session_id=session.id,
                 speaker_ids=reply.speaker_ids,
             )
         names = human_join([neutralise(speaker.name) for speaker in speakers])
         return Reply(
             content=f"In “{title}”: {names}. Ask me about any of them for their card.",
             session_id=session.id,
-            speaker_ids=tuple(speaker.id for speaker in speakers),
         )

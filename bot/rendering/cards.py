@@ -86,7 +86,9 @@ class Reply:
     content: str | None = None
     pages: tuple[Card, ...] = ()
     ephemeral: bool = True
-    # The session the reply is about, for buttons such as "Speaker" (None if several).
+    # What the reply is about, for the buttons other features add: a session card has
+    # ``session_id`` (it gets "Speaker" buttons), a speaker card ``speaker_ids`` (it gets
+    # one button per session). A reply is about one or the other, never both.
     session_id: str | None = None
     speaker_ids: tuple[str, ...] = field(default=())
 

@@ -280,3 +280,66 @@ async def test_speaker_with_closed_dms_is_not_retried(crowded: ConferenceHarness
     assert "50007" in (item.last_error or "")
     assert crowded.sandbox.dm_messages(shy) == []
     crowded.sandbox.rejections.clear()  # the 403 was the point of this test
+
+
+def button_labels(result: object) -> list[str]:
+    """Return the labels of every button on a reply."""
+    return [
+        button["label"]
+        for row in getattr(result, "components", [])
+        for button in row.get("components", [])
+        if "label" in button
+    ]
+
+
+async def test_session_card_offers_its_speaker(harness: ConferenceHarness) -> None:
+    """/session has a Speaker button that opens the speaker's card in the presser's zone."""
+    await set_zone(harness, "bob", "Australia/Sydney")
+    card = await harness.sandbox.invoke(
+        harness.member("alice"),
+        "session",
+        {"session": "conference"},
+        channel=harness.channel("general"),
+    )
+    assert button_labels(card) == ["Speaker"]
+    speaker = await harness.sandbox.click(harness.member("bob"), card, "Speaker")
+    assert speaker.ephemeral
+    assert speaker.embeds[0]["title"] == "Sir Geoffrey Nice QC"
+    assert "Thu 25 Feb 08:00-09:45 AEDT (+1 day)" in all_text(speaker.embeds[0])
+
+
+async def test_speaker_card_opens_their_sessions(harness: ConferenceHarness) -> None:
+    """A speaker card has a button per session that opens the session card."""
+    card = await harness.sandbox.invoke(harness.member("alice"), "speaker", {"name": "nice"})
+    (label,) = button_labels(card)
+    assert label.startswith("Session: Ending forced organ harvesting")
+    assert len(label) <= 80
+    session = await harness.sandbox.click(harness.member("alice"), card, label)
+    assert session.embeds[0]["title"].startswith("Ending forced organ harvesting in China")
+    assert button_labels(session) == ["Speaker"]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("who is Geoffrey Nice?", "Sir Geoffrey Nice QC"),
+        ("what is Nice talking about?", "Sir Geoffrey Nice QC"),
+        ("who speaks in the keynote?", "Sir Geoffrey Nice QC speaks in “Ending forced organ"),
+        ("tell me about geoffrey nice", "Sir Geoffrey Nice QC"),
+    ],
+)
+async def test_speaker_questions_are_answered_in_the_askers_zone(
+    harness: ConferenceHarness, question: str, expected: str
+) -> None:
+    """Plain questions about the speaker show his card with the keynote in the asker's zone."""
+    await set_zone(harness, "alice", "Australia/Sydney")
+    (reply,) = await harness.sandbox.say(
+        harness.member("alice"),
+        harness.channel("general"),
+        f"{harness.sandbox.mention_bot} {question}",
+        expect_reply=True,
+    )
+    text = reply["content"] + "\n" + "\n".join(all_text(embed) for embed in reply["embeds"])
+    assert expected in text
+    assert "Thu 25 Feb 08:00-09:45 AEDT (+1 day)" in text
+    assert reply["allowed_mentions"] == {"parse": [], "replied_user": False}
