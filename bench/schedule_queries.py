@@ -3,9 +3,9 @@
 Usage: ``python bench/schedule_queries.py [--quick] [--n 400] [--roundtrip-n 100]``.
 Prints ONE JSON object.
 
-The conference: a generated 1,000-session, 10-track, 4-day schedule (``--quick``: the
-same schedule, fewer users and samples) and 50,000 users with time zones stored through
-``db.users.set_zone``. Each query kind is a row of :data:`KINDS`:
+The conference: a generated 1,000-session, 10-track, 4-day schedule with 5,000
+speakers (``--quick``: the same schedule, fewer users and samples) and 50,000 users
+with time zones stored through ``db.users.set_zone``. Each query kind is a row of :data:`KINDS`:
 
 * ``handler``: the work a command does inside the bot, excluding Discord: the reader's
   profile from the database, the core answer, the embed and the page buttons (the same
@@ -16,13 +16,14 @@ same schedule, fewer users and samples) and 50,000 users with time zones stored 
   the sandbox's validation. The sandbox's rate limits are lifted so the figure is the
   work, not Discord's deliberate throttling of 5 messages per 5 s per channel.
 
-Add a kind (e.g. ``speaker_autocomplete``) by appending a :class:`Kind` to ``KINDS``.
+Add a kind by appending a :class:`Kind` to ``KINDS``.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import math
 import random
@@ -48,7 +49,9 @@ from cogs.schedule import _choices
 
 AUTOCOMPLETE_TARGET_MS = 5.0
 COMMAND_TARGET_MS = 25.0
-EXTENSIONS = ("cogs.meta", "cogs.profile", "cogs.schedule", "cogs.questions")
+EXTENSIONS = ("cogs.meta", "cogs.profile", "cogs.schedule", "cogs.questions", "cogs.speakers")
+SPEAKERS = 5000
+SPEAKER_QUERIES = ["", "a", "ma", "maria", "sir geoff", "josé", "kim", "o'br", "zz"]
 ZONES = [
     *(
         choice.name
@@ -160,6 +163,34 @@ async def handle_question(bench: Bench) -> None:
     await bench.finish(answer, user_id)
 
 
+async def handle_speaker_autocomplete(bench: Bench) -> None:
+    services = bench.bot.services
+    text = bench.rng.choice(SPEAKER_QUERIES)
+    _choices([(m.label, m.id) for m in services.search.complete_speakers(text, 25)])
+
+
+async def handle_speaker(bench: Bench) -> None:
+    user_id = bench.user()
+    reader = await _reader(bench, user_id)
+    cog = bench.bot.get_cog("Speakers")
+    speaker = bench.rng.choice(bench.bot.services.schedule.speakers_sorted)
+    answer = cog.answers.speaker(reader, speaker.name, await cog.links())
+    await bench.finish(answer, user_id)
+
+
+async def trip_speaker_autocomplete(bench: Bench) -> None:
+    h = bench.harness
+    await h.sandbox.autocomplete(
+        h.member("alice"), "speaker", {"name": bench.rng.choice(SPEAKER_QUERIES)}, focused="name"
+    )
+
+
+async def trip_speaker(bench: Bench) -> None:
+    h = bench.harness
+    speaker = bench.rng.choice(bench.bot.services.schedule.speakers_sorted)
+    await h.sandbox.invoke(h.member("alice"), "speaker", {"name": speaker.id})
+
+
 async def trip_autocomplete(bench: Bench) -> None:
     h = bench.harness
     await h.sandbox.autocomplete(
@@ -205,6 +236,13 @@ KINDS: list[Kind] = [
     Kind("now", COMMAND_TARGET_MS, handle_now, trip_now),
     Kind("session", COMMAND_TARGET_MS, handle_session, trip_session),
     Kind("question", COMMAND_TARGET_MS, handle_question, trip_question),
+    Kind(
+        "speaker_autocomplete",
+        AUTOCOMPLETE_TARGET_MS,
+        handle_speaker_autocomplete,
+        trip_speaker_autocomplete,
+    ),
+    Kind("speaker", COMMAND_TARGET_MS, handle_speaker, trip_speaker),
 ]
 
 
@@ -232,7 +270,13 @@ async def add_users(harness: ConferenceHarness, count: int, rng: random.Random) 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     rng = random.Random(7)
-    schedule = generate_schedule(sessions=1000, tracks=10, days=4, seed=0)
+    schedule = generate_schedule(sessions=1000, tracks=10, days=4, speakers=SPEAKERS, seed=0)
+    # The generated speakers' Discord ids are not sandbox users; heads-up DMs are not
+    # what this measures, so the speakers here are not on Discord.
+    schedule = dataclasses.replace(
+        schedule,
+        speakers=tuple(dataclasses.replace(s, discord_user_id=None) for s in schedule.speakers),
+    )
     with tempfile.TemporaryDirectory() as folder:
         path = write_native_schedule(schedule, Path(folder) / "schedule.json")
         config = harness_config(Path(folder), schedule=path)
