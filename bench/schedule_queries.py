@@ -43,9 +43,9 @@ from bot.sandbox import Limits, RouteLimit
 from bot.schedule.generate import generate_schedule
 from bot.schedule.native_dump import write_native_schedule
 from bot.timezones import search_zones
+from cogs.choices import choices
 from cogs.embeds import message_arguments
 from cogs.replies import view_for
-from cogs.schedule import _choices
 
 AUTOCOMPLETE_TARGET_MS = 5.0
 COMMAND_TARGET_MS = 25.0
@@ -115,7 +115,7 @@ async def _reader(bench: Bench, user_id: int) -> Any:
 async def handle_autocomplete(bench: Bench) -> None:
     services = bench.bot.services
     text = bench.rng.choice(QUERIES)
-    _choices(
+    choices(
         [
             (m.label, m.id)
             for m in services.search.complete_sessions(text, 25, after=bench.bot.clock.now())
@@ -166,7 +166,7 @@ async def handle_question(bench: Bench) -> None:
 async def handle_speaker_autocomplete(bench: Bench) -> None:
     services = bench.bot.services
     text = bench.rng.choice(SPEAKER_QUERIES)
-    _choices([(m.label, m.id) for m in services.search.complete_speakers(text, 25)])
+    choices([(m.label, m.id) for m in services.search.complete_speakers(text, 25)])
 
 
 async def handle_speaker(bench: Bench) -> None:

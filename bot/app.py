@@ -17,6 +17,7 @@ import discord
 from discord.ext import commands
 
 from bot import __version__
+from bot.answers.reader import Reader, reader_for
 from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.discord_delivery import DiscordSender, OutboxRenderer
@@ -77,6 +78,11 @@ class Confbot(commands.Bot):
         if self._services is None:
             raise RuntimeError("confbot's services are not open yet")
         return self._services
+
+    async def reader(self, user_id: int) -> Reader:
+        """Return how a user reads times (the conference zone until they set theirs)."""
+        services = self.services
+        return await reader_for(services.database, user_id, services.conference_zone)
 
     async def setup_hook(self) -> None:
         """Open the core, start the scheduler, load the cogs and sync the commands."""

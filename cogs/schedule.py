@@ -12,27 +12,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.answers.reader import Reader, reader_for
 from bot.answers.schedule_answers import ScheduleAnswers
-from bot.answers.search import normalise, truncate_label
+from bot.answers.search import normalise
 from bot.app import Confbot
 from bot.timezones import format_day
+from cogs.choices import MAX_CHOICES, choices, room_choices, track_choices
 from cogs.replies import answer_interaction
-
-# Discord's limits for autocomplete: 25 choices, names and values of 1-100 characters.
-MAX_CHOICES = 25
-MAX_CHOICE_CHARS = 100
-
-
-def _choice(name: str, value: str) -> app_commands.Choice[str] | None:
-    if not value or len(value) > MAX_CHOICE_CHARS:
-        return None
-    return app_commands.Choice(name=truncate_label(name, MAX_CHOICE_CHARS) or value, value=value)
-
-
-def _choices(pairs: list[tuple[str, str]]) -> list[app_commands.Choice[str]]:
-    choices = [choice for name, value in pairs if (choice := _choice(name, value)) is not None]
-    return choices[:MAX_CHOICES]
 
 
 class Schedule(commands.Cog):
@@ -45,40 +30,31 @@ class Schedule(commands.Cog):
             services.schedule, services.search, conference_zone=services.conference_zone
         )
 
-    async def reader(self, user: discord.abc.User) -> Reader:
-        """Return how ``user`` reads times (the conference zone until they set theirs)."""
-        services = self.bot.services
-        return await reader_for(services.database, user.id, services.conference_zone)
-
     # ------------------------------------------------------------ autocomplete
 
     async def day_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """Offer the reader's local days with sessions ("Thu 25 Feb"), value an ISO date."""
-        reader = await self.reader(interaction.user)
+        reader = await self.bot.reader(interaction.user.id)
         wanted = normalise(current[:100])
         pairs = [
             (format_day(day), day.isoformat())
             for day in self.bot.services.schedule.local_days(reader.zone)
         ]
-        return _choices([p for p in pairs if wanted in normalise(p[0]) or wanted in p[1]])
+        return choices([p for p in pairs if wanted in normalise(p[0]) or wanted in p[1]])
 
     async def track_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """Offer the tracks whose name contains what was typed."""
-        wanted = normalise(current[:100])
-        tracks = self.bot.services.schedule.tracks
-        return _choices([(t.name, t.id) for t in tracks if wanted in normalise(t.name)])
+        return track_choices(self.bot.services.schedule, current)
 
     async def room_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """Offer the rooms whose name contains what was typed."""
-        wanted = normalise(current[:100])
-        rooms = self.bot.services.schedule.rooms
-        return _choices([(r.name, r.id) for r in rooms if wanted in normalise(r.name)])
+        return room_choices(self.bot.services.schedule, current)
 
     async def session_autocomplete(
         self, interaction: discord.Interaction, current: str
@@ -87,7 +63,7 @@ class Schedule(commands.Cog):
         matches = self.bot.services.search.complete_sessions(
             current, MAX_CHOICES, after=self.bot.clock.now()
         )
-        return _choices([(m.label, m.id) for m in matches])
+        return choices([(m.label, m.id) for m in matches])
 
     # ------------------------------------------------------------ commands
 
@@ -108,7 +84,7 @@ class Schedule(commands.Cog):
         room: str | None = None,
     ) -> None:
         """Show the sessions grouped by the reader's local day, a page at a time."""
-        reader = await self.reader(interaction.user)
+        reader = await self.bot.reader(interaction.user.id)
         answer = self.answers.schedule_for(
             reader, self.bot.clock.now(), day=day, track=track, room=room
         )
@@ -124,7 +100,7 @@ class Schedule(commands.Cog):
         track: str | None = None,
     ) -> None:
         """Show the running sessions with the time left, and the next ones."""
-        reader = await self.reader(interaction.user)
+        reader = await self.bot.reader(interaction.user.id)
         answer = self.answers.now(reader, self.bot.clock.now(), room=room, track=track)
         await answer_interaction(self.bot, interaction, answer)
 
@@ -138,7 +114,7 @@ class Schedule(commands.Cog):
         track: str | None = None,
     ) -> None:
         """Show the sessions starting next, soonest first."""
-        reader = await self.reader(interaction.user)
+        reader = await self.bot.reader(interaction.user.id)
         answer = self.answers.next(reader, self.bot.clock.now(), room=room, track=track)
         await answer_interaction(self.bot, interaction, answer)
 
@@ -147,7 +123,7 @@ class Schedule(commands.Cog):
     @app_commands.autocomplete(session=session_autocomplete)
     async def session(self, interaction: discord.Interaction, session: str) -> None:
         """Show the session's times (yours and the conference's), room, people, abstract."""
-        reader = await self.reader(interaction.user)
+        reader = await self.bot.reader(interaction.user.id)
         answer = self.answers.session(reader, session, self.bot.clock.now())
         await answer_interaction(self.bot, interaction, answer)
 
@@ -155,7 +131,7 @@ class Schedule(commands.Cog):
     @app_commands.describe(query="Words to look for")
     async def search(self, interaction: discord.Interaction, query: str) -> None:
         """Show ranked matches, a page at a time."""
-        reader = await self.reader(interaction.user)
+        reader = await self.bot.reader(interaction.user.id)
         await answer_interaction(self.bot, interaction, self.answers.search(reader, query))
 
 

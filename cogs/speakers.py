@@ -10,12 +10,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.answers.reader import Reader, reader_for
+from bot.answers.reader import Reader
 from bot.answers.schedule_answers import ScheduleAnswers, SpeakerQuestion
 from bot.answers.speakers import SpeakerAnswers
 from bot.app import Confbot
 from bot.delivery import Skip
-from bot.errors import NotFoundError
 from bot.rendering.cards import Reply
 from bot.rendering.speakers import speaker_heads_up
 from bot.rendering.text import neutralise, truncate
@@ -23,6 +22,7 @@ from bot.speaker_alerts import KIND as SPEAKER_ALERT_KIND
 from bot.speaker_alerts import plan_speaker_alerts
 from bot.storage.repositories.outbox import OutboxItem
 from cogs.checks import require_moderator
+from cogs.choices import track_choices
 from cogs.replies import answer_interaction
 
 log = logging.getLogger(__name__)
@@ -64,11 +64,6 @@ class Speakers(commands.Cog):
             now=services.clock.now(),
         )
 
-    async def reader(self, user: discord.abc.User) -> Reader:
-        """Return how ``user`` reads times."""
-        services = self.bot.services
-        return await reader_for(services.database, user.id, services.conference_zone)
-
     # -- autocomplete -----------------------------------------------------------------
 
     async def speaker_autocomplete(
@@ -84,12 +79,7 @@ class Speakers(commands.Cog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """Offer the schedule's tracks matching what was typed."""
-        typed = current.casefold().strip()
-        return [
-            app_commands.Choice(name=track.name[:100], value=track.id)
-            for track in self.bot.services.schedule.tracks
-            if typed in track.name.casefold() or typed in track.id.casefold()
-        ][:25]
+        return track_choices(self.bot.services.schedule, current)
 
     # -- commands ---------------------------------------------------------------------
 
@@ -98,7 +88,9 @@ class Speakers(commands.Cog):
     @app_commands.autocomplete(name=speaker_autocomplete)
     async def speaker(self, interaction: discord.Interaction, name: str) -> None:
         """Show a speaker's card with their sessions in the reader's zone."""
-        reply = self.answers.speaker(await self.reader(interaction.user), name, await self.links())
+        reply = self.answers.speaker(
+            await self.bot.reader(interaction.user.id), name, await self.links()
+        )
         await answer_interaction(self.bot, interaction, reply)
 
     @app_commands.command(name="speakers", description="Everyone speaking, with their next session")
@@ -106,9 +98,11 @@ class Speakers(commands.Cog):
     @app_commands.autocomplete(track=track_autocomplete)
     async def speakers(self, interaction: discord.Interaction, track: str | None = None) -> None:
         """List the speakers, sorted by name, paginated."""
-        track_id = self._track_id(track) if track else None
+        track_id = self.schedule_answers.track_id(track) if track else None
         reply = self.answers.speakers(
-            await self.reader(interaction.user), self.bot.services.clock.now(), track_id=track_id
+            await self.bot.reader(interaction.user.id),
+            self.bot.services.clock.now(),
+            track_id=track_id,
         )
         await answer_interaction(self.bot, interaction, reply)
 
@@ -187,25 +181,16 @@ class Speakers(commands.Cog):
     async def show_session(self, interaction: discord.Interaction, session_id: str) -> None:
         """Answer a button press with the session's card, in the presser's zone."""
         reply = self.schedule_answers.session(
-            await self.reader(interaction.user), session_id, self.bot.services.clock.now()
+            await self.bot.reader(interaction.user.id), session_id, self.bot.services.clock.now()
         )
         await answer_interaction(self.bot, interaction, reply)
 
     async def show_speaker(self, interaction: discord.Interaction, speaker_id: str) -> None:
         """Answer a button press with the speaker's card, in the presser's zone."""
         reply = self.answers.speaker(
-            await self.reader(interaction.user), speaker_id, await self.links()
+            await self.bot.reader(interaction.user.id), speaker_id, await self.links()
         )
         await answer_interaction(self.bot, interaction, reply)
-
-    def _track_id(self, text: str) -> str:
-        index = self.bot.services.schedule
-        if index.track(text) is not None:
-            return text
-        match = self.bot.services.search.find_track(text)
-        if match is None:
-            raise NotFoundError(f"There is no track called “{neutralise(text[:100])}”.")
-        return match.id
 
     # -- the heads-up DM --------------------------------------------------------------
 
@@ -220,9 +205,7 @@ class Speakers(commands.Cog):
         speaker = index.speaker(str(item.payload.get("speaker_id")))
         if session is None or speaker is None or speaker.id not in session.speaker_ids:
             raise Skip("the session or its speaker left the schedule")
-        reader = await reader_for(
-            services.database, item.target_user_id or 0, services.conference_zone
-        )
+        reader = await self.bot.reader(item.target_user_id or 0)
         room = index.room(session.room_id) if session.room_id else None
         return speaker_heads_up(
             speaker,
