@@ -120,7 +120,8 @@ class ConferenceHarness:
         )
         if self._task in done:
             ready.cancel()
-            self._task.result()  # raises what stopped the bot
+            stopped, self._task = self._task, None
+            stopped.result()  # raises what stopped the bot
             raise RuntimeError("the bot stopped before it was ready")
         if ready not in done:
             ready.cancel()
