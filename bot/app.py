@@ -34,7 +34,6 @@ ALL_EXTENSIONS: tuple[str, ...] = (
     "cogs.questions",
     "cogs.speakers",
 )
-DEFAULT_EXTENSIONS = ALL_EXTENSIONS
 COMMANDS_HASH_KEY = "app_commands_hash"
 
 
@@ -46,7 +45,7 @@ class Confbot(commands.Bot):
         config: Config,
         *,
         clock: Clock,
-        extensions: tuple[str, ...] = DEFAULT_EXTENSIONS,
+        extensions: tuple[str, ...] = ALL_EXTENSIONS,
         force_sync: bool = False,
         guild_ready_timeout: float = 2.0,
     ) -> None:
@@ -142,7 +141,7 @@ def create_bot(
     config: Config,
     *,
     clock: Clock | None = None,
-    extensions: tuple[str, ...] = DEFAULT_EXTENSIONS,
+    extensions: tuple[str, ...] = ALL_EXTENSIONS,
     force_sync: bool = False,
     guild_ready_timeout: float = 2.0,
 ) -> Confbot:

@@ -55,21 +55,29 @@ class Questions(commands.Cog):
                 return method
         return None
 
-    def is_for_me(self, message: discord.Message) -> bool:
-        """Return whether ``message`` is a person's question to the bot."""
+    def addressed_text(self, message: discord.Message) -> str | None:
+        """Return what a person asked the bot in ``message``, or ``None`` if it is not for it.
+
+        A DM, a message mentioning the bot, or one starting with the configured text
+        command prefix ("!schedule tomorrow") is for the bot; the prefix is removed.
+        """
         me = self.bot.user
         if me is None or message.author.bot or message.author.id == me.id:
-            return False
-        if message.guild is None:
-            return True
-        return any(user.id == me.id for user in message.mentions)
+            return None
+        prefix = self.bot.config.bot.command_prefix
+        if prefix and message.content.startswith(prefix):
+            return message.content[len(prefix) :]
+        if message.guild is None or any(user.id == me.id for user in message.mentions):
+            return message.content
+        return None
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
-        """Answer a mention or a DM through the same core as the slash commands."""
-        if not self.is_for_me(message):
+        """Answer a mention, a DM or a prefixed text command, like the slash commands."""
+        text = self.addressed_text(message)
+        if text is None:
             return
-        answer = await self.answer(message)
+        answer = await self.answer(message, text)
         await answer_message(self.bot, message, answer)
 
     @commands.Cog.listener()
@@ -83,15 +91,15 @@ class Questions(commands.Cog):
             return
         log.error("prefix command failed: %s", context.message.id, exc_info=error)
 
-    async def answer(self, message: discord.Message) -> Answer:
-        """Return the answer to ``message``; never raises."""
+    async def answer(self, message: discord.Message, text: str) -> Answer:
+        """Return the answer to ``text`` from ``message``'s author; never raises."""
         me = self.bot.user
         names = tuple(
             n for n in {"confbot", me.name if me else "", me.display_name if me else ""} if n
         )
         try:
             return await self.conversation.reply(
-                message.content,
+                text,
                 message.author.id,
                 self.bot.clock.now(),
                 bot_names=names,

@@ -1,7 +1,7 @@
 """Loopback Discord stand-in that the real discord.py client connects to."""
 
 from bot.sandbox.config import Faults, Limits, RouteLimit
-from bot.sandbox.discordpy import configure_discord_py, point_discord_py_at
+from bot.sandbox.discordpy import point_discord_py_at
 from bot.sandbox.server import Sandbox
 from bot.sandbox.state import Channel, Guild, InteractionResult, Role, User
 from bot.sandbox.transcript import GatewayRecord, RequestRecord, Transcript
@@ -19,6 +19,5 @@ __all__ = [
     "Sandbox",
     "Transcript",
     "User",
-    "configure_discord_py",
     "point_discord_py_at",
 ]

@@ -22,11 +22,6 @@ class Endpoints(Protocol):
         ...
 
 
-def configure_discord_py(api_base: str, gateway_url: str) -> None:
-    """Point discord.py at a sandbox for the rest of the process (no restore)."""
-    discord_endpoints(api_base, gateway_url).__enter__()
-
-
 def point_discord_py_at(sandbox: Endpoints) -> AbstractContextManager[None]:
     """Direct discord.py REST and gateway traffic to ``sandbox``; restore on exit."""
     return discord_endpoints(sandbox.api_base, sandbox.gateway_url)

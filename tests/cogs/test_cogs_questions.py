@@ -119,6 +119,16 @@ async def test_messages_not_for_the_bot_get_no_answer(conference: ConferenceHarn
     assert len(bot_messages) == 1
 
 
+async def test_prefixed_text_commands_are_answered(conference: ConferenceHarness) -> None:
+    """A message starting with the configured prefix ("!") is a text command."""
+    sandbox = conference.sandbox
+    replies = await sandbox.say(
+        conference.member("alice"), conference.channel("general"), "!next", expect_reply=True
+    )
+    assert len(replies) == 1
+    assert "starts <t:" in shown(replies[0])
+
+
 async def test_a_6000_character_question_gets_an_answer(conference: ConferenceHarness) -> None:
     """Six thousand characters of markdown and mentions still get one inert reply."""
     reply = await ask(conference, "when is " + "**@everyone <@1>** " * 300)
