@@ -154,7 +154,12 @@ class Speakers(commands.Cog):
         self, question: SpeakerQuestion, reader: Reader, now: datetime
     ) -> Reply:
         """Answer "who is X?", "what is X talking about?", "who speaks in Y?" with links."""
-        return self.answers.question(question, reader, await self.links())
+        return self.answers.question(
+            question,
+            reader,
+            await self.links(),
+            find_session=lambda text: self.schedule_answers.find_session(text, now),
+        )
 
     def session_buttons(self, reply: Reply, invoker_id: int) -> list[discord.ui.Item[Any]]:
         """Return the buttons for an answer about one speaker or one session.

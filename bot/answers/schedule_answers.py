@@ -305,7 +305,9 @@ class ScheduleAnswers:
 
         :raises NotFoundError: no speaker (or session, for ``WhoSpeaks``) matches.
         """
-        return self.speakers.question(question, reader, links={})
+        return self.speakers.question(
+            question, reader, links={}, find_session=lambda text: self.find_session(text, now)
+        )
 
     # ------------------------------------------------------------ listings
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from bot.answers.questions import SpeakerTopic, WhoIs, WhoSpeaks
@@ -13,7 +13,7 @@ from bot.rendering.cards import Reply
 from bot.rendering.speakers import speaker_card, speaker_list_pages
 from bot.rendering.text import did_you_mean, human_join, neutralise
 from bot.schedule.index import ScheduleIndex
-from bot.schedule.model import Speaker
+from bot.schedule.model import Session, Speaker
 
 
 class SpeakerAnswers:
@@ -78,28 +78,22 @@ class SpeakerAnswers:
         question: WhoIs | SpeakerTopic | WhoSpeaks,
         reader: Reader,
         links: Mapping[str, int],
+        *,
+        find_session: Callable[[str], Session],
     ) -> Reply:
         """Answer "who is X?", "what is X talking about?" and "who speaks in Y?".
 
-        The first two show the speaker's card, which lists their sessions.
+        The first two show the speaker's card, which lists their sessions; for the
+        third, ``find_session`` (the schedule answers' lookup) finds the session.
 
         :raises NotFoundError: no speaker (or session, for "who speaks") matches.
         """
         if isinstance(question, WhoSpeaks):
-            return self.who_speaks(reader, question.query, links)
+            return self.who_speaks(reader, find_session(question.query), links)
         return self.speaker(reader, question.query, links)
 
-    def who_speaks(self, reader: Reader, query: str, links: Mapping[str, int]) -> Reply:
-        """Answer "who speaks in X?": the speakers of the session ``query`` names."""
-        match = self._search.find_session(query)
-        session = self._index.session(match.id) if match is not None else None
-        if session is None:
-            suggestions = self._search.suggest_sessions(query)
-            shown = neutralise(query.strip()[:100])
-            message = f"I couldn't find a session called “{shown}”." + did_you_mean(
-                suggestions, quoted=True
-            )
-            raise NotFoundError(message, suggestions=suggestions)
+    def who_speaks(self, reader: Reader, session: Session, links: Mapping[str, int]) -> Reply:
+        """Answer "who speaks in X?": the speakers of ``session``."""
         speakers = [
             speaker
             for speaker_id in session.speaker_ids
