@@ -53,7 +53,9 @@ class Confbot(commands.Bot):
         intents.message_content = config.bot.intents.message_content
         intents.members = config.bot.intents.members
         super().__init__(
-            command_prefix=commands.when_mentioned_or(config.bot.command_prefix),
+            # confbot has no prefix commands: text commands and questions are answered by
+            # the questions cog (see on_message), so the prefix never reaches discord.py.
+            command_prefix=commands.when_mentioned,
             intents=intents,
             tree_cls=ConfbotCommandTree,
             allowed_mentions=discord.AllowedMentions.none(),
@@ -82,6 +84,9 @@ class Confbot(commands.Bot):
         """Return how a user reads times (the conference zone until they set theirs)."""
         services = self.services
         return await reader_for(services.database, user_id, services.conference_zone)
+
+    async def on_message(self, message: discord.Message) -> None:
+        """Leave messages to the cogs' listeners; there are no prefix commands to run."""
 
     async def setup_hook(self) -> None:
         """Open the core, start the scheduler, load the cogs and sync the commands."""

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bot.config import Config, load_config
 from bot.errors import ConfigError, DatabaseVersionError, UserError
+from bot.schedule.index import ScheduleIndex
 
 log = logging.getLogger("confbot")
 
@@ -42,26 +43,17 @@ def command_check(args: argparse.Namespace) -> int:
     """Validate the config and the schedule; print a summary or every problem."""
     from bot.schedule.summary import summarise
 
-    problems: list[str] = []
     try:
         config = load_config(_config_path(args.config))
-    except ConfigError as error:
-        _print_problems(error.problems)
-        return 1
-    try:
         schedule = _load_index(config)
     except ConfigError as error:
-        problems.extend(error.problems)
-        schedule = None
-    if problems or schedule is None:
-        _print_problems(problems)
+        _print_problems(error.problems)
         return 1
     print(summarise(schedule, zone=config.guild.zone))
     return 0
 
 
-def _load_index(config: Config):  # type: ignore[no-untyped-def]
-    from bot.schedule.index import ScheduleIndex
+def _load_index(config: Config) -> ScheduleIndex:
     from bot.schedule.native import load_schedule
 
     return ScheduleIndex(load_schedule(config.schedule.source))

@@ -10,8 +10,7 @@ from bot.rendering.cards import Card, Reply
 
 
 def card_to_embed(card: Card) -> discord.Embed:
-    """Return the embed for ``card`` (already fitted to Discord's limits)."""
-    card = card.fitted()
+    """Return the embed for ``card``, which must already be fitted to Discord's limits."""
     embed = discord.Embed(
         title=card.title, description=card.description, url=card.url, colour=card.colour
     )

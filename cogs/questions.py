@@ -12,8 +12,6 @@ cog defines ``async answer_speaker_question(question, reader, now) -> Answer``
 
 from __future__ import annotations
 
-import logging
-
 import discord
 from discord.ext import commands
 
@@ -25,8 +23,6 @@ from bot.rendering.about import about_text
 from bot.rendering.cards import Reply
 from bot.rendering.pages import Answer
 from cogs.replies import answer_message
-
-log = logging.getLogger(__name__)
 
 
 class Questions(commands.Cog):
@@ -79,17 +75,6 @@ class Questions(commands.Cog):
             return
         answer = await self.answer(message, text)
         await answer_message(self.bot, message, answer)
-
-    @commands.Cog.listener()
-    async def on_command_error(self, context: commands.Context[Confbot], error: Exception) -> None:
-        """Keep quiet about "@confbot schedule" not being a prefix command: it is a question.
-
-        Mentions double as the command prefix, so every question to the bot is also looked
-        up as a prefix command; :meth:`on_message` answers it. Anything else is logged.
-        """
-        if isinstance(error, commands.CommandNotFound):
-            return
-        log.error("prefix command failed: %s", context.message.id, exc_info=error)
 
     async def answer(self, message: discord.Message, text: str) -> Answer:
         """Return the answer to ``text`` from ``message``'s author; never raises."""

@@ -69,7 +69,7 @@ def speaker_card(
         fields=tuple(fields),
         footer=f"{footer}. {hint}" if hint else footer,
         thumbnail_url=_safe_url(speaker.avatar_url),
-    ).fitted()
+    )
 
 
 def speaker_list_pages(
@@ -99,7 +99,7 @@ def speaker_list_pages(
                 title=heading,
                 description="\n".join(chunk),
                 footer=f"{footer}. {hint}" if hint else footer,
-            ).fitted()
+            )
         )
     return tuple(pages)
 
