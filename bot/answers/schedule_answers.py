@@ -31,6 +31,7 @@ from bot.answers.questions import (
     WhenIs,
     WhoIs,
     WhoSpeaks,
+    is_bare_time,
 )
 from bot.answers.reader import Reader, zone_hint
 from bot.answers.search import SearchIndex
@@ -249,27 +250,55 @@ class ScheduleAnswers:
 
         :raises NotFoundError: no session matches.
         """
+        note = None
         if zone_text:
             try:
                 reader = reader.in_zone(resolve_zone(zone_text[:100]))
             except UserError:
-                query = f"{query} in {zone_text}"
-        session = self.find_session(query, now)
+                session, note = self._when_is_not_a_zone(query, zone_text, reader, now)
+            else:
+                session = self.find_session(query, now)
+        else:
+            session = self.find_session(query, now)
         sentence = (
             f"**{title_of(session)}** is on {when(session, reader)}"
             f" ({discord_timestamp(session.start, 'F')} in your Discord client)."
         )
         if reader.zone != reader.conference_zone:
             sentence += f" Conference time: {conference_when(session, reader)}."
-        return self._session_reply(session, reader, _joined(sentence, zone_hint(reader)))
+        return self._session_reply(session, reader, _joined(note, sentence, zone_hint(reader)))
+
+    def _when_is_not_a_zone(
+        self, query: str, place: str, reader: Reader, now: datetime
+    ) -> tuple[Session, str | None]:
+        """Return the session "<query> in <place>" names, and a note if ``place`` was dropped.
+
+        "in X" that names a room or a track, or belongs to the title ("…in São Paulo"),
+        is part of the question; anything else was meant as a zone we do not know.
+        """
+        place = place[:100]
+        searched = self.search_index.find_session(f"{query} in {place}"[:200], after=now)
+        found = self.schedule.session(searched.id) if searched else None
+        if found is not None and _fold(place) in _fold(found.title):
+            return found, None
+        is_place = self.search_index.find_room(place) or self.search_index.find_track(place)
+        if is_place is not None:
+            return (found or self.find_session(query, now)), None
+        note = f"I don't know a time zone called “{echo(place)}”, so here it is in {reader.zone}."
+        return self.find_session(query, now), note
 
     def at(self, reader: Reader, time_text: str, zone_text: str | None, now: datetime) -> Reply:
         """Return what runs at a time the reader typed ("4pm", "tomorrow 9am").
+
+        A time without a day that has already passed today means the next one.
 
         :raises UserError: the time or the zone cannot be read.
         """
         reader = self.reader_in(reader, zone_text)
         instant = parse_user_time(time_text[:100], reader.zone, now=now)
+        if instant < now and is_bare_time(time_text):
+            # "who is speaking at midnight?" asks about the coming midnight, not today's.
+            instant = parse_user_time(f"tomorrow {time_text[:100]}", reader.zone, now=now)
         running = self.schedule.sessions_at(instant)
         heading = format_time(instant, reader.zone, clock=reader.clock)
         lines = [session_line(s, self.schedule, reader, day=None) for s in running[:10]]
@@ -448,6 +477,11 @@ def zone_from_text(text: str) -> str:
             f"I don't know the time zone “{echo(text)}”. Did you mean {named}?",
             suggestions=error.suggestions,
         ) from None
+
+
+def _fold(text: str) -> str:
+    """Return ``text`` for a loose comparison: case-folded, single-spaced."""
+    return " ".join(text.casefold().split())
 
 
 def _in_part(session: Session, zone: str, part: DayPart) -> bool:
