@@ -16,6 +16,7 @@ import discord
 from discord.ext import commands
 
 from bot.answers.conversation import Conversation
+from bot.answers.questions import is_text_command
 from bot.answers.schedule_answers import ScheduleAnswers, SpeakerAnswerer
 from bot.app import Confbot
 from bot.interaction_errors import describe_failure
@@ -55,15 +56,20 @@ class Questions(commands.Cog):
         """Return what a person asked the bot in ``message``, or ``None`` if it is not for it.
 
         A DM, a message mentioning the bot, or one starting with the configured text
-        command prefix ("!schedule tomorrow") is for the bot; the prefix is removed.
+        command prefix and a known command ("!schedule tomorrow") is for the bot; the
+        prefix is removed. Other prefixed chat ("!!!", "!foo", "! hello", also in a DM)
+        is not, unless it mentions the bot. Messages from bots (this one included) never
+        are: bots answering bots can loop.
         """
         me = self.bot.user
         if me is None or message.author.bot or message.author.id == me.id:
             return None
+        mentioned = any(user.id == me.id for user in message.mentions)
         prefix = self.bot.config.bot.command_prefix
-        if prefix and message.content.startswith(prefix):
-            return message.content[len(prefix) :]
-        if message.guild is None or any(user.id == me.id for user in message.mentions):
+        if prefix and message.content.startswith(prefix) and not mentioned:
+            command = message.content[len(prefix) :]
+            return command if is_text_command(command) else None
+        if message.guild is None or mentioned:
             return message.content
         return None
 

@@ -21,7 +21,7 @@ from bot.rendering.text import neutralise, truncate
 from bot.speaker_alerts import KIND as SPEAKER_ALERT_KIND
 from bot.speaker_alerts import plan_speaker_alerts
 from bot.storage.repositories.outbox import OutboxItem
-from cogs.checks import require_moderator
+from cogs.checks import moderator_only
 from cogs.choices import track_choices
 from cogs.replies import answer_interaction
 
@@ -111,22 +111,27 @@ class Speakers(commands.Cog):
     )
     @app_commands.describe(name="The speaker", member="Their Discord account")
     @app_commands.autocomplete(name=speaker_autocomplete)
-    @app_commands.default_permissions(manage_messages=True)
+    @moderator_only()
     @app_commands.guild_only()
     async def speaker_link(
         self, interaction: discord.Interaction, name: str, member: discord.Member
     ) -> None:
-        """Link a speaker to a member: their card mentions them and they get heads-up DMs."""
+        """Link a speaker to a member: their card mentions them and they get heads-up DMs.
+
+        Relinking names the member it replaced; that member's pending heads-ups are cancelled.
+        """
         services = self.bot.services
-        require_moderator(interaction, services.config.guild)
         speaker = self.answers.find(name)
+        previous = (await self.links()).get(speaker.id)
         await services.database.speaker_links.link(speaker.id, member.id, interaction.user.id)
         planned = await self.plan_heads_ups()
         lead = services.config.speakers.dm_lead_minutes
+        replaced = f", replacing <@{previous}>" if previous not in (None, member.id) else ""
         await interaction.response.send_message(
-            f"Linked {neutralise(speaker.name)} to {member.mention}. They will get a DM "
+            f"Linked {neutralise(speaker.name)} to {member.mention}{replaced}. They will get a DM "
             f"{lead} minutes before each of their sessions ({planned} planned now).",
             ephemeral=True,
+            allowed_mentions=discord.AllowedMentions.none(),
         )
 
     @app_commands.command(
@@ -134,18 +139,19 @@ class Speakers(commands.Cog):
     )
     @app_commands.describe(name="The speaker")
     @app_commands.autocomplete(name=speaker_autocomplete)
-    @app_commands.default_permissions(manage_messages=True)
+    @moderator_only()
     @app_commands.guild_only()
     async def speaker_unlink(self, interaction: discord.Interaction, name: str) -> None:
         """Remove a moderator's link; the schedule's own Discord id, if any, applies again."""
         services = self.bot.services
-        require_moderator(interaction, services.config.guild)
         speaker = self.answers.find(name)
         removed = await services.database.speaker_links.unlink(speaker.id)
         await self.plan_heads_ups()
         text = "Unlinked" if removed else "There was no link for"
         await interaction.response.send_message(
-            f"{text} {neutralise(speaker.name)}.", ephemeral=True
+            f"{text} {neutralise(speaker.name)}.",
+            ephemeral=True,
+            allowed_mentions=discord.AllowedMentions.none(),
         )
 
     # -- hooks used by the schedule and question cogs ---------------------------------

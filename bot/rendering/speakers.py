@@ -73,15 +73,28 @@ def speaker_card(
 
 
 def speaker_list_pages(
-    speakers: list[Speaker], index: ScheduleIndex, reader: Reader, now: datetime, *, heading: str
+    speakers: list[Speaker],
+    index: ScheduleIndex,
+    reader: Reader,
+    now: datetime,
+    *,
+    heading: str,
+    track_id: str | None = None,
 ) -> tuple[Card, ...]:
-    """Return pages listing ``speakers`` (already sorted) with each one's next session."""
+    """Return pages listing ``speakers`` (already sorted) with each one's next session.
+
+    With ``track_id`` the next session is the next one in that track.
+    """
     lines = []
     for speaker in speakers:
         line = f"**{neutralise(speaker.name)}**"
         if speaker.affiliation:
             line += f" ({truncate(neutralise(speaker.affiliation), 80)})"
-        upcoming = [s for s in index.sessions_by_speaker(speaker.id) if s.end > now]
+        upcoming = [
+            session
+            for session in index.sessions_by_speaker(speaker.id)
+            if session.end > now and (track_id is None or session.track_id == track_id)
+        ]
         if upcoming:
             line += f"\n  next: {truncate(neutralise(upcoming[0].title), 90)}, "
             line += when(upcoming[0], reader)
