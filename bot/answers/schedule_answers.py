@@ -49,6 +49,7 @@ from bot.rendering.sessions import (
     search_pages,
     session_card,
     session_line,
+    times_in,
     title_of,
     when,
 )
@@ -311,7 +312,9 @@ class ScheduleAnswers:
                 lines += ["", "__**Next after that**__"]
                 lines += [session_line(s, self.schedule, reader, day=None) for s in following]
         card = Card(
-            title=f"At {heading}", description="\n".join(lines), footer=f"Times in {reader.zone}"
+            title=f"At {heading}",
+            description="\n".join(lines),
+            footer=times_in(reader, "\n".join(lines)),
         )
         return Reply(zone_hint(reader), (card,))
 

@@ -103,11 +103,16 @@ def session_line(
 
 def _footer(reader: Reader, page: int, pages: int, text: str) -> str:
     """Return "Page 2/5 · Times in <zone>", explaining only the day marks ``text`` carries."""
-    where = f"Times in {reader.zone}" + _day_mark_legend(text, reader.conference_zone)
+    where = times_in(reader, text)
     return f"Page {page + 1}/{pages} · {where}" if pages > 1 else where
 
 
-def _day_mark_legend(text: str, conference_zone: str) -> str:
+def times_in(reader: Reader, text: str) -> str:
+    """Return "Times in <zone>", with a legend for the day marks ``text`` carries, if any."""
+    return f"Times in {reader.zone}" + day_mark_legend(text, reader.conference_zone)
+
+
+def day_mark_legend(text: str, conference_zone: str) -> str:
     """Return "; +1 day marks a later date than in <zone>" for the marks found in ``text``."""
     signs = {match[1] for match in _DAY_MARK.finditer(text)}
     if signs == {"+"}:
@@ -262,7 +267,9 @@ def now_card(moment: Moment, index: ScheduleIndex, reader: Reader, *, place: str
         lines.append(f"Nothing is on{where} right now.")
     lines += _next_lines(moment, index, reader, where=where, limit=NEXT_LINES)
     return Card(
-        title=f"What's on{where}", description="\n".join(lines), footer=f"Times in {reader.zone}"
+        title=f"What's on{where}",
+        description="\n".join(lines),
+        footer=times_in(reader, "\n".join(lines)),
     )
 
 
@@ -272,7 +279,9 @@ def next_card(moment: Moment, index: ScheduleIndex, reader: Reader, *, place: st
     lines = _opening(moment, reader)
     lines += _next_lines(moment, index, reader, where=where, limit=NOW_LINES)
     return Card(
-        title=f"Next{where}", description="\n".join(lines), footer=f"Times in {reader.zone}"
+        title=f"Next{where}",
+        description="\n".join(lines),
+        footer=times_in(reader, "\n".join(lines)),
     )
 
 

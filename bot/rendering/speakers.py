@@ -6,7 +6,7 @@ from datetime import datetime
 
 from bot.answers.reader import Reader, zone_hint
 from bot.rendering.cards import Card, CardField
-from bot.rendering.sessions import when
+from bot.rendering.sessions import times_in, when
 from bot.rendering.text import neutralise, plural, truncate
 from bot.schedule.index import ScheduleIndex
 from bot.schedule.model import Session, Speaker
@@ -60,7 +60,7 @@ def speaker_card(
     links = [url for url in speaker.links if _safe_url(url)]
     if links:
         fields.append(CardField("Links", "\n".join(f"<{url}>" for url in links[:5])))
-    footer = f"Times in {reader.zone}"
+    footer = times_in(reader, "\n".join(field.value for field in fields))
     hint = zone_hint(reader)
     return Card(
         title=neutralise(speaker.name),
@@ -106,7 +106,8 @@ def speaker_list_pages(
     pages = []
     for number, chunk in enumerate(chunks, start=1):
         count = plural(len(speakers), "speaker")
-        footer = f"Page {number}/{len(chunks)} · {count} · times in {reader.zone}"
+        times = times_in(reader, "\n".join(chunk))
+        footer = f"Page {number}/{len(chunks)} · {count} · {times[0].lower()}{times[1:]}"
         pages.append(
             Card(
                 title=heading,

@@ -170,6 +170,17 @@ def test_a_bare_time_already_past_means_the_next_one(
     assert expected in text_of(answers.at(reader(), typed, None, NOW))
 
 
+def test_at_in_sydney_explains_the_day_mark(answers: ScheduleAnswers) -> None:
+    """Sydney's next 1 a.m. is Berlin's afternoon before: lines marked +1 day, footer says why."""
+    answer = answers.at(reader("Australia/Sydney"), "1am", None, NOW)
+    (card,) = answer.pages
+    assert card.title == "At Fri 24 Oct 01:00 AEDT"
+    assert "(+1 day)" in (card.description or "")
+    assert card.footer == (
+        "Times in Australia/Sydney; +1 day marks a later date than in Europe/Berlin"
+    )
+
+
 def test_when_is_in_an_unknown_zone_names_it(answers: ScheduleAnswers) -> None:
     """ "when is the keynote in Mars?" says Mars is no zone and answers in the reader's zone."""
     answer = answers.when_is(reader(), "keynote", "Mars", NOW)

@@ -266,3 +266,22 @@ def test_search_footer_without_marks_has_no_legend(seed: ScheduleIndex) -> None:
     matches = [Match("session", "conference", "Ending…", 0.9)]
     page = search_pages(matches, seed, reader("Europe/Paris"), query="nice", content=None).page(0)
     assert page.footer == "1 result · Times in Europe/Paris"
+
+
+@pytest.mark.parametrize(
+    ("zone", "legend"),
+    [
+        ("Australia/Sydney", "; +1 day marks a later date than in America/New_York"),
+        ("Europe/Paris", ""),
+    ],
+)
+def test_now_and_next_cards_explain_marks_they_show(
+    seed: ScheduleIndex, zone: str, legend: str
+) -> None:
+    """Before the keynote, Sydney's "Next" line is marked +1 day and its footer says why."""
+    moment = _moment(seed, seed.sessions[0].start - timedelta(hours=2))
+    for card in (
+        now_card(moment, seed, reader(zone), place=None),
+        next_card(moment, seed, reader(zone), place=None),
+    ):
+        assert card.footer == f"Times in {zone}{legend}"
