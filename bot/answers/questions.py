@@ -59,6 +59,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.rendering.text import printable
+
 log = logging.getLogger(__name__)
 
 __all__ = [
@@ -333,6 +335,7 @@ def _without_emoji(text: str) -> str:
 
 def _clean(text: str, bot_names: tuple[str, ...]) -> str:
     text = unicodedata.normalize("NFKC", str(text)[: MAX_MESSAGE_CHARS * 2]).translate(_QUOTES)
+    text = printable(text)
     text = _MENTION.sub(" ", text)
     text = _without_emoji(text)
     text = _MARKDOWN.sub(" ", text)

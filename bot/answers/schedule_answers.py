@@ -53,7 +53,7 @@ from bot.rendering.sessions import (
     title_of,
     when,
 )
-from bot.rendering.text import human_join, neutralise, truncate
+from bot.rendering.text import human_join, neutralise, printable, truncate
 from bot.schedule.index import ScheduleIndex
 from bot.schedule.model import Session
 from bot.timezones import discord_timestamp, format_day, format_time, parse_user_time, resolve_zone
@@ -296,6 +296,8 @@ class ScheduleAnswers:
         :raises UserError: the time or the zone cannot be read.
         """
         reader = self.reader_in(reader, zone_text)
+        # The time parser quotes what it cannot read: never a control character.
+        time_text = printable(time_text)
         instant = parse_user_time(time_text[:100], reader.zone, now=now)
         if instant < now and is_bare_time(time_text):
             # "who is speaking at midnight?" asks about the coming midnight, not today's.
@@ -381,7 +383,7 @@ class ScheduleAnswers:
 
         :raises UserError: the text is not a day.
         """
-        text = " ".join(text.split())[:60]
+        text = " ".join(printable(text).split())[:60]
         try:
             return date.fromisoformat(text)
         except ValueError:
@@ -464,7 +466,7 @@ def zone_from_text(text: str) -> str:
     :raises UnknownZoneError: nothing matches ("Did you mean …?" when something is close).
     :raises AmbiguousZoneError: several zones match; the sentence lists them.
     """
-    text = " ".join(text.split())[:100]
+    text = " ".join(printable(text).split())[:100]
     if not text:
         raise UnknownZoneError("Type a time zone, for example “Europe/Paris” or “Tokyo”.")
     try:

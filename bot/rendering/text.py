@@ -15,6 +15,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
 ELLIPSIS = "…"
 
 
+def printable(text: str) -> str:
+    """Return ``text`` without control characters (NUL, escape, bidirectional overrides)."""
+    return _CONTROL.sub("", text)
+
+
 def neutralise(text: str) -> str:
     """Return ``text`` safe to show: no control character, markdown effect, mention or masked link.
 
@@ -22,7 +27,7 @@ def neutralise(text: str) -> str:
     raw it could ping ``@everyone``, hide a link behind innocent words or break
     the layout. Masked links become "words (url)".
     """
-    text = _CONTROL.sub("", text)
+    text = printable(text)
     text = _MASKED_LINK.sub(lambda match: f"{match[1]} ({match[2].strip('<>')})", text)
     text = _MARKDOWN.sub(r"\\\1", text)
     text = _MENTION.sub(lambda match: f"<\u200b{match[1]}{match[2]}>", text)

@@ -205,6 +205,9 @@ def test_when_is_with_a_room_does_not_mention_zones(answers: ScheduleAnswers) ->
         lambda a: a.parse_day("fun\x00day", reader(), NOW),
         lambda a: a.track_id("moon\x00"),
         lambda a: a.speaker_question(WhoIs("Zebedee\x00 Quorn"), reader(), NOW),
+        lambda a: a.at(reader(), "tea\x00time\x1b", None, NOW),
+        lambda a: a.at(reader(), "25\x00pm", None, NOW),
+        lambda a: zone_from_text("Syd\x00nee\u202e"),
     ],
 )
 def test_control_characters_are_not_echoed(answers: ScheduleAnswers, call: object) -> None:
@@ -215,6 +218,7 @@ def test_control_characters_are_not_echoed(answers: ScheduleAnswers, call: objec
         shown = str(error)
     assert shown
     assert not any(ord(character) < 32 and character != "\n" for character in shown)
+    assert "\u202e" not in shown
 
 
 def test_now_in_a_room_and_room_text_that_is_a_track(answers: ScheduleAnswers) -> None:
