@@ -289,7 +289,7 @@ TEXT_COMMANDS = frozenset(
         "next", "session", "talk", "speaker", "whois", "search", "find", "lookup",
     }
 )  # fmt: skip
-_FIRST_WORD = re.compile(r"^(?P<word>[^\W\d_]+)(?:\s|$)")
+_FIRST_WORD = re.compile(r"^(?P<word>[^\W\d_]+)(?:[\s?!.,:;]|$)")
 
 
 def _matcher(pattern: str) -> re.Pattern[str]:

@@ -216,6 +216,8 @@ def test_help_examples_parse() -> None:
         ("tz", True),
         ("speaker nice", True),
         ("search organ", True),
+        ("help?", True),
+        ("next!", True),
         ("foo", False),
         ("!!", False),
         (" hello", False),
