@@ -56,7 +56,14 @@ from bot.rendering.sessions import (
 from bot.rendering.text import human_join, neutralise, printable, truncate
 from bot.schedule.index import ScheduleIndex
 from bot.schedule.model import Session
-from bot.timezones import discord_timestamp, format_day, format_time, parse_user_time, resolve_zone
+from bot.timezones import (
+    discord_timestamp,
+    format_day,
+    format_time,
+    parse_user_time,
+    require_readable_date,
+    resolve_zone,
+)
 from bot.timezones import to_local as _to_local
 
 __all__ = ["ScheduleAnswers", "SpeakerAnswerer", "SpeakerQuestion", "echo"]
@@ -385,7 +392,7 @@ class ScheduleAnswers:
         """
         text = " ".join(printable(text).split())[:60]
         try:
-            return date.fromisoformat(text)
+            return require_readable_date(date.fromisoformat(text))
         except ValueError:
             pass
         number = _DAY_NUMBER.match(text)
