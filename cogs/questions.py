@@ -72,6 +72,8 @@ class Questions(commands.Cog):
             return None
         if isinstance(reference.resolved, discord.Message):
             return reference.resolved
+        if isinstance(reference.resolved, discord.DeletedReferencedMessage):
+            return None
         try:
             return await answer.channel.fetch_message(reference.message_id)
         except discord.HTTPException:

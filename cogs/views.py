@@ -201,8 +201,6 @@ class PageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=PAGE_T
             raise TypeError("page buttons need a commands.Bot")
         answer = await pages_cog(client).reopen(self.query, interaction)
         if answer is None:
-            # Nothing can rebuild the list: take the dead buttons away and say why.
-            await interaction.response.edit_message(view=None)
             await send_ephemeral(interaction, EXPIRED)
             return
         page = max(0, min(self.page, page_count(answer) - 1))
