@@ -155,6 +155,14 @@ def _query_from(match: re.Match[str]) -> ListQuery:
     return ListQuery(match["kind"], at, arguments)
 
 
+def parse_page_custom_id(custom_id: str) -> tuple[ListQuery, int, int] | None:
+    """Return (query, invoker id, page) from a page button's custom_id, if it is one."""
+    match = PAGE_TEMPLATE.fullmatch(custom_id)
+    if match is None:
+        return None
+    return _query_from(match), int(match["invoker"]), int(match["page"])
+
+
 class PageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=PAGE_TEMPLATE):
     """Previous or Next: shows one page of a list; only the person who asked may press."""
 

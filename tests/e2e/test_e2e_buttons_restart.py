@@ -246,3 +246,18 @@ async def test_list_too_long_for_its_buttons_turns_then_expires_on_restart(
     assert expired.ephemeral
     assert expired.content is not None
     assert expired.content.startswith("This list has expired.")
+
+
+async def test_pages_after_a_restart_belong_to_the_list_first_answered(
+    conference: ConferenceHarness,
+) -> None:
+    """Page 2 of "tomorrow's" schedule, pressed days later after a restart, is still that day."""
+    sandbox, alice = conference.sandbox, conference.member("alice")
+    first = await sandbox.invoke(alice, "schedule", {"day": "tomorrow"})
+    assert first.embeds[0]["title"].endswith("on Fri 24 Oct")
+    assert page_of(first)[1] > 1
+    conference.clock.advance(timedelta(days=2))
+    await conference.restart_bot()
+    second = await sandbox.click(alice, first, "Next")
+    assert second.embeds[0]["title"] == first.embeds[0]["title"]
+    assert page_of(second) == (2, page_of(first)[1])
