@@ -25,6 +25,7 @@ only logs there), answer every failure in ``callback`` with
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import secrets
 from collections import OrderedDict
@@ -42,6 +43,8 @@ from bot.rendering.cards import Reply
 from bot.rendering.pages import Answer, PagedReply, page_count
 from cogs.embeds import message_arguments
 
+log = logging.getLogger(__name__)
+
 PREFIX = "confbot"
 # Discord refuses a component whose custom_id is longer than this.
 CUSTOM_ID_LIMIT = 100
@@ -49,11 +52,13 @@ CUSTOM_ID_LIMIT = 100
 EXTRA_BUTTON_LIMIT = 20
 # Lists remembered in memory (no query, or one too long for a custom_id), newest kept.
 REMEMBERED_LISTS = 1000
-# How long the confirm dialogs of :class:`InvokerView` keep working.
-DIALOG_TIMEOUT_SECONDS = 15 * 60
+# How long the confirm dialogs of :class:`InvokerView` keep working: less than the
+# 15 minutes an interaction token lasts, so the timeout can still disable the buttons.
+DIALOG_TIMEOUT_SECONDS = 10 * 60
 
 NOT_YOURS = "Only the person who asked can use these buttons."
 EXPIRED = "This list has expired. Run the command or ask again for a fresh one."
+DIALOG_EXPIRED = "These buttons have expired and nothing was done. Run the command again."
 # The ``kind`` of a list kept in memory rather than described by a query.
 REMEMBERED = "memory"
 
@@ -245,19 +250,21 @@ class PersistentView(discord.ui.View):
 
 
 class Pages(commands.Cog):
-    """Registers the page buttons and remembers the lists no query describes."""
+    """Registers the page buttons and remembers the lists no query describes and dialogs."""
 
     def __init__(self, bot: commands.Bot) -> None:
         self.bot = bot
         self._remembered: OrderedDict[str, Answer] = OrderedDict()
+        # Dialogs (InvokerView) this bot sent and still answers, by their token.
+        self.live_dialogs: dict[str, InvokerView] = {}
 
     async def cog_load(self) -> None:
         """Answer page buttons from any message, including ones sent before a restart."""
-        self.bot.add_dynamic_items(PageButton)
+        self.bot.add_dynamic_items(PageButton, ExpiredDialog)
 
     async def cog_unload(self) -> None:
         """Stop answering page buttons."""
-        self.bot.remove_dynamic_items(PageButton)
+        self.bot.remove_dynamic_items(PageButton, ExpiredDialog)
 
     def remember(self, answer: Answer) -> ListQuery:
         """Keep ``answer`` until the bot stops; return the query that finds it again."""
@@ -355,16 +362,36 @@ def view_for(
     return PersistentView(items) if items else None
 
 
+DIALOG_TEMPLATE = re.compile(rf"{PREFIX}:dialog:(?P<token>[0-9a-f]+):(?P<number>[0-9]+)")
+
+
 class InvokerView(discord.ui.View):
     """A short-lived dialog (confirm/cancel) whose buttons answer only the invoker.
 
-    Unlike answers' buttons these hold state in memory; see :class:`PersistentView`
-    for buttons that must outlive the process.
+    Unlike answers' buttons a dialog holds its state in memory. Sent with :meth:`send`,
+    it disables its buttons on its message when it times out, and a press that reaches
+    a bot which no longer has it (after a restart) is answered by :class:`ExpiredDialog`.
     """
 
     def __init__(self, invoker_id: int, *, timeout: float | None = DIALOG_TIMEOUT_SECONDS) -> None:
         super().__init__(timeout=timeout)
         self.invoker_id = invoker_id
+        self.token = secrets.token_hex(8)
+        self.origin: discord.Interaction | None = None
+
+    async def send(self, interaction: discord.Interaction, content: str) -> None:
+        """Answer ``interaction`` privately with ``content`` and this dialog's buttons."""
+        client = interaction.client
+        cog = client.get_cog(Pages.__cog_name__) if isinstance(client, commands.Bot) else None
+        if isinstance(cog, Pages):
+            cog.live_dialogs[self.token] = self
+        for number, item in enumerate(self.children):
+            if isinstance(item, discord.ui.Button):
+                item.custom_id = f"{PREFIX}:dialog:{self.token}:{number}"
+        self.origin = interaction
+        await interaction.response.send_message(
+            content, view=self, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+        )
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         """Refuse, privately, presses by anyone but the invoker."""
@@ -373,8 +400,55 @@ class InvokerView(discord.ui.View):
         await send_ephemeral(interaction, NOT_YOURS)
         return False
 
+    def stop(self) -> None:
+        """Stop answering presses (the dialog is done)."""
+        super().stop()
+        self._forget()
+
+    async def on_timeout(self) -> None:
+        """Disable the buttons on the message, so none is left that would not answer."""
+        self._forget()
+        for item in self.children:
+            if isinstance(item, discord.ui.Button):
+                item.disabled = True
+        if self.origin is not None:
+            try:
+                await self.origin.edit_original_response(view=self)
+            except discord.HTTPException:  # the message is gone; nothing is left to press
+                log.info("could not disable an expired dialog's buttons")
+
     async def on_error(
         self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
     ) -> None:
         """Answer a failed press like a failed command: one sentence, or a code."""
         await answer_button_failure(interaction, error)
+
+    def _forget(self) -> None:
+        client = self.origin.client if self.origin is not None else None
+        cog = client.get_cog(Pages.__cog_name__) if isinstance(client, commands.Bot) else None
+        if isinstance(cog, Pages):
+            cog.live_dialogs.pop(self.token, None)
+
+
+class ExpiredDialog(discord.ui.DynamicItem[discord.ui.Button[Any]], template=DIALOG_TEMPLATE):
+    """Answers a press on a dialog this bot no longer has (sent before a restart)."""
+
+    def __init__(self, token: str, number: int) -> None:
+        self.token = token
+        super().__init__(discord.ui.Button(custom_id=f"{PREFIX}:dialog:{token}:{number}"))
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> ExpiredDialog:
+        """Rebuild the button from its custom_id."""
+        return cls(match["token"], int(match["number"]))
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        """Leave the press to the dialog itself while this bot still has it."""
+        client = interaction.client
+        return isinstance(client, commands.Bot) and self.token not in pages_cog(client).live_dialogs
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Say, privately, that the dialog expired and nothing was done."""
+        await send_ephemeral(interaction, DIALOG_EXPIRED)

@@ -13,6 +13,7 @@ import pytest
 from bot.config import Config
 from bot.harness import ConferenceHarness, harness_config
 from bot.sandbox import InteractionResult
+from cogs.views import DIALOG_EXPIRED, pages_cog
 from tests.schedule_files import write_schedule
 
 START = datetime(2025, 10, 23, 8, 0, tzinfo=UTC)
@@ -261,3 +262,30 @@ async def test_pages_after_a_restart_belong_to_the_list_first_answered(
     second = await sandbox.click(alice, first, "Next")
     assert second.embeds[0]["title"] == first.embeds[0]["title"]
     assert page_of(second) == (2, page_of(first)[1])
+
+
+async def test_dialog_pressed_after_a_restart_says_it_expired(harness: ConferenceHarness) -> None:
+    """/forget-me's Confirm, pressed after a restart, says it expired and erases nothing."""
+    sandbox, alice = harness.sandbox, harness.member("alice")
+    await sandbox.invoke(alice, "timezone set", {"zone": "Tokyo"})
+    ask = await sandbox.invoke(alice, "forget-me")
+    await harness.restart_bot()
+    expired = await sandbox.click(alice, ask, "Confirm")
+    assert expired.ephemeral
+    assert expired.content == DIALOG_EXPIRED
+    shown = await sandbox.invoke(alice, "timezone show")
+    assert shown.content is not None
+    assert "Asia/Tokyo" in shown.content
+
+
+async def test_dialog_that_times_out_disables_its_buttons(harness: ConferenceHarness) -> None:
+    """When /forget-me's dialog times out, its buttons are disabled on the message."""
+    sandbox, alice = harness.sandbox, harness.member("alice")
+    ask = await sandbox.invoke(alice, "forget-me")
+    assert harness.bot is not None
+    [dialog] = pages_cog(harness.bot).live_dialogs.values()
+    await dialog.on_timeout()  # what discord.py calls when the timeout passes
+    assert ask.message is not None
+    shown = sandbox.world.messages[int(ask.message["id"])]
+    assert [b.get("disabled") for b in buttons(shown)] == [True, True]
+    assert pages_cog(harness.bot).live_dialogs == {}
