@@ -235,6 +235,8 @@ class PersistentView(discord.ui.View):
     """
 
     def __init__(self, items: Iterable[discord.ui.Item[Any]] = ()) -> None:
+        # discord.py still gives an ephemeral reply's view 15 minutes; when they pass it
+        # forgets this view, which holds nothing: the dynamic items keep answering.
         super().__init__(timeout=None)
         for item in items:
             self.add_item(item)
