@@ -289,3 +289,19 @@ async def test_dialog_that_times_out_disables_its_buttons(harness: ConferenceHar
     shown = sandbox.world.messages[int(ask.message["id"])]
     assert [b.get("disabled") for b in buttons(shown)] == [True, True]
     assert pages_cog(harness.bot).live_dialogs == {}
+
+
+async def test_session_button_for_a_session_that_left_the_schedule_says_so(
+    conference: ConferenceHarness,
+) -> None:
+    """A "Session" button whose session is no longer scheduled answers privately, in words."""
+    sandbox, alice = conference.sandbox, conference.member("alice")
+    card = await sandbox.invoke(alice, "speaker", {"name": LONG_SPEAKER})
+    assert card.message is not None
+    # The message as Discord keeps it, from a schedule that had a session "gone".
+    stored = sandbox.world.messages[int(card.message["id"])]
+    stored["components"][0]["components"][0]["custom_id"] = "confbot:session:gone"
+    await conference.restart_bot()
+    answer = await sandbox.click(alice, card, "Session: Long identifiers in practice")
+    assert answer.ephemeral
+    assert answer.content == "That session is no longer in the schedule."
