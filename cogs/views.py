@@ -5,8 +5,10 @@ Every button confbot puts on an answer is a :class:`discord.ui.DynamicItem`: its
 press (``confbot:page:<invoker>:<page>:<kind>:<at>:<arguments>``,
 ``confbot:session:<id>``, ...). The item classes are registered with
 ``bot.add_dynamic_items`` when a cog loads, so a press on a message sent before a restart
-is rebuilt from the ``custom_id`` alone. Hence no view here has a timeout: there is no
-in-memory state to lose, and a button never goes silently dead.
+is rebuilt from the ``custom_id`` alone. Hence answers' views have no timeout: there is
+no in-memory state to lose, and a button never goes silently dead. (Confirm/cancel
+dialogs, :class:`InvokerView`, are the one kind held in memory; they disable their
+buttons when they time out, and :class:`ExpiredDialog` answers them after a restart.)
 
 Page buttons re-run the query behind the list (:class:`ListQuery`, answered by the cog
 that owns its ``kind`` through ``reopen_list``) as of the instant the list was first
