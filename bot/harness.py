@@ -105,6 +105,21 @@ class ConferenceHarness:
         self.server = self._build_server()
         self._endpoints = contextlib.ExitStack()
         self._endpoints.enter_context(point_discord_py_at(self.sandbox))
+        await self._start_bot()
+
+    async def restart_bot(self) -> Confbot:
+        """Close the bot and start a fresh one from the same config and database.
+
+        The sandbox keeps running with its messages, as Discord would across a
+        restart; nothing of the old bot's memory (views, caches) survives.
+        """
+        await self._stop_bot()
+        await self._start_bot()
+        if self.bot is None:
+            raise RuntimeError("the bot did not start again")
+        return self.bot
+
+    async def _start_bot(self) -> None:
         self.bot = create_bot(
             self.config,
             clock=self.clock,
@@ -129,14 +144,18 @@ class ConferenceHarness:
 
     async def stop(self) -> None:
         """Close the bot, stop the sandbox and restore discord.py's endpoints."""
+        await self._stop_bot()
+        await self.sandbox.stop()
+        if self._endpoints is not None:
+            self._endpoints.close()
+
+    async def _stop_bot(self) -> None:
         if self.bot is not None:
             await self.bot.close()
         if self._task is not None:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-        await self.sandbox.stop()
-        if self._endpoints is not None:
-            self._endpoints.close()
+            self._task = None
 
     def _build_server(self) -> ConferenceServer:
         return build_conference_server(self.sandbox, self.config)

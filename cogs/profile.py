@@ -98,11 +98,9 @@ class Profile(commands.Cog):
     @app_commands.command(name="forget-me", description="Erase everything confbot stores about you")
     async def forget_me(self, interaction: discord.Interaction) -> None:
         """Ask for confirmation, then erase the user's data."""
-        await interaction.response.send_message(
+        await ForgetView(self.profiles, interaction.user.id).send(
+            interaction,
             "This erases your time zone, clock setting, reminders and speaker links. Sure?",
-            view=ForgetView(self.profiles, interaction.user.id),
-            ephemeral=True,
-            allowed_mentions=discord.AllowedMentions.none(),
         )
 
     @staticmethod
