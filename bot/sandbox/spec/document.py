@@ -63,6 +63,13 @@ def response_components() -> Schema:
         **error,
         "required": [key for key in error.get("required", []) if key != "code"],
     }
+    # Field errors in a 50035 tree carry string codes ("BASE_TYPE_MAX_LENGTH"), as in the docs'
+    # examples; the spec reuses the integer-coded top-level Error for them.
+    schemas["InnerErrors"]["properties"]["_errors"]["items"] = {
+        "type": "object",
+        "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+        "required": ["code", "message"],
+    }
     return components
 
 

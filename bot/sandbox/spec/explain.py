@@ -95,12 +95,46 @@ def _branch_errors(error: ValidationError) -> list[ValidationError] | None:
     return max(candidates, key=lambda errors: max(len(sub.absolute_path) for sub in errors))
 
 
+def _discriminator_values(context: list[ValidationError]) -> set[Any]:
+    """Return the ``type`` values a union accepts when every branch refused the given one."""
+    values: set[Any] = set()
+    refused: set[Any] = set()
+    for sub in context:
+        if list(sub.relative_path) == ["type"] and sub.validator in ("enum", "const"):
+            found: Any = sub.validator_value
+            values.update(found if sub.validator == "enum" else [found])
+            refused.add(sub.relative_schema_path[0])
+    branches = {sub.relative_schema_path[0] for sub in context}
+    return values if refused == branches else set()
+
+
 def _collect(error: ValidationError, tree: ErrorTree) -> None:
     if error.validator in _UNIONS and error.context:
         chosen = _branch_errors(error)
         if chosen is not None:
             for sub in chosen:
                 _collect(sub, tree)
+            return
+        kinds = _discriminator_values(error.context)
+        if kinds:
+            listed = ", ".join(repr(value) for value in sorted(kinds))
+            add_error(
+                tree,
+                [*error.absolute_path, "type"],
+                "BASE_TYPE_CHOICES",
+                f"Value must be one of {{{listed}}}.",
+            )
+            return
+        consts = [sub.validator_value for sub in error.context if sub.validator == "const"]
+        if len(consts) == len(error.context):
+            # An enumeration written as a union of constants (AllowedMentionTypes, ...).
+            listed = ", ".join(repr(value) for value in consts)
+            add_error(
+                tree,
+                list(error.absolute_path),
+                "BASE_TYPE_CHOICES",
+                f"Value must be one of {{{listed}}}.",
+            )
             return
     code, message = _describe(error)
     path = list(error.absolute_path)
