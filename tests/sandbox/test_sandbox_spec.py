@@ -5,6 +5,7 @@ Bodies go out as raw HTTP (aiohttp), so discord.py's own checks cannot intervene
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from bot.sandbox.config import MESSAGE_CREATE_ROUTE
 from bot.sandbox.state import InteractionRecord, InteractionResult
 
 MESSAGE, COMMANDS, CALLBACK = "message", "commands", "callback"
+FOLLOWUP, EDIT_ORIGINAL, MULTIPART = "followup", "edit original", "multipart message"
 
 
 @dataclass
@@ -71,6 +73,18 @@ async def send(spot: Spot, route: str, body: Any) -> tuple[int, dict[str, Any]]:
         request = spot.http.post(url, json=body)
     elif route == COMMANDS:
         request = spot.http.put(f"{base}/applications/{sandbox.application_id}/commands", json=body)
+    elif route in (FOLLOWUP, EDIT_ORIGINAL):
+        webhook = f"{base}/webhooks/{sandbox.application_id}/{_interaction(spot).token}"
+        request = (
+            spot.http.post(f"{webhook}?wait=true", json=body)
+            if route == FOLLOWUP
+            else spot.http.patch(f"{webhook}/messages/@original", json=body)
+        )
+    elif route == MULTIPART:
+        form = aiohttp.FormData()
+        form.add_field("payload_json", json.dumps(body), content_type="application/json")
+        form.add_field("files[0]", b"BEGIN:VCALENDAR", filename="talk.ics")
+        request = spot.http.post(f"{base}/channels/{spot.channel.id}/messages", data=form)
     else:
         record = _interaction(spot, kind=4 if body.get("type") == 8 else 2)
         url = f"{base}/interactions/{record.id}/{record.token}/callback"
@@ -256,6 +270,34 @@ INVALID = [
         "BASE_TYPE_BAD_LENGTH",
     ),
     (
+        "a follow-up with an embed field without a value",
+        FOLLOWUP,
+        {"embeds": [{"title": "t", "fields": [{"name": "When"}]}]},
+        "embeds.0.fields.0.value",
+        "BASE_TYPE_REQUIRED",
+    ),
+    (
+        "an edit of the original response with six buttons in one row",
+        EDIT_ORIGINAL,
+        {"components": [row(*(button(custom_id=f"b{i}") for i in range(6)))]},
+        "components.0.components",
+        "BASE_TYPE_BAD_LENGTH",
+    ),
+    (
+        "a file upload whose payload_json has a 26-character nonce",
+        MULTIPART,
+        {"content": "x", "nonce": "n" * 26},
+        "nonce",
+        "BASE_TYPE_MAX_LENGTH",
+    ),
+    (
+        "an embed timestamp that is not a date-time",
+        MESSAGE,
+        {"embeds": [{"title": "t", "timestamp": "tomorrow at ten"}]},
+        "embeds.0.timestamp",
+        "BASE_TYPE_INVALID",
+    ),
+    (
         "a command name in capitals",
         COMMANDS,
         [command(name="About")],
@@ -345,6 +387,8 @@ def _valid_cases(message_id: str) -> list[tuple[str, Any]]:
         (COMMANDS, [command(name="speaker-link", options=[option("who", kind=6)])]),
         (COMMANDS, [{"name": "Show Speaker", "type": 2}]),
         (MESSAGE, {"content": "x" * 2000, "components": [row(*five)]}),
+        (MULTIPART, {"content": "x", "nonce": "n" * 25}),
+        (FOLLOWUP, {"content": "x", "flags": 64, "components": [row(*five)]}),
         (
             MESSAGE,
             {

@@ -75,7 +75,7 @@ def _is_discriminator_miss(error: ValidationError) -> bool:
     relative = list(error.relative_path)
     if relative == ["type"] and error.validator in ("enum", "const"):
         return True
-    return not relative and error.validator in ("type", "const", "enum")
+    return not relative and error.validator in ("type", "const")
 
 
 def _branch_errors(error: ValidationError) -> list[ValidationError] | None:

@@ -63,12 +63,33 @@ class _RouteSchema:
     required: bool
     fast: Callable[[Any], Any]
     _explainer: Draft202012Validator | None = None
+    _detailed: Callable[[Any], Any] | None = None
 
     def explain(self, body: Any) -> ErrorTree:
         """Return the full ``errors`` tree for a body the fast check refused."""
         if self._explainer is None:
             self._explainer = Draft202012Validator(rebase(self.schema, _ROOT), registry=_registry())
-        return error_tree(self._explainer.iter_errors(body))
+        return error_tree(self._explainer.iter_errors(body)) or self._format_failure(body)
+
+    def _format_failure(self, body: Any) -> ErrorTree:
+        """Describe a failure only fastjsonschema sees: a ``format`` (uri, date-time)."""
+        if self._detailed is None:
+            self._detailed = _compile(self.schema, detailed=True)
+        tree: ErrorTree = {}
+        try:
+            self._detailed(body)
+        except fastjsonschema.JsonSchemaValueException as exc:
+            add_error(tree, list(exc.path or [])[1:], "BASE_TYPE_INVALID", exc.message)
+        return tree
+
+
+def _compile(schema: Schema, *, detailed: bool) -> Callable[[Any], Any]:
+    # A wrapper so the schema's ``#/components/...`` references resolve inside it.
+    return fastjsonschema.compile(
+        {"allOf": [schema], "components": request_components()},
+        use_default=False,  # never write defaults into the bot's body
+        detailed_exceptions=detailed,  # only the rare format failure needs the path
+    )
 
 
 @functools.cache
@@ -78,16 +99,8 @@ def _route_schema(method: str, spec_path: str) -> _RouteSchema | None:
     if found is None or schema is None:
         return None
     required = bool((found.body.get("requestBody") or {}).get("required"))
-    # A wrapper so the schema's ``#/components/...`` references resolve inside it.
-    fast = fastjsonschema.compile({"allOf": [schema], "components": request_components()})
+    fast = _compile(schema, detailed=False)
     return _RouteSchema(f"{found.method} {found.path}", schema, required, fast)
-
-
-def _fast_failure(exc: fastjsonschema.JsonSchemaValueException) -> ErrorTree:
-    """Describe a failure only the fast check sees (a ``format``: uri, date-time)."""
-    tree: ErrorTree = {}
-    add_error(tree, list(exc.path or [])[1:], "BASE_TYPE_INVALID", exc.message)
-    return tree
 
 
 @dataclass
@@ -99,24 +112,26 @@ class RequestValidator:
     timings_ms: list[float] = field(default_factory=list)
 
     def check(self, method: str, template: str, body: Any) -> ErrorTree:
-        """Return the ``errors`` tree for ``body`` sent to ``METHOD template`` (empty: valid)."""
+        """Return the ``errors`` tree for ``body`` sent to ``METHOD template`` (empty: valid).
+
+        Only bodies that were validated are timed (a GET, or a route without a body, is not).
+        """
         if not self.enabled:
             return {}
         started = time.perf_counter()
+        route = _route_schema(method.upper(), template)
+        if route is None or (body is None and not route.required):
+            return {}
         try:
-            return self._check(method.upper(), template, body)
+            return self._check(route, {} if body is None else body)
         finally:
             self.timings_ms.append((time.perf_counter() - started) * 1000)
 
-    def _check(self, method: str, template: str, body: Any) -> ErrorTree:
-        route = _route_schema(method, template)
-        if route is None or (body is None and not route.required):
-            return {}
-        instance = {} if body is None else body
+    def _check(self, route: _RouteSchema, instance: Any) -> ErrorTree:
         try:
             route.fast(instance)
-        except fastjsonschema.JsonSchemaValueException as exc:
-            return route.explain(instance) or _fast_failure(exc)
+        except fastjsonschema.JsonSchemaValueException:
+            return route.explain(instance)
         tree: ErrorTree = {}
         key = route.key
         if key in MESSAGE_ROUTES:
