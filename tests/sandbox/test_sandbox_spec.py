@@ -16,6 +16,7 @@ import pytest
 
 from bot.sandbox import Channel, Limits, RouteLimit, Sandbox, User
 from bot.sandbox.config import MESSAGE_CREATE_ROUTE
+from bot.sandbox.spec import RequestValidator
 from bot.sandbox.state import InteractionRecord, InteractionResult
 
 MESSAGE, COMMANDS, CALLBACK = "message", "commands", "callback"
@@ -433,6 +434,21 @@ async def test_valid_bodies_pass(spot: Spot) -> None:
     expected = [204 if route == CALLBACK else 200 for route, _ in cases]
     assert [status for status, _ in answers] == expected, answers
     assert spot.sandbox.rejections == []
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"content": "x" * 2001}, "content"),
+        ({"embeds": [{"title": "t", "description": "d" * 4000} for _ in range(2)]}, "embeds"),
+    ],
+    ids=["2001 characters of content", "6001 characters across embeds"],
+)
+def test_validator_alone_applies_the_docs_limits(body: dict[str, Any], field: str) -> None:
+    """The spec validator itself (not only the message handler) holds bots to the docs' limits."""
+    validator = RequestValidator(message_exists=lambda _message_id: True)
+    errors = validator.check("POST", "/channels/{channel_id}/messages", body)
+    assert list(errors) == [field]
 
 
 async def test_validation_can_be_switched_off(spot: Spot) -> None:
