@@ -18,6 +18,8 @@ from bot.sandbox.transcript import RequestRecord
 from tests.cogs.generated_conference import MY_EXTENSIONS, generated_config
 
 FIRST_START = datetime(2025, 10, 23, 6, 0, tzinfo=UTC)
+# A gateway MESSAGE_CREATE carries a message object, as GET on the message answers.
+MESSAGE = ("GET", "/channels/{channel_id}/messages/{message_id}", 200)
 
 
 def shape_errors(records: list[RequestRecord]) -> list[str]:
@@ -49,7 +51,7 @@ async def conference(tmp_path: Path) -> AsyncIterator[ConferenceHarness]:
 
 
 async def test_answers_to_the_bot_match_the_spec(conference: ConferenceHarness) -> None:
-    """Startup, slash replies, page buttons and replies to mentions come back spec-shaped."""
+    """Startup, slash replies, page buttons, mention replies and MESSAGE_CREATEs are spec-shaped."""
     sandbox, alice = conference.sandbox, conference.member("alice")
     general = conference.channel("general")
     await sandbox.invoke(alice, "about", channel=general)
@@ -63,6 +65,9 @@ async def test_answers_to_the_bot_match_the_spec(conference: ConferenceHarness) 
     records = sandbox.transcript.requests()
     assert shape_errors(records) == []
     assert sandbox.rejections == []
+    created = sandbox.transcript.frames(direction="out", event="MESSAGE_CREATE")
+    assert created
+    assert [line for frame in created for line in response_errors(*MESSAGE, frame.data)] == []
     assert {
         "GET /users/@me 200",
         "PUT /applications/{application_id}/commands 200",

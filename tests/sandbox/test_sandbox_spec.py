@@ -124,14 +124,13 @@ def modal(**fields: Any) -> dict[str, Any]:
     return {"type": 9, "data": {k: v for k, v in data.items() if v is not None}}
 
 
-def leaf(errors: dict[str, Any], path: str) -> list[dict[str, str]]:
-    """Return the ``_errors`` list at dotted ``path`` in a 50035 tree (fails when absent)."""
-    node = errors
-    for part in path.split(".") if path else []:
-        assert part in node, f"no errors at {path!r}: {errors}"
-        node = node[part]
-    assert "_errors" in node, f"no _errors at {path!r}: {errors}"
-    return list(node["_errors"])
+def leaves(tree: dict[str, Any], path: str = "") -> list[tuple[str, str]]:
+    """Return every ``(dotted path, code)`` in a 50035 ``errors`` tree."""
+    found = [(path, error["code"]) for error in tree.get("_errors", [])]
+    for key, child in tree.items():
+        if key != "_errors":
+            found += leaves(child, f"{path}.{key}" if path else key)
+    return found
 
 
 # (case, route, body, dotted path of the error, error code)
@@ -348,6 +347,29 @@ INVALID = [
         "BASE_TYPE_MAX_LENGTH",
     ),
     (
+        "a select menu asking for more at least than at most",
+        MESSAGE,
+        {
+            "content": "x",
+            "components": [
+                {
+                    "type": 1,
+                    "components": [
+                        {
+                            "type": 3,
+                            "custom_id": "pick",
+                            "min_values": 2,
+                            "max_values": 1,
+                            "options": [{"label": v, "value": v} for v in "abc"],
+                        }
+                    ],
+                }
+            ],
+        },
+        "components.0.components.0.min_values",
+        "SELECT_COMPONENT_MIN_VALUES_TOO_LARGE",
+    ),
+    (
         "a select menu beside a button",
         MESSAGE,
         {
@@ -373,10 +395,10 @@ INVALID = [
 async def test_spec_invalid_body_gets_50035(
     spot: Spot, route: str, body: Any, path: str, code: str
 ) -> None:
-    """Each body Discord would refuse gets 400 50035 with the error at the offending field."""
+    """Each body Discord would refuse gets 400 50035 naming the offending field, and only it."""
     status, answer = await send(spot, route, body)
     assert (status, answer["code"], answer["message"]) == (400, 50035, "Invalid Form Body")
-    assert code in [error["code"] for error in leaf(answer["errors"], path)]
+    assert leaves(answer["errors"]) == [(path, code)]
     assert spot.sandbox.rejections[-1].status == 400
 
 

@@ -90,9 +90,12 @@ def _branch_errors(error: ValidationError) -> list[ValidationError] | None:
     ]
     if not candidates:
         return None
-    # Several branches fit the discriminator (or none has one): the deepest failure is the
-    # one a person meant, as in jsonschema's best_match.
-    return max(candidates, key=lambda errors: max(len(sub.absolute_path) for sub in errors))
+    # Several branches fit (a union without a discriminator, e.g. autocomplete choices of
+    # strings, integers or numbers): the branch that failed least is the one meant.
+    return min(
+        candidates,
+        key=lambda errors: (len(errors), -max(len(sub.absolute_path) for sub in errors)),
+    )
 
 
 def _discriminator_values(context: list[ValidationError]) -> set[Any]:
