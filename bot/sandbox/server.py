@@ -213,7 +213,7 @@ class Sandbox:
                     raise _RateLimited(verdict.body or {}, verdict.headers)
             errors = self.request_validator.check(request.method, template, request.get(PAYLOAD))
             if errors:
-                self._refuse_callback(request, invalid_form(errors))
+                self._refuse_body(request, invalid_form(errors))
             if self.faults.error_rate > 0 and self._random.random() < self.faults.error_rate:
                 fault = True
                 self.injected_faults += 1
@@ -230,8 +230,11 @@ class Sandbox:
         self._record(request, template, response, fault)
         return response
 
-    def _refuse_callback(self, request: web.Request, error: DiscordError) -> NoReturn:
-        """Raise ``error``; a refused first callback also ends the driver's wait, with it."""
+    def _refuse_body(self, request: web.Request, error: DiscordError) -> NoReturn:
+        """Raise the 50035 ``error``; for a first interaction callback, also make it the result.
+
+        The driver awaits an interaction's result; the handler that records it never runs.
+        """
         raw = request.match_info.get("interaction_id", "")
         record = self.world.interactions.get(int(raw)) if raw.isdigit() else None
         if (
