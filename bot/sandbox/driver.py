@@ -380,6 +380,7 @@ class Driver:
         rec, payload = self._new_interaction(
             user, where, MODAL_SUBMIT, data, f"modal {title!r} submit"
         )
+        rec.trigger = origin
         if origin is not None and origin.source_message_id is not None:
             source = self.world.messages.get(origin.source_message_id)
             if source is not None:

@@ -11,7 +11,14 @@ from aiohttp import web
 from bot.sandbox.config import Limits
 from bot.sandbox.events import EventBus
 from bot.sandbox.gateway import Gateway
-from bot.sandbox.state import Channel, InteractionRecord, User, World, now_iso
+from bot.sandbox.state import (
+    Channel,
+    InteractionRecord,
+    User,
+    World,
+    now_iso,
+    numbered_components,
+)
 from bot.sandbox.validation import ErrorTree, validate_choices, validate_message
 
 API_PREFIX = "/api/v10"
@@ -174,7 +181,7 @@ class Rest:
 
     async def get_me(self, request: web.Request) -> web.Response:
         """Return the bot user."""
-        return json_response({**self.world.bot_user.payload(), "verified": True})
+        return json_response(self.world.bot_user.private_payload())
 
     async def get_user(self, request: web.Request) -> web.Response:
         """Return any known user."""
@@ -196,27 +203,7 @@ class Rest:
 
     async def get_application(self, request: web.Request) -> web.Response:
         """Return the application info."""
-        bot = self.world.bot_user
-        return json_response(
-            {
-                "id": str(self.world.application_id),
-                "name": bot.username,
-                "icon": None,
-                "description": "confbot sandbox application",
-                "rpc_origins": [],
-                "bot_public": True,
-                "bot_require_code_grant": False,
-                "bot": bot.payload(),
-                "owner": {**bot.payload(), "bot": False, "username": "sandbox-owner"},
-                "team": None,
-                "verify_key": "0" * 64,
-                "flags": 0,
-                "summary": "",
-                "tags": [],
-                "interactions_endpoint_url": None,
-                "redirect_uris": [],
-            }
-        )
+        return json_response(self.world.application_payload())
 
     async def typing(self, request: web.Request) -> web.Response:
         """Accept typing indicators and reactions."""
@@ -416,6 +403,7 @@ class Rest:
                 message[key] = (
                     body[key] if body[key] is not None else ([] if key != "content" else "")
                 )
+        message["components"] = numbered_components(message["components"])
         if "flags" in body and body["flags"] is not None:
             message["flags"] = (int(message["flags"]) & EPHEMERAL) | int(body["flags"])
         message["flags"] = int(message["flags"]) & ~LOADING
@@ -448,12 +436,7 @@ class Rest:
             "webhook_id": app_id,
             "application_id": app_id,
             "type": 20 if rec.type == 2 else 0,
-            "interaction_metadata": {
-                "id": str(rec.id),
-                "type": rec.type,
-                "user": rec.user.payload(),
-                "authorizing_integration_owners": {"0": str(rec.channel.guild_id or 0)},
-            },
+            "interaction_metadata": self.world.interaction_metadata(rec),
         }
 
     def _complete(self, rec: InteractionRecord) -> None:

@@ -7,7 +7,7 @@ import json
 import random
 import secrets
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 from aiohttp import web
 
@@ -16,7 +16,17 @@ from bot.sandbox.driver import Driver, Message
 from bot.sandbox.events import EventBus
 from bot.sandbox.gateway import Gateway
 from bot.sandbox.ratelimit import RateLimiter
-from bot.sandbox.rest import API_PREFIX, FILES, PAYLOAD, DiscordError, Rest, Upload, json_response
+from bot.sandbox.rest import (
+    API_PREFIX,
+    FILES,
+    PAYLOAD,
+    DiscordError,
+    Rest,
+    Upload,
+    invalid_form,
+    json_response,
+)
+from bot.sandbox.spec import RequestValidator
 from bot.sandbox.state import (
     EVERYONE_PERMISSIONS,
     MANAGE_MESSAGES,
@@ -75,6 +85,7 @@ class Sandbox:
         bot_name: str = "confbot",
         host: str = "127.0.0.1",
         port: int = 0,
+        validate_requests: bool = True,
     ) -> None:
         self.limits = limits or Limits()
         self.faults = faults or Faults()
@@ -91,6 +102,11 @@ class Sandbox:
         self.rest = Rest(self.world, self.gateway, self.bus, self.limits)
         self.driver = Driver(self.world, self.gateway, self.rest, self.bus, self.limits)
         self.ratelimiter = RateLimiter(self.limits)
+        # Every request body against Discord's OpenAPI schema and prose rules (spec/).
+        self.request_validator = RequestValidator(
+            message_exists=lambda message_id: message_id in self.world.messages,
+            enabled=validate_requests,
+        )
         self.rejections: list[RequestRecord] = []
         self.injected_faults = 0
         self._hooks: list[RejectionHook] = []
@@ -195,6 +211,9 @@ class Sandbox:
                 headers = verdict.headers
                 if not verdict.allowed:
                     raise _RateLimited(verdict.body or {}, verdict.headers)
+            errors = self.request_validator.check(request.method, template, request.get(PAYLOAD))
+            if errors:
+                self._refuse_body(request, invalid_form(errors))
             if self.faults.error_rate > 0 and self._random.random() < self.faults.error_rate:
                 fault = True
                 self.injected_faults += 1
@@ -210,6 +229,23 @@ class Sandbox:
             response.headers.setdefault(key, value)
         self._record(request, template, response, fault)
         return response
+
+    def _refuse_body(self, request: web.Request, error: DiscordError) -> NoReturn:
+        """Raise the 50035 ``error``; for a first interaction callback, also make it the result.
+
+        The driver awaits an interaction's result; the handler that records it never runs.
+        """
+        raw = request.match_info.get("interaction_id", "")
+        record = self.world.interactions.get(int(raw)) if raw.isdigit() else None
+        if (
+            record is not None
+            and record.token == request.match_info.get("webhook_token")
+            and record.callback_type is None
+        ):
+            record.result.error = {"status": error.status, **error.body()}
+            record.done = True
+            self.bus.emit("interaction_done", record)
+        raise error
 
     def _record(
         self, request: web.Request, template: str, response: web.StreamResponse, fault: bool

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import itertools
 import re
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -39,6 +41,28 @@ EVERYONE_PERMISSIONS = (
 
 MENTION_RE = re.compile(r"<@!?(\d+)>")
 ROLE_MENTION_RE = re.compile(r"<@&(\d+)>")
+
+
+def numbered_components(components: list[Any]) -> list[Any]:
+    """Return a copy of ``components`` with Discord's ids: 1, 2, ... depth first, kept if set."""
+    taken = {component.get("id") for component in _walk(components)}
+    counter = itertools.count(1)
+    copied = copy.deepcopy(components)
+    for component in _walk(copied):
+        if component.get("id") is None:
+            number = next(counter)
+            while number in taken:
+                number = next(counter)
+            component["id"] = number
+    return copied
+
+
+def _walk(components: list[Any]) -> Iterator[dict[str, Any]]:
+    for component in components:
+        if isinstance(component, dict):
+            yield component
+            nested = [component.get("accessory"), component.get("component")]
+            yield from _walk([*(component.get("components") or []), *nested])
 
 
 def now_iso() -> str:
@@ -90,6 +114,10 @@ class User:
             "flags": 0,
         }
 
+    def private_payload(self) -> dict[str, Any]:
+        """Return the user object ``GET /users/@me`` answers (the account's own fields)."""
+        return {**self.payload(), "verified": True, "mfa_enabled": False, "locale": "en-US"}
+
 
 @dataclass
 class Role:
@@ -140,6 +168,7 @@ class Member:
             "roles": [str(r.id) for r in self.roles],
             "nick": self.nick,
             "avatar": None,
+            "banner": None,
             "joined_at": self.joined_at,
             "premium_since": None,
             "deaf": False,
@@ -253,6 +282,18 @@ class Guild:
             "public_updates_channel_id": None,
             "nsfw_level": 0,
             "premium_progress_bar_enabled": False,
+            "home_header": None,
+            "region": "deprecated",
+            "widget_enabled": False,
+            "widget_channel_id": None,
+            "max_presences": None,
+            "max_members": 500_000,
+            "max_stage_video_channel_users": 50,
+            "max_video_channel_users": 25,
+            "premium_subscription_count": 0,
+            "safety_alerts_channel_id": None,
+            "nsfw": False,
+            "incidents_data": None,
         }
 
     def create_payload(self) -> dict[str, Any]:
@@ -333,6 +374,8 @@ class InteractionRecord:
     created_at: float
     what: str
     source_message_id: int | None = None
+    # The interaction whose modal this one submits (modal submits only).
+    trigger: InteractionRecord | None = None
     acknowledged: bool = False
     callback_type: int | None = None
     original_id: int | None = None
@@ -394,6 +437,52 @@ class World:
             perms |= (1 << 53) - 1
         return perms
 
+    def application_payload(self) -> dict[str, Any]:
+        """Return the application object (``GET /applications/@me``)."""
+        bot = self.bot_user
+        return {
+            "id": str(self.application_id),
+            "name": bot.username,
+            "icon": None,
+            "description": "confbot sandbox application",
+            "type": None,
+            "rpc_origins": [],
+            "bot_public": True,
+            "bot_require_code_grant": False,
+            "bot": bot.payload(),
+            "owner": {**bot.payload(), "bot": False, "username": "sandbox-owner"},
+            "team": None,
+            "verify_key": "0" * 64,
+            "flags": 0,
+            "flags_new": "0",
+            "summary": "",
+            "tags": [],
+            "interactions_endpoint_url": None,
+            "role_connections_verification_url": None,
+            "redirect_uris": [],
+            "approximate_guild_count": len(self.guilds),
+            "approximate_user_install_count": 0,
+            "approximate_user_authorization_count": 0,
+            "explicit_content_filter": 0,
+            "eligible_oauth2_scopes": ["applications.commands", "bot"],
+        }
+
+    def interaction_metadata(self, rec: InteractionRecord) -> dict[str, Any]:
+        """Return ``interaction_metadata`` for a message answering ``rec``."""
+        data: dict[str, Any] = {
+            "id": str(rec.id),
+            "type": rec.type,
+            "user": rec.user.payload(),
+            "authorizing_integration_owners": {"0": str(rec.channel.guild_id or 0)},
+        }
+        if rec.type == 3 and rec.source_message_id is not None:
+            data["interacted_message_id"] = str(rec.source_message_id)
+        if rec.type == 5 and rec.trigger is not None:
+            data["triggering_interaction_metadata"] = self.interaction_metadata(rec.trigger)
+        if rec.original_id not in (None, rec.source_message_id):
+            data["original_response_message_id"] = str(rec.original_id)
+        return data
+
     # -- commands -----------------------------------------------------------------
 
     def overwrite_commands(
@@ -409,10 +498,16 @@ class World:
                 "type": 1,
                 "description": "",
                 "options": [],
-                "default_member_permissions": None,
                 "dm_permission": True,
                 "nsfw": False,
                 **raw,
+                # Discord answers with its defaults and permissions as a string.
+                "integration_types": raw.get("integration_types") or [0],
+                "default_member_permissions": (
+                    None
+                    if raw.get("default_member_permissions") is None
+                    else str(raw["default_member_permissions"])
+                ),
                 "id": previous["id"] if previous else str(self.ids.next()),
                 "application_id": str(self.application_id),
                 "version": str(self.ids.next()),
@@ -469,7 +564,7 @@ class World:
             "mention_roles": list(dict.fromkeys(ROLE_MENTION_RE.findall(content))),
             "attachments": attachments or [],
             "embeds": list(body.get("embeds") or []),
-            "components": list(body.get("components") or []),
+            "components": numbered_components(body.get("components") or []),
             "reactions": [],
             "pinned": False,
             "type": 0,
