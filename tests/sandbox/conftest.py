@@ -40,9 +40,12 @@ async def rules() -> AsyncIterator[RulesWorld]:
 
 @pytest.fixture
 async def bare_rules() -> AsyncIterator[tuple[Sandbox, HandClock]]:
-    """Start a sandbox on a hand clock with no bot, for raw HTTP requests."""
+    """Start a sandbox with no bot, for raw HTTP; the hand clock is the bot's clock.
+
+    Rate-limit buckets stay on real time, as in the harness.
+    """
     clock = HandClock()
-    sandbox = Sandbox(limits=Limits(clock=clock, bucket_clock=clock, global_per_second=10_000))
+    sandbox = Sandbox(limits=Limits(clock=clock, global_per_second=10_000))
     await sandbox.start()
     try:
         yield sandbox, clock

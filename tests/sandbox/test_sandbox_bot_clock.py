@@ -1,4 +1,4 @@
-"""The 3-second deadline and the 15-minute token, on the clock the bot runs on."""
+"""The 3-second deadline, the 15-minute token and the nonce window, on the bot's clock."""
 
 from __future__ import annotations
 
@@ -68,3 +68,19 @@ async def test_harness_clock_ages_the_interaction_token(harness: ConferenceHarne
         async with http.post(url, json={"content": "too late"}) as stale:
             assert stale.status == 401
             assert (await stale.json())["code"] == 50027
+
+
+async def test_harness_clock_ends_the_nonce_window(harness: ConferenceHarness) -> None:
+    """A repeated enforce_nonce is deduplicated until the harness clock passes 5 minutes."""
+    sandbox = harness.sandbox
+    url = f"{sandbox.api_base}/channels/{harness.channel('general').id}/messages"
+    body = {"content": "once", "nonce": "n-1", "enforce_nonce": True}
+    headers = {"Authorization": f"Bot {sandbox.bot_token}"}
+    async with aiohttp.ClientSession(headers=headers) as http:
+        async with http.post(url, json=body) as first:
+            first_id = (await first.json())["id"]
+        async with http.post(url, json=body) as repeated:
+            assert (await repeated.json())["id"] == first_id
+        harness.clock.advance(timedelta(minutes=6))
+        async with http.post(url, json=body) as later:
+            assert (await later.json())["id"] != first_id
