@@ -28,11 +28,12 @@ class Limits:
     """Hold every limit the sandbox enforces.
 
     ``clock`` is the bot's clock in seconds: the interaction deadline, the token lifetime,
-    the nonce window, the invalid-request window (and so the ban) and the DM-opening window
-    run on it. :class:`~bot.harness.ConferenceHarness` sets it from its SimulatedClock, so
+    the nonce window and the invalid-request window (and so the ban) run on it.
+    :class:`~bot.harness.ConferenceHarness` sets it from its SimulatedClock, so
     ``clock.advance(timedelta(minutes=16))`` ages an interaction token.
 
-    ``bucket_clock`` runs the per-route, global and shared rate-limit buckets. It stays real
+    ``bucket_clock`` runs every limit answered with a 429 that discord.py retries: the
+    per-route, global and shared buckets and the DM-opening window (40003). It stays real
     time even in the harness: discord.py waits out ``X-RateLimit-Reset-After`` and
     ``Retry-After`` with real sleeps, so buckets on a stopped clock would never refill.
     """

@@ -131,7 +131,8 @@ class Rest:
         self.bus = bus
         self.limits = limits
         self.commands_version = 0
-        self.dm_opens = SlidingWindow(lambda: self.limits.clock(), 60.0)
+        # A 429 discord.py waits out with real sleeps: on the bucket clock, like the buckets.
+        self.dm_opens = SlidingWindow(lambda: self.limits.bucket_clock(), 60.0)
 
     def routes(self) -> list[web.RouteDef]:
         """Return every route, prefixed with :data:`API_PREFIX`."""

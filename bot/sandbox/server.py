@@ -182,7 +182,6 @@ class Sandbox:
         route_key = f"{request.method} {template}"
         headers: dict[str, str] = {}
         fault = False
-        scope: str | None = None
         response: web.StreamResponse
         if self.invalid.banned():
             response = self._ban_response()
@@ -212,7 +211,6 @@ class Sandbox:
                 if verdict.allowed:
                     verdict = self.ratelimiter.check_shared(route_key, major)
                 if not verdict.allowed:
-                    scope = verdict.scope
                     raise _RateLimited(verdict.body or {}, verdict.headers)
             if self.faults.error_rate > 0 and self._random.random() < self.faults.error_rate:
                 fault = True
@@ -222,15 +220,12 @@ class Sandbox:
             else:
                 response = await handler(request)
         except DiscordError as exc:
-            response = json_response(exc.body(), exc.status)
+            response = json_response(exc.body(), exc.status, exc.headers)
         except _RateLimited as exc:
-            scope = exc.headers.get("X-RateLimit-Scope", scope)
             response = json_response(exc.body, 429, {**exc.headers, "Via": "1.1 google"})
         for key, value in headers.items():
             response.headers.setdefault(key, value)
-        if response.status == 429:
-            scope = response.headers.get("X-RateLimit-Scope", scope)
-        self.invalid.record(response.status, scope)
+        self.invalid.record(response.status, response.headers.get("X-RateLimit-Scope"))
         self._record(request, template, response, fault)
         return response
 
