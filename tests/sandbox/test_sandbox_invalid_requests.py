@@ -144,3 +144,17 @@ async def test_allowed_rejections_are_kept_apart_from_undeclared_ones(
     assert [r.response["code"] for r in sandbox.allowed_rejections] == [10003]
     assert [r.status for r in sandbox.rejections] == [401]
     sandbox.rejections.clear()  # the undeclared 401 was the point of this test
+
+
+async def test_discord_py_waits_out_a_shared_429_and_posts(rules: RulesWorld) -> None:
+    """discord.py retries after a shared-scope 429; both messages arrive, none counted invalid."""
+    sandbox = rules.sandbox
+    # One message a second per channel: the second send meets the shared limit.
+    sandbox.limits.shared_routes = {MESSAGE_CREATE_ROUTE: RouteLimit(1, 1.0)}
+    counted_before = sandbox.invalid_requests["total"]
+    channel = rules.bot.get_partial_messageable(rules.general.id)
+    await channel.send("first")
+    await channel.send("second")
+    assert [m["content"] for m in sandbox.messages(rules.general)] == ["first", "second"]
+    assert sandbox.ratelimit_hits["shared"] == 1
+    assert sandbox.invalid_requests["total"] == counted_before
