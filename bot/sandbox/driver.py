@@ -9,16 +9,15 @@ from typing import Any
 from bot.sandbox.config import Limits
 from bot.sandbox.events import EventBus
 from bot.sandbox.gateway import Gateway
+from bot.sandbox.permissions import DM_APP_PERMISSIONS, channel_permissions, command_denial
 from bot.sandbox.rest import Rest
 from bot.sandbox.state import (
-    DM_APP_PERMISSIONS,
     Channel,
     InteractionRecord,
     InteractionResult,
     Role,
     User,
     World,
-    command_denial,
 )
 
 APPLICATION_COMMAND, MESSAGE_COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 2, 3, 4, 5
@@ -107,8 +106,8 @@ class Driver:
             bot_member = guild.members.get(self.world.bot_user.id)
             bot_perms = 0
             if bot_member is not None:
-                bot_perms = self.world.channel_permissions(guild, bot_member, channel)
-            perms = self.world.channel_permissions(guild, member, channel)
+                bot_perms = channel_permissions(guild, bot_member, channel)
+            perms = channel_permissions(guild, member, channel)
             payload.update(
                 {
                     "guild_id": str(guild.id),
@@ -187,7 +186,7 @@ class Driver:
         member = guild.members.get(user.id) if guild is not None else None
         if guild is None or member is None:
             return 0
-        return self.world.channel_permissions(guild, member, channel)
+        return channel_permissions(guild, member, channel)
 
     def _command_data(
         self,

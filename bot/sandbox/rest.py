@@ -11,19 +11,15 @@ from aiohttp import web
 from bot.sandbox.config import Limits
 from bot.sandbox.events import EventBus
 from bot.sandbox.gateway import Gateway
-from bot.sandbox.ratelimit import SlidingWindow
-from bot.sandbox.state import (
+from bot.sandbox.permissions import (
     ATTACH_FILES,
     MANAGE_MESSAGES,
     READ_MESSAGE_HISTORY,
     SEND_MESSAGES,
     VIEW_CHANNEL,
-    Channel,
-    InteractionRecord,
-    User,
-    World,
-    now_iso,
 )
+from bot.sandbox.ratelimit import SlidingWindow
+from bot.sandbox.state import Channel, InteractionRecord, User, World, now_iso
 from bot.sandbox.validation import ErrorTree, validate_choices, validate_message
 
 API_PREFIX = "/api/v10"

@@ -15,9 +15,7 @@ from bot.sandbox.config import Faults, Limits
 from bot.sandbox.driver import Driver, Message
 from bot.sandbox.events import EventBus
 from bot.sandbox.gateway import Gateway
-from bot.sandbox.ratelimit import InvalidRequests, RateLimiter
-from bot.sandbox.rest import API_PREFIX, FILES, PAYLOAD, DiscordError, Rest, Upload, json_response
-from bot.sandbox.state import (
+from bot.sandbox.permissions import (
     COMMAND_CHANNEL,
     COMMAND_ROLE,
     COMMAND_USER,
@@ -26,6 +24,10 @@ from bot.sandbox.state import (
     MEMBER_OVERWRITE,
     ROLE_OVERWRITE,
     SEND_MESSAGES,
+)
+from bot.sandbox.ratelimit import InvalidRequests, RateLimiter
+from bot.sandbox.rest import API_PREFIX, FILES, PAYLOAD, DiscordError, Rest, Upload, json_response
+from bot.sandbox.state import (
     Channel,
     Guild,
     InteractionResult,

@@ -6,7 +6,7 @@ import aiohttp
 import pytest
 
 from bot.sandbox import CommandNotShown
-from bot.sandbox.state import ADMINISTRATOR
+from bot.sandbox.permissions import ADMINISTRATOR
 from tests.sandbox.rules_bot import RulesWorld, auth
 
 

@@ -7,7 +7,7 @@ import discord
 import pytest
 
 from bot.sandbox import Channel, Sandbox
-from bot.sandbox.state import (
+from bot.sandbox.permissions import (
     ADMINISTRATOR,
     ALL_PERMISSIONS,
     DM_APP_PERMISSIONS,
