@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -80,6 +81,9 @@ class ConferenceHarness:
     ) -> None:
         self.config = config
         self.clock = SimulatedClock(start or default_start(config), speed=speed)
+        # The sandbox's deadlines, token lifetime, nonce and invalid-request windows run on
+        # the bot's clock: advancing it by 16 minutes ages an interaction token.
+        limits = dataclasses.replace(limits or Limits(), clock=self.simulated_seconds)
         self.sandbox = Sandbox(limits=limits, faults=faults, bot_name="confbot")
         self._extensions = extensions
         self._endpoints: contextlib.ExitStack | None = None
@@ -156,6 +160,10 @@ class ConferenceHarness:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+
+    def simulated_seconds(self) -> float:
+        """Return the simulated clock's instant as seconds since the epoch."""
+        return self.clock.now().timestamp()
 
     def _build_server(self) -> ConferenceServer:
         return build_conference_server(self.sandbox, self.config)

@@ -11,33 +11,52 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-DISCORD_EPOCH_MS = 1_420_070_400_000
-
-# Permission bits used by the sandbox.
-VIEW_CHANNEL = 1 << 10
-SEND_MESSAGES = 1 << 11
-EMBED_LINKS = 1 << 14
-ATTACH_FILES = 1 << 15
-READ_MESSAGE_HISTORY = 1 << 16
-MENTION_EVERYONE = 1 << 17
-USE_EXTERNAL_EMOJIS = 1 << 18
-ADD_REACTIONS = 1 << 6
-MANAGE_MESSAGES = 1 << 13
-MANAGE_GUILD = 1 << 5
-USE_APPLICATION_COMMANDS = 1 << 31
-SEND_MESSAGES_IN_THREADS = 1 << 38
-
-EVERYONE_PERMISSIONS = (
-    VIEW_CHANNEL
-    | SEND_MESSAGES
-    | EMBED_LINKS
-    | ATTACH_FILES
-    | READ_MESSAGE_HISTORY
-    | ADD_REACTIONS
-    | USE_EXTERNAL_EMOJIS
-    | USE_APPLICATION_COMMANDS
-    | SEND_MESSAGES_IN_THREADS
+# The permission bits lived here first; they are re-exported for older imports.
+from bot.sandbox.permissions import (
+    ADD_REACTIONS as ADD_REACTIONS,
 )
+from bot.sandbox.permissions import (
+    ATTACH_FILES as ATTACH_FILES,
+)
+from bot.sandbox.permissions import (
+    EMBED_LINKS as EMBED_LINKS,
+)
+from bot.sandbox.permissions import (
+    EVERYONE_PERMISSIONS as EVERYONE_PERMISSIONS,
+)
+from bot.sandbox.permissions import (
+    MANAGE_GUILD as MANAGE_GUILD,
+)
+from bot.sandbox.permissions import (
+    MANAGE_MESSAGES as MANAGE_MESSAGES,
+)
+from bot.sandbox.permissions import (
+    MENTION_EVERYONE as MENTION_EVERYONE,
+)
+from bot.sandbox.permissions import (
+    READ_MESSAGE_HISTORY as READ_MESSAGE_HISTORY,
+)
+from bot.sandbox.permissions import (
+    SEND_MESSAGES as SEND_MESSAGES,
+)
+from bot.sandbox.permissions import (
+    SEND_MESSAGES_IN_THREADS as SEND_MESSAGES_IN_THREADS,
+)
+from bot.sandbox.permissions import (
+    USE_APPLICATION_COMMANDS as USE_APPLICATION_COMMANDS,
+)
+from bot.sandbox.permissions import (
+    USE_EXTERNAL_EMOJIS as USE_EXTERNAL_EMOJIS,
+)
+from bot.sandbox.permissions import (
+    VIEW_CHANNEL as VIEW_CHANNEL,
+)
+from bot.sandbox.permissions import (
+    effective_permissions,
+    guild_permissions,
+)
+
+DISCORD_EPOCH_MS = 1_420_070_400_000
 
 MENTION_RE = re.compile(r"<@!?(\d+)>")
 ROLE_MENTION_RE = re.compile(r"<@&(\d+)>")
@@ -183,6 +202,25 @@ class Member:
 
 
 @dataclass
+class Overwrite:
+    """A channel permission overwrite for a role (type 0) or a member (type 1)."""
+
+    id: int
+    type: int
+    allow: int = 0
+    deny: int = 0
+
+    def payload(self) -> dict[str, Any]:
+        """Return the Discord overwrite object."""
+        return {
+            "id": str(self.id),
+            "type": self.type,
+            "allow": str(self.allow),
+            "deny": str(self.deny),
+        }
+
+
+@dataclass
 class Channel:
     """A guild text channel (type 0) or DM channel (type 1)."""
 
@@ -190,10 +228,13 @@ class Channel:
     name: str
     type: int = 0
     guild_id: int | None = None
-    bot_can_post: bool = True
     recipient: User | None = None
     position: int = 0
-    bot_user_id: int = 0
+    overwrites: list[Overwrite] = field(default_factory=list)
+
+    def overwrite_for(self, target_id: int) -> Overwrite | None:
+        """Return the overwrite for role or member ``target_id`` if the channel has one."""
+        return next((o for o in self.overwrites if o.id == target_id), None)
 
     @property
     def mention(self) -> str:
@@ -215,18 +256,13 @@ class Channel:
                 "recipients": [self.recipient.payload()],
                 "flags": 0,
             }
-        overwrites: list[dict[str, Any]] = []
-        if not self.bot_can_post:
-            overwrites.append(
-                {"id": str(self.bot_user_id), "type": 1, "allow": "0", "deny": str(SEND_MESSAGES)}
-            )
         return {
             "id": str(self.id),
             "type": self.type,
             "guild_id": str(self.guild_id),
             "name": self.name,
             "position": self.position,
-            "permission_overwrites": overwrites,
+            "permission_overwrites": [o.payload() for o in self.overwrites],
             "parent_id": None,
             "topic": None,
             "nsfw": False,
@@ -380,6 +416,7 @@ class InteractionRecord:
     callback_type: int | None = None
     original_id: int | None = None
     done: bool = False
+    expired: bool = False
     result: InteractionResult = field(default_factory=lambda: InteractionResult(what=""))
 
 
@@ -400,6 +437,9 @@ class World:
         self.guild_commands: dict[int, list[dict[str, Any]]] = {}
         self.interactions: dict[int, InteractionRecord] = {}
         self.nonces: dict[tuple[int, str], tuple[int, float]] = {}
+        # (guild id, command id) -> application command permission objects, as an admin
+        # sets them in Server Settings > Integrations (bots cannot PUT them).
+        self.command_permissions: dict[tuple[int, str], list[dict[str, Any]]] = {}
 
     # -- entities -----------------------------------------------------------------
 
@@ -429,13 +469,15 @@ class World:
 
     def member_permissions(self, guild: Guild, member: Member) -> int:
         """Return the guild-level permission integer of ``member``."""
-        perms = 0
-        for role in guild.roles:
-            if role.id == guild.id or role in member.roles:
-                perms |= role.permissions
-        if guild.owner_id == member.user.id:
-            perms |= (1 << 53) - 1
-        return perms
+        return guild_permissions(guild, member)
+
+    def bot_permissions(self, channel: Channel) -> int:
+        """Return the bot's effective permissions in guild ``channel`` (0 outside guilds)."""
+        guild = self.guilds.get(channel.guild_id) if channel.guild_id is not None else None
+        member = guild.members.get(self.bot_user.id) if guild is not None else None
+        if guild is None or member is None:
+            return 0
+        return effective_permissions(guild, member, channel)
 
     def application_payload(self) -> dict[str, Any]:
         """Return the application object (``GET /applications/@me``)."""

@@ -10,6 +10,7 @@ import pytest
 
 from bot.config import Config
 from bot.harness import ConferenceHarness, harness_config
+from bot.sandbox import CommandNotShown
 from tests.schedule_files import write_schedule
 
 HOSTILE_BIO = (
@@ -231,11 +232,24 @@ async def test_speaker_list_by_track_shows_the_next_session_in_that_track(
     assert f"next: {other}," not in description
 
 
+async def test_attendees_are_not_shown_speaker_link(crowded: ConferenceHarness) -> None:
+    """Discord hides /speaker-link from an attendee without an override (moderators only)."""
+    with pytest.raises(CommandNotShown, match="speaker-link"):
+        await crowded.sandbox.invoke(
+            crowded.member("alice"),
+            "speaker-link",
+            {"name": "p01", "member": crowded.member("bob")},
+            channel=crowded.channel("general"),
+        )
+
+
 async def test_only_moderators_can_link_speakers(crowded: ConferenceHarness) -> None:
-    """An attendee calling /speaker-link is refused on the server side, in one sentence."""
-    bob = crowded.member("bob")
+    """An attendee an admin let see /speaker-link is still refused on the server side."""
+    assert crowded.server is not None
+    bob, alice = crowded.member("bob"), crowded.member("alice")
+    crowded.sandbox.set_command_permissions(crowded.server.guild, "speaker-link", allow=[alice])
     reply = await crowded.sandbox.invoke(
-        crowded.member("alice"),
+        alice,
         "speaker-link",
         {"name": "p01", "member": bob},
         channel=crowded.channel("general"),
@@ -388,6 +402,7 @@ async def test_speaker_with_closed_dms_is_not_retried(crowded: ConferenceHarness
     assert crowded.bot is not None
     assert crowded.server is not None
     shy = crowded.sandbox.add_member(crowded.server.guild, "shy", dms_open=False)
+    crowded.sandbox.allow_rejection(code=50007)  # the refused DM is the point of this test
     await crowded.sandbox.invoke(
         crowded.member("moderator"),
         "speaker-link",
@@ -401,7 +416,6 @@ async def test_speaker_with_closed_dms_is_not_retried(crowded: ConferenceHarness
     assert item.status == "failed"
     assert "50007" in (item.last_error or "")
     assert crowded.sandbox.dm_messages(shy) == []
-    crowded.sandbox.rejections.clear()  # the 403 was the point of this test
 
 
 def button_labels(result: object) -> list[str]:
