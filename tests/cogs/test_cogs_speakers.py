@@ -263,9 +263,13 @@ async def test_only_moderators_can_link_speakers(crowded: ConferenceHarness) -> 
 
 
 async def test_only_moderators_can_unlink_speakers(crowded: ConferenceHarness) -> None:
-    """An attendee calling /speaker-unlink is refused and the link stays."""
+    """An attendee an admin let see /speaker-unlink is refused and the link stays."""
     assert crowded.bot is not None
+    assert crowded.server is not None
     bob, general = crowded.member("bob"), crowded.channel("general")
+    crowded.sandbox.set_command_permissions(
+        crowded.server.guild, "speaker-unlink", allow=[crowded.member("alice")]
+    )
     await crowded.sandbox.invoke(
         crowded.member("moderator"), "speaker-link", {"name": "p01", "member": bob}, channel=general
     )

@@ -319,7 +319,7 @@ async def test_every_autocomplete_offers_valid_choices(stage: Stage, data: st.Da
     leaf, option = data.draw(st.sampled_from(targets), label="option")
     typed = data.draw(text_values, label="typed")[: int(option.get("max_length") or 6000)]
     choices = await sandbox.autocomplete(
-        stage.attendee,
+        stage.moderator if leaf.moderator_only else stage.attendee,
         leaf.path,
         {option["name"]: typed},
         focused=option["name"],

@@ -49,8 +49,11 @@ async def spot() -> AsyncIterator[Spot]:
             yield Spot(sandbox, channel, user, str(message["id"]), http)
 
 
-def _interaction(spot: Spot, kind: int = 2) -> InteractionRecord:
-    """Register an interaction the bot may answer (as if a user had run a command)."""
+def _interaction(spot: Spot, kind: int = 2, *, acknowledged: bool = False) -> InteractionRecord:
+    """Register an interaction the bot may answer (as if a user had run a command).
+
+    Follow-ups need an ``acknowledged`` one: Discord opens the webhook only then.
+    """
     world = spot.sandbox.world
     record = InteractionRecord(
         id=world.ids.next(),
@@ -62,6 +65,7 @@ def _interaction(spot: Spot, kind: int = 2) -> InteractionRecord:
         what="a test interaction",
         result=InteractionResult(what="a test interaction"),
     )
+    record.acknowledged = acknowledged
     world.interactions[record.id] = record
     return record
 
@@ -75,7 +79,8 @@ async def send(spot: Spot, route: str, body: Any) -> tuple[int, dict[str, Any]]:
     elif route == COMMANDS:
         request = spot.http.put(f"{base}/applications/{sandbox.application_id}/commands", json=body)
     elif route in (FOLLOWUP, EDIT_ORIGINAL):
-        webhook = f"{base}/webhooks/{sandbox.application_id}/{_interaction(spot).token}"
+        token = _interaction(spot, acknowledged=True).token
+        webhook = f"{base}/webhooks/{sandbox.application_id}/{token}"
         request = (
             spot.http.post(f"{webhook}?wait=true", json=body)
             if route == FOLLOWUP
