@@ -95,3 +95,20 @@ async def test_forget_me_confirm_says_busy_when_the_database_is_locked(
     shown_zone = await sandbox.invoke(alice, "timezone show")
     assert "Asia/Tokyo" in shown_zone.content
     assert _unknown_interactions(harness) == []
+
+
+async def test_a_write_defers_privately_first(harness: ConferenceHarness) -> None:
+    """/timezone set answers "thinking…" at once, visible only to the invoker, then replies."""
+    sandbox, alice = harness.sandbox, harness.member("alice")
+    reply = await sandbox.invoke(
+        alice, "timezone set", {"zone": "Sydney"}, channel=harness.channel("general")
+    )
+    callbacks = [
+        record.body
+        for record in sandbox.transcript.requests("POST", path_contains="/callback")
+        if record.body.get("type") == 5
+    ]
+    assert len(callbacks) == 1
+    assert callbacks[0]["data"]["flags"] & 64  # ephemeral "thinking…"
+    assert reply.content.startswith("Your time zone is now **Australia/Sydney**")
+    assert reply.ephemeral
