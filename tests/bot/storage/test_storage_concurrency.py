@@ -111,3 +111,11 @@ async def test_in_memory_database_reads_what_it_wrote() -> None:
 def test_only_plain_queries_go_to_the_read_connection(sql: str, reads_only: bool) -> None:
     """Statements that write (RETURNING included) stay on the write connection."""
     assert is_query(sql) is reads_only
+
+
+async def test_opening_a_database_another_process_is_writing_raises_busy(db_path: Path) -> None:
+    """Starting while another process keeps the write lock fails with DatabaseBusyError."""
+    async with await open_database(db_path):
+        pass
+    with write_lock_held(db_path), pytest.raises(DatabaseBusyError):
+        await open_database(db_path, busy_timeout_ms=50)
