@@ -25,6 +25,7 @@ log = logging.getLogger("confbot")
 
 DEFAULT_CONFIG = Path("config.toml")
 FALLBACK_CONFIG = Path("config.example.toml")
+EXIT_UNREACHABLE = 3
 
 
 def _config_path(explicit: Path | None) -> Path | None:
@@ -37,11 +38,8 @@ def _config_path(explicit: Path | None) -> Path | None:
     return None
 
 
-EXIT_UNREACHABLE = 3
-
-
 def _print_problems(problems: list[str]) -> None:
-    if len(problems) == 1:  # a file that cannot be read at all: one line says it
+    if len(problems) == 1:  # e.g. a file that cannot be read at all: one line says it
         print(f"confbot: {problems[0]}", file=sys.stderr)
         return
     print(f"Found {len(problems)} problem{'s' if len(problems) != 1 else ''}:", file=sys.stderr)

@@ -55,6 +55,26 @@ async def test_commands_answer_while_another_process_holds_the_write_lock(
     assert _unknown_interactions(harness) == []
 
 
+async def test_a_read_answers_while_a_write_waits_and_the_write_then_succeeds(
+    harness: ConferenceHarness,
+) -> None:
+    """/schedule answers while /timezone set waits for the lock; the set lands once it is freed."""
+    assert harness.bot is not None
+    # Long enough that the write can only succeed if the read did not wait behind it.
+    await harness.bot.services.database.set_busy_timeout(30_000)
+    sandbox, alice = harness.sandbox, harness.member("alice")
+    with write_lock_held(harness.config.storage.database):
+        deferred = sandbox.bus.expect("interaction_ack", lambda record: True)
+        write = asyncio.create_task(sandbox.invoke(alice, "timezone set", {"zone": "Sydney"}))
+        await sandbox.bus.wait(deferred, sandbox.limits.wait_timeout, "the write's defer")
+        read = await sandbox.invoke(alice, "schedule")
+        assert not write.done()
+    stored = await write
+    assert "__**Wed 24 Feb**__" in shown(read)
+    assert stored.content.startswith("Your time zone is now **Australia/Sydney**")
+    assert _unknown_interactions(harness) == []
+
+
 async def test_a_write_after_the_lock_is_released_succeeds(harness: ConferenceHarness) -> None:
     """Once the other process lets go, the same /timezone set is stored and confirmed."""
     await _short_busy_timeout(harness)
