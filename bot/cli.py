@@ -1,7 +1,10 @@
 """The ``confbot`` command: run, check, schedule and demo.
 
 Each subcommand builds what it needs from the config file; nothing starts at
-import time.
+import time. Whatever goes wrong that the organiser can fix (a file, the token, the
+network) is printed as a sentence on stderr, never as a traceback. Exit statuses:
+0 done, 1 a problem in the files or the token, 2 a usage problem (no token, an
+unknown ``--tz``), 3 Discord cannot be reached (worth retrying later).
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,6 +25,7 @@ log = logging.getLogger("confbot")
 
 DEFAULT_CONFIG = Path("config.toml")
 FALLBACK_CONFIG = Path("config.example.toml")
+EXIT_UNREACHABLE = 3
 
 
 def _config_path(explicit: Path | None) -> Path | None:
@@ -34,6 +39,9 @@ def _config_path(explicit: Path | None) -> Path | None:
 
 
 def _print_problems(problems: list[str]) -> None:
+    if len(problems) == 1:  # e.g. a file that cannot be read at all: one line says it
+        print(f"confbot: {problems[0]}", file=sys.stderr)
+        return
     print(f"Found {len(problems)} problem{'s' if len(problems) != 1 else ''}:", file=sys.stderr)
     for problem in problems:
         print(f"  - {problem}", file=sys.stderr)
@@ -114,17 +122,43 @@ def command_run(args: argparse.Namespace) -> int:
             asyncio.run(serve())
         except KeyboardInterrupt:
             return 0
-        except (ConfigError, DatabaseVersionError) as error:
+        except (ConfigError, DatabaseVersionError, UserError) as error:
             print(f"confbot: {error}", file=sys.stderr)
             return 1
         except Exception as error:
+            import aiohttp
             import discord
 
             if isinstance(error, discord.LoginFailure):
                 print("confbot: Discord rejected the token.", file=sys.stderr)
                 return 1
+            if isinstance(error, aiohttp.ClientError | discord.DiscordServerError):
+                reason = _network_reason(error).replace(token, "[token]")
+                print(
+                    f"confbot: cannot reach Discord ({reason}); "
+                    "check the network connection and try again.",
+                    file=sys.stderr,
+                )
+                return EXIT_UNREACHABLE
             raise
     return 0
+
+
+def _network_reason(error: Exception) -> str:
+    """Return why a connection failed, in a few words ("Connection refused")."""
+    import aiohttp
+    import discord
+
+    if isinstance(error, discord.DiscordServerError):
+        return f"Discord answered HTTP {error.status}"
+    if isinstance(error, aiohttp.ClientConnectorError):
+        cause = error.os_error
+        if cause.errno is not None and cause.errno > 0:
+            return os.strerror(cause.errno)
+        return cause.strerror or type(cause).__name__
+    if isinstance(error, TimeoutError):
+        return "no answer in time"
+    return str(error) or type(error).__name__
 
 
 def command_demo(args: argparse.Namespace) -> int:

@@ -61,6 +61,7 @@ from typing import Any, TypeVar
 from bot.errors import AmbiguousTimeError, ConfigError, NonExistentTimeError
 from bot.schedule.model import Conference, Room, Schedule, Session, Speaker, Track
 from bot.schedule.validation import Problems, Table, describe_type, did_you_mean
+from bot.text_files import read_text_file
 from bot.timezones import is_valid_zone, localize_wall_time
 
 __all__ = ["load_schedule", "parse_schedule"]
@@ -114,10 +115,7 @@ def load_schedule(path: str | os.PathLike[str]) -> Schedule:
     suffix = path.suffix.lower()
     if suffix not in (".toml", ".json"):
         raise ConfigError([f"{source}: a schedule file must end in .toml or .json"])
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError([f"{source}: cannot read the file: {error}"]) from None
+    text = read_text_file(path, what="schedule file", name=source)
     problems = Problems(source)
     if suffix == ".toml":
         try:
