@@ -77,8 +77,16 @@ class ConferenceHarness:
         limits: Limits | None = None,
         faults: Faults | None = None,
         extensions: tuple[str, ...] = ALL_EXTENSIONS,
+        force_sync: bool = True,
     ) -> None:
+        """Prepare (not start) the sandbox and the bot.
+
+        Every harness starts a new sandbox, which knows no commands, while a kept
+        database may say they were synced already: hence ``force_sync``. Tests of
+        sync-on-change pass ``False`` and count the sandbox's command requests.
+        """
         self.config = config
+        self._force_sync = force_sync
         self.clock = SimulatedClock(start or default_start(config), speed=speed)
         self.sandbox = Sandbox(limits=limits, faults=faults, bot_name="confbot")
         self._extensions = extensions
@@ -109,6 +117,7 @@ class ConferenceHarness:
             self.config,
             clock=self.clock,
             extensions=self._extensions,
+            force_sync=self._force_sync,
             guild_ready_timeout=GUILD_READY_TIMEOUT,
         )
         self._task = asyncio.create_task(self.bot.start(self.sandbox.bot_token))
