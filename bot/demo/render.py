@@ -92,7 +92,7 @@ def render_message(
     """Return one bot message: where it went, its text, embeds, buttons and files."""
     flags = int(message.get("flags") or 0)
     verb = "edited a message in" if edited else "in"
-    heading = Text(f"confbot {verb} {where}", HEADER)
+    heading = _styled(f"confbot {verb} {where}", HEADER)
     if flags & EPHEMERAL:
         heading.append(" (only you)", DIM)
     heading.append(":", HEADER)
@@ -139,7 +139,14 @@ def _embed_lines(embed: Mapping[str, Any], viewer: Viewer) -> list[Text]:
         lines.append(Text(f"-- {footer}", DIM))
     if not lines:
         lines.append(Text("(empty embed)", DIM))
-    return [Text("| ", EMBED_BAR) + line if line.plain else Text("|", EMBED_BAR) for line in lines]
+    return [
+        _styled("| ", EMBED_BAR) + line if line.plain else _styled("|", EMBED_BAR) for line in lines
+    ]
+
+
+def _styled(text: str, style: TextStyle) -> Text:
+    """Return ``text`` styled as a span: ``Text(text, style)`` would style all it is joined to."""
+    return Text().append(text, style)
 
 
 def _components(rows: list[Mapping[str, Any]]) -> tuple[list[str], list[str]]:

@@ -126,3 +126,10 @@ def test_style_has_no_colour_when_no_color_is_set() -> None:
     assert Style.for_stream(Terminal(), {}).enabled
     assert not Style.for_stream(Terminal(), {"NO_COLOR": "1"}).enabled
     assert not Style.for_stream(io.StringIO(), {}).enabled
+
+
+def test_the_embed_bar_style_stops_at_the_bar() -> None:
+    """On a terminal the grey embed bar does not colour the field text after it."""
+    message = {"embeds": [{"fields": [{"name": "Room", "value": "Online"}]}]}
+    line = render_message(message, "#general", TERMINAL, SYDNEY).splitlines()[1]
+    assert line.endswith("\x1b[33mRoom\x1b[0m: Online")
