@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections import deque
 from datetime import datetime, timedelta
 from typing import Any
 
 from bot.demo import script
 from bot.demo.console import Output
+from bot.demo.logs import LOG_FILE
 from bot.demo.options import command_names, convert_options, static_choices
 from bot.demo.render import LOADING, Style, render_choices, render_message, render_modal
 from bot.demo.viewer import Viewer
@@ -33,6 +35,7 @@ Type a line and press Enter:
   # comment                       ignored"""
 
 RECENT = 20  # bot messages remembered for :click
+log = logging.getLogger(__name__)
 
 
 class DemoSession:
@@ -102,6 +105,9 @@ class DemoSession:
             self.error(str(error))
         except AssertionError as error:  # the sandbox driver refusing an impossible action
             self.error(str(error))
+        except Exception as error:  # the demo's own last resort: one line, the details logged
+            log.exception("demo line %r failed", line)
+            self.error(f"unexpected {type(error).__name__}: {error} (details in {LOG_FILE})")
         await self.flush()
         return True
 
@@ -311,6 +317,7 @@ class DemoSession:
     def error(self, text: str) -> None:
         """Print one line saying what went wrong; the session goes on."""
         text = text.removeprefix("sandbox: ").replace(self.harness.sandbox.mention_bot, "@confbot")
+        text = " ".join(text.splitlines())  # one line, whatever the error said
         self.output.print(self.style.error(f"error: {text}"))
 
 

@@ -7,16 +7,21 @@ import os
 import subprocess
 import sys
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import discord
 import pytest
 
+from bot.config import Config
 from bot.demo.console import Output
 from bot.demo.render import Style
 from bot.demo.session import DemoSession
 from bot.harness import ConferenceHarness
+
+if TYPE_CHECKING:
+    from tests.conftest import ErrorCollector
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "config.example.toml"
@@ -203,6 +208,51 @@ async def test_session_shows_mentions_as_names(harness: ConferenceHarness, demo:
     session, out = demo
     await session.run_line(":wait 1m")
     assert f"  @alice ask @{role.name} in #general" in out.getvalue().splitlines()
+
+
+async def test_session_prints_a_speakers_heads_up_that_falls_due(seed_config: Config) -> None:
+    """A heads-up DM the outbox sends during :wait is shown in the speaker's zone and counted."""
+    start = datetime(2021, 2, 24, 20, 0, tzinfo=UTC)  # the heads-up is due at 20:45
+    async with ConferenceHarness(seed_config, start=start) as harness:
+        out = io.StringIO()
+        session = DemoSession(harness, Output(out), Style(enabled=False), timeout=5)
+        try:
+            for line in (
+                ":as moderator",
+                "/speaker-link name:Nice member:alice",
+                ":as alice",
+                "/timezone set zone:Australia/Sydney",
+                ":wait 30m",
+                ":wait 20m",
+            ):
+                await session.run_line(line)
+        finally:
+            await session.close()
+    first, second = out.getvalue().split("waited 30m", 1)[1].split("waited 20m", 1)
+    assert first.splitlines()[-1] == "nothing due"
+    lines = second.splitlines()
+    assert lines[1] == "confbot in DM to alice:"
+    assert "  When: Thu 25 Feb 08:00-09:45 AEDT (+1 day) (Thursday 25 February 2021 at 08:00)" in (
+        lines
+    )
+    assert lines[-1] == "1 message fell due"
+
+
+async def test_session_survives_an_unexpected_error_in_one_line(
+    demo: Demo, monkeypatch: pytest.MonkeyPatch, bot_logs_no_errors: ErrorCollector
+) -> None:
+    """Anything unforeseen prints one error line, is logged, and the session goes on."""
+    bot_logs_no_errors.allow("demo line")
+    session, out = demo
+
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom\nand more")
+
+    monkeypatch.setattr(session.harness.sandbox, "say", broken)
+    assert await session.run_line("hello")
+    assert out.getvalue() == (
+        "error: unexpected RuntimeError: boom and more (details in demo.log)\n"
+    )
 
 
 async def test_session_unknown_command_lists_the_registered_ones(demo: Demo) -> None:
