@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 from collections import deque
 from datetime import datetime, timedelta
 from typing import Any
@@ -255,6 +256,9 @@ class DemoSession:
                 viewer = await self.viewer()
                 self.output.print(render_message(message, where, self.style, viewer, edited=edited))
                 self.shown += 1
+            except Exception as error:  # one unreadable message must not silence the rest
+                log.exception("could not show message %s", message.get("id"))
+                self.error(f"could not show a message: {error} (details in {LOG_FILE})")
             finally:
                 self._arrived.task_done()
 
@@ -264,7 +268,7 @@ class DemoSession:
         bot = self.harness.bot
         try:
             reader = await bot.reader(self.user.id) if bot is not None else None
-        except (RuntimeError, ValueError):  # the bot is closing: its database is gone
+        except (RuntimeError, ValueError, sqlite3.Error):  # closing: its database is gone
             reader = None
         if reader is None:
             return Viewer(self.conference_zone, now, names=self.name_of)

@@ -9,12 +9,13 @@ import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 import pytest
 
 from bot.config import Config
+from bot.demo import session as session_module
 from bot.demo.console import Output
 from bot.demo.render import Style
 from bot.demo.session import DemoSession
@@ -253,6 +254,29 @@ async def test_session_survives_an_unexpected_error_in_one_line(
     assert out.getvalue() == (
         "error: unexpected RuntimeError: boom and more (details in demo.log)\n"
     )
+
+
+async def test_session_keeps_showing_messages_after_one_fails_to_render(
+    demo: Demo, monkeypatch: pytest.MonkeyPatch, bot_logs_no_errors: ErrorCollector
+) -> None:
+    """A message the demo cannot render is one error line; the next one still shows."""
+    bot_logs_no_errors.allow("could not show message")
+    session, out = demo
+    real = session_module.render_message
+    calls: list[int] = []
+
+    def fails_once(*args: Any, **kwargs: Any) -> str:
+        calls.append(1)
+        if len(calls) == 1:
+            raise KeyError("embeds")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(session_module, "render_message", fails_once)
+    await session.run_line("/about")
+    await session.run_line("/about")
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "error: could not show a message: 'embeds' (details in demo.log)"
+    assert lines[1] == "confbot in #general (only you):"
 
 
 async def test_session_unknown_command_lists_the_registered_ones(demo: Demo) -> None:
