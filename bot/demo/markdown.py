@@ -57,6 +57,8 @@ _SUBTEXT = re.compile(r"^-# +(\S.*)$")
 _BULLET = re.compile(r"^( *)[-*] +(\S.*)$")
 _NUMBERED = re.compile(r"^( *)(\d{1,9})\. +(\S.*)$")
 _ESCAPABLE = re.compile(r"[^\w\s]")
+# Spans inside spans, at most: deeper markers show as typed (a client gives up too).
+MAX_NESTING = 8
 
 
 def render_markdown(text: str, viewer: Viewer, *, base: Style | None = None) -> Text:
@@ -117,8 +119,9 @@ def _line(line: str, viewer: Viewer, out: Text, base: Style) -> None:
         _inline(line, viewer, out, base)
 
 
-def _inline(text: str, viewer: Viewer, out: Text, style: Style) -> None:
+def _inline(text: str, viewer: Viewer, out: Text, style: Style, depth: int = 0) -> None:
     plain: list[str] = []
+    unclosed: set[str] = set()  # delimiters with no closing one further on: stop looking
 
     def flush() -> None:
         if plain:
@@ -138,11 +141,12 @@ def _inline(text: str, viewer: Viewer, out: Text, style: Style) -> None:
             _token(token, viewer, out, style)
             index = token.end()
             continue
-        paired = _paired(text, index)
+        paired = _paired(text, index, unclosed) if depth < MAX_NESTING else None
         if paired is not None:
             flush()
             inner_end, delimiter, delimiter_style = paired
-            _inline(text[index + len(delimiter) : inner_end], viewer, out, style + delimiter_style)
+            inner = text[index + len(delimiter) : inner_end]
+            _inline(inner, viewer, out, style + delimiter_style, depth + 1)
             index = inner_end + len(delimiter)
             continue
         plain.append(char)
@@ -150,10 +154,10 @@ def _inline(text: str, viewer: Viewer, out: Text, style: Style) -> None:
     flush()
 
 
-def _paired(text: str, index: int) -> tuple[int, str, Style] | None:
+def _paired(text: str, index: int, unclosed: set[str]) -> tuple[int, str, Style] | None:
     """Return where the span opened at ``index`` closes, its delimiter and its style."""
     for delimiter, style in _DELIMITERS:
-        if not text.startswith(delimiter, index):
+        if delimiter in unclosed or not text.startswith(delimiter, index):
             continue
         start = index + len(delimiter)
         single = len(delimiter) == 1
@@ -162,7 +166,10 @@ def _paired(text: str, index: int) -> tuple[int, str, Style] | None:
         if delimiter == "_" and index > 0 and text[index - 1].isalnum():
             return None  # snake_case stays as typed
         close = _closing(text, delimiter, start)
-        if close is None or close == start:
+        if close is None:
+            unclosed.add(delimiter)
+            continue
+        if close == start:
             continue
         return close, delimiter, style
     return None

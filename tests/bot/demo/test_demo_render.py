@@ -6,6 +6,8 @@ import io
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.demo.markdown import render_markdown
 from bot.demo.render import Style, render_message
@@ -133,3 +135,20 @@ def test_the_embed_bar_style_stops_at_the_bar() -> None:
     message = {"embeds": [{"fields": [{"name": "Room", "value": "Online"}]}]}
     line = render_message(message, "#general", TERMINAL, SYDNEY).splitlines()[1]
     assert line.endswith("\x1b[33mRoom\x1b[0m: Online")
+
+
+MARKUP = st.text(alphabet="*_~|`\\>#-[]()<@&:0123456789 \nab.", max_size=300)
+
+
+@settings(max_examples=300)
+@given(MARKUP)
+def test_any_message_text_renders_without_inventing_letters(text: str) -> None:
+    """Whatever a bot message holds, it renders, and shows no letter the message lacks."""
+    shown = render_markdown(text, SYDNEY).plain
+    for letter in "ab":
+        assert shown.count(letter) <= text.count(letter)
+
+
+def test_deeply_nested_markers_render_without_running_out_of_stack() -> None:
+    """4096 asterisks (an embed description's limit) render instead of recursing forever."""
+    assert render_markdown("*" * 4096, SYDNEY).plain.strip("*") == ""
