@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TextIO
 
@@ -33,8 +33,6 @@ ACCENT = TextStyle(color="yellow")
 EMBED_BAR = TextStyle(color="grey50")
 
 Message = Mapping[str, Any]
-# Say where a message went, e.g. "#general" or "DM to alice", from its channel id.
-Locate = Callable[[int], str]
 
 
 @dataclass(frozen=True)

@@ -118,7 +118,7 @@ async def _serve(
         data_dir,
         output,
         style,
-        verbose=bool(getattr(args, "verbose", False)),
+        verbose=args.verbose,
         secrets=[harness.sandbox.bot_token],
     )
     logging.getLogger("discord.client").addFilter(_not_about_voice)
