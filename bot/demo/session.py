@@ -33,7 +33,9 @@ Type a line and press Enter:
   :submit LABEL="value" ...       fill in and submit the form the bot opened
   :wait 10m                       move the clock on (30s, 2h, 1h30m, 3d) and see what fell due
   :time | :help | :quit           the simulated time, this help, leave
-  # comment                       ignored"""
+  # comment                       ignored
+Times and mentions read as your Discord client would show them, in your /timezone.
+The bot's log goes to demo.log in the data directory (confbot demo --verbose: here too)."""
 
 RECENT = 20  # bot messages remembered for :click
 log = logging.getLogger(__name__)
