@@ -198,9 +198,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo = with_config(sub.add_parser("demo", help="chat with the bot offline, in a sandbox"))
     demo.add_argument("--schedule", type=Path, help="schedule file (default: the config's)")
     demo.add_argument("--at", help="start the simulated clock at this ISO time (UTC if no offset)")
-    demo.add_argument("--speed", type=float, default=1.0, help="run the clock N times faster")
+    # Read as text: the demo explains a bad value in one line (argparse prints its usage).
+    demo.add_argument("--speed", default="1", help="run the clock N times faster (0: stopped)")
     demo.add_argument("--data-dir", type=Path, help="keep the demo database here")
     demo.add_argument("--transcript", action="store_true", help="print every request at the end")
+    demo.add_argument(
+        "--verbose", action="store_true", help="show the bot's log records in the chat"
+    )
     demo.set_defaults(handler=command_demo)
     return parser
 

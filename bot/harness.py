@@ -78,8 +78,16 @@ class ConferenceHarness:
         limits: Limits | None = None,
         faults: Faults | None = None,
         extensions: tuple[str, ...] = ALL_EXTENSIONS,
+        force_sync: bool = True,
     ) -> None:
+        """Prepare (not start) the sandbox and the bot.
+
+        Every harness starts a new sandbox, which knows no commands, while a kept
+        database may say they were synced already: hence ``force_sync``. Tests of
+        sync-on-change pass ``False`` and count the sandbox's command requests.
+        """
         self.config = config
+        self._force_sync = force_sync
         self.clock = SimulatedClock(start or default_start(config), speed=speed)
         # The sandbox's deadlines, token lifetime, nonce and invalid-request windows run on
         # the bot's clock: advancing it by 16 minutes ages an interaction token.
@@ -128,6 +136,7 @@ class ConferenceHarness:
             self.config,
             clock=self.clock,
             extensions=self._extensions,
+            force_sync=self._force_sync,
             guild_ready_timeout=GUILD_READY_TIMEOUT,
         )
         self._task = asyncio.create_task(self.bot.start(self.sandbox.bot_token))

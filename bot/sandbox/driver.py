@@ -237,6 +237,7 @@ class Driver:
                     f"sandbox: /{path} has no option {key!r} (has {[o['name'] for o in defs]})"
                 )
             if key == focused:
+                _require_autocomplete(opt, path)
                 item = {"type": opt["type"], "name": key, "value": str(value), "focused": True}
             else:
                 item = {
@@ -249,6 +250,7 @@ class Driver:
             opt = next((o for o in defs if o["name"] == focused), None)
             if opt is None:
                 raise AssertionError(f"sandbox: /{path} has no option {focused!r}")
+            _require_autocomplete(opt, path)
             built.append({"type": opt["type"], "name": focused, "value": "", "focused": True})
         if focused is None:
             missing = [o["name"] for o in defs if o.get("required") and o["name"] not in options]
@@ -446,3 +448,11 @@ class Driver:
             for m in self.world.channel_messages(where.id)
             if int(m["id"]) > int(sent["id"]) and m["author"]["id"] == bot_id
         ]
+
+
+def _require_autocomplete(option: Mapping[str, Any], path: str) -> None:
+    """Refuse at once to autocomplete an option without it: Discord would never ask the bot."""
+    if not option.get("autocomplete"):
+        raise AssertionError(
+            f"sandbox: option {option['name']!r} of /{path} has no suggestions (no autocomplete)"
+        )
