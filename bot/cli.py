@@ -21,6 +21,8 @@ log = logging.getLogger("confbot")
 
 DEFAULT_CONFIG = Path("config.toml")
 FALLBACK_CONFIG = Path("config.example.toml")
+# A whole new programme would print hundreds of "added" lines; --json has them all.
+_LISTED_CHANGES = 50
 
 
 def _config_path(explicit: Path | None) -> Path | None:
@@ -183,10 +185,13 @@ def command_import(args: argparse.Namespace) -> int:
             print(f"Changes:    {counts}")
             assert current is not None  # noqa: S101 - a diff exists only with one
             rows = diff_rows(diff, current, result.schedule)
+            shown = rows[:_LISTED_CHANGES]
             if sys.stdout.isatty():
-                print(render_table(rows))
+                print(render_table(shown))
             else:
-                print("\n".join(change_line(row) for row in rows))
+                print("\n".join(change_line(row) for row in shown))
+            if len(rows) > len(shown):
+                print(f"... and {len(rows) - len(shown)} more (--json lists every change)")
     if result.problems:
         _print_problems(list(result.problems))
     if not args.dry_run:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -73,6 +74,15 @@ def _json(text: str, source: str) -> Any:
         ) from None
 
 
+def _looks_like_csv_header(head: bytes) -> bool:
+    """Return whether the first line is a delimited header naming a title column."""
+    from bot.schedule.formats.csv_table import COLUMNS
+
+    first = head.split(b"\n", 1)[0].decode("utf-8", "replace").casefold()
+    cells = {"".join(ch for ch in cell if ch.isalnum()) for cell in re.split(r"[,;\t]", first)}
+    return len(cells) > 1 and bool(cells & set(COLUMNS["title"]))
+
+
 def detect_format(content: bytes, *, name: str = "") -> str:
     """Return the format ``content`` is in (one of :data:`FORMATS`), judged by what it holds.
 
@@ -101,7 +111,7 @@ def detect_format(content: bytes, *, name: str = "") -> str:
             return "native"
     if suffix == ".toml":
         return "native"
-    if suffix in (".csv", ".tsv") or b"," in head.split(b"\n", 1)[0]:
+    if suffix in (".csv", ".tsv") or _looks_like_csv_header(head):
         return "csv"
     raise ConfigError(
         [

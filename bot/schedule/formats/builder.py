@@ -104,6 +104,7 @@ class ScheduleBuilder:
         self.problems: list[str] = []
         self.notes: list[str] = []
         self.zone: str | None = None
+        self._zone_refused = False
         self.name: str | None = None
         self.url: str | None = None
         self.description: str | None = None
@@ -148,6 +149,7 @@ class ScheduleBuilder:
             try:
                 resolved = resolve_zone(name)
             except UserError as error:
+                self._zone_refused = True
                 self.problem(
                     "",
                     f'{key} "{name}" is not a time zone ({error}); '
@@ -306,6 +308,8 @@ class ScheduleBuilder:
 
         :raises ConfigError: no time zone, or not one session could be read.
         """
+        if self.zone is None and self._zone_refused:
+            raise ConfigError(self.problems)
         if self.zone is None:
             raise ConfigError(
                 [
