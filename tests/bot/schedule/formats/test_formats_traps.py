@@ -402,6 +402,29 @@ def test_html_is_sanitised_into_discord_markdown() -> None:
     assert text == "Hi **all** here and [there](https://x.org/a%20b)"
 
 
+def test_html_lists_become_markdown_lists() -> None:
+    """A bulleted list in an abstract is a markdown list, one item a line."""
+    assert discord_markdown("<p>Bring:</p><ul><li>a laptop</li><li>snacks</li></ul>") == (
+        "Bring:\n\n- a laptop\n- snacks"
+    )
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<p>One <b>bold</b> and <i>slanted</i> word.</p><p>Second paragraph.</p>",
+        '<p>See <a href="https://example.org/x">the site</a>, a_b and 2*3.</p>',
+        "<p>Line one<br>line two &amp; more</p>",
+        "<p><strong> padded </strong>text</p>",
+    ],
+)
+def test_quick_inline_path_matches_markdownify(html: str) -> None:
+    """The single-pass converter for simple HTML gives what markdownify gives."""
+    from bot.schedule.formats.markup import _converter, _inline_markdown, tidy
+
+    assert _inline_markdown(html) == tidy(_converter().convert(html))
+
+
 def test_long_abstract_is_cut_within_discord_limits() -> None:
     """A 10,000-character abstract is cut to 4,000 characters, ending in an ellipsis."""
     text = discord_markdown("word " * 2000, limit=4000)
