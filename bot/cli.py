@@ -145,18 +145,18 @@ def command_import(args: argparse.Namespace) -> int:
     from bot.schedule.native import load_schedule
     from bot.timezones import resolve_zone
 
-    if args.source.startswith(("http://", "https://")):
-        print(
-            "confbot import: reading from a URL is not built yet (it comes with live "
-            "refresh); download the file and import it by path.",
-            file=sys.stderr,
-        )
-        return 2
     config_path = _config_path(args.config)
     try:
         config = load_config(config_path) if config_path is not None else None
         zone = resolve_zone(args.tz) if args.tz else config.guild.zone if config else None
-        result = import_schedule(Path(args.source), format=args.format, zone=zone)
+        if args.source.startswith(("http://", "https://")):
+            from bot.schedule.formats import import_bytes
+            from bot.schedule.formats.download import download
+
+            content = asyncio.run(download(args.source))
+            result = import_bytes(content, source=args.source, format=args.format, zone=zone)
+        else:
+            result = import_schedule(Path(args.source), format=args.format, zone=zone)
     except ConfigError as error:
         _print_problems(error.problems)
         return 1
@@ -244,7 +244,9 @@ def build_parser() -> argparse.ArgumentParser:
     importer = with_config(
         sub.add_parser("import", help="read a schedule export and show what would change")
     )
-    importer.add_argument("source", help="schedule file (frab, pentabarf, Sessionize, ...)")
+    importer.add_argument(
+        "source", help="schedule file or http(s) address (frab, pentabarf, Sessionize, ...)"
+    )
     importer.add_argument(
         "--dry-run", action="store_true", help="only check and compare; change nothing"
     )

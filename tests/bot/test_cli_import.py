@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -159,12 +163,42 @@ def test_without_dry_run_nothing_is_applied(
     assert current.read_bytes() == before
 
 
-def test_url_is_not_yet_supported(capsys: pytest.CaptureFixture[str]) -> None:
-    """An http(s) source is refused with a sentence, not a traceback."""
-    status, out, err = run(capsys, "import", "https://example.org/schedule.json", "--dry-run")
-    assert status == 2
+@pytest.fixture
+def http_server() -> Iterator[str]:
+    """Serve tests/fixtures/schedules on 127.0.0.1 from a thread; yield its base address."""
+    handler = functools.partial(QuietHandler, directory=str(FIXTURES))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    thread.join()
+    server.server_close()
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    """A static file handler that does not write request lines to stderr."""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Say nothing: the test reads stderr."""
+
+
+def test_url_is_fetched_and_imported(capsys: pytest.CaptureFixture[str], http_server: str) -> None:
+    """An http address is fetched and summarised like a file."""
+    url = f"{http_server}/{HIMMEL.name}"
+    status, out, err = run(capsys, "import", url, "--dry-run", "--config", str(EXAMPLE))
+    assert status == 0, err
+    assert "Sessions:   186" in out
+
+
+def test_url_error_is_one_sentence(capsys: pytest.CaptureFixture[str], http_server: str) -> None:
+    """A missing file on the server is the status in a sentence, exit 1, no traceback."""
+    url = f"{http_server}/nothing-here.json"
+    status, out, err = run(capsys, "import", url, "--dry-run", "--config", str(EXAMPLE))
+    assert status == 1
     assert out == ""
-    assert "not built yet" in err
+    assert f"{url}: the server answered 404 File not found" in err
+    assert "Traceback" not in err
 
 
 def test_naive_times_need_a_zone(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
