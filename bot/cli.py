@@ -58,7 +58,7 @@ def command_check(args: argparse.Namespace) -> int:
 def _load_index(config: Config) -> ScheduleIndex:
     from bot.schedule.native import load_schedule
 
-    return ScheduleIndex(load_schedule(config.schedule.source))
+    return ScheduleIndex(load_schedule(config.schedule.source, zone=config.guild.zone))
 
 
 def command_schedule(args: argparse.Namespace) -> int:
