@@ -394,12 +394,12 @@ def test_csv_end_past_midnight_with_date_column() -> None:
 
 
 def test_html_is_sanitised_into_discord_markdown() -> None:
-    """Scripts vanish, bold stays bold, relative links keep only their words."""
+    """Scripts and hidden markup vanish, bold stays bold, relative links keep only words."""
     text = discord_markdown(
         '<p>Hi <b>all</b> <a href="/talk/1">here</a> and <a href="https://x.org/a b">there</a>'
-        "<script>alert(1)</script></p>"
+        "<script>alert(1)</script><template>hidden markup</template></p><ul><li>x</li></ul>"
     )
-    assert text == "Hi **all** here and [there](https://x.org/a%20b)"
+    assert text == "Hi **all** here and [there](https://x.org/a%20b)\n\n- x"
 
 
 def test_html_lists_become_markdown_lists() -> None:
