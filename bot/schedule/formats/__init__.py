@@ -23,6 +23,7 @@ import json
 import os
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -44,8 +45,6 @@ FORMATS = ("schedule-json", "schedule-xml", "sessionize", "europython", "ical", 
 
 def without_cancelled(schedule: Schedule) -> Schedule:
     """Return ``schedule`` without its cancelled sessions (what attendees are shown)."""
-    from dataclasses import replace
-
     if not any(session.cancelled for session in schedule.sessions):
         return schedule
     return replace(

@@ -23,7 +23,14 @@ from bot.schedule.model import Conference, Room, Schedule, Session, Speaker, Tra
 from bot.schedule.validation import ID_PATTERN
 from bot.timezones import is_valid_zone, localize_wall_time, resolve_zone
 
-__all__ = ["ImportResult", "ScheduleBuilder", "slug", "stable_id"]
+__all__ = [
+    "ImportResult",
+    "ScheduleBuilder",
+    "cancelled_title",
+    "slug",
+    "stable_id",
+    "web_address",
+]
 
 _NOT_ID = re.compile(r"[^A-Za-z0-9_.-]+")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
@@ -276,10 +283,10 @@ class ScheduleBuilder:
             draft = self._speakers[speaker_id] = _SpeakerDraft(id=speaker_id, name=text)
         draft.affiliation = draft.affiliation or plain(affiliation, limit=NAME_CHARS)
         draft.bio = draft.bio or discord_markdown(bio, limit=BIO_CHARS)
-        draft.avatar_url = draft.avatar_url or _web_address(avatar_url)
-        draft.url = draft.url or _web_address(url)
+        draft.avatar_url = draft.avatar_url or web_address(avatar_url)
+        draft.url = draft.url or web_address(url)
         for link in links:
-            address = _web_address(link)
+            address = web_address(link)
             if address and address not in draft.links:
                 draft.links.append(address)
         return speaker_id
@@ -353,13 +360,9 @@ class ScheduleBuilder:
         )
 
 
-def _web_address(value: object) -> str | None:
+def web_address(value: object) -> str | None:
+    """Return ``value`` if it is an http(s) address (spaces encoded), else ``None``."""
     if not isinstance(value, str):
         return None
     text = value.strip().replace(" ", "%20")
     return text if _URL.fullmatch(text) else None
-
-
-def web_address(value: object) -> str | None:
-    """Return ``value`` if it is an http(s) address (spaces encoded), else ``None``."""
-    return _web_address(value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -466,3 +467,72 @@ def test_unrecognisable_content_names_the_formats() -> None:
         read(b"hello world")
     assert "--format" in caught.value.problems[0]
     assert "sessionize" in caught.value.problems[0]
+
+
+# --- EuroPython programapi sessions + speakers --------------------------------------
+
+
+def test_europython_sessions_read_their_speakers_file(tmp_path: Path) -> None:
+    """sessions.json takes names from the speakers.json beside it; a missing one is named."""
+    from bot.schedule.formats import import_schedule
+
+    (tmp_path / "ep.sessions.json").write_text(
+        json.dumps(
+            {
+                "AB12CD": {
+                    "code": "AB12CD",
+                    "title": "Typing the untyped",
+                    "speakers": ["SP1", "GONE"],
+                    "session_type": "Talk",
+                    "track": "Python",
+                    "abstract": "<p>Types <em>everywhere</em>.</p>",
+                    "room": "Forum Hall",
+                    "start": "2024-07-10T11:00:00+02:00",
+                    "end": "2024-07-10T11:30:00+02:00",
+                }
+            }
+        ),
+        encoding="utf-8",
+    )
+    (tmp_path / "ep.speakers.json").write_text(
+        json.dumps({"SP1": {"code": "SP1", "name": "Дарья Иванова", "submissions": ["AB12CD"]}}),
+        encoding="utf-8",
+    )
+    result = import_schedule(tmp_path / "ep.sessions.json", zone="Europe/Prague")
+    (session,) = result.schedule.sessions
+    assert session.start == utc("2024-07-10 09:00")
+    assert session.abstract == "Types *everywhere*."
+    assert [s.name for s in result.schedule.speakers] == ["Дарья Иванова"]
+    (problem,) = result.problems
+    assert "session AB12CD" in problem
+    assert "GONE" in problem
+
+
+# --- XML safety ---------------------------------------------------------------------
+
+
+def test_xml_entities_are_refused() -> None:
+    """An XML file declaring entities (a "billion laughs") is refused, not expanded."""
+    content = (
+        b'<?xml version="1.0"?><!DOCTYPE schedule [<!ENTITY a "aaaaaaaaaa">'
+        b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]><schedule><conference>'
+        b"<title>&b;</title></conference></schedule>"
+    )
+    with pytest.raises(ConfigError) as caught:
+        read(content)
+    assert caught.value.problems == ["trap: the XML declares entities; refused"]
+
+
+def test_malformed_xml_names_the_line() -> None:
+    """Broken XML is refused with the line and column of the break."""
+    with pytest.raises(ConfigError) as caught:
+        read(b"<schedule>\n<day date='2025-12-27'>\n</schedule>")
+    assert caught.value.problems[0].startswith("trap: not well-formed XML (at line 3")
+
+
+def test_csv_from_excel_with_a_byte_order_mark() -> None:
+    """A CSV saved by Excel (UTF-8 with BOM) reads its first column's name correctly."""
+    content = "\ufefftitle,start,duration\nÜbersicht,2026-05-04 09:00,45\n".encode()
+    (session,) = read(content, zone="Europe/Berlin").schedule.sessions
+    assert session.title == "Übersicht"
+    assert session.start == utc("2026-05-04 07:00")
