@@ -115,7 +115,7 @@ def load_schedule(path: str | os.PathLike[str], *, zone: str | None = None) -> S
     :raises ConfigError: the file cannot be read or parsed, or breaks any rule; its
         ``problems`` name the file and list every mistake found, not only the first.
     """
-    from bot.schedule.formats import detect_format, import_bytes, without_cancelled
+    from bot.schedule.formats import UnknownFormatError, import_bytes, without_cancelled
 
     path = Path(path)
     suffix = path.suffix.lower()
@@ -130,12 +130,11 @@ def load_schedule(path: str | os.PathLike[str], *, zone: str | None = None) -> S
     except OSError as error:
         raise ConfigError([f"{path.name}: cannot read the file: {error}"]) from None
     try:
-        native = detect_format(content, name=path.name) == "native"
-    except ConfigError:
-        native = suffix == ".json"  # let the native loader say where the JSON breaks
-    if native:
-        return load_native_schedule(path)
-    result = import_bytes(content, source=path.name, zone=zone, path=path)
+        result = import_bytes(content, source=path.name, zone=zone, path=path)
+    except UnknownFormatError:
+        if suffix != ".json":
+            raise
+        return load_native_schedule(path)  # it says where the JSON breaks
     if result.problems:
         raise ConfigError(list(result.problems))
     return without_cancelled(result.schedule)

@@ -34,6 +34,7 @@ from bot.schedule.model import Schedule
 __all__ = [
     "FORMATS",
     "ImportResult",
+    "UnknownFormatError",
     "detect_format",
     "import_bytes",
     "import_schedule",
@@ -82,37 +83,46 @@ def _looks_like_csv_header(head: bytes) -> bool:
     return len(cells) > 1 and bool(cells & set(COLUMNS["title"]))
 
 
+class UnknownFormatError(ConfigError):
+    """The content is none of the formats known (and no ``format`` was given)."""
+
+
 def detect_format(content: bytes, *, name: str = "") -> str:
     """Return the format ``content`` is in (one of :data:`FORMATS`), judged by what it holds.
 
-    :raises ConfigError: nothing recognisable; the message lists the formats known.
+    :raises UnknownFormatError: nothing recognisable; the message lists the formats known.
     """
+    return _detect(content, name)[0]
+
+
+def _detect(content: bytes, name: str) -> tuple[str, Any]:
+    """Return the format and, for JSON, the parsed document (so it is parsed once)."""
     from bot.schedule.formats import europython, frab_json, sessionize
 
     head = content[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
     suffix = Path(name).suffix.lower()
     if head[:15].upper() == b"BEGIN:VCALENDAR":
-        return "ical"
+        return "ical", None
     if head.startswith(b"<"):
-        return "schedule-xml"
+        return "schedule-xml", None
     if head.startswith((b"{", b"[")):
         try:
             data = json.loads(content.decode("utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError):
             data = None
         if frab_json.looks_like(data):
-            return "schedule-json"
+            return "schedule-json", data
         if sessionize.looks_like(data):
-            return "sessionize"
+            return "sessionize", data
         if europython.looks_like(data):
-            return "europython"
+            return "europython", data
         if isinstance(data, dict) and "conference" in data:
-            return "native"
+            return "native", None
     if suffix == ".toml":
-        return "native"
+        return "native", None
     if suffix in (".csv", ".tsv") or _looks_like_csv_header(head):
-        return "csv"
-    raise ConfigError(
+        return "csv", None
+    raise UnknownFormatError(
         [
             f"{name or 'the source'}: cannot tell which schedule format this is; "
             f"give --format (one of {', '.join(FORMATS)})"
@@ -133,16 +143,23 @@ def import_bytes(
     ``path``, when the content came from a file, lets a format find a companion file
     (EuroPython's speakers next to its sessions).
 
-    :raises ConfigError: unreadable, unrecognisable, no zone, or nothing usable.
+    :raises UnknownFormatError: no ``format`` given and none recognised.
+    :raises ConfigError: unreadable, no zone, or nothing usable.
     """
-    chosen = format or detect_format(content, name=path.name if path else source)
-    if chosen not in FORMATS:
-        raise ConfigError([f"unknown format {chosen!r}: use one of {', '.join(FORMATS)}"])
+    data: Any = None
+    if format is None:
+        chosen, data = _detect(content, path.name if path else source)
+    elif format in FORMATS:
+        chosen = format
+    else:
+        raise ConfigError([f"unknown format {format!r}: use one of {', '.join(FORMATS)}"])
+    if data is None and chosen in ("schedule-json", "sessionize", "europython"):
+        data = _json(_decode(content, source), source)
     readers: dict[str, Callable[[], ImportResult]] = {
-        "schedule-json": lambda: _read_frab_json(content, source, zone),
+        "schedule-json": lambda: _read_frab_json(data, source, zone),
         "schedule-xml": lambda: _read_frab_xml(content, source, zone),
-        "sessionize": lambda: _read_sessionize(content, source, zone),
-        "europython": lambda: _read_europython(content, source, zone, path),
+        "sessionize": lambda: _read_sessionize(data, source, zone),
+        "europython": lambda: _read_europython(data, source, zone, path),
         "ical": lambda: _read_ical(content, source, zone),
         "csv": lambda: _read_csv(content, source, zone),
         "native": lambda: _read_native(content, source, path),
@@ -165,10 +182,9 @@ def import_schedule(
     return import_bytes(content, source=path.name, format=format, zone=zone, path=path)
 
 
-def _read_frab_json(content: bytes, source: str, zone: str | None) -> ImportResult:
+def _read_frab_json(data: Any, source: str, zone: str | None) -> ImportResult:
     from bot.schedule.formats import frab_json
 
-    data = _json(_decode(content, source), source)
     if not frab_json.looks_like(data):
         raise ConfigError([f"{source}: not a schedule.json (no schedule.conference.days)"])
     return frab_json.read(data, source=source, zone=zone)
@@ -180,21 +196,17 @@ def _read_frab_xml(content: bytes, source: str, zone: str | None) -> ImportResul
     return frab_xml.read(content, source=source, zone=zone)
 
 
-def _read_sessionize(content: bytes, source: str, zone: str | None) -> ImportResult:
+def _read_sessionize(data: Any, source: str, zone: str | None) -> ImportResult:
     from bot.schedule.formats import sessionize
 
-    data = _json(_decode(content, source), source)
     if not sessionize.looks_like(data):
         raise ConfigError([f"{source}: not a Sessionize export (no sessions with startsAt)"])
     return sessionize.read(data, source=source, zone=zone)
 
 
-def _read_europython(
-    content: bytes, source: str, zone: str | None, path: Path | None
-) -> ImportResult:
+def _read_europython(data: Any, source: str, zone: str | None, path: Path | None) -> ImportResult:
     from bot.schedule.formats import europython
 
-    data = _json(_decode(content, source), source)
     return europython.read(data, source=source, zone=zone, path=path)
 
 
