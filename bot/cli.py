@@ -176,14 +176,13 @@ def command_import(args: argparse.Namespace) -> int:
         print(import_summary(result))
         for note in result.notes:
             print(f"Note: {note}")
-        if diff is None:
+        if current is None or diff is None:
             print("Changes:    no current schedule to compare with")
         elif not diff:
             print("Changes:    none against the current schedule")
         else:
             counts = ", ".join(f"{count} {kind}" for kind, count in diff.counts().items())
             print(f"Changes:    {counts}")
-            assert current is not None  # noqa: S101 - a diff exists only with one
             rows = diff_rows(diff, current, result.schedule)
             shown = rows[:_LISTED_CHANGES]
             if sys.stdout.isatty():

@@ -127,7 +127,9 @@ class ScheduleBuilder:
 
     def problem(self, where: str, message: str) -> None:
         """Record that the item at ``where`` is left out (or incomplete), and why."""
-        self.problems.append(f"{self.source}: {where}: {message}" if where else message)
+        self.problems.append(
+            f"{self.source}: {where}: {message}" if where else f"{self.source}: {message}"
+        )
 
     def note(self, message: str) -> None:
         """Record an adjustment that keeps what the source meant."""
@@ -321,8 +323,8 @@ class ScheduleBuilder:
             raise ConfigError(
                 [
                     *self.problems,
-                    f"{self.source}: the file names no time zone and its times carry no "
-                    "UTC offset: pass --tz (or set guild.zone in the config)",
+                    f"{self.source}: the file names no time zone, and its times no "
+                    "whole-hour UTC offset: pass --tz (or set guild.zone in the config)",
                 ]
             )
         if not self._sessions:
