@@ -2,7 +2,8 @@
 
 Parsed with icalendar, RRULE/RDATE expanded with recurring-ical-events. Times may
 carry a TZID (read as wall time in that IANA zone), be UTC, or float (wall time in
-the conference zone: ``X-WR-TIMEZONE``, else ``--tz``/the config's zone). The UID is
+the conference zone: ``X-WR-TIMEZONE``, else ``--tz``/the config's zone, else the
+first TZID). Expansion stops at :data:`MAX_OCCURRENCES` (an RRULE may never end). The UID is
 the stable id; an occurrence of a recurring event adds its original start.
 ``STATUS:CANCELLED`` marks the session cancelled. Speakers come from ATTENDEE CNs,
 else from a first DESCRIPTION line "Speaker: A, B" (or German "von: A").
@@ -10,6 +11,7 @@ else from a first DESCRIPTION line "Speaker: A, B" (or German "von: A").
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -29,9 +31,10 @@ from bot.schedule.formats.markup import discord_markdown, plain
 from bot.schedule.model import Session
 from bot.timezones import is_valid_zone, localize_wall_time
 
-__all__ = ["FORMAT", "read"]
+__all__ = ["FORMAT", "MAX_OCCURRENCES", "read"]
 
 FORMAT = "ical"
+MAX_OCCURRENCES = 10_000
 
 _SPEAKER_LINE = re.compile(r"^\s*(?:speakers?|presenters?|presented by|by|von)\s*:\s*(.+)$", re.I)
 _NAME_SEPARATORS = re.compile(r"\s*(?:,|;|\band\b|\bund\b|&)\s*")
@@ -53,20 +56,26 @@ def read(content: bytes, *, source: str, zone: str | None) -> ImportResult:
     )
     builder.use_zone(calendar.get("X-WR-TIMEZONE"), zone, key="X-WR-TIMEZONE")
     components = list(calendar.walk("VEVENT"))
+    if builder.zone is None and not builder.problems:
+        _zone_from_tzid(builder, components)
     recurring = {
         str(component.get("UID"))
         for component in components
         if component.get("RRULE") or component.get("RDATE") or component.get("RECURRENCE-ID")
     }
     if builder.zone is None:
-        _zone_from_events(builder, components)
-    for event in recurring_ical_events.of(calendar).all():
+        _zone_from_offsets(builder, components)
+    # An RRULE without COUNT or UNTIL never ends: stop at a number no programme reaches.
+    occurrences = recurring_ical_events.of(calendar).all()
+    for event in itertools.islice(occurrences, MAX_OCCURRENCES):
         _read_event(builder, event, recurring)
+    if next(iter(occurrences), None) is not None:
+        builder.note(f"more than {MAX_OCCURRENCES} events (an endless RRULE?); the rest left out")
     return builder.build()
 
 
-def _zone_from_events(builder: ScheduleBuilder, components: list[Any]) -> None:
-    """Without X-WR-TIMEZONE or a fallback, take the first TZID, else the UTC offset."""
+def _zone_from_tzid(builder: ScheduleBuilder, components: list[Any]) -> None:
+    """Without X-WR-TIMEZONE, the conference zone is the first event's TZID (noted)."""
     for component in components:
         start = component.get("DTSTART")
         tzid = start.params.get("TZID") if start is not None else None
@@ -74,6 +83,10 @@ def _zone_from_events(builder: ScheduleBuilder, components: list[Any]) -> None:
             builder.zone = tzid
             builder.note(f"the calendar names no zone (X-WR-TIMEZONE); using {tzid}, its TZID")
             return
+
+
+def _zone_from_offsets(builder: ScheduleBuilder, components: list[Any]) -> None:
+    """Without any zone, fall back to the first event's UTC offset."""
     for component in components:
         start = component.get("DTSTART")
         if start is not None and isinstance(start.dt, datetime) and start.dt.tzinfo:

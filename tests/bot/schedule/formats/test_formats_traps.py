@@ -343,6 +343,20 @@ def test_ical_rrule_is_expanded_with_stable_ids() -> None:
     assert [s.id for s in first] == [s.id for s in again]
 
 
+def test_ical_endless_rrule_stops_with_a_note() -> None:
+    """A daily RRULE without end gives at most MAX_OCCURRENCES sessions, and a note."""
+    from bot.schedule.formats.ical import MAX_OCCURRENCES
+
+    endless = (
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:daily@trap\r\n"
+        b"SUMMARY:Daily\r\nDTSTART:20260101T100000Z\r\nDTEND:20260101T101500Z\r\n"
+        b"RRULE:FREQ=DAILY\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    result = read(endless, zone="UTC")
+    assert len(result.schedule.sessions) == MAX_OCCURRENCES
+    assert any("endless RRULE" in note for note in result.notes)
+
+
 def test_ical_all_day_event_is_noted_not_imported() -> None:
     """An all-day VEVENT is not a session; a note says it was left out."""
     result = read(ICS, zone="UTC")
