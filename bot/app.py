@@ -33,6 +33,7 @@ ALL_EXTENSIONS: tuple[str, ...] = (
     "cogs.schedule",
     "cogs.questions",
     "cogs.speakers",
+    "cogs.reminders",
 )
 COMMANDS_HASH_KEY = "app_commands_hash"
 
@@ -84,6 +85,24 @@ class Confbot(commands.Bot):
         """Return how a user reads times (the conference zone until they set theirs)."""
         services = self.services
         return await reader_for(services.database, user_id, services.conference_zone)
+
+    def room_channel_ids(self) -> dict[str, int]:
+        """Return room id -> channel id for the configured room channels the bot can see.
+
+        ``guild.room_channels`` names channels by id or by name; names are looked up in
+        the servers the bot is in (so call this once the gateway is ready).
+        """
+        found: dict[str, int] = {}
+        for room_id, configured in self.config.guild.room_channels.items():
+            if isinstance(configured, int):
+                found[room_id] = configured
+                continue
+            for guild in self.guilds:
+                channel = discord.utils.get(guild.text_channels, name=configured)
+                if channel is not None:
+                    found[room_id] = channel.id
+                    break
+        return found
 
     async def on_message(self, message: discord.Message) -> None:
         """Leave messages to the cogs' listeners; there are no prefix commands to run."""

@@ -84,6 +84,7 @@ class RemindersConfig(_Section):
 
     lead_minutes: Annotated[int, Field(ge=0, le=24 * 60)] = 10
     delivery: Literal["dm", "channel"] = "dm"
+    room_post_lead_minutes: Annotated[int, Field(ge=0, le=24 * 60)] = 5
 
 
 class SpeakersConfig(_Section):

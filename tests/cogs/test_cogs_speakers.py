@@ -441,7 +441,7 @@ async def test_session_card_offers_its_speaker(harness: ConferenceHarness) -> No
         {"session": "conference"},
         channel=harness.channel("general"),
     )
-    assert button_labels(card) == ["Speaker"]
+    assert button_labels(card) == ["Speaker", "Remind me", "Add to calendar"]
     speaker = await harness.sandbox.click(harness.member("bob"), card, "Speaker")
     assert speaker.ephemeral
     assert speaker.embeds[0]["title"] == "Sir Geoffrey Nice QC"
@@ -456,7 +456,7 @@ async def test_speaker_card_opens_their_sessions(harness: ConferenceHarness) -> 
     assert len(label) <= 80
     session = await harness.sandbox.click(harness.member("alice"), card, label)
     assert session.embeds[0]["title"].startswith("Ending forced organ harvesting in China")
-    assert button_labels(session) == ["Speaker"]
+    assert button_labels(session) == ["Speaker", "Remind me", "Add to calendar"]
 
 
 @pytest.mark.parametrize(

@@ -83,8 +83,10 @@ class OutboxRepository(Repository):
     ) -> bool:
         """Add a message to send at ``due_at``; return ``False`` if ``key`` is already queued.
 
-        The key (e.g. ``"reminder:<user>:<session>:<start>"``) is unique across all
-        statuses, so the same message is never queued twice, even after it was sent.
+        The key (e.g. ``"reminder:<session>:<user>:<lead>"``) is unique across all
+        statuses, so the same message is never queued twice, even after it was sent. A
+        *cancelled* row with the key comes back as pending with the new time and payload
+        (an attendee who stops and then restarts a reminder gets it again).
 
         :raises ValueError: ``due_at`` is naive.
         :raises TypeError: ``payload`` is not JSON-serialisable.
@@ -93,7 +95,10 @@ class OutboxRepository(Repository):
         result = await self._db.execute(
             "INSERT INTO outbox (key, kind, due_at, status, attempts, payload, target_user_id,"
             " target_channel_id, created_at, updated_at)"
-            " VALUES (?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
+            " VALUES (?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET"
+            " status = 'pending', due_at = excluded.due_at, payload = excluded.payload,"
+            " attempts = 0, last_error = NULL, updated_at = excluded.updated_at"
+            " WHERE outbox.status = 'cancelled'",
             (
                 key,
                 kind,
@@ -212,3 +217,28 @@ class OutboxRepository(Repository):
             (self._now(),),
         )
         return result.rowcount
+
+    async def pending_with_prefix(self, prefix: str) -> list[OutboxItem]:
+        """Return the pending rows whose key starts with ``prefix``, earliest due first.
+
+        A range over the unique key index, so it reads only those rows (one session's
+        reminders, one user's digests) however large the outbox grows.
+        """
+        rows = await self._db.fetchall(
+            f"SELECT {_COLUMNS} FROM outbox"  # noqa: S608
+            " WHERE key >= ? AND key < ? AND status = 'pending' ORDER BY due_at, id",
+            (prefix, prefix + "\U0010ffff"),
+        )
+        return [_item(row) for row in rows]
+
+    async def reschedule(self, key: str, due_at: datetime, payload: dict[str, Any]) -> bool:
+        """Move a pending row to ``due_at`` with ``payload``; ``False`` if it is not pending.
+
+        :raises ValueError: ``due_at`` is naive.
+        """
+        result = await self._db.execute(
+            "UPDATE outbox SET due_at = ?, payload = ?, updated_at = ?"
+            " WHERE key = ? AND status = 'pending'",
+            (to_db_time(due_at), to_json(payload), self._now(), key),
+        )
+        return result.rowcount == 1

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal, cast, get_args
@@ -13,6 +15,7 @@ ClockStyle = Literal["24h", "12h"]
 Delivery = Literal["dm", "channel"]
 
 _CLOCKS: tuple[str, ...] = get_args(ClockStyle)
+_HH_MM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 _DELIVERIES: tuple[str, ...] = get_args(Delivery)
 
 
@@ -25,6 +28,31 @@ class UserProfile:
     clock: ClockStyle = "24h"
     reminder_lead_minutes: int | None = None
     delivery: Delivery | None = None
+    reminder_leads: tuple[int, ...] | None = None
+    digest_time: str | None = None
+
+
+_PROFILE_COLUMNS = (
+    "user_id, zone, clock, reminder_lead_minutes, delivery, reminder_leads, digest_time"
+)
+
+
+def _profile(row: sqlite3.Row) -> UserProfile:
+    return UserProfile(
+        user_id=row["user_id"],
+        zone=row["zone"],
+        clock=cast(ClockStyle, row["clock"]),
+        reminder_lead_minutes=row["reminder_lead_minutes"],
+        delivery=cast(Delivery | None, row["delivery"]),
+        reminder_leads=_leads(row["reminder_leads"]),
+        digest_time=row["digest_time"],
+    )
+
+
+def _leads(text: str | None) -> tuple[int, ...] | None:
+    if not text:
+        return None
+    return tuple(int(part) for part in text.split(","))
 
 
 class UserRepository(Repository):
@@ -33,19 +61,10 @@ class UserRepository(Repository):
     async def get(self, user_id: int) -> UserProfile | None:
         """Return the user's profile, or ``None`` if they never set anything."""
         row = await self._db.fetchone(
-            "SELECT user_id, zone, clock, reminder_lead_minutes, delivery"
-            " FROM users WHERE user_id = ?",
+            f"SELECT {_PROFILE_COLUMNS} FROM users WHERE user_id = ?",  # noqa: S608
             (user_id,),
         )
-        if row is None:
-            return None
-        return UserProfile(
-            user_id=row["user_id"],
-            zone=row["zone"],
-            clock=cast(ClockStyle, row["clock"]),
-            reminder_lead_minutes=row["reminder_lead_minutes"],
-            delivery=cast(Delivery | None, row["delivery"]),
-        )
+        return None if row is None else _profile(row)
 
     async def _upsert(self, user_id: int, column: str, value: object) -> None:
         # ``column`` is always one of the literal names passed by this class.
@@ -94,6 +113,33 @@ class UserRepository(Repository):
         if delivery is not None and delivery not in _DELIVERIES:
             raise ValueError(f"delivery must be one of {_DELIVERIES} or None, got {delivery!r}")
         await self._upsert(user_id, "delivery", delivery)
+
+    async def set_reminder_leads(self, user_id: int, leads: tuple[int, ...] | None) -> None:
+        """Store the user's reminder leads in minutes (``None``: the bot default).
+
+        :raises ValueError: a lead is negative.
+        """
+        if leads is not None and any(lead < 0 for lead in leads):
+            raise ValueError(f"reminder leads must be >= 0 minutes, got {leads}")
+        text = None if leads is None else ",".join(str(lead) for lead in leads)
+        await self._upsert(user_id, "reminder_leads", text)
+
+    async def set_digest_time(self, user_id: int, local_time: str | None) -> None:
+        """Store the local "HH:MM" of the user's morning digest (``None``: no digest).
+
+        :raises ValueError: ``local_time`` is not "HH:MM".
+        """
+        if local_time is not None and _HH_MM.fullmatch(local_time) is None:
+            raise ValueError(f"digest time must be HH:MM, got {local_time!r}")
+        await self._upsert(user_id, "digest_time", local_time)
+
+    async def with_digest(self) -> list[UserProfile]:
+        """Return the profiles of everyone who asked for a morning digest."""
+        rows = await self._db.fetchall(
+            f"SELECT {_PROFILE_COLUMNS} FROM users"  # noqa: S608
+            " WHERE digest_time IS NOT NULL ORDER BY user_id"
+        )
+        return [_profile(row) for row in rows]
 
     async def zones_for(self, user_ids: Iterable[int]) -> dict[int, str]:
         """Return ``{user_id: zone}`` for those of ``user_ids`` that have a zone set."""

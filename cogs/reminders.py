@@ -1,0 +1,475 @@
+"""Reminders and the personal agenda: ``/remind``, ``/forget``, ``/agenda``, ``/reminders``.
+
+Thin: the planner (``bot/reminders/planner.py``) writes outbox rows, the texts and the
+calendar come from ``bot/reminders/``. Buttons carry their session in the custom_id
+(``discord.ui.DynamicItem``), so "Remind me" on a week-old card still works after a
+restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from datetime import date
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.answers.schedule_answers import ScheduleAnswers
+from bot.app import Confbot
+from bot.delivery import Skip
+from bot.errors import NotFoundError, UserError
+from bot.interaction_errors import describe_failure, send_ephemeral
+from bot.reminders.agenda import agenda_reply
+from bot.reminders.calendar import calendar_bytes, calendar_filename
+from bot.reminders.leads import leads_text, parse_digest_time, parse_leads
+from bot.reminders.planner import DIGEST, REMINDER, ROOM_POST, ReminderPlanner
+from bot.reminders.texts import digest_text, reminder_text, room_post_text
+from bot.rendering.cards import Reply
+from bot.rendering.sessions import title_of, when
+from bot.schedule.model import Session
+from bot.storage.repositories.outbox import OutboxItem
+from bot.timezones import discord_timestamp, format_time, local_day
+from cogs.choices import MAX_CHOICES, choices
+from cogs.replies import answer_interaction
+
+log = logging.getLogger(__name__)
+
+# Custom ids are limited to 100 characters; the prefix plus a session id must fit.
+MAX_SESSION_ID_IN_BUTTON = 80
+
+
+def _session_or_expired(bot: Confbot, session_id: str) -> Session:
+    session = bot.services.schedule.session(session_id)
+    if session is None:
+        raise NotFoundError("That session is no longer in the schedule.")
+    return session
+
+
+# The base is never registered: its template matches nothing.
+class _SessionAction(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?!)"):
+    """A button about one session whose custom_id is ``{PREFIX}{session id}``."""
+
+    PREFIX = ""
+    LABEL = ""
+    EMOJI: str | None = None
+    STYLE = discord.ButtonStyle.secondary
+
+    def __init__(self, session_id: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=self.LABEL,
+                emoji=self.EMOJI,
+                style=self.STYLE,
+                custom_id=f"{self.PREFIX}{session_id}",
+            )
+        )
+        self.session_id = session_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> _SessionAction:
+        """Rebuild the button from its custom_id (any message, even after a restart)."""
+        return cls(match["session"])
+
+
+class RemindButton(_SessionAction, template=r"confbot:remind:(?P<session>.+)"):
+    """ "Remind me" on a session card: adds it to the presser's agenda."""
+
+    PREFIX, LABEL, EMOJI, STYLE = "confbot:remind:", "Remind me", "⏰", discord.ButtonStyle.success
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        """Subscribe the presser, or offer "Stop reminding" if they already are."""
+        await _pressed(
+            interaction, lambda cog: cog.remind_from_button(interaction, self.session_id)
+        )
+
+
+class StopButton(_SessionAction, template=r"confbot:unremind:(?P<session>.+)"):
+    """ "Stop reminding" for one session (on a reminder DM, or after "Remind me")."""
+
+    PREFIX, LABEL = "confbot:unremind:", "Stop reminding"
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        """Remove the session from the presser's agenda."""
+        await _pressed(interaction, lambda cog: cog.forget_session(interaction, self.session_id))
+
+
+class CalendarButton(_SessionAction, template=r"confbot:ics:(?P<session>.+)"):
+    """ "Add to calendar": the session as an .ics file."""
+
+    PREFIX, LABEL, EMOJI = "confbot:ics:", "Add to calendar", "📅"
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        """Send the session's .ics, privately."""
+        await _pressed(
+            interaction, lambda cog: cog.send_session_calendar(interaction, self.session_id)
+        )
+
+
+async def _pressed(
+    interaction: discord.Interaction[Any], action: Callable[[Reminders], Awaitable[None]]
+) -> None:
+    """Run a button's action on the loaded cog; a failure gets one sentence, or a code.
+
+    Dynamic items are answered outside any view of ours, so their errors would
+    otherwise only reach discord.py's log and leave the press unanswered.
+    """
+    try:
+        cog = interaction.client.get_cog("Reminders")
+        if not isinstance(cog, Reminders):
+            raise UserError("Reminders are not available right now.")
+        await action(cog)
+    except Exception as error:
+        await send_ephemeral(interaction, describe_failure(error, context="a reminder button"))
+
+
+class Reminders(commands.Cog):
+    """Reminders before chosen sessions, the agenda, digests and room posts."""
+
+    agenda = app_commands.Group(name="agenda", description="Your own programme")
+    settings_group = app_commands.Group(name="reminders", description="How you are reminded")
+
+    def __init__(self, bot: Confbot) -> None:
+        self.bot = bot
+        services = bot.services
+        config = services.config.reminders
+        self.planner = ReminderPlanner(
+            services.delivery,
+            services.database,
+            lambda: self.bot.services.schedule,
+            default_leads=(config.lead_minutes,),
+            default_delivery=config.delivery,
+            room_post_lead=config.room_post_lead_minutes,
+        )
+        self.answers = ScheduleAnswers(
+            services.schedule, services.search, conference_zone=services.conference_zone
+        )
+        self._room_plan: asyncio.Task[None] | None = None
+
+    async def cog_load(self) -> None:
+        """Register the renderers and buttons; follow schedule changes; plan room posts."""
+        renderers = self.bot.outbox_renderers
+        renderers[REMINDER] = self.render_reminder
+        renderers[DIGEST] = self.render_digest
+        renderers[ROOM_POST] = self.render_room_post
+        self.bot.add_dynamic_items(RemindButton, StopButton, CalendarButton)
+        await self.planner.follow_schedule(now=self.bot.clock.now())
+        self._room_plan = asyncio.create_task(self._plan_when_ready())
+
+    async def cog_unload(self) -> None:
+        """Stop rendering (rows stay planned) and forget the buttons."""
+        for kind in (REMINDER, DIGEST, ROOM_POST):
+            self.bot.outbox_renderers.pop(kind, None)
+        self.bot.remove_dynamic_items(RemindButton, StopButton, CalendarButton)
+        if self._room_plan is not None:
+            self._room_plan.cancel()
+
+    async def _plan_when_ready(self) -> None:
+        """Plan room posts and digests once channels are known (after the gateway READY)."""
+        await self.bot.wait_until_ready()
+        now = self.bot.clock.now()
+        await self.planner.plan_room_posts(self.bot.room_channel_ids(), now=now)
+        for profile in await self.bot.services.database.users.with_digest():
+            reader = await self.bot.reader(profile.user_id)
+            await self.planner.plan_digests(profile.user_id, zone=reader.zone, now=now)
+
+    # -- autocomplete -----------------------------------------------------------------
+
+    async def session_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Offer sessions by title or speaker, upcoming first."""
+        matches = self.bot.services.search.complete_sessions(
+            current, MAX_CHOICES, after=self.bot.clock.now()
+        )
+        return choices([(m.label, m.id) for m in matches])
+
+    async def agenda_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Offer the sessions on the user's agenda whose title contains what was typed."""
+        wanted = current[:100].casefold()
+        index = self.bot.services.schedule
+        pairs = [
+            (session.title, session.id)
+            for subscription in await self.bot.services.database.subscriptions.for_user(
+                interaction.user.id
+            )
+            if (session := index.session(subscription.session_id)) is not None
+            and wanted in session.title.casefold()
+        ]
+        return choices(pairs)
+
+    # -- commands ---------------------------------------------------------------------
+
+    @app_commands.command(name="remind", description="Get a reminder before a session")
+    @app_commands.describe(
+        session="The session (title or speaker)",
+        minutes_before="How long before it starts (default: your /reminders settings)",
+    )
+    @app_commands.autocomplete(session=session_autocomplete)
+    async def remind(
+        self,
+        interaction: discord.Interaction,
+        session: str,
+        minutes_before: app_commands.Range[int, 0, 1440] | None = None,
+    ) -> None:
+        """Add a session to the agenda and queue its reminders."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        found = self._find(session)
+        await self._subscribe(interaction, found, minutes_before)
+
+    @app_commands.command(name="forget", description="Stop the reminders for a session")
+    @app_commands.describe(session="A session on your agenda")
+    @app_commands.autocomplete(session=agenda_autocomplete)
+    async def forget(self, interaction: discord.Interaction, session: str) -> None:
+        """Remove a session from the agenda."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await self.forget_session(interaction, self._find(session).id)
+
+    @agenda.command(name="show", description="Your sessions in your time zone")
+    async def agenda_show(self, interaction: discord.Interaction) -> None:
+        """Show the user's sessions by local day, overlaps marked, the next one counted down."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        reader = await self.bot.reader(interaction.user.id)
+        sessions = await self._agenda(interaction.user.id)
+        reply = agenda_reply(sessions, self.bot.services.schedule, reader, now=self.bot.clock.now())
+        await answer_interaction(self.bot, interaction, reply)
+
+    @agenda.command(name="export", description="Your agenda as a calendar file (.ics)")
+    async def agenda_export(self, interaction: discord.Interaction) -> None:
+        """Attach agenda.ics with every session on the agenda and an alarm at each lead."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        sessions = await self._agenda(interaction.user.id)
+        if not sessions:
+            raise UserError("Your agenda is empty: add sessions with /remind first.")
+        leads = await self.planner.leads_for(interaction.user.id)
+        data = calendar_bytes(
+            sessions, self.bot.services.schedule, leads=leads, now=self.bot.clock.now()
+        )
+        await interaction.followup.send(
+            f"Your agenda: {len(sessions)} sessions. Open the file to add them to your calendar.",
+            file=discord.File(io.BytesIO(data), filename=calendar_filename(None)),
+            ephemeral=True,
+        )
+
+    @settings_group.command(name="settings", description="Leads, delivery and morning digest")
+    @app_commands.describe(
+        leads="Minutes before each session, e.g. “60, 10”",
+        delivery="A direct message, or a mention in the session's room channel",
+        digest="A morning DM with your day's agenda at this local time (e.g. 08:00), or “off”",
+    )
+    @app_commands.choices(
+        delivery=[
+            app_commands.Choice(name="Direct message", value="dm"),
+            app_commands.Choice(name="Mention in the room's channel", value="channel"),
+        ]
+    )
+    async def reminders_settings(
+        self,
+        interaction: discord.Interaction,
+        leads: str | None = None,
+        delivery: str | None = None,
+        digest: str | None = None,
+    ) -> None:
+        """Change (or show) how the user is reminded."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        user_id = interaction.user.id
+        database = self.bot.services.database
+        now = self.bot.clock.now()
+        parsed_leads = parse_leads(leads) if leads is not None else None
+        digest_time = parse_digest_time(digest) if digest is not None else None
+        if parsed_leads is not None:
+            await database.users.set_reminder_leads(user_id, parsed_leads)
+        if delivery is not None:
+            await database.users.set_delivery(user_id, "channel" if delivery == "channel" else "dm")
+        if parsed_leads is not None or delivery is not None:
+            await self.planner.replan_user(
+                user_id, now=now, room_channels=self.bot.room_channel_ids()
+            )
+        if digest is not None:
+            await database.users.set_digest_time(
+                user_id, None if digest_time is None else f"{digest_time:%H:%M}"
+            )
+            reader = await self.bot.reader(user_id)
+            await self.planner.plan_digests(user_id, zone=reader.zone, now=now)
+        await interaction.followup.send(await self._settings_text(user_id), ephemeral=True)
+
+    # -- what buttons call ------------------------------------------------------------
+
+    async def remind_from_button(self, interaction: discord.Interaction, session_id: str) -> None:
+        """Subscribe from "Remind me"; if already subscribed, offer "Stop reminding"."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        session = _session_or_expired(self.bot, session_id)
+        existing = await self.bot.services.database.subscriptions.get(
+            interaction.user.id, session.id
+        )
+        if existing is not None:
+            view = discord.ui.View(timeout=None)
+            view.add_item(StopButton(session.id))
+            await interaction.followup.send(
+                f"You already get reminders for **{title_of(session)}**.",
+                view=view,
+                ephemeral=True,
+            )
+            return
+        await self._subscribe(interaction, session, None)
+
+    async def forget_session(self, interaction: discord.Interaction, session_id: str) -> None:
+        """Remove one session from the agenda and say so."""
+        if not interaction.response.is_done():
+            await interaction.response.defer(ephemeral=True, thinking=True)
+        session = _session_or_expired(self.bot, session_id)
+        removed = await self.planner.unsubscribe(interaction.user.id, session.id)
+        text = (
+            f"Done: no more reminders for **{title_of(session)}**."
+            if removed
+            else f"**{title_of(session)}** was not on your agenda."
+        )
+        await interaction.followup.send(text, ephemeral=True)
+
+    async def send_session_calendar(
+        self, interaction: discord.Interaction, session_id: str
+    ) -> None:
+        """Answer "Add to calendar" with the session's .ics file."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        session = _session_or_expired(self.bot, session_id)
+        leads = await self.planner.leads_for(interaction.user.id)
+        data = calendar_bytes(
+            [session], self.bot.services.schedule, leads=leads, now=self.bot.clock.now()
+        )
+        await interaction.followup.send(
+            f"**{title_of(session)}**: open the file to add it to your calendar.",
+            file=discord.File(io.BytesIO(data), filename=calendar_filename(session)),
+            ephemeral=True,
+        )
+
+    def session_buttons(self, reply: Reply, invoker_id: int) -> list[discord.ui.Item[Any]]:
+        """Add "Remind me" and "Add to calendar" to a card about one session ahead."""
+        session = self.bot.services.schedule.session(reply.session_id or "")
+        if (
+            session is None
+            or session.start <= self.bot.clock.now()
+            or len(session.id) > MAX_SESSION_ID_IN_BUTTON
+        ):
+            return []
+        return [RemindButton(session.id), CalendarButton(session.id)]
+
+    # -- outbox renderers ---------------------------------------------------------------
+
+    async def render_reminder(self, item: OutboxItem) -> str:
+        """Return a reminder's text, rendered now (late sends say they are late).
+
+        :raises Skip: the session left the schedule or the user left its agenda.
+        """
+        session = self.bot.services.schedule.session(str(item.payload.get("session_id")))
+        if session is None:
+            raise Skip("the session left the schedule")
+        user_id = item.target_user_id or 0
+        reader = await self.bot.reader(user_id)
+        text = reminder_text(
+            session,
+            self.bot.services.schedule,
+            reader,
+            now=self.bot.clock.now(),
+            room_channel_id=self.bot.room_channel_ids().get(session.room_id or ""),
+        )
+        if item.payload.get("mention_user_id"):
+            text = f"<@{user_id}> {text}"
+        return text
+
+    async def render_digest(self, item: OutboxItem) -> str:
+        """Return the morning digest of the user's sessions on that local day.
+
+        :raises Skip: nothing on the agenda that day (no empty digests).
+        """
+        user_id = item.target_user_id or 0
+        reader = await self.bot.reader(user_id)
+        day = date.fromisoformat(str(item.payload.get("day")))
+        sessions = [
+            session
+            for session in await self._agenda(user_id)
+            if local_day(session.start, reader.zone) == day
+        ]
+        if not sessions:
+            raise Skip("nothing on the agenda that day")
+        return digest_text(
+            day, sessions, self.bot.services.schedule, reader, now=self.bot.clock.now()
+        )
+
+    async def render_room_post(self, item: OutboxItem) -> str:
+        """Return a room channel's "starting soon" post.
+
+        :raises Skip: the session left the schedule.
+        """
+        session = self.bot.services.schedule.session(str(item.payload.get("session_id")))
+        if session is None:
+            raise Skip("the session left the schedule")
+        return room_post_text(session, self.bot.services.schedule, now=self.bot.clock.now())
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _find(self, text: str) -> Session:
+        """Return the session an option names (autocomplete sends its id).
+
+        :raises NotFoundError: nothing matches; the sentence names the closest titles.
+        """
+        return self.bot.services.schedule.session(text) or self.answers.find_session(
+            text, self.bot.clock.now()
+        )
+
+    async def _agenda(self, user_id: int) -> list[Session]:
+        index = self.bot.services.schedule
+        return [
+            session
+            for subscription in await self.bot.services.database.subscriptions.for_user(user_id)
+            if (session := index.session(subscription.session_id)) is not None
+        ]
+
+    async def _subscribe(
+        self, interaction: discord.Interaction, session: Session, lead: int | None
+    ) -> None:
+        now = self.bot.clock.now()
+        outcome = await self.planner.subscribe(
+            interaction.user.id,
+            session,
+            lead=lead,
+            now=now,
+            room_channel_id=self.bot.room_channel_ids().get(session.room_id or ""),
+        )
+        reader = await self.bot.reader(interaction.user.id)
+        times = ", ".join(format_time(due, reader.zone, clock=reader.clock) for due in outcome.due)
+        verb = "I'll remind you" if outcome.added else "Updated: I'll remind you"
+        view = discord.ui.View(timeout=None)
+        view.add_item(StopButton(session.id))
+        await interaction.followup.send(
+            f"{verb} about **{title_of(session)}** ({when(session, reader)}, "
+            f"{discord_timestamp(session.start, 'R')}) at {times}.",
+            view=view,
+            ephemeral=True,
+        )
+
+    async def _settings_text(self, user_id: int) -> str:
+        profile = await self.bot.services.database.users.get(user_id)
+        leads = await self.planner.leads_for(user_id)
+        delivery = await self.planner.delivery_for(user_id)
+        where = "a direct message" if delivery == "dm" else "a mention in the room's channel"
+        digest = profile.digest_time if profile is not None else None
+        morning = f"a morning digest at {digest} your time" if digest else "no morning digest"
+        return f"Reminders {leads_text(leads)} each session, by {where}; {morning}."
+
+
+async def setup(bot: Confbot) -> None:
+    """Load the cog."""
+    await bot.add_cog(Reminders(bot))
