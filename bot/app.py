@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import json
 import logging
+from collections.abc import Awaitable, Callable
 
 import discord
 from discord.ext import commands
@@ -73,6 +74,10 @@ class Confbot(commands.Bot):
         # Each cog that sends later registers how to render its kind of outbox row.
         self.outbox_renderers: dict[str, OutboxRenderer] = {}
         self._delivery_task: asyncio.Task[None] | None = None
+        # Work cogs need done once channels are known, before delivery starts (see on_ready).
+        self._ready_work: list[Callable[[], Awaitable[object]]] = []
+        self.started = asyncio.Event()
+        """Set once the gateway is ready, the cogs' ready work is done and delivery runs."""
 
     @property
     def services(self) -> Services:
@@ -116,10 +121,17 @@ class Confbot(commands.Bot):
         await self.sync_commands_if_changed()
         self._delivery_task = asyncio.create_task(self._start_delivery())
 
+    def when_ready(self, work: Callable[[], Awaitable[object]]) -> None:
+        """Run ``work`` once the gateway is ready (channels known), before delivery starts."""
+        self._ready_work.append(work)
+
     async def _start_delivery(self) -> None:
         """Start sending due outbox rows once the gateway is ready (channels are known)."""
         await self.wait_until_ready()
+        for work in self._ready_work:
+            await work()
         await self.services.delivery.start(DiscordSender(self, self.outbox_renderers))
+        self.started.set()
 
     def command_definitions(self) -> list[dict[str, object]]:
         """Return the application-command payloads this bot would register."""

@@ -49,7 +49,7 @@ class DiscordSender:
         try:
             destination = await self._destination(item)
             message = await destination.send(
-                content, nonce=nonce, allowed_mentions=discord.AllowedMentions.none()
+                content, nonce=nonce, allowed_mentions=_allowed_mentions(item)
             )
         except discord.Forbidden as error:
             raise DeliveryError(_describe(error), permanent=True) from error
@@ -62,7 +62,7 @@ class DiscordSender:
         return message.id
 
     async def _destination(self, item: OutboxItem) -> discord.abc.Messageable:
-        if item.target_user_id is not None:
+        if item.target_user_id is not None and not item.payload.get("mention_user_id"):
             user = self._bot.get_user(item.target_user_id) or await self._bot.fetch_user(
                 item.target_user_id
             )
@@ -77,6 +77,16 @@ class DiscordSender:
                 )
             return channel
         raise DeliveryError("outbox row has no destination", permanent=True)
+
+
+def _allowed_mentions(item: OutboxItem) -> discord.AllowedMentions:
+    """Ping nobody, except the attendee a channel reminder is for."""
+    mention = item.payload.get("mention_user_id")
+    if isinstance(mention, int):
+        return discord.AllowedMentions(
+            everyone=False, roles=False, replied_user=False, users=[discord.Object(mention)]
+        )
+    return discord.AllowedMentions.none()
 
 
 def _describe(error: discord.HTTPException) -> str:

@@ -140,7 +140,8 @@ class ConferenceHarness:
             guild_ready_timeout=GUILD_READY_TIMEOUT,
         )
         self._task = asyncio.create_task(self.bot.start(self.sandbox.bot_token))
-        ready = asyncio.create_task(self.bot.wait_until_ready())
+        # Ready means the gateway is up and the bot's start-up work (planning) is done.
+        ready = asyncio.create_task(self.bot.started.wait())
         done, _ = await asyncio.wait(
             {self._task, ready},
             timeout=self.sandbox.limits.wait_timeout,

@@ -8,7 +8,6 @@ restart.
 
 from __future__ import annotations
 
-import asyncio
 import io
 import logging
 import re
@@ -155,7 +154,6 @@ class Reminders(commands.Cog):
         self.answers = ScheduleAnswers(
             services.schedule, services.search, conference_zone=services.conference_zone
         )
-        self._room_plan: asyncio.Task[None] | None = None
 
     async def cog_load(self) -> None:
         """Register the renderers and buttons; follow schedule changes; plan room posts."""
@@ -165,19 +163,16 @@ class Reminders(commands.Cog):
         renderers[ROOM_POST] = self.render_room_post
         self.bot.add_dynamic_items(RemindButton, StopButton, CalendarButton)
         await self.planner.follow_schedule(now=self.bot.clock.now())
-        self._room_plan = asyncio.create_task(self._plan_when_ready())
+        self.bot.when_ready(self._plan_when_ready)
 
     async def cog_unload(self) -> None:
         """Stop rendering (rows stay planned) and forget the buttons."""
         for kind in (REMINDER, DIGEST, ROOM_POST):
             self.bot.outbox_renderers.pop(kind, None)
         self.bot.remove_dynamic_items(RemindButton, StopButton, CalendarButton)
-        if self._room_plan is not None:
-            self._room_plan.cancel()
 
     async def _plan_when_ready(self) -> None:
         """Plan room posts and digests once channels are known (after the gateway READY)."""
-        await self.bot.wait_until_ready()
         now = self.bot.clock.now()
         await self.planner.plan_room_posts(self.bot.room_channel_ids(), now=now)
         for profile in await self.bot.services.database.users.with_digest():

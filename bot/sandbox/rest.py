@@ -427,6 +427,7 @@ class Rest:
         out = []
         for upload in uploads:
             att_id = self.world.ids.next()
+            self.world.attachment_data[att_id] = upload.data
             url = f"https://cdn.discordapp.com/attachments/{channel.id}/{att_id}/{upload.filename}"
             out.append(
                 {

@@ -576,6 +576,10 @@ class Sandbox:
         """Return the messages of the DM channel between the bot and ``user``."""
         return self.world.channel_messages(self.world.dm_channel(user).id)
 
+    def attachment_bytes(self, attachment: Message) -> bytes:
+        """Return the file behind an attachment of a bot message, as a user downloads it."""
+        return self.world.attachment_data[int(attachment["id"])]
+
     def dm_channel(self, user: User) -> Channel:
         """Return the DM channel between the bot and ``user``."""
         return self.world.dm_channel(user)

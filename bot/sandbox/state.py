@@ -432,6 +432,8 @@ class World:
         self.channels: dict[int, Channel] = {}
         self.dm_channels: dict[int, Channel] = {}
         self.messages: dict[int, dict[str, Any]] = {}
+        # Uploaded files by attachment id, so tests can read what a user would download.
+        self.attachment_data: dict[int, bytes] = {}
         self.channel_log: dict[int, list[int]] = {}
         self.global_commands: list[dict[str, Any]] = []
         self.guild_commands: dict[int, list[dict[str, Any]]] = {}

@@ -1,0 +1,239 @@
+"""/remind, "Remind me", reminder DMs, /agenda, calendar export, digests and room posts."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+
+from bot.harness import ConferenceHarness
+from bot.sandbox import InteractionResult
+from tests.cogs.generated_conference import generated_config
+
+# The seed keynote: Wed 24 Feb 2021 16:00-17:45 in New York, 22:00 in Paris.
+KEYNOTE_START = datetime(2021, 2, 24, 21, 0, tzinfo=UTC)
+
+
+async def set_zone(harness: ConferenceHarness, name: str, zone: str) -> None:
+    """Set a member's zone through /timezone set, as they would."""
+    await harness.sandbox.invoke(harness.member(name), "timezone set", {"zone": zone})
+
+
+async def keynote_card(harness: ConferenceHarness, name: str = "alice") -> InteractionResult:
+    """Open the keynote's card in #general."""
+    return await harness.sandbox.invoke(
+        harness.member(name),
+        "session",
+        {"session": "conference"},
+        channel=harness.channel("general"),
+    )
+
+
+async def advance_to(harness: ConferenceHarness, instant: datetime) -> None:
+    """Move the simulated clock and let every due delivery finish."""
+    assert harness.bot is not None
+    harness.clock.set(instant)
+    await harness.bot.services.scheduler.settle()
+
+
+async def test_remind_me_then_the_dm_comes_ten_minutes_before_in_my_zone(
+    harness: ConferenceHarness,
+) -> None:
+    """Paris: "Remind me" on the keynote card, and at 21:50 CET a DM says 22:00 CET."""
+    await set_zone(harness, "alice", "Europe/Paris")
+    card = await keynote_card(harness)
+    pressed = await harness.sandbox.click(harness.member("alice"), card, "Remind me")
+    assert pressed.ephemeral
+    assert "I'll remind you about **Ending forced organ harvesting" in pressed.content
+    assert "at Wed 24 Feb 21:50 CET" in pressed.content
+
+    await advance_to(harness, KEYNOTE_START - timedelta(minutes=11))
+    assert harness.sandbox.dm_messages(harness.member("alice")) == []
+    await advance_to(harness, KEYNOTE_START - timedelta(minutes=10))
+    (dm,) = harness.sandbox.dm_messages(harness.member("alice"))
+    assert "Wed 24 Feb 22:00-23:45 CET" in dm["content"]
+    assert "Starts in 10 min (<t:1614200400:R>)" in dm["content"]
+    assert "With Sir Geoffrey Nice QC" in dm["content"]
+    assert dm["allowed_mentions"] == {"parse": []}
+
+    await advance_to(harness, KEYNOTE_START + timedelta(minutes=30))
+    assert len(harness.sandbox.dm_messages(harness.member("alice"))) == 1
+
+
+async def test_several_leads_each_send_one_reminder(harness: ConferenceHarness) -> None:
+    """With leads 12 and 5, two DMs come: at 12 and at 5 minutes before."""
+    alice = harness.member("alice")
+    settings = await harness.sandbox.invoke(alice, "reminders settings", {"leads": "5, 12"})
+    assert settings.content.startswith("Reminders 12 and 5 minutes before each session")
+    await harness.sandbox.invoke(alice, "remind", {"session": "conference"})
+    await advance_to(harness, KEYNOTE_START - timedelta(minutes=12))
+    assert len(harness.sandbox.dm_messages(alice)) == 1
+    await advance_to(harness, KEYNOTE_START - timedelta(minutes=5))
+    texts = [m["content"] for m in harness.sandbox.dm_messages(alice)]
+    assert ["Starts in 12 min" in texts[0], "Starts in 5 min" in texts[1]] == [True, True]
+
+
+async def test_forget_stops_the_reminder(harness: ConferenceHarness) -> None:
+    """/forget before the lead: no DM ever comes."""
+    alice = harness.member("alice")
+    await harness.sandbox.invoke(alice, "remind", {"session": "conference"})
+    forgot = await harness.sandbox.invoke(alice, "forget", {"session": "conference"})
+    assert forgot.content.startswith("Done: no more reminders for **Ending forced")
+    await advance_to(harness, KEYNOTE_START)
+    assert harness.sandbox.dm_messages(alice) == []
+
+
+async def test_remind_me_twice_offers_stop_and_stop_works(harness: ConferenceHarness) -> None:
+    """A second "Remind me" says so and offers "Stop reminding", which cancels it."""
+    alice = harness.member("alice")
+    card = await keynote_card(harness)
+    await harness.sandbox.click(alice, card, "Remind me")
+    again = await harness.sandbox.click(alice, card, "Remind me")
+    assert again.content.startswith("You already get reminders for **Ending forced")
+    stopped = await harness.sandbox.click(alice, again, "Stop reminding")
+    assert stopped.content.startswith("Done: no more reminders")
+    await advance_to(harness, KEYNOTE_START)
+    assert harness.sandbox.dm_messages(alice) == []
+
+
+async def test_remind_with_own_lead_and_bad_session(harness: ConferenceHarness) -> None:
+    """minutes_before overrides the lead; an unknown session gets one clear sentence."""
+    alice = harness.member("alice")
+    done = await harness.sandbox.invoke(
+        alice, "remind", {"session": "conference", "minutes_before": 3}
+    )
+    assert "at Wed 24 Feb 15:57 EST" in done.content
+    missing = await harness.sandbox.invoke(alice, "remind", {"session": "zzzz-no-such"})
+    assert missing.ephemeral
+    assert missing.content.startswith("I found no session matching")
+
+
+async def test_remind_after_the_start_is_refused(harness: ConferenceHarness) -> None:
+    """Once a session has started, /remind says there is nothing to remind."""
+    await advance_to(harness, KEYNOTE_START + timedelta(minutes=1))
+    refused = await harness.sandbox.invoke(
+        harness.member("alice"), "remind", {"session": "conference"}
+    )
+    assert refused.content == "That session has already started, so there is nothing to remind."
+
+
+async def test_agenda_export_is_a_calendar_with_the_right_instant_and_alarm(
+    harness: ConferenceHarness,
+) -> None:
+    """/agenda export attaches agenda.ics: the keynote at 21:00 UTC with a 10-minute alarm."""
+    alice = harness.member("alice")
+    await harness.sandbox.invoke(alice, "remind", {"session": "conference"})
+    exported = await harness.sandbox.invoke(alice, "agenda export")
+    assert exported.files == ["agenda.ics"]
+    (attachment,) = (exported.message or {})["attachments"]
+    calendar = Calendar.from_ical(harness.sandbox.attachment_bytes(attachment))
+    (event,) = calendar.walk("VEVENT")
+    assert event.decoded("dtstart") == KEYNOTE_START
+    assert event.decoded("dtend") == KEYNOTE_START + timedelta(minutes=105)
+    assert str(event["uid"]).startswith("conference@")
+    (alarm,) = event.walk("VALARM")
+    assert alarm.decoded("trigger") == timedelta(minutes=-10)
+
+
+async def test_add_to_calendar_button_gives_the_sessions_file(harness: ConferenceHarness) -> None:
+    """ "Add to calendar" on a card answers privately with the session's .ics."""
+    card = await keynote_card(harness)
+    answer = await harness.sandbox.click(harness.member("bob"), card, "Add to calendar")
+    assert answer.ephemeral
+    assert answer.files == ["conference.ics"]
+
+
+async def test_agenda_export_of_an_empty_agenda_says_so(harness: ConferenceHarness) -> None:
+    """Exporting nothing gets a sentence, not an empty file."""
+    empty = await harness.sandbox.invoke(harness.member("bob"), "agenda export")
+    assert empty.content == "Your agenda is empty: add sessions with /remind first."
+
+
+async def test_bad_settings_get_one_sentence_and_change_nothing(
+    harness: ConferenceHarness,
+) -> None:
+    """Unreadable leads or digest times are refused, and the old settings stay."""
+    alice = harness.member("alice")
+    bad = await harness.sandbox.invoke(alice, "reminders settings", {"leads": "soon"})
+    assert bad.content.startswith("I can't read “soon” as a lead")
+    bad = await harness.sandbox.invoke(alice, "reminders settings", {"digest": "25:99"})
+    assert bad.content.startswith("I can't read “25:99” as a time of day")
+    shown = await harness.sandbox.invoke(alice, "reminders settings")
+    assert shown.content == (
+        "Reminders 10 minutes before each session, by a direct message; no morning digest."
+    )
+
+
+async def test_room_channel_gets_a_starting_soon_post(harness: ConferenceHarness) -> None:
+    """Five minutes before the keynote, #main-stage gets one "starting soon" post."""
+    await advance_to(harness, KEYNOTE_START - timedelta(minutes=5))
+    posts = harness.sandbox.messages(harness.channel("main-stage"))
+    assert len(posts) == 1
+    assert posts[0]["content"].startswith("🔔 Starting soon: **Ending forced organ harvesting")
+    assert posts[0]["allowed_mentions"] == {"parse": []}
+
+
+async def test_channel_delivery_mentions_the_attendee_in_the_room(
+    harness: ConferenceHarness,
+) -> None:
+    """With delivery "channel", the reminder pings only that attendee, in the room channel."""
+    bob = harness.member("bob")
+    await harness.sandbox.invoke(bob, "reminders settings", {"delivery": "channel"})
+    await harness.sandbox.invoke(bob, "remind", {"session": "conference"})
+    await advance_to(harness, KEYNOTE_START - timedelta(minutes=10))
+    room = harness.sandbox.messages(harness.channel("main-stage"))
+    reminder = next(m for m in room if m["content"].startswith(f"<@{bob.id}>"))
+    mentions = reminder["allowed_mentions"]
+    assert (mentions["parse"], [int(user) for user in mentions["users"]]) == ([], [bob.id])
+    assert harness.sandbox.dm_messages(bob) == []
+
+
+@pytest.fixture
+async def programme(tmp_path: Path) -> AsyncIterator[ConferenceHarness]:
+    """The generated two-day, three-track conference (parallel sessions overlap)."""
+    async with ConferenceHarness(
+        generated_config(tmp_path), start=datetime(2025, 10, 23, 5, 0, tzinfo=UTC)
+    ) as started:
+        yield started
+        assert started.sandbox.rejections == []
+
+
+async def test_agenda_groups_by_my_day_and_marks_overlaps(programme: ConferenceHarness) -> None:
+    """Two parallel sessions on my agenda: grouped under my local day, each marked."""
+    assert programme.bot is not None
+    alice = programme.member("alice")
+    index = programme.bot.services.schedule
+    first = index.sessions[0]
+    parallel = next(s for s in index.sessions[1:] if s.start < first.end and first.start < s.end)
+    await set_zone(programme, "alice", "Australia/Sydney")
+    for session in (first, parallel):
+        await programme.sandbox.invoke(alice, "remind", {"session": session.id})
+    agenda = await programme.sandbox.invoke(alice, "agenda show")
+    description = agenda.embeds[0]["description"]
+    assert description.startswith("__**Thu 23 Oct**__")
+    assert description.count("⚠️ overlaps") == 2
+    assert agenda.content.startswith("Next: **")
+    assert agenda.embeds[0]["footer"]["text"] == "Times in Australia/Sydney"
+
+
+async def test_morning_digest_comes_at_eight_my_time(programme: ConferenceHarness) -> None:
+    """A digest at 08:00 Berlin time lists that local day's agenda, once."""
+    alice = programme.member("alice")
+    assert programme.bot is not None
+    first = programme.bot.services.schedule.sessions[0]
+    await set_zone(programme, "alice", "Europe/Berlin")
+    await programme.sandbox.invoke(alice, "remind", {"session": first.id})
+    done = await programme.sandbox.invoke(alice, "reminders settings", {"digest": "8am"})
+    assert done.content.endswith("a morning digest at 08:00 your time.")
+    # Thu 23 Oct 2025 08:00 CEST is 06:00 UTC.
+    await advance_to(programme, datetime(2025, 10, 23, 5, 59, tzinfo=UTC))
+    before = len(programme.sandbox.dm_messages(alice))
+    await advance_to(programme, datetime(2025, 10, 23, 6, 0, tzinfo=UTC))
+    digests = [
+        m for m in programme.sandbox.dm_messages(alice)[before:] if "Your day" in m["content"]
+    ]
+    assert len(digests) == 1
+    assert digests[0]["content"].startswith("☀️ Your day, Thu 23 Oct (Europe/Berlin): 1 session.")
