@@ -31,6 +31,7 @@ from bot.reminders.planner import DIGEST, REMINDER, ROOM_POST, ReminderPlanner
 from bot.reminders.texts import digest_text, reminder_text, room_post_text
 from bot.rendering.cards import Reply
 from bot.rendering.sessions import title_of, when
+from bot.rendering.text import plural
 from bot.schedule.model import Session
 from bot.storage.repositories.outbox import OutboxItem
 from bot.timezones import discord_timestamp, format_time, local_day
@@ -254,7 +255,8 @@ class Reminders(commands.Cog):
             sessions, self.bot.services.schedule, leads=leads, now=self.bot.clock.now()
         )
         await interaction.followup.send(
-            f"Your agenda: {len(sessions)} sessions. Open the file to add them to your calendar.",
+            f"Your agenda: {plural(len(sessions), 'session')}. Open the file to add it to your"
+            " calendar.",
             file=discord.File(io.BytesIO(data), filename=calendar_filename(None)),
             ephemeral=True,
         )
