@@ -23,7 +23,6 @@ from bot.answers.schedule_answers import ScheduleAnswers
 from bot.app import Confbot
 from bot.delivery import Skip
 from bot.errors import NotFoundError, UserError
-from bot.interaction_errors import describe_failure, send_ephemeral
 from bot.reminders.agenda import agenda_reply
 from bot.reminders.calendar import calendar_bytes, calendar_filename
 from bot.reminders.leads import leads_text, parse_digest_time, parse_leads
@@ -37,15 +36,22 @@ from bot.storage.repositories.outbox import OutboxItem
 from bot.timezones import discord_timestamp, format_time, local_day
 from cogs.choices import MAX_CHOICES, choices
 from cogs.replies import answer_interaction
+from cogs.views import (
+    PREFIX,
+    PersistentView,
+    answer_button_failure,
+    id_from_custom_id,
+    id_in_custom_id,
+)
 
 log = logging.getLogger(__name__)
 
-# Custom ids are limited to 100 characters; the prefix plus a session id must fit.
-MAX_SESSION_ID_IN_BUTTON = 80
 
-
-def _session_or_expired(bot: Confbot, session_id: str) -> Session:
-    session = bot.services.schedule.session(session_id)
+def _session_or_expired(bot: Confbot, token: str) -> Session:
+    """Return the session a button's id token names (a long id travels as a digest)."""
+    index = bot.services.schedule
+    session_id = id_from_custom_id(token, (session.id for session in index.sessions))
+    session = index.session(session_id) if session_id is not None else None
     if session is None:
         raise NotFoundError("That session is no longer in the schedule.")
     return session
@@ -53,9 +59,9 @@ def _session_or_expired(bot: Confbot, session_id: str) -> Session:
 
 # The base is never registered: its template matches nothing.
 class _SessionAction(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?!)"):
-    """A button about one session whose custom_id is ``{PREFIX}{session id}``."""
+    """A button about one session whose custom_id is ``{ID_PREFIX}{session id}``."""
 
-    PREFIX = ""
+    ID_PREFIX = ""
     LABEL = ""
     EMOJI: str | None = None
     STYLE = discord.ButtonStyle.secondary
@@ -66,7 +72,7 @@ class _SessionAction(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"
                 label=self.LABEL,
                 emoji=self.EMOJI,
                 style=self.STYLE,
-                custom_id=f"{self.PREFIX}{session_id}",
+                custom_id=id_in_custom_id(self.ID_PREFIX, session_id),
             )
         )
         self.session_id = session_id
@@ -83,10 +89,11 @@ class _SessionAction(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"
         return cls(match["session"])
 
 
-class RemindButton(_SessionAction, template=r"confbot:remind:(?P<session>.+)"):
-    """ "Remind me" on a session card: adds it to the presser's agenda."""
+class RemindButton(_SessionAction, template=rf"{PREFIX}:remind:(?P<session>.+)"):
+    """The "Remind me" button of a session card: adds it to the presser's agenda."""
 
-    PREFIX, LABEL, EMOJI, STYLE = "confbot:remind:", "Remind me", "⏰", discord.ButtonStyle.success
+    ID_PREFIX, LABEL, EMOJI = f"{PREFIX}:remind:", "Remind me", "⏰"
+    STYLE = discord.ButtonStyle.success
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Subscribe the presser, or offer "Stop reminding" if they already are."""
@@ -95,20 +102,20 @@ class RemindButton(_SessionAction, template=r"confbot:remind:(?P<session>.+)"):
         )
 
 
-class StopButton(_SessionAction, template=r"confbot:unremind:(?P<session>.+)"):
-    """ "Stop reminding" for one session (on a reminder DM, or after "Remind me")."""
+class StopButton(_SessionAction, template=rf"{PREFIX}:unremind:(?P<session>.+)"):
+    """The "Stop reminding" button for one session (on a reminder, after "Remind me")."""
 
-    PREFIX, LABEL = "confbot:unremind:", "Stop reminding"
+    ID_PREFIX, LABEL = f"{PREFIX}:unremind:", "Stop reminding"
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Remove the session from the presser's agenda."""
         await _pressed(interaction, lambda cog: cog.forget_session(interaction, self.session_id))
 
 
-class CalendarButton(_SessionAction, template=r"confbot:ics:(?P<session>.+)"):
-    """ "Add to calendar": the session as an .ics file."""
+class CalendarButton(_SessionAction, template=rf"{PREFIX}:ics:(?P<session>.+)"):
+    """The "Add to calendar" button: the session as an .ics file."""
 
-    PREFIX, LABEL, EMOJI = "confbot:ics:", "Add to calendar", "📅"
+    ID_PREFIX, LABEL, EMOJI = f"{PREFIX}:ics:", "Add to calendar", "📅"
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Send the session's .ics, privately."""
@@ -130,8 +137,8 @@ async def _pressed(
         if not isinstance(cog, Reminders):
             raise UserError("Reminders are not available right now.")
         await action(cog)
-    except Exception as error:
-        await send_ephemeral(interaction, describe_failure(error, context="a reminder button"))
+    except Exception as error:  # discord.py would only log it: the user gets a sentence
+        await answer_button_failure(interaction, error)
 
 
 class Reminders(commands.Cog):
@@ -313,8 +320,7 @@ class Reminders(commands.Cog):
             interaction.user.id, session.id
         )
         if existing is not None:
-            view = discord.ui.View(timeout=None)
-            view.add_item(StopButton(session.id))
+            view = PersistentView([StopButton(session.id)])
             await interaction.followup.send(
                 f"You already get reminders for **{title_of(session)}**.",
                 view=view,
@@ -355,11 +361,7 @@ class Reminders(commands.Cog):
     def session_buttons(self, reply: Reply, invoker_id: int) -> list[discord.ui.Item[Any]]:
         """Add "Remind me" and "Add to calendar" to a card about one session ahead."""
         session = self.bot.services.schedule.session(reply.session_id or "")
-        if (
-            session is None
-            or session.start <= self.bot.clock.now()
-            or len(session.id) > MAX_SESSION_ID_IN_BUTTON
-        ):
+        if session is None or session.start <= self.bot.clock.now():
             return []
         return [RemindButton(session.id), CalendarButton(session.id)]
 
@@ -448,8 +450,7 @@ class Reminders(commands.Cog):
         reader = await self.bot.reader(interaction.user.id)
         times = ", ".join(format_time(due, reader.zone, clock=reader.clock) for due in outcome.due)
         verb = "I'll remind you" if outcome.added else "Updated: I'll remind you"
-        view = discord.ui.View(timeout=None)
-        view.add_item(StopButton(session.id))
+        view = PersistentView([StopButton(session.id)])
         await interaction.followup.send(
             f"{verb} about **{title_of(session)}** ({when(session, reader)}, "
             f"{discord_timestamp(session.start, 'R')}) at {times}.",

@@ -191,11 +191,28 @@ async def test_speaker_button_opens_the_card_after_a_restart(
         {"session": LONG_SESSION},
         channel=conference.channel("general"),
     )
-    assert [b["label"] for b in buttons(card)] == ["Speaker"]
+    assert [b["label"] for b in buttons(card)] == ["Speaker", "Remind me", "Add to calendar"]
     await conference.restart_bot()
     speaker = await sandbox.click(conference.member("bob"), card, "Speaker")
     assert speaker.ephemeral
     assert speaker.embeds[0]["title"] == "Lena Longname"
+
+
+async def test_reminder_buttons_work_after_a_restart(conference: ConferenceHarness) -> None:
+    """ "Remind me", "Stop reminding" and "Add to calendar" answer on the old bot's messages."""
+    sandbox, bob = conference.sandbox, conference.member("bob")
+    card = await sandbox.invoke(
+        bob, "session", {"session": LONG_SESSION}, channel=conference.channel("general")
+    )
+    await conference.restart_bot()
+    reminded = await sandbox.click(bob, card, "Remind me")
+    assert reminded.content.startswith("I'll remind you about **Long")
+    await conference.restart_bot()
+    stopped = await sandbox.click(bob, reminded, "Stop reminding")
+    assert stopped.content.startswith("Done: no more reminders for **Long")
+    calendar = await sandbox.click(bob, card, "Add to calendar")
+    (name,) = calendar.files
+    assert name.startswith("session-yyy") and name.endswith(".ics")
 
 
 async def test_first_page_disables_previous_and_last_page_disables_next(
