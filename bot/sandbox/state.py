@@ -63,11 +63,18 @@ ROLE_MENTION_RE = re.compile(r"<@&(\d+)>")
 
 
 def numbered_components(components: list[Any]) -> list[Any]:
-    """Return a copy of ``components`` with Discord's ids: 1, 2, ... depth first, kept if set."""
+    """Return a copy of ``components`` as Discord stores them.
+
+    Ids are numbered 1, 2, ... depth first (kept if set), and a unicode emoji loses the
+    ``"id": null`` a client may send: Discord answers ``{"name": "⏰"}``.
+    """
     taken = {component.get("id") for component in _walk(components)}
     counter = itertools.count(1)
     copied = copy.deepcopy(components)
     for component in _walk(copied):
+        emoji = component.get("emoji")
+        if isinstance(emoji, dict) and emoji.get("id") is None:
+            emoji.pop("id", None)
         if component.get("id") is None:
             number = next(counter)
             while number in taken:

@@ -212,7 +212,8 @@ async def test_reminder_buttons_work_after_a_restart(conference: ConferenceHarne
     assert stopped.content.startswith("Done: no more reminders for **Long")
     calendar = await sandbox.click(bob, card, "Add to calendar")
     (name,) = calendar.files
-    assert name.startswith("session-yyy") and name.endswith(".ics")
+    assert name.startswith("session-yyy")
+    assert name.endswith(".ics")
 
 
 async def test_first_page_disables_previous_and_last_page_disables_next(
