@@ -327,7 +327,8 @@ async def test_session_click_of_a_missing_label_lists_the_buttons(demo: Demo) ->
     await session.run_line("@confbot when is the keynote?")
     assert await session.run_line(":click Nope")
     assert out.getvalue().splitlines()[-1] == (
-        "error: no recent bot message has a button 'Nope' (buttons: Speaker, Remind me, Add to calendar)"
+        "error: no recent bot message has a button 'Nope'"
+        " (buttons: Speaker, Remind me, Add to calendar)"
     )
 
 
