@@ -87,6 +87,16 @@ class RemindersConfig(_Section):
     room_post_lead_minutes: Annotated[int, Field(ge=0, le=24 * 60)] = 5
 
 
+class TracksConfig(_Section):
+    """Roles that attendees follow to be pinged when a track's sessions start."""
+
+    # Track id (from the schedule) -> role (id or name) its "starting soon" posts ping.
+    roles: dict[str, ChannelRef] = Field(default_factory=dict)
+    # Create a mentionable "Track: <name>" role the first time someone follows an
+    # unmapped track (needs the bot's Manage Roles permission).
+    create_roles: bool = True
+
+
 class SpeakersConfig(_Section):
     """Settings for speakers who are on Discord."""
 
@@ -102,6 +112,7 @@ class Config(_Section):
     guild: GuildConfig = GuildConfig()
     reminders: RemindersConfig = RemindersConfig()
     speakers: SpeakersConfig = SpeakersConfig()
+    tracks: TracksConfig = TracksConfig()
 
     def token(self, environ: dict[str, str] | None = None) -> str | None:
         """Return the bot token: ``DISCORD_TOKEN`` wins over ``bot.token``."""

@@ -13,13 +13,16 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.delivery import DeliveryError
+from bot.discord_embeds import card_to_embed
+from bot.rendering.outgoing import OutgoingMessage, as_outgoing
 from bot.storage.repositories.outbox import OutboxItem
 
 if TYPE_CHECKING:
     from bot.app import Confbot
 
-# A renderer returns the message text for a row, or raises Skip if it is obsolete.
-OutboxRenderer = Callable[[OutboxItem], Awaitable[str]]
+# A renderer returns the message for a row (text, or text with its pings and buttons), or
+# raises Skip if it is obsolete.
+OutboxRenderer = Callable[[OutboxItem], Awaitable[str | OutgoingMessage]]
 
 # Discord error codes that no retry can fix.
 CANNOT_MESSAGE_USER = 50007
@@ -45,12 +48,24 @@ class DiscordSender:
         renderer = self._renderers.get(item.kind)
         if renderer is None:
             raise DeliveryError(f"no renderer for outbox kind {item.kind!r}", permanent=True)
-        content = await renderer(item)
+        outgoing = as_outgoing(await renderer(item))
         try:
             destination = await self._destination(item)
-            message = await destination.send(
-                content, nonce=nonce, allowed_mentions=_allowed_mentions(item)
-            )
+            mentions = _allowed_mentions(outgoing)
+            embeds = [card_to_embed(card.fitted()) for card in outgoing.cards[:10]]
+            view = _view(outgoing)
+            if view is None:
+                message = await destination.send(
+                    outgoing.content, nonce=nonce, allowed_mentions=mentions, embeds=embeds
+                )
+            else:
+                message = await destination.send(
+                    outgoing.content,
+                    nonce=nonce,
+                    allowed_mentions=mentions,
+                    embeds=embeds,
+                    view=view,
+                )
         except discord.Forbidden as error:
             raise DeliveryError(_describe(error), permanent=True) from error
         except discord.NotFound as error:
@@ -62,7 +77,8 @@ class DiscordSender:
         return message.id
 
     async def _destination(self, item: OutboxItem) -> discord.abc.Messageable:
-        if item.target_user_id is not None and not item.payload.get("mention_user_id"):
+        # A row with a channel and a user is a mention of that user in the channel.
+        if item.target_user_id is not None and item.target_channel_id is None:
             user = self._bot.get_user(item.target_user_id) or await self._bot.fetch_user(
                 item.target_user_id
             )
@@ -79,14 +95,30 @@ class DiscordSender:
         raise DeliveryError("outbox row has no destination", permanent=True)
 
 
-def _allowed_mentions(item: OutboxItem) -> discord.AllowedMentions:
-    """Ping nobody, except the attendee a channel reminder is for."""
-    mention = item.payload.get("mention_user_id")
-    if isinstance(mention, int):
-        return discord.AllowedMentions(
-            everyone=False, roles=False, replied_user=False, users=[discord.Object(mention)]
-        )
-    return discord.AllowedMentions.none()
+def _allowed_mentions(outgoing: OutgoingMessage) -> discord.AllowedMentions:
+    """Ping only the users and roles the renderer named; never everyone or here."""
+    if not outgoing.mention_user_ids and not outgoing.mention_role_ids:
+        return discord.AllowedMentions.none()
+    return discord.AllowedMentions(
+        everyone=False,
+        replied_user=False,
+        users=[discord.Object(user_id) for user_id in outgoing.mention_user_ids],
+        roles=[discord.Object(role_id) for role_id in outgoing.mention_role_ids],
+    )
+
+
+def _view(outgoing: OutgoingMessage) -> discord.ui.View | None:
+    """Return the view of the message's buttons (``None`` without buttons).
+
+    Each button's custom_id belongs to a dynamic item a cog registered, which answers
+    presses on this message after any restart.
+    """
+    if not outgoing.buttons:
+        return None
+    view = discord.ui.View(timeout=None)
+    for button in outgoing.buttons[:5]:
+        view.add_item(discord.ui.Button(label=button.label, custom_id=button.custom_id))
+    return view
 
 
 def _describe(error: discord.HTTPException) -> str:

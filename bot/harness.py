@@ -20,6 +20,7 @@ from bot.app import ALL_EXTENSIONS, Confbot, create_bot
 from bot.clock import SimulatedClock
 from bot.config import Config
 from bot.sandbox import Channel, Faults, Guild, Limits, Role, Sandbox, User, point_discord_py_at
+from bot.sandbox.permissions import MANAGE_ROLES
 from bot.schedule.native import load_schedule
 
 # discord.py waits this long for GUILD_CREATEs before on_ready; the sandbox sends them at once.
@@ -55,6 +56,10 @@ def build_conference_server(sandbox: Sandbox, config: Config) -> ConferenceServe
     for name in ATTENDEES:
         server.members[name] = sandbox.add_member(guild, name)
     server.members[MODERATOR] = sandbox.add_member(guild, MODERATOR, roles=[moderator_role])
+    # As organisers invite it: the bot's role on top, allowed to hand out track roles.
+    (bot_role,) = guild.members[sandbox.bot_user.id].roles
+    bot_role.permissions |= MANAGE_ROLES
+    bot_role.position = max(role.position for role in guild.roles) + 1
     return server
 
 

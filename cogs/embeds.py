@@ -1,4 +1,4 @@
-"""Turn core cards and replies into Discord embeds and messages."""
+"""Turn core replies into Discord message arguments (cards via ``bot/discord_embeds.py``)."""
 
 from __future__ import annotations
 
@@ -6,21 +6,8 @@ from typing import Any
 
 import discord
 
-from bot.rendering.cards import Card, Reply
-
-
-def card_to_embed(card: Card) -> discord.Embed:
-    """Return the embed for ``card``, which must already be fitted to Discord's limits."""
-    embed = discord.Embed(
-        title=card.title, description=card.description, url=card.url, colour=card.colour
-    )
-    for item in card.fields:
-        embed.add_field(name=item.name, value=item.value, inline=item.inline)
-    if card.footer:
-        embed.set_footer(text=card.footer)
-    if card.thumbnail_url:
-        embed.set_thumbnail(url=card.thumbnail_url)
-    return embed
+from bot.discord_embeds import card_to_embed
+from bot.rendering.cards import Reply
 
 
 def message_arguments(reply: Reply, page: int = 0) -> dict[str, Any]:

@@ -23,18 +23,20 @@ from bot.answers.schedule_answers import ScheduleAnswers
 from bot.app import Confbot
 from bot.delivery import Skip
 from bot.errors import NotFoundError, UserError
+from bot.interaction_errors import defer_ephemeral
 from bot.reminders.agenda import agenda_reply
 from bot.reminders.calendar import calendar_bytes, calendar_filename
 from bot.reminders.leads import leads_text, parse_digest_time, parse_leads
 from bot.reminders.planner import DIGEST, REMINDER, ROOM_POST, ReminderPlanner
 from bot.reminders.texts import digest_text, reminder_text, room_post_text
 from bot.rendering.cards import Reply
-from bot.rendering.sessions import title_of, when
-from bot.rendering.text import plural
-from bot.schedule.model import Session
+from bot.rendering.outgoing import ButtonSpec, OutgoingMessage
+from bot.rendering.sessions import session_card, title_of, when
+from bot.rendering.text import neutralise, plural
+from bot.schedule.model import Session, Track
 from bot.storage.repositories.outbox import OutboxItem
 from bot.timezones import discord_timestamp, format_time, local_day
-from cogs.choices import MAX_CHOICES, choices
+from cogs.choices import MAX_CHOICES, choices, track_choices
 from cogs.replies import answer_interaction
 from cogs.views import (
     PREFIX,
@@ -145,6 +147,11 @@ class Reminders(commands.Cog):
     """Reminders before chosen sessions, the agenda, digests and room posts."""
 
     agenda = app_commands.Group(name="agenda", description="Your own programme")
+    tracks = app_commands.Group(
+        name="tracks",
+        description="Follow a track: get pinged when its sessions start",
+        guild_only=True,
+    )
     settings_group = app_commands.Group(name="reminders", description="How you are reminded")
 
     def __init__(self, bot: Confbot) -> None:
@@ -310,6 +317,106 @@ class Reminders(commands.Cog):
             await self.planner.plan_digests(user_id, zone=reader.zone, now=now)
         await interaction.followup.send(await self._settings_text(user_id), ephemeral=True)
 
+    async def track_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Offer the schedule's tracks matching what was typed."""
+        return track_choices(self.bot.services.schedule, current)
+
+    @tracks.command(name="follow", description="Get pinged when this track's sessions start")
+    @app_commands.describe(track="The track to follow")
+    @app_commands.autocomplete(track=track_autocomplete)
+    async def tracks_follow(self, interaction: discord.Interaction, track: str) -> None:
+        """Give the member the track's role, which its "starting soon" posts ping."""
+        await defer_ephemeral(interaction)
+        found = self._track(track)
+        role = await self._role_to_hand_out(interaction, found)
+        await self._change_roles(interaction, role, add=True)
+        await interaction.followup.send(
+            f"You now follow **{neutralise(found.name)}**: each of its sessions' “starting "
+            f"soon” post pings {role.mention}. /tracks unfollow stops it.",
+            ephemeral=True,
+        )
+
+    @tracks.command(name="unfollow", description="Stop the pings for this track")
+    @app_commands.describe(track="The track to stop following")
+    @app_commands.autocomplete(track=track_autocomplete)
+    async def tracks_unfollow(self, interaction: discord.Interaction, track: str) -> None:
+        """Take the track's role away."""
+        await defer_ephemeral(interaction)
+        found = self._track(track)
+        role = self.track_role(found.id)
+        member = interaction.user
+        if role is None or not isinstance(member, discord.Member) or role not in member.roles:
+            raise UserError(f"You don't follow **{neutralise(found.name)}**.")
+        await self._change_roles(interaction, role, add=False)
+        await interaction.followup.send(
+            f"You no longer follow **{neutralise(found.name)}**.", ephemeral=True
+        )
+
+    def track_role(self, track_id: str) -> discord.Role | None:
+        """Return the role that follows ``track_id`` (configured, or "Track: <name>")."""
+        track = self.bot.services.schedule.track(track_id)
+        configured = self.bot.services.config.tracks.roles.get(track_id)
+        for guild in self.bot.guilds:
+            if isinstance(configured, int):
+                role = guild.get_role(configured)
+            elif configured is not None:
+                role = discord.utils.get(guild.roles, name=configured)
+            else:
+                role = (
+                    discord.utils.get(guild.roles, name=_track_role_name(track.name))
+                    if track
+                    else None
+                )
+            if role is not None:
+                return role
+        return None
+
+    def _track(self, text: str) -> Track:
+        index = self.bot.services.schedule
+        found = index.track(self.answers.track_id(text))
+        if found is None:
+            raise NotFoundError("That track is no longer in the schedule.")
+        return found
+
+    async def _role_to_hand_out(
+        self, interaction: discord.Interaction, track: Track
+    ) -> discord.Role:
+        role = self.track_role(track.id)
+        if role is not None:
+            return role
+        if interaction.guild is None or not self.bot.services.config.tracks.create_roles:
+            raise UserError("This track has no role to follow yet: ask the organisers to set one.")
+        try:
+            return await interaction.guild.create_role(
+                name=_track_role_name(track.name),
+                mentionable=True,
+                reason="an attendee followed the track",
+            )
+        except discord.Forbidden:
+            raise UserError(
+                "I may not create track roles here: the organisers need to give me the "
+                "Manage Roles permission (or map the track to a role)."
+            ) from None
+
+    async def _change_roles(
+        self, interaction: discord.Interaction, role: discord.Role, *, add: bool
+    ) -> None:
+        member = interaction.user
+        if not isinstance(member, discord.Member):
+            raise UserError("Tracks can only be followed in the conference server.")
+        try:
+            if add:
+                await member.add_roles(role, reason="followed a track")
+            else:
+                await member.remove_roles(role, reason="unfollowed a track")
+        except discord.Forbidden:
+            raise UserError(
+                f"I may not hand out {role.mention}: my role must be above it and have "
+                "Manage Roles. Please tell the organisers."
+            ) from None
+
     # -- what buttons call ------------------------------------------------------------
 
     async def remind_from_button(self, interaction: discord.Interaction, session_id: str) -> None:
@@ -367,10 +474,12 @@ class Reminders(commands.Cog):
 
     # -- outbox renderers ---------------------------------------------------------------
 
-    async def render_reminder(self, item: OutboxItem) -> str:
-        """Return a reminder's text, rendered now (late sends say they are late).
+    async def render_reminder(self, item: OutboxItem) -> OutgoingMessage:
+        """Return a reminder, rendered now (late sends say they are late), with its buttons.
 
-        :raises Skip: the session left the schedule or the user left its agenda.
+        A reminder to a room channel (delivery "channel") pings that attendee only.
+
+        :raises Skip: the session left the schedule.
         """
         session = self.bot.services.schedule.session(str(item.payload.get("session_id")))
         if session is None:
@@ -384,9 +493,15 @@ class Reminders(commands.Cog):
             now=self.bot.clock.now(),
             room_channel_id=self.bot.room_channel_ids().get(session.room_id or ""),
         )
-        if item.payload.get("mention_user_id"):
-            text = f"<@{user_id}> {text}"
-        return text
+        buttons = (
+            ButtonSpec("Stop reminders for this session", StopButton(session.id).custom_id),
+            ButtonSpec("Open session", id_in_custom_id(f"{PREFIX}:session:", session.id)),
+        )
+        if item.target_channel_id is not None:
+            return OutgoingMessage(
+                f"<@{user_id}> {text}", mention_user_ids=(user_id,), buttons=buttons
+            )
+        return OutgoingMessage(text, buttons=buttons)
 
     async def render_digest(self, item: OutboxItem) -> str:
         """Return the morning digest of the user's sessions on that local day.
@@ -407,15 +522,23 @@ class Reminders(commands.Cog):
             day, sessions, self.bot.services.schedule, reader, now=self.bot.clock.now()
         )
 
-    async def render_room_post(self, item: OutboxItem) -> str:
-        """Return a room channel's "starting soon" post.
+    async def render_room_post(self, item: OutboxItem) -> OutgoingMessage:
+        """Return a room channel's "starting soon" post with the session card.
+
+        Followers of the session's track are pinged through its role, and nobody else.
 
         :raises Skip: the session left the schedule.
         """
-        session = self.bot.services.schedule.session(str(item.payload.get("session_id")))
+        index = self.bot.services.schedule
+        session = index.session(str(item.payload.get("session_id")))
         if session is None:
             raise Skip("the session left the schedule")
-        return room_post_text(session, self.bot.services.schedule, now=self.bot.clock.now())
+        text = room_post_text(session, index, now=self.bot.clock.now())
+        card = session_card(session, index, await self.bot.reader(0))
+        role = self.track_role(session.track_id) if session.track_id else None
+        if role is None:
+            return OutgoingMessage(text, cards=(card,))
+        return OutgoingMessage(f"{role.mention} {text}", cards=(card,), mention_role_ids=(role.id,))
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -466,6 +589,11 @@ class Reminders(commands.Cog):
         digest = profile.digest_time if profile is not None else None
         morning = f"a morning digest at {digest} your time" if digest else "no morning digest"
         return f"Reminders {leads_text(leads)} each session, by {where}; {morning}."
+
+
+def _track_role_name(track_name: str) -> str:
+    """Return the name of the role that follows a track (roles are at most 100 characters)."""
+    return f"Track: {track_name}"[:100]
 
 
 async def setup(bot: Confbot) -> None:

@@ -23,6 +23,7 @@ ADD_REACTIONS = 1 << 6
 MANAGE_MESSAGES = 1 << 13
 SEND_TTS_MESSAGES = 1 << 12
 MANAGE_GUILD = 1 << 5
+MANAGE_ROLES = 1 << 28
 ADMINISTRATOR = 1 << 3
 ALL_PERMISSIONS = (1 << 53) - 1
 # The interactions page: DM app_permissions are ATTACH_FILES | EMBED_LINKS |

@@ -12,16 +12,22 @@ from bot.sandbox.config import Limits
 from bot.sandbox.events import EventBus
 from bot.sandbox.gateway import Gateway
 from bot.sandbox.permissions import (
+    ADMINISTRATOR,
     ATTACH_FILES,
     MANAGE_MESSAGES,
+    MANAGE_ROLES,
     READ_MESSAGE_HISTORY,
     SEND_MESSAGES,
     VIEW_CHANNEL,
+    guild_permissions,
 )
 from bot.sandbox.ratelimit import SlidingWindow
 from bot.sandbox.state import (
     Channel,
+    Guild,
     InteractionRecord,
+    Member,
+    Role,
     User,
     World,
     now_iso,
@@ -181,6 +187,11 @@ class Rest:
             web.get(p + "/guilds/{guild_id}/roles", self.get_roles),
             web.get(p + "/guilds/{guild_id}/members", self.get_members),
             web.get(p + "/guilds/{guild_id}/members/{user_id}", self.get_member),
+            web.post(p + "/guilds/{guild_id}/roles", self.create_role),
+            web.put(p + "/guilds/{guild_id}/members/{user_id}/roles/{role_id}", self.add_role),
+            web.delete(
+                p + "/guilds/{guild_id}/members/{user_id}/roles/{role_id}", self.remove_role
+            ),
             web.route("*", p + "/{tail:.*}", self.not_found),
         ]
 
@@ -736,6 +747,63 @@ class Rest:
             (m for m in guild.members.values() if m.user.id > after), key=lambda m: m.user.id
         )
         return json_response([m.payload() for m in members[:limit]])
+
+    def _manage_roles(self, request: web.Request) -> tuple[Guild, Member]:
+        """Return the guild and the bot's member, or refuse without Manage Roles (50013)."""
+        guild = self.world.guilds[self._guild_id(request) or 0]
+        bot = guild.members[self.world.bot_user.id]
+        if not guild_permissions(guild, bot) & (MANAGE_ROLES | ADMINISTRATOR):
+            raise DiscordError(403, 50013, "Missing Permissions")
+        return guild, bot
+
+    async def create_role(self, request: web.Request) -> web.Response:
+        """Create a role (``POST /guilds/{id}/roles``): needs Manage Roles."""
+        guild, _ = self._manage_roles(request)
+        body = _payload(request)
+        # Discord puts a new role just above @everyone, below every other role.
+        for other in guild.roles:
+            if other.position >= 1:
+                other.position += 1
+        role = Role(
+            self.world.ids.next(),
+            guild.id,
+            str(body.get("name") or "new role"),
+            int(body.get("permissions") or 0),
+            1,
+        )
+        guild.roles.append(role)
+        await self.gateway.dispatch(
+            "GUILD_ROLE_CREATE", {"guild_id": str(guild.id), "role": role.payload()}
+        )
+        return json_response(role.payload())
+
+    async def _change_role(self, request: web.Request, *, add: bool) -> web.Response:
+        """Give or take a role: Manage Roles, and only roles below the bot's highest."""
+        guild, bot = self._manage_roles(request)
+        member = guild.members.get(_int(request, "user_id"))
+        if member is None:
+            raise DiscordError(404, 10007, "Unknown Member")
+        role = guild.role(_int(request, "role_id"))
+        if role is None:
+            raise DiscordError(404, 10011, "Unknown Role")
+        if role.position >= max((r.position for r in bot.roles), default=0):
+            raise DiscordError(403, 50013, "Missing Permissions")
+        if add and role not in member.roles:
+            member.roles.append(role)
+        elif not add and role in member.roles:
+            member.roles.remove(role)
+        await self.gateway.dispatch(
+            "GUILD_MEMBER_UPDATE", {**member.payload(), "guild_id": str(guild.id)}
+        )
+        return no_content()
+
+    async def add_role(self, request: web.Request) -> web.Response:
+        """Give a member a role (``PUT .../members/{user}/roles/{role}``)."""
+        return await self._change_role(request, add=True)
+
+    async def remove_role(self, request: web.Request) -> web.Response:
+        """Take a role from a member (``DELETE .../members/{user}/roles/{role}``)."""
+        return await self._change_role(request, add=False)
 
     async def get_member(self, request: web.Request) -> web.Response:
         """Return one guild member."""

@@ -237,3 +237,86 @@ async def test_morning_digest_comes_at_eight_my_time(programme: ConferenceHarnes
     ]
     assert len(digests) == 1
     assert digests[0]["content"].startswith("☀️ Your day, Thu 23 Oct (Europe/Berlin): 1 session.")
+
+
+async def test_reminder_dm_offers_stop_and_open_session(harness: ConferenceHarness) -> None:
+    """The DM's "Open session" shows the card; "Stop reminders…" takes it off the agenda."""
+    alice = harness.member("alice")
+    await harness.sandbox.invoke(alice, "reminders settings", {"leads": "12, 5"})
+    await harness.sandbox.invoke(alice, "remind", {"session": "conference"})
+    await advance_to(harness, KEYNOTE_START - timedelta(minutes=12))
+    (dm,) = harness.sandbox.dm_messages(alice)
+    labels = [b["label"] for row in dm["components"] for b in row["components"]]
+    assert labels == ["Stop reminders for this session", "Open session"]
+    card = await harness.sandbox.click(alice, dm, "Open session")
+    assert card.embeds[0]["title"].startswith("Ending forced organ harvesting")
+    stopped = await harness.sandbox.click(alice, dm, "Stop reminders for this session")
+    assert stopped.content.startswith("Done: no more reminders")
+    await advance_to(harness, KEYNOTE_START)
+    assert len(harness.sandbox.dm_messages(alice)) == 1
+
+
+async def test_room_post_carries_the_session_card(harness: ConferenceHarness) -> None:
+    """The "starting soon" post shows the session card under its text."""
+    await advance_to(harness, KEYNOTE_START - timedelta(minutes=5))
+    (post,) = harness.sandbox.messages(harness.channel("main-stage"))
+    assert post["embeds"][0]["title"].startswith("Ending forced organ harvesting")
+
+
+@pytest.fixture
+async def tracked(tmp_path: Path) -> AsyncIterator[ConferenceHarness]:
+    """The generated conference with room-2 (Security's first session) in #main-stage."""
+    config = generated_config(tmp_path)
+    guild = config.guild.model_copy(update={"room_channels": {"room-2": "main-stage"}})
+    async with ConferenceHarness(
+        config.model_copy(update={"guild": guild}), start=datetime(2025, 10, 23, 5, 0, tzinfo=UTC)
+    ) as started:
+        yield started
+        assert started.sandbox.rejections == []
+
+
+async def test_following_a_track_pings_its_role_and_only_it(tracked: ConferenceHarness) -> None:
+    """/tracks follow gives a "Track: Security" role; Security's room post pings that role."""
+    assert tracked.server is not None
+    alice, general = tracked.member("alice"), tracked.channel("general")
+    followed = await tracked.sandbox.invoke(
+        alice, "tracks follow", {"track": "Security"}, channel=general
+    )
+    role = next(r for r in tracked.server.guild.roles if r.name == "Track: Security")
+    assert followed.content.startswith("You now follow **Security**")
+    assert role in tracked.server.guild.members[alice.id].roles
+    # s0001 (Security, room-2) starts at 06:00 UTC; its post comes 5 minutes before.
+    await advance_to(tracked, datetime(2025, 10, 23, 5, 55, tzinfo=UTC))
+    (post,) = tracked.sandbox.messages(tracked.channel("main-stage"))
+    assert post["content"].startswith(f"<@&{role.id}> 🔔 Starting soon")
+    mentions = post["allowed_mentions"]
+    assert (mentions["parse"], [int(r) for r in mentions["roles"]]) == ([], [role.id])
+    assert not mentions.get("users")
+
+    left = await tracked.sandbox.invoke(
+        alice, "tracks unfollow", {"track": "Security"}, channel=general
+    )
+    assert left.content == "You no longer follow **Security**."
+    assert role not in tracked.server.guild.members[alice.id].roles
+    again = await tracked.sandbox.invoke(
+        alice, "tracks unfollow", {"track": "Security"}, channel=general
+    )
+    assert again.content == "You don't follow **Security**."
+
+
+async def test_following_without_manage_roles_says_what_is_missing(
+    tracked: ConferenceHarness,
+) -> None:
+    """If the bot may not create roles, the attendee reads why, and nothing changes."""
+    assert tracked.server is not None
+    (bot_role,) = tracked.server.guild.members[tracked.sandbox.bot_user.id].roles
+    bot_role.permissions &= ~(1 << 28)  # MANAGE_ROLES
+    tracked.sandbox.allow_rejection(status=403, code=50013)
+    refused = await tracked.sandbox.invoke(
+        tracked.member("bob"),
+        "tracks follow",
+        {"track": "Science"},
+        channel=tracked.channel("general"),
+    )
+    assert refused.content.startswith("I may not create track roles here")
+    assert not any(r.name == "Track: Science" for r in tracked.server.guild.roles)

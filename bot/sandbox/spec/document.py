@@ -72,6 +72,13 @@ def request_components() -> Schema:
     schemas["SnowflakeType"] = {"anyOf": [strict, {"type": "integer", "minimum": 0}]}
     for name in _MESSAGE_REQUESTS:
         schemas[name]["properties"]["content"]["maxLength"] = BOT_CONTENT_LIMIT
+    # The docs type permission sets as strings ("bitwise value ... as a string"); the spec
+    # says integer in role requests. discord.py sends strings, Discord takes either.
+    for schema in schemas.values():
+        field = (schema.get("properties") or {}).get("permissions")
+        if isinstance(field, dict) and field.get("type") == ["integer", "null"]:
+            field.clear()
+            field.update({"type": ["integer", "string", "null"], "pattern": "^[0-9]+$"})
     rewritten: Schema = _constants_as_enum(components)
     return rewritten
 
