@@ -88,6 +88,24 @@ class SpeakersConfig(_Section):
     dm_lead_minutes: Annotated[int, Field(ge=0, le=24 * 60)] = 15
 
 
+class DeliveryConfig(_Section):
+    """How the delivery engine paces and retries what the bot sends on its own."""
+
+    # Our own budget, below Discord's 50 requests/s per bot, so interactions and the
+    # rest of the bot keep room. Tests and benchmarks against a sandbox raise both.
+    requests_per_second: Annotated[float, Field(gt=0, le=100_000)] = 40.0
+    max_concurrent_sends: Annotated[int, Field(ge=1, le=1000)] = 50
+    max_attempts: Annotated[int, Field(ge=1, le=50)] = 6
+    # Rows with no deadline of their own (heads-ups have one) may be this late.
+    grace_minutes: Annotated[int, Field(ge=0, le=7 * 24 * 60)] = 15
+    # A big fan-out starts up to this long before its due time, so the last lands on time.
+    max_head_start_minutes: Annotated[float, Field(ge=0, le=24 * 60)] = 10.0
+    # On SIGTERM, in-flight sends get this long to finish.
+    drain_seconds: Annotated[float, Field(ge=0, le=600)] = 10.0
+    # Where people whose DMs are closed are mentioned instead (rows may name their own).
+    fallback_channel: ChannelRef | None = None
+
+
 class Config(_Section):
     """The whole configuration file."""
 
@@ -97,6 +115,7 @@ class Config(_Section):
     guild: GuildConfig = GuildConfig()
     reminders: RemindersConfig = RemindersConfig()
     speakers: SpeakersConfig = SpeakersConfig()
+    delivery: DeliveryConfig = DeliveryConfig()
 
     def token(self, environ: dict[str, str] | None = None) -> str | None:
         """Return the bot token: ``DISCORD_TOKEN`` wins over ``bot.token``."""

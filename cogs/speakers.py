@@ -14,12 +14,12 @@ from bot.answers.reader import Reader
 from bot.answers.schedule_answers import ScheduleAnswers, SpeakerQuestion
 from bot.answers.speakers import SpeakerAnswers
 from bot.app import Confbot
-from bot.delivery import Skip
+from bot.delivery import RenderContext, Skip
+from bot.delivery.speaker_alerts import KIND as SPEAKER_ALERT_KIND
+from bot.delivery.speaker_alerts import plan_speaker_alert, plan_speaker_alerts
 from bot.rendering.cards import Reply
 from bot.rendering.speakers import speaker_heads_up
 from bot.rendering.text import neutralise, truncate
-from bot.speaker_alerts import KIND as SPEAKER_ALERT_KIND
-from bot.speaker_alerts import plan_speaker_alerts
 from bot.storage.repositories.outbox import OutboxItem
 from cogs.checks import require_moderator
 from cogs.choices import track_choices
@@ -41,12 +41,12 @@ class Speakers(commands.Cog):
 
     async def cog_load(self) -> None:
         """Register the heads-up renderer and plan the heads-ups still to come."""
-        self.bot.outbox_renderers[SPEAKER_ALERT_KIND] = self.render_heads_up
+        self.bot.services.delivery.register(SPEAKER_ALERT_KIND, self.render_heads_up)
         await self.plan_heads_ups()
 
     async def cog_unload(self) -> None:
         """Stop rendering heads-ups (their rows stay planned in the database)."""
-        self.bot.outbox_renderers.pop(SPEAKER_ALERT_KIND, None)
+        self.bot.services.delivery.unregister(SPEAKER_ALERT_KIND)
 
     async def links(self) -> dict[str, int]:
         """Return speaker id -> Discord user id (the schedule's, then moderators' links)."""
@@ -57,9 +57,20 @@ class Speakers(commands.Cog):
         services = self.bot.services
         return await plan_speaker_alerts(
             services.delivery,
-            services.database,
             services.schedule,
             await self.links(),
+            lead=timedelta(minutes=services.config.speakers.dm_lead_minutes),
+            now=services.clock.now(),
+        )
+
+    async def plan_heads_up(self, speaker_id: str) -> int:
+        """Re-plan one speaker's heads-ups after their link changed; return how many were added."""
+        services = self.bot.services
+        return await plan_speaker_alert(
+            services.delivery,
+            services.schedule,
+            speaker_id,
+            (await self.links()).get(speaker_id),
             lead=timedelta(minutes=services.config.speakers.dm_lead_minutes),
             now=services.clock.now(),
         )
@@ -121,7 +132,7 @@ class Speakers(commands.Cog):
         require_moderator(interaction, services.config.guild)
         speaker = self.answers.find(name)
         await services.database.speaker_links.link(speaker.id, member.id, interaction.user.id)
-        planned = await self.plan_heads_ups()
+        planned = await self.plan_heads_up(speaker.id)
         lead = services.config.speakers.dm_lead_minutes
         await interaction.response.send_message(
             f"Linked {neutralise(speaker.name)} to {member.mention}. They will get a DM "
@@ -142,7 +153,7 @@ class Speakers(commands.Cog):
         require_moderator(interaction, services.config.guild)
         speaker = self.answers.find(name)
         removed = await services.database.speaker_links.unlink(speaker.id)
-        await self.plan_heads_ups()
+        await self.plan_heads_up(speaker.id)
         text = "Unlinked" if removed else "There was no link for"
         await interaction.response.send_message(
             f"{text} {neutralise(speaker.name)}.", ephemeral=True
@@ -199,8 +210,8 @@ class Speakers(commands.Cog):
 
     # -- the heads-up DM --------------------------------------------------------------
 
-    async def render_heads_up(self, item: OutboxItem) -> str:
-        """Return the heads-up text for an outbox row.
+    async def render_heads_up(self, item: OutboxItem, context: RenderContext) -> str:
+        """Return the heads-up text for an outbox row (its deadline is the session's start).
 
         :raises Skip: the session or speaker is no longer in the schedule.
         """

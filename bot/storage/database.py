@@ -29,6 +29,7 @@ from bot.storage.repositories import (
     GuildSettingsRepository,
     MetaRepository,
     OutboxRepository,
+    RecipientRepository,
     SnapshotRepository,
     SpeakerLinkRepository,
     SubscriptionRepository,
@@ -67,6 +68,7 @@ class Database:
         self.guilds = GuildSettingsRepository(ex, clock)
         self.subscriptions = SubscriptionRepository(ex, clock)
         self.outbox = OutboxRepository(ex, clock)
+        self.recipients = RecipientRepository(ex, clock)
         self.announcements = AnnouncementRepository(ex, clock)
         self.snapshots = SnapshotRepository(ex, clock)
         self.speaker_links = SpeakerLinkRepository(ex, clock)

@@ -91,13 +91,13 @@ async def test_next_due_at_none_when_nothing_pending(db: Database) -> None:
     assert await db.outbox.next_due_at() is None
 
 
-async def test_claim_moves_to_sending_and_counts_attempt(db: Database) -> None:
-    """claim() marks the item sending and increments attempts."""
+async def test_claim_moves_to_sending_without_counting_an_attempt(db: Database) -> None:
+    """claim() marks the item sending; only a finished attempt counts (a crash does not)."""
     item_id = await _enqueue(db)
     assert await db.outbox.claim(item_id)
     item = await db.outbox.get_by_id(item_id)
     assert item is not None
-    assert (item.status, item.attempts) == ("sending", 1)
+    assert (item.status, item.attempts) == ("sending", 0)
 
 
 async def test_claim_is_exclusive_within_a_process(db: Database) -> None:
