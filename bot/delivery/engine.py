@@ -299,6 +299,8 @@ class DeliveryEngine:
         """Recover rows a stopped process left half-sent, deliver what is due, arm the wake-up."""
         self._sender = sender
         self._stopping = False
+        if self.budget.closed:  # started again after a drain
+            self.budget = RequestBudget(self.settings.requests_per_second)
         recovered = await self._database.outbox.recover_sending()
         if recovered:
             log.warning(
@@ -437,13 +439,7 @@ class DeliveryEngine:
         """Claim what may be sent now and start a task per row; return how many rows."""
         outbox = self._database.outbox
         now = self._clock.now()
-        claimed = 0
-        fallback = await outbox.claim_due(now, now, MAX_MENTIONS * 4, route="fallback")
-        if fallback:
-            self._spawn(self._deliver_fallback(sender, fallback))
-            claimed += len(fallback)
-        if free <= 0:
-            return claimed
+        rows: list[OutboxItem] = []
         start = planned_start(
             await outbox.due_profile(now + self.settings.max_head_start),
             rate=self.settings.requests_per_second,
@@ -451,12 +447,18 @@ class DeliveryEngine:
             already_queued=len(self._in_flight),
             longest_head_start=self.settings.max_head_start,
         )
-        if start is None or start > now:
-            return claimed
-        rows = await outbox.claim_due(now, now + self.settings.max_head_start, free)
-        for item in rows:
-            self._spawn(self._deliver(sender, item))
-        return claimed + len(rows)
+        if free > 0 and start is not None and start <= now:
+            rows = await outbox.claim_due(now, now + self.settings.max_head_start, free)
+            for item in rows:
+                self._spawn(self._deliver(sender, item))
+        if rows or self._in_flight:
+            return len(rows)
+        # Fallback mentions wait for the direct sends in flight, so that everyone whose
+        # DMs are closed is gathered into as few channel messages as possible.
+        fallback = await outbox.claim_due(now, now, MAX_MENTIONS * 4, route="fallback")
+        if fallback:
+            self._spawn(self._deliver_fallback(sender, fallback))
+        return len(fallback)
 
     def _spawn(self, work: Awaitable[None]) -> None:
         async def run() -> None:
