@@ -26,6 +26,7 @@ DEFAULT_CONFIG = Path("config.toml")
 # Hidden: only the test harness and the demo run `confbot run` on a simulated clock.
 SIMULATED_START_VARIABLE = "CONFBOT_SIMULATED_START"
 SIMULATED_SPEED_VARIABLE = "CONFBOT_SIMULATED_SPEED"
+SANDBOX_GUILD_READY_TIMEOUT = 0.1
 FALLBACK_CONFIG = Path("config.example.toml")
 
 
@@ -129,8 +130,14 @@ def command_run(args: argparse.Namespace) -> int:
         return 2
     configure_logging(config.bot.log_level, secrets=[token])
 
-    async def serve() -> None:
-        bot = create_bot(config, clock=clock_from_environment(), force_sync=args.sync)
+    async def serve(sandboxed: bool) -> None:
+        bot = create_bot(
+            config,
+            clock=clock_from_environment(),
+            force_sync=args.sync,
+            # A sandbox sends every GUILD_CREATE at once: no need to wait for stragglers.
+            guild_ready_timeout=SANDBOX_GUILD_READY_TIMEOUT if sandboxed else 2.0,
+        )
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
@@ -151,7 +158,7 @@ def command_run(args: argparse.Namespace) -> int:
         if sandboxed:
             log.info("connecting to the Discord endpoints named in the environment")
         try:
-            asyncio.run(serve())
+            asyncio.run(serve(sandboxed))
         except KeyboardInterrupt:
             return 0
         except (ConfigError, DatabaseVersionError) as error:

@@ -84,6 +84,11 @@ class Database:
         async with self._executor.transaction():
             yield
 
+    async def integrity_ok(self) -> bool:
+        """Return whether SQLite's ``PRAGMA integrity_check`` finds the file sound."""
+        row = await self._executor.fetchone("PRAGMA integrity_check")
+        return row is not None and row[0] == "ok"
+
     async def close(self) -> None:
         """Close the connection (idempotent)."""
         await self._conn.close()

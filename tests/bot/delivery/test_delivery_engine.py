@@ -172,3 +172,17 @@ async def test_counts_per_kind_include_sent_and_failed(fast: ConferenceHarness) 
     await engine.deliver_due()
     counts = (await engine.delivery_counts())[TEXT_KIND]
     assert (counts.sent, counts.pending, counts.failed, counts.skipped) == (1, 1, 0, 0)
+
+
+async def test_ten_percent_server_errors_with_latency_deliver_everyone_once(
+    fast: ConferenceHarness,
+) -> None:
+    """With 10% 5xx (some retried by discord.py, some by us) and 20 ms latency: all land once."""
+    inject(fast, Faults(error_rate=0.1, error_statuses=(500, 503), latency=0.02))
+    names = [f"attendee{number}" for number in range(60)]
+    for name in names:
+        await enqueue_text(fast, f"text:flaky:{name}", name, f"Hi {name}")
+    await deliver_until_settled(fast)
+    assert fast.sandbox.injected_faults > 0
+    for name in names:
+        assert len(fast.sandbox.dm_messages(fast.member(name))) == 1, name
