@@ -30,7 +30,13 @@ from typing import Any, Protocol
 
 from bot.clock import Clock
 from bot.config import ChannelRef, DeliveryConfig
-from bot.delivery.pacing import BudgetClosed, RequestBudget, clock_speed, planned_start
+from bot.delivery.pacing import (
+    BudgetClosed,
+    RequestBudget,
+    clock_speed,
+    due_horizon,
+    planned_start,
+)
 from bot.delivery.policy import (
     CANNOT_MESSAGE_USER,
     NONCE_WINDOW,
@@ -44,6 +50,7 @@ from bot.errors import error_code
 from bot.scheduler import KeyedScheduler
 from bot.storage.database import Database
 from bot.storage.repositories.outbox import STATUSES, NewOutboxRow, OutboxItem
+from bot.storage.repositories.recipients import Recipient
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +59,8 @@ WAKE_JOB_KEY = "delivery:wake"
 TEXT_KIND = "text"
 # Discord: at most 100 ids in allowed_mentions.users; 2000 characters per message.
 MAX_MENTIONS = 100
+# About as many mentions as fit in one message: worth a fallback message mid fan-out.
+FALLBACK_BATCH = 80
 MESSAGE_LIMIT = 2000
 # Enough to find a message sent just before an outage among a DM's latest messages.
 HISTORY_LIMIT = 20
@@ -186,6 +195,9 @@ class DeliveryEngine:
         self._in_flight: set[asyncio.Task[None]] = set()
         self._in_pass = False
         self._stopping = False
+        self._sent_in_pass = 0
+        self._horizon: datetime | None = None  # the latest due time the pass began sending
+        self._fallback_task: asyncio.Task[None] | None = None
         self._fallback_channel_id: int | None = None
         self.fallback_hint = FALLBACK_HINT
         self.requests = 0  # requests made (DM opens, sends, history checks), for the log
@@ -410,6 +422,7 @@ class DeliveryEngine:
     async def _pass(self, sender: Sender) -> int:
         outbox = self._database.outbox
         self._sent_in_pass = 0
+        self._horizon = None
         busy = False
         expired = await outbox.skip_expired(self._clock.now())
         for kind, count in expired.items():
@@ -439,34 +452,49 @@ class DeliveryEngine:
         """Claim what may be sent now and start a task per row; return how many rows."""
         outbox = self._database.outbox
         now = self._clock.now()
-        rows: list[OutboxItem] = []
-        start = planned_start(
+        fallback_busy = self._fallback_task is not None and not self._fallback_task.done()
+        direct_in_flight = len(self._in_flight) - int(fallback_busy)
+        horizon = due_horizon(
             await outbox.due_profile(now + self.settings.max_head_start),
+            now,
             rate=self.settings.requests_per_second,
             speed=clock_speed(self._clock),
-            already_queued=len(self._in_flight),
+            already_queued=direct_in_flight,
             longest_head_start=self.settings.max_head_start,
         )
-        if free > 0 and start is not None and start <= now:
-            rows = await outbox.claim_due(now, now + self.settings.max_head_start, free)
+        # Once a fan-out has begun it runs at the full budget until its rows are out.
+        if horizon is not None and (self._horizon is None or horizon > self._horizon):
+            self._horizon = horizon
+        rows: list[OutboxItem] = []
+        if free > 0 and self._horizon is not None:
+            rows = await outbox.claim_due(now, self._horizon, free)
+            # One query for the whole batch: where each recipient's DMs go, or that they can't.
+            known = await self._database.recipients.get_many(
+                item.target_user_id for item in rows if item.target_user_id is not None
+            )
             for item in rows:
-                self._spawn(self._deliver(sender, item))
-        if rows or self._in_flight:
+                recipient = known.get(item.target_user_id) if item.target_user_id else None
+                self._spawn(self._deliver(sender, item, recipient))
+        if fallback_busy:
             return len(rows)
-        # Fallback mentions wait for the direct sends in flight, so that everyone whose
-        # DMs are closed is gathered into as few channel messages as possible.
-        fallback = await outbox.claim_due(now, now, MAX_MENTIONS * 4, route="fallback")
-        if fallback:
-            self._spawn(self._deliver_fallback(sender, fallback))
-        return len(fallback)
+        # Fallback mentions gather everyone whose DMs are closed into as few channel
+        # messages as possible: a full message's worth, or whatever is left at the end.
+        waiting = await outbox.count_pending(now, route="fallback")
+        if waiting and (waiting >= FALLBACK_BATCH or not (rows or direct_in_flight)):
+            fallback = await outbox.claim_due(now, now, MAX_MENTIONS * 4, route="fallback")
+            if fallback:
+                self._fallback_task = self._spawn(self._deliver_fallback(sender, fallback))
+                return len(rows) + len(fallback)
+        return len(rows)
 
-    def _spawn(self, work: Awaitable[None]) -> None:
+    def _spawn(self, work: Awaitable[None]) -> asyncio.Task[None]:
         async def run() -> None:
             await work
 
         task = asyncio.create_task(run())
         self._in_flight.add(task)
         task.add_done_callback(self._in_flight.discard)
+        return task
 
     async def _log_counts(self) -> None:
         for kind, counts in (await self.delivery_counts()).items():
@@ -474,10 +502,10 @@ class DeliveryEngine:
 
     # -- one row -------------------------------------------------------------------------
 
-    async def _deliver(self, sender: Sender, item: OutboxItem) -> None:
+    async def _deliver(self, sender: Sender, item: OutboxItem, recipient: Recipient | None) -> None:
         """Deliver one claimed row; whatever goes wrong stays with this row."""
         try:
-            await self._attempt(sender, item)
+            await self._attempt(sender, item, recipient)
         except BudgetClosed:
             await self._database.outbox.release([item.id])
         except asyncio.CancelledError:
@@ -493,7 +521,7 @@ class DeliveryEngine:
         await self.budget.acquire()
         self.requests += 1
 
-    async def _attempt(self, sender: Sender, item: OutboxItem) -> None:
+    async def _attempt(self, sender: Sender, item: OutboxItem, recipient: Recipient | None) -> None:
         outbox = self._database.outbox
         now = self._clock.now()
         if item.deadline_at < now:
@@ -508,7 +536,7 @@ class DeliveryEngine:
         context = RenderContext(now=now, due_at=item.due_at, deadline_at=item.deadline_at)
         try:
             content = await renderer(item, context)
-            channel_id = await self._destination(sender, item)
+            channel_id = await self._destination(sender, item, recipient)
             if channel_id is None:
                 return  # routed to the fallback channel, or failed there
             if await self._already_delivered(sender, item, channel_id, renderer):
@@ -525,14 +553,15 @@ class DeliveryEngine:
         await outbox.mark_sent(item.id, message_id, late=context.late)
         self._sent_in_pass += 1
 
-    async def _destination(self, sender: Sender, item: OutboxItem) -> int | None:
+    async def _destination(
+        self, sender: Sender, item: OutboxItem, recipient: Recipient | None
+    ) -> int | None:
         """Return the channel to send to: a stored DM channel, one opened now, or a channel."""
         if item.target_user_id is None:
             if item.target_channel_id is None:
                 raise DeliveryError("outbox row has no destination", permanent=True)
             return item.target_channel_id
         recipients = self._database.recipients
-        recipient = await recipients.get(item.target_user_id)
         if recipient is not None and not recipient.dm_able:
             await self._to_fallback(item, "DMs closed (known)")
             return None

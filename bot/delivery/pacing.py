@@ -80,6 +80,35 @@ def clock_speed(clock: object) -> float:
     return float(speed) if isinstance(speed, int | float) else 1.0
 
 
+# Plans assume 90% of the budget: a fan-out that starts on plan and then runs at the full
+# budget ends early, leaving room for retries and the fallback mentions of closed DMs.
+PLANNING_SHARE = 0.9
+
+
+def _group_starts(
+    profile: Sequence[tuple[datetime, int]],
+    *,
+    rate: float,
+    speed: float,
+    already_queued: int,
+    longest_head_start: timedelta,
+) -> list[tuple[datetime, datetime]]:
+    """Return ``(due, start)`` per due instant: when sending must begin for it to land on time.
+
+    Sending at ``rate * PLANNING_SHARE`` rows per real second, row number k (counting the
+    ``already_queued`` first) leaves k / rate seconds after the start; no group starts more
+    than ``longest_head_start`` before its due time.
+    """
+    clock_seconds_per_row = speed / (rate * PLANNING_SHARE)
+    cumulative = already_queued
+    starts = []
+    for due, count in profile:
+        cumulative += count
+        start = due - timedelta(seconds=cumulative * clock_seconds_per_row)
+        starts.append((due, max(start, due - longest_head_start)))
+    return starts
+
+
 def planned_start(
     profile: Sequence[tuple[datetime, int]],
     *,
@@ -90,17 +119,37 @@ def planned_start(
 ) -> datetime | None:
     """Return when sending must start so that every row lands by its due time.
 
-    ``profile`` is ``(due_at, count)`` earliest first. Sending at ``rate`` rows per real
-    second, row number k (counting ``already_queued`` first) leaves k / rate seconds
-    after the start, so the start is the earliest ``due - cumulative / rate`` over the
-    profile, but never more than ``longest_head_start`` before the first due time.
+    ``profile`` is ``(due_at, count)`` of the pending rows, earliest first.
     """
-    if not profile:
-        return None
-    clock_seconds_per_row = speed / rate
-    cumulative = already_queued
-    start = profile[0][0]
-    for due, count in profile:
-        cumulative += count
-        start = min(start, due - timedelta(seconds=cumulative * clock_seconds_per_row))
-    return max(start, profile[0][0] - longest_head_start)
+    starts = _group_starts(
+        profile,
+        rate=rate,
+        speed=speed,
+        already_queued=already_queued,
+        longest_head_start=longest_head_start,
+    )
+    return min((start for _, start in starts), default=None)
+
+
+def due_horizon(
+    profile: Sequence[tuple[datetime, int]],
+    now: datetime,
+    *,
+    rate: float,
+    speed: float,
+    already_queued: int = 0,
+    longest_head_start: timedelta,
+) -> datetime | None:
+    """Return the latest due time whose sending must have begun by ``now`` (``None``: none yet).
+
+    Rows due by it may be claimed now; once begun, a fan-out runs at the full budget.
+    """
+    starts = _group_starts(
+        profile,
+        rate=rate,
+        speed=speed,
+        already_queued=already_queued,
+        longest_head_start=longest_head_start,
+    )
+    begun = [due for due, start in starts if start <= now]
+    return max(begun, default=None)

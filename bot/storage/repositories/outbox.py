@@ -244,6 +244,14 @@ class OutboxRepository(Repository):
         )
         return [(from_db_time(row[0]), int(row[1])) for row in rows]
 
+    async def count_pending(self, now: datetime, *, route: OutboxRoute = "direct") -> int:
+        """Return how many pending rows of ``route`` are due by ``now``."""
+        row = await self._db.fetchone(
+            "SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND due_at <= ? AND route = ?",
+            (to_db_time(now), route),
+        )
+        return int(row[0]) if row is not None else 0
+
     async def pending(self) -> list[OutboxItem]:
         """Return every pending row, earliest due first (for tests and tools, not the engine)."""
         rows = await self._db.fetchall(
