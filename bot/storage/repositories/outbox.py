@@ -29,6 +29,7 @@ from bot.storage.repositories._base import Repository
 
 OutboxStatus = Literal["pending", "sending", "sent", "failed", "skipped", "cancelled"]
 OutboxRoute = Literal["direct", "fallback"]
+ENQUEUE_CHUNK = 500
 STATUSES: tuple[OutboxStatus, ...] = (
     "pending",
     "sending",
@@ -162,7 +163,7 @@ class OutboxRepository(Repository):
         return await self.enqueue_many([row]) == 1
 
     async def enqueue_many(self, rows: Sequence[NewOutboxRow]) -> int:
-        """Add many rows in one transaction (existing keys are kept); return how many were new.
+        """Add rows, 500 per transaction (existing keys are kept); return how many were new.
 
         :raises ValueError: a time is naive.
         :raises TypeError: a payload is not JSON-serialisable.
@@ -186,17 +187,19 @@ class OutboxRepository(Repository):
             for row in rows
         ]
         added = 0
-        async with self._db.transaction():
-            for values in params:
-                result = await self._db.execute(
-                    "INSERT INTO outbox (key, kind, session_id, scope, due_at, deadline_at,"
-                    " status, attempts, payload, target_user_id, target_channel_id,"
-                    " fallback_channel_id, created_at, updated_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?, ?)"
-                    " ON CONFLICT (key) DO NOTHING",
-                    values,
-                )
-                added += result.rowcount
+        # A transaction per chunk: other tasks (an interaction) get the lock in between.
+        for start in range(0, len(params), ENQUEUE_CHUNK):
+            async with self._db.transaction():
+                for values in params[start : start + ENQUEUE_CHUNK]:
+                    result = await self._db.execute(
+                        "INSERT INTO outbox (key, kind, session_id, scope, due_at, deadline_at,"
+                        " status, attempts, payload, target_user_id, target_channel_id,"
+                        " fallback_channel_id, created_at, updated_at)"
+                        " VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?, ?)"
+                        " ON CONFLICT (key) DO NOTHING",
+                        values,
+                    )
+                    added += result.rowcount
         return added
 
     async def get(self, key: str) -> OutboxItem | None:

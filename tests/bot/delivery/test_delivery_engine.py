@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+
+import pytest
 
 from bot.delivery import TEXT_KIND, RenderContext, nonce_for
 from bot.harness import ConferenceHarness
@@ -186,3 +188,33 @@ async def test_ten_percent_server_errors_with_latency_deliver_everyone_once(
     assert fast.sandbox.injected_faults > 0
     for name in names:
         assert len(fast.sandbox.dm_messages(fast.member(name))) == 1, name
+
+
+async def test_a_failing_pass_rearms_the_wake_up(
+    fast: ConferenceHarness, bot_logs_no_errors: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database failing mid pass: the error is logged with a code, the wake-up re-armed."""
+    bot_logs_no_errors.allow("delivery pass failed")  # type: ignore[attr-defined]
+    bot_logs_no_errors.allow("could not plan the next wake-up")  # type: ignore[attr-defined]
+    assert fast.bot is not None
+    outbox = fast.bot.services.database.outbox
+    # The planning query fails three times: on enqueue, in the pass, and re-arming after it.
+    failures = [OSError("disk I/O error") for _ in range(3)]
+    real_profile = outbox.due_profile
+
+    async def flaky_profile(until: datetime) -> list[tuple[datetime, int]]:
+        if failures:
+            raise failures.pop()
+        return await real_profile(until)
+
+    monkeypatch.setattr(outbox, "due_profile", flaky_profile)
+    alice = fast.member("alice")
+    await enqueue_text(fast, "text:rearm", "alice", "Still coming")
+    await engine_of(fast).deliver_due()
+    assert failures == []
+    assert "delivery:wake" in fast.bot.services.scheduler.scheduled()
+    # Nobody calls the engine again: the re-armed wake-up delivers on its own.
+    fast.clock.advance(timedelta(seconds=5))
+    if not fast.sandbox.dm_messages(alice):
+        await fast.sandbox.wait_for_bot_message(user=alice)
+    assert len(fast.sandbox.dm_messages(alice)) == 1
