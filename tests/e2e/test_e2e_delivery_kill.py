@@ -33,7 +33,7 @@ DUE = datetime(2021, 2, 24, 20, 50, tzinfo=UTC)
 TIMEOUT = 30.0
 
 
-def write_config(tmp_path: Path) -> Path:
+def write_config(tmp_path: Path, budget: float = 400.0) -> Path:
     """Write a config with the seed schedule, a database in ``tmp_path`` and a fast budget."""
     path = tmp_path / "config.toml"
     path.write_text(
@@ -44,7 +44,7 @@ def write_config(tmp_path: Path) -> Path:
         "[schedule]\n"
         f"source = {str(SEED)!r}\n"
         "[delivery]\n"
-        "requests_per_second = 400.0\n"
+        f"requests_per_second = {budget}\n"
         "max_concurrent_sends = 40\n",
         encoding="utf-8",
     )
@@ -67,7 +67,7 @@ async def plan_fan_out(database_path: Path, user_ids: list[int]) -> None:
             )
             for user_id in user_ids
         ]
-        assert await engine.enqueue_many(rows) == SUBSCRIBERS
+        assert await engine.enqueue_many(rows) == len(user_ids)
 
 
 async def run_bot(config: Path, sandbox: Sandbox) -> asyncio.subprocess.Process:
@@ -150,3 +150,43 @@ async def test_sigkill_mid_fan_out_twenty_times_delivers_everyone_exactly_once(
         counts = (await database.outbox.counts())[TEXT_KIND]
     assert counts["sent"] == SUBSCRIBERS
     assert sum(counts[status] for status in STATUSES) == SUBSCRIBERS
+
+
+async def test_sigterm_mid_fan_out_drains_and_the_next_run_finishes(tmp_path: Path) -> None:
+    """SIGTERM during a fan-out: exit 0, no row left half-sent; a restart sends the rest once."""
+    config_path = write_config(tmp_path, budget=50.0)
+    limits = Limits(global_per_second=100_000, routes={}, default_route=RouteLimit(100_000, 1.0))
+    async with Sandbox(limits=limits, bot_name="confbot") as sandbox:
+        server = build_conference_server(sandbox, load_config(config_path))
+        users = [sandbox.add_member(server.guild, f"subscriber{n}") for n in range(200)]
+        await plan_fan_out(tmp_path / "confbot.db", [user.id for user in users])
+        first = asyncio.Event()
+        stop_listening = sandbox.on_bot_message(lambda message, edited: first.set())
+        process = await run_bot(config_path, sandbox)
+        try:
+            await asyncio.wait_for(first.wait(), TIMEOUT)
+            process.terminate()
+            assert await asyncio.wait_for(process.wait(), TIMEOUT) == 0
+        finally:
+            stop_listening()
+        delivered = sum(len(sandbox.dm_messages(user)) for user in users)
+        async with await open_database(tmp_path / "confbot.db") as database:
+            counts = (await database.outbox.counts())[TEXT_KIND]
+        assert counts["sending"] == 0
+        assert counts["sent"] == delivered
+        assert 0 < delivered < len(users)
+
+        done = asyncio.Event()
+        stop_listening = sandbox.on_bot_message(
+            lambda message, edited: (
+                done.set() if all(sandbox.dm_messages(user) for user in users) else None
+            )
+        )
+        process = await run_bot(config_path, sandbox)
+        try:
+            await asyncio.wait_for(done.wait(), TIMEOUT)
+        finally:
+            stop_listening()
+            process.terminate()
+            await process.wait()
+        assert all(len(sandbox.dm_messages(user)) == 1 for user in users)
