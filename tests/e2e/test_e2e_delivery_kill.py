@@ -174,6 +174,7 @@ async def test_sigterm_mid_fan_out_drains_and_the_next_run_finishes(tmp_path: Pa
             counts = (await database.outbox.counts())[TEXT_KIND]
         assert counts["sending"] == 0
         assert counts["sent"] == delivered
+        assert counts["pending"] == len(users) - delivered  # returned untried, not failed
         assert 0 < delivered < len(users)
 
         done = asyncio.Event()
