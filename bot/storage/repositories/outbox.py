@@ -290,7 +290,9 @@ class OutboxRepository(Repository):
     ) -> list[OutboxItem]:
         """Claim up to ``limit`` pending rows due by ``until`` (earliest first); return them.
 
-        One statement, so two processes never claim the same row.
+        ``until`` may be later than ``now`` (a fan-out's head start); a row waiting for a
+        retry is claimed only once its retry time (``due_at``) has come. One statement, so
+        two processes never claim the same row.
 
         :raises ValueError: a time is naive.
         """
@@ -300,9 +302,11 @@ class OutboxRepository(Repository):
             " claimed_at = CASE WHEN verify = 1 AND claimed_at IS NOT NULL THEN claimed_at"
             " ELSE ? END"
             " WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND due_at <= ?"
+            # A retry (attempts > 0) waits for its backoff even inside a fan-out's head start.
+            " AND (attempts = 0 OR due_at <= ?)"
             " AND route = ? ORDER BY due_at, id LIMIT ?)"
             f" RETURNING {_COLUMNS}",
-            (self._now(), to_db_time(now), to_db_time(until), route, limit),
+            (self._now(), to_db_time(now), to_db_time(until), to_db_time(now), route, limit),
         )
         return sorted((_item(row) for row in rows), key=lambda item: (item.due_at, item.id))
 

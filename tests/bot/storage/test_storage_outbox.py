@@ -200,3 +200,15 @@ async def test_updated_at_follows_the_clock(db: Database, clock: FakeClock) -> N
     item = await db.outbox.get_by_id(item_id)
     assert item is not None
     assert (item.created_at, item.updated_at) == (T0, T0 + timedelta(minutes=3))
+
+
+async def test_claim_due_takes_early_rows_but_not_retries_before_their_time(db: Database) -> None:
+    """A fan-out's head start may claim rows due soon, never a retry before its backoff."""
+    fresh = await _enqueue(db, "fresh", T0 + timedelta(minutes=5))
+    retried = await _enqueue(db, "retried", T0)
+    await db.outbox.claim(retried)
+    await db.outbox.mark_failed(retried, "HTTP 503", retry_at=T0 + timedelta(minutes=1))
+    claimed = await db.outbox.claim_due(T0, T0 + timedelta(minutes=10), 10)
+    assert [item.id for item in claimed] == [fresh]
+    later = await db.outbox.claim_due(T0 + timedelta(minutes=1), T0 + timedelta(minutes=10), 10)
+    assert [item.id for item in later] == [retried]
