@@ -34,6 +34,7 @@ pytest: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/roundtrip.py
 	$(BIN)/python bench/schedule_queries.py --quick
+	$(BIN)/python bench/page_buttons.py --presses 50
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

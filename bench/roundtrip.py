@@ -23,6 +23,15 @@ What is timed:
      (no global limit, its own bucket), so the probe never causes 429s. It includes
      aiohttp's client side, so it is an upper bound on the sandbox's REST share.
 
+* ``validation_*`` — inside the sandbox, the time ``RequestValidator.check`` took for each
+  request body it validated during the timed invocations (the bot's interaction callback:
+  the schema check compiled from Discord's OpenAPI spec, plus the docs' rules), read from
+  ``sandbox.request_validator.timings_ms``. ``validation_max_ms`` is the slowest one. The
+  round trip includes it: the sandbox validates by default, as it does in the tests.
+  ``validation_large_*`` times the same check on a body at Discord's limits (an interaction
+  reply with 2,000 characters, 10 embeds of 24 fields, 5,810 characters, 5 rows of
+  5 buttons), ``n`` times, to bound the cost for the bot's largest answers.
+
 ``rate_limit_429s`` is ``sandbox.ratelimit_hits`` after the run; the interaction
 deadline is Discord's 3 s for the first callback, and ``p99_vs_deadline`` = p99 / 3000.
 """
@@ -51,6 +60,36 @@ from bot.sandbox import Sandbox
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "examples" / "seed-conference.toml"
 DEADLINE_MS = 3000.0
+
+
+def large_reply() -> dict[str, Any]:
+    """Return an interaction reply at Discord's limits (content, embeds, buttons)."""
+    field = {"name": "When", "value": "Thu 10:00-10:45 CEST", "inline": True}
+    embeds = [{"title": f"Day {i}", "color": 0x5865F2, "fields": [field] * 24} for i in range(10)]
+    rows = [
+        {
+            "type": 1,
+            "components": [
+                {"type": 2, "style": 2, "label": f"Page {r}.{b}", "custom_id": f"page:{r}:{b}"}
+                for b in range(5)
+            ],
+        }
+        for r in range(5)
+    ]
+    data = {"content": "x" * 2000, "embeds": embeds, "components": rows, "flags": 64}
+    return {"type": 4, "data": {**data, "allowed_mentions": {"parse": []}}}
+
+
+def time_large_reply(sandbox: Sandbox, n: int) -> list[float]:
+    """Validate :func:`large_reply` ``n`` times in the sandbox's validator; return ms each."""
+    validator = sandbox.request_validator
+    route = "/interactions/{interaction_id}/{webhook_token}/callback"
+    body = large_reply()
+    first = len(validator.timings_ms)
+    for _ in range(n):
+        if validator.check("POST", route, body):
+            raise RuntimeError("the large reply is not valid; fix the benchmark body")
+    return validator.timings_ms[first:]
 
 
 def percentile(samples: list[float], q: float) -> float:
@@ -112,7 +151,10 @@ async def bench(n: int, warmup: int) -> dict[str, Any]:
             round_trips: list[float] = []
             dispatch: list[float] = []
             rest: list[float] = []
+            validations_before = 0
             for i in range(warmup + n):
+                if i == warmup:
+                    validations_before = len(sandbox.request_validator.timings_ms)
                 started = time.perf_counter()
                 reply = await sandbox.invoke(alice, "about", channel=general)
                 elapsed = (time.perf_counter() - started) * 1000
@@ -124,6 +166,8 @@ async def bench(n: int, warmup: int) -> dict[str, Any]:
                     dispatch.append(timer.last_ms)
                     rest.append(probe)
             overhead = [d + r for d, r in zip(dispatch, rest, strict=True)]
+            validation = sandbox.request_validator.timings_ms[validations_before:]
+            large = time_large_reply(sandbox, n)
             hits = sandbox.ratelimit_hits
             rejected = len(sandbox.rejections)
     p99 = percentile(round_trips, 99)
@@ -137,6 +181,10 @@ async def bench(n: int, warmup: int) -> dict[str, Any]:
         **summary("sandbox_overhead_", overhead),
         **summary("sandbox_dispatch_", dispatch),
         **summary("sandbox_rest_", rest),
+        **summary("validation_", validation),
+        "validation_max_ms": round(max(validation), 3),
+        "validated_requests": len(validation),
+        **summary("validation_large_", large),
         "rate_limit_429s": hits,
         "rate_limit_429s_total": sum(hits.values()),
         "rejected_requests": rejected,

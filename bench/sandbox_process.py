@@ -120,6 +120,8 @@ def _stats(sandbox: Sandbox, received: dict[int, list[float]]) -> dict[str, Any]
         name = f"{record.method} {record.route}"
         by_route[name] = by_route.get(name, 0) + 1
     counted = getattr(sandbox, "invalid_requests", None)
+    if isinstance(counted, dict):  # the sandbox's own accounting: {"total": ..., ...}
+        counted = counted.get("total")
     invalid = (
         counted
         if isinstance(counted, int)

@@ -1,7 +1,10 @@
-"""The ``confbot`` command: run, check, schedule and demo.
+"""The ``confbot`` command: run, check, schedule, import and demo.
 
 Each subcommand builds what it needs from the config file; nothing starts at
-import time.
+import time. Whatever goes wrong that the organiser can fix (a file, the token, the
+network) is printed as a sentence on stderr, never as a traceback. Exit statuses:
+0 done, 1 a problem in the files or the token, 2 a usage problem (no token, an
+unknown ``--tz``), 3 Discord cannot be reached (worth retrying later).
 """
 
 from __future__ import annotations
@@ -28,6 +31,10 @@ SIMULATED_START_VARIABLE = "CONFBOT_SIMULATED_START"
 SIMULATED_SPEED_VARIABLE = "CONFBOT_SIMULATED_SPEED"
 SANDBOX_GUILD_READY_TIMEOUT = 0.1
 FALLBACK_CONFIG = Path("config.example.toml")
+EXIT_UNREACHABLE = 3
+
+# A whole new programme would print hundreds of "added" lines; --json has them all.
+_LISTED_CHANGES = 50
 
 
 def _config_path(explicit: Path | None) -> Path | None:
@@ -41,6 +48,9 @@ def _config_path(explicit: Path | None) -> Path | None:
 
 
 def _print_problems(problems: list[str]) -> None:
+    if len(problems) == 1:  # e.g. a file that cannot be read at all: one line says it
+        print(f"confbot: {problems[0]}", file=sys.stderr)
+        return
     print(f"Found {len(problems)} problem{'s' if len(problems) != 1 else ''}:", file=sys.stderr)
     for problem in problems:
         print(f"  - {problem}", file=sys.stderr)
@@ -63,7 +73,7 @@ def command_check(args: argparse.Namespace) -> int:
 def _load_index(config: Config) -> ScheduleIndex:
     from bot.schedule.native import load_schedule
 
-    return ScheduleIndex(load_schedule(config.schedule.source))
+    return ScheduleIndex(load_schedule(config.schedule.source, zone=config.guild.zone))
 
 
 def command_schedule(args: argparse.Namespace) -> int:
@@ -161,17 +171,118 @@ def command_run(args: argparse.Namespace) -> int:
             asyncio.run(serve(sandboxed))
         except KeyboardInterrupt:
             return 0
-        except (ConfigError, DatabaseVersionError) as error:
+        except (ConfigError, DatabaseVersionError, UserError) as error:
             print(f"confbot: {error}", file=sys.stderr)
             return 1
         except Exception as error:
+            import aiohttp
             import discord
 
             if isinstance(error, discord.LoginFailure):
                 print("confbot: Discord rejected the token.", file=sys.stderr)
                 return 1
+            if isinstance(error, aiohttp.ClientError | discord.DiscordServerError):
+                reason = _network_reason(error).replace(token, "[token]")
+                print(
+                    f"confbot: cannot reach Discord ({reason}); "
+                    "check the network connection and try again.",
+                    file=sys.stderr,
+                )
+                return EXIT_UNREACHABLE
             raise
     return 0
+
+
+def _network_reason(error: Exception) -> str:
+    """Return why a connection failed, in a few words ("Connection refused")."""
+    import aiohttp
+    import discord
+
+    if isinstance(error, discord.DiscordServerError):
+        return f"Discord answered HTTP {error.status}"
+    if isinstance(error, aiohttp.ClientConnectorError):
+        cause = error.os_error
+        if cause.errno is not None and cause.errno > 0:
+            return os.strerror(cause.errno)
+        return cause.strerror or type(cause).__name__
+    if isinstance(error, TimeoutError):
+        return "no answer in time"
+    return str(error) or type(error).__name__
+
+
+def command_import(args: argparse.Namespace) -> int:
+    """Read a schedule export, validate it, and print its summary and the diff."""
+    import json
+
+    from bot.schedule.diff import diff_schedules
+    from bot.schedule.formats import import_schedule
+    from bot.schedule.import_report import (
+        change_line,
+        diff_rows,
+        import_json,
+        import_summary,
+        render_table,
+    )
+    from bot.schedule.native import load_schedule
+    from bot.timezones import resolve_zone
+
+    config_path = _config_path(args.config)
+    try:
+        config = load_config(config_path) if config_path is not None else None
+        zone = resolve_zone(args.tz) if args.tz else config.guild.zone if config else None
+        if args.source.startswith(("http://", "https://")):
+            from bot.schedule.formats import import_bytes
+            from bot.schedule.formats.download import download
+
+            content = asyncio.run(download(args.source))
+            result = import_bytes(content, source=args.source, format=args.format, zone=zone)
+        else:
+            result = import_schedule(Path(args.source), format=args.format, zone=zone)
+    except ConfigError as error:
+        _print_problems(error.problems)
+        return 1
+    except UserError as error:
+        print(f"confbot import: --tz: {error}", file=sys.stderr)
+        return 2
+    current = None
+    if config is not None:
+        try:
+            current = load_schedule(config.schedule.source, zone=zone)
+        except ConfigError as error:
+            log.warning("the current schedule cannot be read, so no diff: %s", error.problems[0])
+    diff = diff_schedules(current, result.schedule) if current is not None else None
+    if args.json:
+        print(json.dumps(import_json(result, diff), ensure_ascii=False, indent=2))
+    else:
+        print(import_summary(result))
+        for note in result.notes:
+            print(f"Note: {note}")
+        if current is None or diff is None:
+            print("Changes:    no current schedule to compare with")
+        elif not diff:
+            print("Changes:    none against the current schedule")
+        else:
+            counts = ", ".join(f"{count} {kind}" for kind, count in diff.counts().items())
+            print(f"Changes:    {counts}")
+            rows = diff_rows(diff, current, result.schedule)
+            shown = rows[:_LISTED_CHANGES]
+            if sys.stdout.isatty():
+                print(render_table(shown))
+            else:
+                print("\n".join(change_line(row) for row in shown))
+            if len(rows) > len(shown):
+                print(f"... and {len(rows) - len(shown)} more (--json lists every change)")
+    if result.problems:
+        _print_problems(list(result.problems))
+    if not args.dry_run:
+        print(
+            "confbot import: nothing was applied: applying an import comes with live "
+            "refresh, which is not built yet. Use --dry-run to check a file; to use it "
+            "now, point schedule.source in the config at it and restart.",
+            file=sys.stderr,
+        )
+        return 2
+    return 1 if result.problems else 0
 
 
 def command_demo(args: argparse.Namespace) -> int:
@@ -208,12 +319,32 @@ def build_parser() -> argparse.ArgumentParser:
     schedule.add_argument("--clock", choices=["24h", "12h"], default="24h")
     schedule.set_defaults(handler=command_schedule)
 
+    from bot.schedule.formats import FORMATS
+
+    importer = with_config(
+        sub.add_parser("import", help="read a schedule export and show what would change")
+    )
+    importer.add_argument(
+        "source", help="schedule file or http(s) address (frab, pentabarf, Sessionize, ...)"
+    )
+    importer.add_argument(
+        "--dry-run", action="store_true", help="only check and compare; change nothing"
+    )
+    importer.add_argument("--format", choices=FORMATS, help="skip detection: read as this")
+    importer.add_argument("--tz", help="zone for times the file gives without one")
+    importer.add_argument("--json", action="store_true", help="print one JSON object")
+    importer.set_defaults(handler=command_import)
+
     demo = with_config(sub.add_parser("demo", help="chat with the bot offline, in a sandbox"))
     demo.add_argument("--schedule", type=Path, help="schedule file (default: the config's)")
     demo.add_argument("--at", help="start the simulated clock at this ISO time (UTC if no offset)")
-    demo.add_argument("--speed", type=float, default=1.0, help="run the clock N times faster")
+    # Read as text: the demo explains a bad value in one line (argparse prints its usage).
+    demo.add_argument("--speed", default="1", help="run the clock N times faster (0: stopped)")
     demo.add_argument("--data-dir", type=Path, help="keep the demo database here")
     demo.add_argument("--transcript", action="store_true", help="print every request at the end")
+    demo.add_argument(
+        "--verbose", action="store_true", help="show the bot's log records in the chat"
+    )
     demo.set_defaults(handler=command_demo)
     return parser
 

@@ -56,6 +56,20 @@ class PermissionDeniedError(UserError):
     """The user may not do this (a moderator-only operation)."""
 
 
+BUSY_MESSAGE = "The bot is busy; try again in a moment."
+
+
+class DatabaseBusyError(UserError):
+    """The database stayed locked by another process longer than a command may wait.
+
+    Its busy timeout is kept well under Discord's 3 s answer deadline, so the user
+    is told to retry instead of seeing "The application did not respond".
+    """
+
+    def __init__(self, message: str = BUSY_MESSAGE) -> None:
+        super().__init__(message)
+
+
 class DatabaseVersionError(Exception):
     """The database was written by a newer confbot than this one."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -77,9 +78,20 @@ class ConferenceHarness:
         limits: Limits | None = None,
         faults: Faults | None = None,
         extensions: tuple[str, ...] = ALL_EXTENSIONS,
+        force_sync: bool = True,
     ) -> None:
+        """Prepare (not start) the sandbox and the bot.
+
+        Every harness starts a new sandbox, which knows no commands, while a kept
+        database may say they were synced already: hence ``force_sync``. Tests of
+        sync-on-change pass ``False`` and count the sandbox's command requests.
+        """
         self.config = config
+        self._force_sync = force_sync
         self.clock = SimulatedClock(start or default_start(config), speed=speed)
+        # The sandbox's deadlines, token lifetime, nonce and invalid-request windows run on
+        # the bot's clock: advancing it by 16 minutes ages an interaction token.
+        limits = dataclasses.replace(limits or Limits(), clock=self.simulated_seconds)
         self.sandbox = Sandbox(limits=limits, faults=faults, bot_name="confbot")
         self._extensions = extensions
         self._endpoints: contextlib.ExitStack | None = None
@@ -105,10 +117,26 @@ class ConferenceHarness:
         self.server = self._build_server()
         self._endpoints = contextlib.ExitStack()
         self._endpoints.enter_context(point_discord_py_at(self.sandbox))
+        await self._start_bot()
+
+    async def restart_bot(self) -> Confbot:
+        """Close the bot and start a fresh one from the same config and database.
+
+        The sandbox keeps running with its messages, as Discord would across a
+        restart; nothing of the old bot's memory (views, caches) survives.
+        """
+        await self._stop_bot()
+        await self._start_bot()
+        if self.bot is None:
+            raise RuntimeError("the bot did not start again")
+        return self.bot
+
+    async def _start_bot(self) -> None:
         self.bot = create_bot(
             self.config,
             clock=self.clock,
             extensions=self._extensions,
+            force_sync=self._force_sync,
             guild_ready_timeout=GUILD_READY_TIMEOUT,
         )
         self._task = asyncio.create_task(self.bot.start(self.sandbox.bot_token))
@@ -129,14 +157,22 @@ class ConferenceHarness:
 
     async def stop(self) -> None:
         """Close the bot, stop the sandbox and restore discord.py's endpoints."""
+        await self._stop_bot()
+        await self.sandbox.stop()
+        if self._endpoints is not None:
+            self._endpoints.close()
+
+    async def _stop_bot(self) -> None:
         if self.bot is not None:
             await self.bot.close()
         if self._task is not None:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-        await self.sandbox.stop()
-        if self._endpoints is not None:
-            self._endpoints.close()
+            self._task = None
+
+    def simulated_seconds(self) -> float:
+        """Return the simulated clock's instant as seconds since the epoch."""
+        return self.clock.now().timestamp()
 
     def _build_server(self) -> ConferenceServer:
         return build_conference_server(self.sandbox, self.config)

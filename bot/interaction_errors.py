@@ -3,6 +3,10 @@
 A declarative table maps exception types to the sentence a user sees. Anything not
 in the table is a bug: the user gets a short error code and the log gets the same
 code with the traceback, so a moderator's screenshot leads straight to the cause.
+
+A command that may wait (it writes to the database, or fetches) calls
+:func:`defer_ephemeral` first, so Discord's 3 s deadline is met by the "thinking…"
+answer; its reply, and any error reply, then go out as a follow-up.
 """
 
 from __future__ import annotations
@@ -13,12 +17,14 @@ from collections.abc import Callable
 import discord
 from discord import app_commands
 
-from bot.errors import UserError, error_code
+from bot.errors import BUSY_MESSAGE, DatabaseBusyError, UserError, error_code
 
 log = logging.getLogger(__name__)
 
 _USER_MESSAGES: dict[type[BaseException], Callable[[BaseException], str]] = {
     UserError: str,
+    # Another process held the database longer than a command may wait: retrying works.
+    DatabaseBusyError: lambda _: BUSY_MESSAGE,
     app_commands.MissingRole: lambda _: "Only moderators can do that.",
     app_commands.MissingAnyRole: lambda _: "Only moderators can do that.",
     app_commands.MissingPermissions: lambda _: "You don't have the permissions for that.",
@@ -58,6 +64,19 @@ def describe_failure(error: BaseException, *, context: str) -> str:
     code = error_code()
     log.error("unexpected error %s in %s", code, context, exc_info=error)
     return f"Something went wrong on my side (error code {code}). The organisers can look it up."
+
+
+async def defer_ephemeral(interaction: discord.Interaction) -> None:
+    """Answer "thinking…" privately now, unless already answered; reply later by follow-up.
+
+    A component press is deferred as an update of its message (no new message).
+    """
+    if interaction.response.is_done():
+        return
+    if interaction.type is discord.InteractionType.component:
+        await interaction.response.defer()
+    else:
+        await interaction.response.defer(ephemeral=True, thinking=True)
 
 
 async def send_ephemeral(interaction: discord.Interaction, text: str) -> None:

@@ -90,6 +90,24 @@ def _offset_text(offset: timedelta | None) -> str:
     return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
+# Converting a date within a day of year 1 or 9999 overflows datetime; nobody means those.
+FIRST_READABLE_DATE = date(2, 1, 1)
+LAST_READABLE_DATE = date(9998, 12, 31)
+
+
+def require_readable_date(day: date) -> date:
+    """Return ``day`` if times on it can be converted between zones.
+
+    :raises TimeParseError: the date is within a day of the calendar's ends.
+    """
+    if not FIRST_READABLE_DATE <= day <= LAST_READABLE_DATE:
+        raise TimeParseError(
+            f"{day.isoformat()} is too far away for me: pick a date between "
+            f"{FIRST_READABLE_DATE.year} and {LAST_READABLE_DATE.year}."
+        )
+    return day
+
+
 def localize_wall_time(naive: datetime, zone_name: str) -> datetime:
     """Return the aware UTC instant of a local wall-clock time in ``zone_name``.
 
@@ -98,6 +116,7 @@ def localize_wall_time(naive: datetime, zone_name: str) -> datetime:
     """
     if naive.tzinfo is not None:
         raise ValueError("localize_wall_time expects a naive wall-clock time")
+    require_readable_date(naive.date())
     zone = _pytz(zone_name)
     try:
         local = zone.localize(naive, is_dst=None)
@@ -452,6 +471,7 @@ def parse_user_time(text: str, zone: str, *, now: datetime) -> datetime:
     clock = _parse_clock(m, original)
     today = local_day(now, zone)
     day = _parse_date(m["date"], today, original) if m["date"] else today
+    require_readable_date(day)
     if m["offset"]:
         offset = _parse_offset(m["offset"].replace(" ", ""), original)
         return datetime.combine(day, clock, tzinfo=timezone(offset)).astimezone(UTC)

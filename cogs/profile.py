@@ -1,7 +1,8 @@
 """``/timezone set|show|clear|clock`` and ``/forget-me``: each user's own profile.
 
 A user's zone is global (one row per Discord user), not per server. Every reply is
-private and confirms with the current local time.
+private and confirms with the current local time. Commands that write defer first
+(the database may be locked by another process for a moment); reads answer at once.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from discord.ext import commands
 
 from bot.answers.profile import Profiles
 from bot.app import Confbot
+from bot.interaction_errors import defer_ephemeral
 from bot.timezones import search_zones
 from cogs.views import InvokerView
 
@@ -30,9 +32,10 @@ class ForgetView(InvokerView):
         self, interaction: discord.Interaction, button: discord.ui.Button[ForgetView]
     ) -> None:
         """Erase the data and say what was erased."""
+        await defer_ephemeral(interaction)
         reply = await self.profiles.forget(self.invoker_id)
         self.stop()
-        await interaction.response.edit_message(
+        await interaction.edit_original_response(
             content=reply.content, view=None, allowed_mentions=discord.AllowedMentions.none()
         )
 
@@ -71,6 +74,7 @@ class Profile(commands.Cog):
     @app_commands.autocomplete(zone=zone_autocomplete)
     async def timezone_set(self, interaction: discord.Interaction, zone: str) -> None:
         """Store the zone and confirm with its current local time."""
+        await defer_ephemeral(interaction)
         reply = await self.profiles.set_zone(interaction.user.id, zone, self.bot.clock.now())
         await self._send(interaction, reply.content)
 
@@ -83,6 +87,7 @@ class Profile(commands.Cog):
     @timezone.command(name="clear", description="Forget your time zone")
     async def timezone_clear(self, interaction: discord.Interaction) -> None:
         """Go back to the conference's zone."""
+        await defer_ephemeral(interaction)
         reply = await self.profiles.clear_zone(interaction.user.id, self.bot.clock.now())
         await self._send(interaction, reply.content)
 
@@ -92,24 +97,29 @@ class Profile(commands.Cog):
         self, interaction: discord.Interaction, format: Literal["12h", "24h"]
     ) -> None:
         """Store the clock style."""
+        await defer_ephemeral(interaction)
         reply = await self.profiles.set_clock(interaction.user.id, format, self.bot.clock.now())
         await self._send(interaction, reply.content)
 
     @app_commands.command(name="forget-me", description="Erase everything confbot stores about you")
     async def forget_me(self, interaction: discord.Interaction) -> None:
         """Ask for confirmation, then erase the user's data."""
-        await interaction.response.send_message(
+        await ForgetView(self.profiles, interaction.user.id).send(
+            interaction,
             "This erases your time zone, clock setting, reminders and speaker links. Sure?",
-            view=ForgetView(self.profiles, interaction.user.id),
-            ephemeral=True,
-            allowed_mentions=discord.AllowedMentions.none(),
         )
 
     @staticmethod
     async def _send(interaction: discord.Interaction, text: str | None) -> None:
-        await interaction.response.send_message(
-            text or "Done.", ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
-        )
+        nobody = discord.AllowedMentions.none()
+        if interaction.response.is_done():  # deferred: the follow-up replaces "thinking…"
+            await interaction.followup.send(
+                text or "Done.", ephemeral=True, allowed_mentions=nobody
+            )
+        else:
+            await interaction.response.send_message(
+                text or "Done.", ephemeral=True, allowed_mentions=nobody
+            )
 
 
 async def setup(bot: Confbot) -> None:

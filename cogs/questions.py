@@ -8,14 +8,20 @@ Speaker questions use the default answers of
 :meth:`~bot.answers.schedule_answers.ScheduleAnswers.speaker_question` unless a loaded
 cog defines ``async answer_speaker_question(question, reader, now) -> Answer``
 (**hook** for the speakers feature; the first such cog wins).
+
+Page buttons on an answer re-read the question they answer (the message the answer
+replies to) as of when it was asked, so they keep turning after a restart.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 import discord
 from discord.ext import commands
 
 from bot.answers.conversation import Conversation
+from bot.answers.questions import is_text_command
 from bot.answers.schedule_answers import ScheduleAnswers, SpeakerAnswerer
 from bot.app import Confbot
 from bot.interaction_errors import describe_failure
@@ -23,6 +29,10 @@ from bot.rendering.about import about_text
 from bot.rendering.cards import Reply
 from bot.rendering.pages import Answer
 from cogs.replies import answer_message
+from cogs.views import ListQuery, install_page_buttons
+
+# The list whose page buttons this cog answers: the question is the replied-to message.
+MESSAGE_LIST = "message"
 
 
 class Questions(commands.Cog):
@@ -35,6 +45,40 @@ class Questions(commands.Cog):
             services.schedule, services.search, conference_zone=services.conference_zone
         )
         self.conversation = Conversation(answers, services.database, about=self.about)
+
+    async def cog_load(self) -> None:
+        """Answer the page buttons of answers to questions, old messages' too."""
+        await install_page_buttons(self.bot)
+
+    async def reopen_list(
+        self, query: ListQuery, interaction: discord.Interaction
+    ) -> Answer | None:
+        """Answer the question a paged answer replied to again, as of when it was asked.
+
+        ``None`` (the list has expired) when the question was deleted.
+        """
+        if query.kind != MESSAGE_LIST:
+            return None
+        question = await self.replied_question(interaction.message)
+        text = self.addressed_text(question) if question is not None else None
+        if question is None or text is None:
+            return None
+        return await self.answer(question, text, now=query.at)
+
+    @staticmethod
+    async def replied_question(answer: discord.Message | None) -> discord.Message | None:
+        """Return the message ``answer`` replies to, or ``None`` if it is gone."""
+        reference = answer.reference if answer is not None else None
+        if answer is None or reference is None or reference.message_id is None:
+            return None
+        if isinstance(reference.resolved, discord.Message):
+            return reference.resolved
+        if isinstance(reference.resolved, discord.DeletedReferencedMessage):
+            return None
+        try:
+            return await answer.channel.fetch_message(reference.message_id)
+        except discord.HTTPException:
+            return None
 
     def about(self) -> str:
         """Return the /about text."""
@@ -55,15 +99,20 @@ class Questions(commands.Cog):
         """Return what a person asked the bot in ``message``, or ``None`` if it is not for it.
 
         A DM, a message mentioning the bot, or one starting with the configured text
-        command prefix ("!schedule tomorrow") is for the bot; the prefix is removed.
+        command prefix and a known command ("!schedule tomorrow") is for the bot; the
+        prefix is removed. Other prefixed chat ("!!!", "!foo", "! hello", also in a DM)
+        is not, unless it mentions the bot. Messages from bots (this one included) never
+        are: bots answering bots can loop.
         """
         me = self.bot.user
         if me is None or message.author.bot or message.author.id == me.id:
             return None
+        mentioned = any(user.id == me.id for user in message.mentions)
         prefix = self.bot.config.bot.command_prefix
-        if prefix and message.content.startswith(prefix):
-            return message.content[len(prefix) :]
-        if message.guild is None or any(user.id == me.id for user in message.mentions):
+        if prefix and message.content.startswith(prefix) and not mentioned:
+            command = message.content[len(prefix) :]
+            return command if is_text_command(command) else None
+        if message.guild is None or mentioned:
             return message.content
         return None
 
@@ -73,11 +122,14 @@ class Questions(commands.Cog):
         text = self.addressed_text(message)
         if text is None:
             return
-        answer = await self.answer(message, text)
-        await answer_message(self.bot, message, answer)
+        now = self.bot.clock.now()
+        answer = await self.answer(message, text, now=now)
+        await answer_message(self.bot, message, answer, query=ListQuery(MESSAGE_LIST, now))
 
-    async def answer(self, message: discord.Message, text: str) -> Answer:
-        """Return the answer to ``text`` from ``message``'s author; never raises."""
+    async def answer(
+        self, message: discord.Message, text: str, *, now: datetime | None = None
+    ) -> Answer:
+        """Return the answer to ``text`` from ``message``'s author (as of ``now``); never raises."""
         me = self.bot.user
         names = tuple(
             n for n in {"confbot", me.name if me else "", me.display_name if me else ""} if n
@@ -86,7 +138,7 @@ class Questions(commands.Cog):
             return await self.conversation.reply(
                 text,
                 message.author.id,
-                self.bot.clock.now(),
+                now or self.bot.clock.now(),
                 bot_names=names,
                 speaker_answerer=self.speaker_answerer(),
             )

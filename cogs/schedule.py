@@ -3,7 +3,8 @@
 Thin: read the options, find the reader's profile, ask
 :class:`~bot.answers.schedule_answers.ScheduleAnswers`, send the answer. Buttons other
 cogs add to a session card ("Speaker") come through the hook described in
-:mod:`cogs.replies`.
+:mod:`cogs.replies`. ``/schedule`` and ``/search`` pages carry their options in their
+buttons (:class:`~cogs.views.ListQuery`), so they turn after a restart too.
 """
 
 from __future__ import annotations
@@ -15,9 +16,14 @@ from discord.ext import commands
 from bot.answers.schedule_answers import ScheduleAnswers
 from bot.answers.search import normalise
 from bot.app import Confbot
+from bot.rendering.pages import Answer
 from bot.timezones import format_day
 from cogs.choices import MAX_CHOICES, choices, room_choices, track_choices
 from cogs.replies import answer_interaction
+from cogs.views import ListQuery, install_page_buttons
+
+# The lists whose page buttons this cog answers (``ListQuery.kind``).
+SCHEDULE_LIST, SEARCH_LIST = "schedule", "search"
 
 
 class Schedule(commands.Cog):
@@ -29,6 +35,23 @@ class Schedule(commands.Cog):
         self.answers = ScheduleAnswers(
             services.schedule, services.search, conference_zone=services.conference_zone
         )
+
+    async def cog_load(self) -> None:
+        """Answer the page buttons of ``/schedule`` and ``/search``, old messages' too."""
+        await install_page_buttons(self.bot)
+
+    async def reopen_list(
+        self, query: ListQuery, interaction: discord.Interaction
+    ) -> Answer | None:
+        """Answer a ``/schedule`` or ``/search`` list again, as of when it was asked."""
+        if query.kind == SCHEDULE_LIST and len(query.arguments) == 3:
+            day, track, room = query.arguments
+            reader = await self.bot.reader(interaction.user.id)
+            return self.answers.schedule_for(reader, query.at, day=day, track=track, room=room)
+        if query.kind == SEARCH_LIST and len(query.arguments) == 1:
+            reader = await self.bot.reader(interaction.user.id)
+            return self.answers.search(reader, query.arguments[0] or "")
+        return None
 
     # ------------------------------------------------------------ autocomplete
 
@@ -85,10 +108,10 @@ class Schedule(commands.Cog):
     ) -> None:
         """Show the sessions grouped by the reader's local day, a page at a time."""
         reader = await self.bot.reader(interaction.user.id)
-        answer = self.answers.schedule_for(
-            reader, self.bot.clock.now(), day=day, track=track, room=room
-        )
-        await answer_interaction(self.bot, interaction, answer)
+        now = self.bot.clock.now()
+        answer = self.answers.schedule_for(reader, now, day=day, track=track, room=room)
+        query = ListQuery(SCHEDULE_LIST, now, (day, track, room))
+        await answer_interaction(self.bot, interaction, answer, query=query)
 
     @app_commands.command(name="now", description="What is on right now, and what is next")
     @app_commands.describe(room="Only this room", track="Only this track")
@@ -132,7 +155,9 @@ class Schedule(commands.Cog):
     async def search(self, interaction: discord.Interaction, query: str) -> None:
         """Show ranked matches, a page at a time."""
         reader = await self.bot.reader(interaction.user.id)
-        await answer_interaction(self.bot, interaction, self.answers.search(reader, query))
+        answer = self.answers.search(reader, query)
+        listed = ListQuery(SEARCH_LIST, self.bot.clock.now(), (query,))
+        await answer_interaction(self.bot, interaction, answer, query=listed)
 
 
 async def setup(bot: Confbot) -> None:

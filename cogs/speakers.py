@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,15 +18,28 @@ from bot.app import Confbot
 from bot.delivery import RenderContext, Skip
 from bot.delivery.speaker_alerts import KIND as SPEAKER_ALERT_KIND
 from bot.delivery.speaker_alerts import plan_speaker_alert, plan_speaker_alerts
+from bot.errors import NotFoundError, UserError
 from bot.rendering.cards import Reply
+from bot.rendering.pages import Answer
 from bot.rendering.speakers import speaker_heads_up
 from bot.rendering.text import neutralise, truncate
 from bot.storage.repositories.outbox import OutboxItem
-from cogs.checks import require_moderator
+from cogs.checks import moderator_only
 from cogs.choices import track_choices
 from cogs.replies import answer_interaction
+from cogs.views import (
+    PREFIX,
+    ListQuery,
+    answer_button_failure,
+    id_from_custom_id,
+    id_in_custom_id,
+    install_page_buttons,
+)
 
 log = logging.getLogger(__name__)
+
+# The list whose page buttons this cog answers (``ListQuery.kind``).
+SPEAKERS_LIST = "speakers"
 
 
 class Speakers(commands.Cog):
@@ -40,13 +54,17 @@ class Speakers(commands.Cog):
         )
 
     async def cog_load(self) -> None:
-        """Register the heads-up renderer and plan the heads-ups still to come."""
+        """Register the heads-up renderer and the buttons; plan the heads-ups to come."""
         self.bot.services.delivery.register(SPEAKER_ALERT_KIND, self.render_heads_up)
+        # Registered, not just sent: presses on messages from before a restart find them.
+        self.bot.add_dynamic_items(SessionButton, SpeakerButton)
+        await install_page_buttons(self.bot)
         await self.plan_heads_ups()
 
     async def cog_unload(self) -> None:
-        """Stop rendering heads-ups (their rows stay planned in the database)."""
+        """Stop rendering heads-ups (their rows stay planned in the database) and buttons."""
         self.bot.services.delivery.unregister(SPEAKER_ALERT_KIND)
+        self.bot.remove_dynamic_items(SessionButton, SpeakerButton)
 
     async def links(self) -> dict[str, int]:
         """Return speaker id -> Discord user id (the schedule's, then moderators' links)."""
@@ -110,34 +128,49 @@ class Speakers(commands.Cog):
     async def speakers(self, interaction: discord.Interaction, track: str | None = None) -> None:
         """List the speakers, sorted by name, paginated."""
         track_id = self.schedule_answers.track_id(track) if track else None
+        now = self.bot.services.clock.now()
         reply = self.answers.speakers(
-            await self.bot.reader(interaction.user.id),
-            self.bot.services.clock.now(),
-            track_id=track_id,
+            await self.bot.reader(interaction.user.id), now, track_id=track_id
         )
-        await answer_interaction(self.bot, interaction, reply)
+        query = ListQuery(SPEAKERS_LIST, now, (track_id,))
+        await answer_interaction(self.bot, interaction, reply, query=query)
+
+    async def reopen_list(
+        self, query: ListQuery, interaction: discord.Interaction
+    ) -> Answer | None:
+        """Answer a ``/speakers`` list again, as of when it was asked (for its buttons)."""
+        if query.kind != SPEAKERS_LIST or len(query.arguments) != 1:
+            return None
+        [track_id] = query.arguments
+        reader = await self.bot.reader(interaction.user.id)
+        return self.answers.speakers(reader, query.at, track_id=track_id)
 
     @app_commands.command(
         name="speaker-link", description="Moderators: link a speaker to their Discord account"
     )
     @app_commands.describe(name="The speaker", member="Their Discord account")
     @app_commands.autocomplete(name=speaker_autocomplete)
-    @app_commands.default_permissions(manage_messages=True)
+    @moderator_only()
     @app_commands.guild_only()
     async def speaker_link(
         self, interaction: discord.Interaction, name: str, member: discord.Member
     ) -> None:
-        """Link a speaker to a member: their card mentions them and they get heads-up DMs."""
+        """Link a speaker to a member: their card mentions them and they get heads-up DMs.
+
+        Relinking names the member it replaced; that member's pending heads-ups are cancelled.
+        """
         services = self.bot.services
-        require_moderator(interaction, services.config.guild)
         speaker = self.answers.find(name)
+        previous = (await self.links()).get(speaker.id)
         await services.database.speaker_links.link(speaker.id, member.id, interaction.user.id)
         planned = await self.plan_heads_up(speaker.id)
         lead = services.config.speakers.dm_lead_minutes
+        replaced = f", replacing <@{previous}>" if previous not in (None, member.id) else ""
         await interaction.response.send_message(
-            f"Linked {neutralise(speaker.name)} to {member.mention}. They will get a DM "
+            f"Linked {neutralise(speaker.name)} to {member.mention}{replaced}. They will get a DM "
             f"{lead} minutes before each of their sessions ({planned} planned now).",
             ephemeral=True,
+            allowed_mentions=discord.AllowedMentions.none(),
         )
 
     @app_commands.command(
@@ -145,18 +178,19 @@ class Speakers(commands.Cog):
     )
     @app_commands.describe(name="The speaker")
     @app_commands.autocomplete(name=speaker_autocomplete)
-    @app_commands.default_permissions(manage_messages=True)
+    @moderator_only()
     @app_commands.guild_only()
     async def speaker_unlink(self, interaction: discord.Interaction, name: str) -> None:
         """Remove a moderator's link; the schedule's own Discord id, if any, applies again."""
         services = self.bot.services
-        require_moderator(interaction, services.config.guild)
         speaker = self.answers.find(name)
         removed = await services.database.speaker_links.unlink(speaker.id)
         await self.plan_heads_up(speaker.id)
         text = "Unlinked" if removed else "There was no link for"
         await interaction.response.send_message(
-            f"{text} {neutralise(speaker.name)}.", ephemeral=True
+            f"{text} {neutralise(speaker.name)}.",
+            ephemeral=True,
+            allowed_mentions=discord.AllowedMentions.none(),
         )
 
     # -- hooks used by the schedule and question cogs ---------------------------------
@@ -185,24 +219,40 @@ class Speakers(commands.Cog):
                 for speaker_id in reply.speaker_ids[:1]
                 for session in index.sessions_by_speaker(speaker_id)
             ]
-            return [SessionButton(self, session.id, session.title) for session in sessions[:5]]
+            return [SessionButton(session.id, session.title) for session in sessions[:5]]
         session = index.session(reply.session_id) if reply.session_id else None
         if session is None:
             return []
-        speakers = [s for speaker_id in session.speaker_ids if (s := index.speaker(speaker_id))]
+        # One button per speaker: a custom_id may appear only once in a message.
+        speaker_ids = dict.fromkeys(session.speaker_ids)
+        speakers = [s for speaker_id in speaker_ids if (s := index.speaker(speaker_id))]
         if len(speakers) == 1:
-            return [SpeakerButton(self, speakers[0].id, "Speaker")]
-        return [SpeakerButton(self, s.id, f"Speaker: {s.name}") for s in speakers[:5]]
+            return [SpeakerButton(speakers[0].id, "Speaker")]
+        return [SpeakerButton(s.id, f"Speaker: {s.name}") for s in speakers[:5]]
 
-    async def show_session(self, interaction: discord.Interaction, session_id: str) -> None:
-        """Answer a button press with the session's card, in the presser's zone."""
+    async def show_session(self, interaction: discord.Interaction, token: str) -> None:
+        """Answer a button press with the session's card, in the presser's zone.
+
+        :raises NotFoundError: the session left the schedule.
+        """
+        index = self.bot.services.schedule
+        session_id = id_from_custom_id(token, (s.id for s in index.schedule.sessions))
+        if session_id is None or index.session(session_id) is None:
+            raise NotFoundError("That session is no longer in the schedule.")
         reply = self.schedule_answers.session(
             await self.bot.reader(interaction.user.id), session_id, self.bot.services.clock.now()
         )
         await answer_interaction(self.bot, interaction, reply)
 
-    async def show_speaker(self, interaction: discord.Interaction, speaker_id: str) -> None:
-        """Answer a button press with the speaker's card, in the presser's zone."""
+    async def show_speaker(self, interaction: discord.Interaction, token: str) -> None:
+        """Answer a button press with the speaker's card, in the presser's zone.
+
+        :raises NotFoundError: the speaker left the schedule.
+        """
+        index = self.bot.services.schedule
+        speaker_id = id_from_custom_id(token, (s.id for s in index.schedule.speakers))
+        if speaker_id is None or index.speaker(speaker_id) is None:
+            raise NotFoundError("That speaker is no longer in the schedule.")
         reply = self.answers.speaker(
             await self.bot.reader(interaction.user.id), speaker_id, await self.links()
         )
@@ -248,31 +298,79 @@ class Speakers(commands.Cog):
         return f"#{configured}"
 
 
-class SessionButton(discord.ui.Button[discord.ui.View]):
-    """Opens one session's card for whoever presses it."""
+class SessionButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"{PREFIX}:session:(?P<id>.+)"
+):
+    """Opens one session's card for whoever presses it, on any message, after restarts too."""
 
-    def __init__(self, cog: Speakers, session_id: str, title: str) -> None:
-        # Button labels are limited to 80 characters.
-        super().__init__(label=truncate(f"Session: {title}", 80), style=discord.ButtonStyle.primary)
-        self.cog = cog
+    def __init__(self, session_id: str, title: str) -> None:
         self.session_id = session_id
+        # Button labels are limited to 80 characters.
+        super().__init__(
+            discord.ui.Button(
+                label=truncate(f"Session: {title}", 80),
+                style=discord.ButtonStyle.primary,
+                custom_id=id_in_custom_id(f"{PREFIX}:session:", session_id),
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> SessionButton:
+        """Rebuild the button from its custom_id; the id is resolved when pressed."""
+        button = cls(match["id"], "")
+        button.item.label = getattr(item, "label", None)
+        return button
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Show the session card, privately."""
-        await self.cog.show_session(interaction, self.session_id)
+        try:
+            await speakers_cog(interaction).show_session(interaction, self.session_id)
+        except Exception as error:  # discord.py would only log it: the user gets a sentence
+            await answer_button_failure(interaction, error)
 
 
-class SpeakerButton(discord.ui.Button[discord.ui.View]):
-    """Opens one speaker's card for whoever presses it."""
+class SpeakerButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"{PREFIX}:speaker:(?P<id>.+)"
+):
+    """Opens one speaker's card for whoever presses it, on any message, after restarts too."""
 
-    def __init__(self, cog: Speakers, speaker_id: str, label: str) -> None:
-        super().__init__(label=truncate(label, 80), style=discord.ButtonStyle.primary)
-        self.cog = cog
+    def __init__(self, speaker_id: str, label: str) -> None:
         self.speaker_id = speaker_id
+        super().__init__(
+            discord.ui.Button(
+                label=truncate(label, 80),
+                style=discord.ButtonStyle.primary,
+                custom_id=id_in_custom_id(f"{PREFIX}:speaker:", speaker_id),
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> SpeakerButton:
+        """Rebuild the button from its custom_id; the id is resolved when pressed."""
+        return cls(match["id"], getattr(item, "label", None) or "Speaker")
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Show the speaker card, privately."""
-        await self.cog.show_speaker(interaction, self.speaker_id)
+        try:
+            await speakers_cog(interaction).show_speaker(interaction, self.speaker_id)
+        except Exception as error:  # discord.py would only log it: the user gets a sentence
+            await answer_button_failure(interaction, error)
+
+
+def speakers_cog(interaction: discord.Interaction) -> Speakers:
+    """Return the loaded speakers cog.
+
+    :raises UserError: it is not loaded (its buttons cannot be answered).
+    """
+    client = interaction.client
+    cog = client.get_cog(Speakers.__cog_name__) if isinstance(client, commands.Bot) else None
+    if not isinstance(cog, Speakers):
+        raise UserError("Speaker cards are not available right now.")
+    return cog
 
 
 async def setup(bot: Confbot) -> None:

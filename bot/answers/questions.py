@@ -2,8 +2,9 @@
 
 :func:`parse_message` never raises; it is case-, accent- and punctuation-insensitive
 (``whats``/``what's``/``what is``, curly apostrophes) and ignores leading mentions
-(``<@123>``, ``<@!123>``) and the bot's name. Captured texts keep the user's spelling;
-resolve them with :class:`bot.answers.search.SearchIndex` and the time/zone parsers.
+(``<@123>``, ``<@!123>``), emoji anywhere (``👋``, ``<:wave:123>``) and the bot's name.
+Captured texts keep the user's spelling; resolve them with
+:class:`bot.answers.search.SearchIndex` and the time/zone parsers.
 
 Plain questions:
 
@@ -19,7 +20,8 @@ Plain questions:
   only the schedule knows, so the caller decides (``SearchIndex.find`` picks the better)
 * ``SessionInfo``: "session keynote"; ``Search``: "search organ", "find talks about X"
 
-Text commands (the first word, optionally after ``!`` or ``/``), mirroring slash commands:
+Text commands (the first word, optionally after ``!`` or ``/``), mirroring slash commands;
+:func:`is_text_command` tells whether a prefixed message starts with one of them:
 
 ==============================  ============================================
 text                            intent
@@ -57,6 +59,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.rendering.text import printable
+
 log = logging.getLogger(__name__)
 
 __all__ = [
@@ -76,6 +80,8 @@ __all__ = [
     "WhenIs",
     "WhoIs",
     "WhoSpeaks",
+    "is_bare_time",
+    "is_text_command",
     "parse_message",
 ]
 
@@ -272,6 +278,20 @@ _TALK_SUFFIX = re.compile(
 )
 
 
+# Emoji and their glue (skin tones, variation selectors, joiners, keycaps): "👋 when is…🙏".
+_EMOJI_CATEGORIES = frozenset({"So", "Sk", "Cs", "Co"})
+_EMOJI_GLUE = frozenset("\ufe0e\ufe0f\u200d\u20e3")
+# The first words of the text commands (the table in the module docstring).
+TEXT_COMMANDS = frozenset(
+    {
+        "help", "commands", "about", "version", "sessions", "talks", "speakers", "rooms",
+        "tracks", "timezone", "tz", "schedule", "programme", "program", "agenda", "now",
+        "next", "session", "talk", "speaker", "whois", "search", "find", "lookup",
+    }
+)  # fmt: skip
+_FIRST_WORD = re.compile(r"^(?P<word>[^\W\d_]+)(?:[\s?!.,:;]|$)")
+
+
 def _matcher(pattern: str) -> re.Pattern[str]:
     return re.compile(rf"^(?:{pattern})$", re.IGNORECASE)
 
@@ -289,9 +309,35 @@ def parse_message(text: str, *, bot_names: tuple[str, ...] = ("confbot",)) -> In
         return Help()
 
 
+def is_text_command(text: str) -> bool:
+    """Return whether ``text`` (what follows the prefix) starts with a known command word.
+
+    "next", "schedule tomorrow" and "timezone set Sydney" are commands; "foo", "!!"
+    and " hello" (a space after the prefix) are chat that merely starts with the prefix.
+    """
+    found = _FIRST_WORD.match(text)
+    return found is not None and found["word"].casefold() in TEXT_COMMANDS
+
+
+def is_bare_time(text: str) -> bool:
+    """Return whether ``text`` is a clock time alone ("4pm", "midnight"), with no day."""
+    return _TIME_RE.fullmatch(" ".join(text.split())) is not None
+
+
+def _without_emoji(text: str) -> str:
+    return "".join(
+        " "
+        if character in _EMOJI_GLUE or unicodedata.category(character) in _EMOJI_CATEGORIES
+        else character
+        for character in text
+    )
+
+
 def _clean(text: str, bot_names: tuple[str, ...]) -> str:
     text = unicodedata.normalize("NFKC", str(text)[: MAX_MESSAGE_CHARS * 2]).translate(_QUOTES)
+    text = printable(text)
     text = _MENTION.sub(" ", text)
+    text = _without_emoji(text)
     text = _MARKDOWN.sub(" ", text)
     text = _SPACES.sub(" ", text).strip()[:MAX_MESSAGE_CHARS]
     names = "|".join(re.escape(n.strip().lstrip("@")) for n in bot_names if n.strip())

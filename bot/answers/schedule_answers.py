@@ -31,6 +31,7 @@ from bot.answers.questions import (
     WhenIs,
     WhoIs,
     WhoSpeaks,
+    is_bare_time,
 )
 from bot.answers.reader import Reader, zone_hint
 from bot.answers.search import SearchIndex
@@ -48,13 +49,21 @@ from bot.rendering.sessions import (
     search_pages,
     session_card,
     session_line,
+    times_in,
     title_of,
     when,
 )
-from bot.rendering.text import human_join, neutralise, truncate
+from bot.rendering.text import human_join, neutralise, printable, truncate
 from bot.schedule.index import ScheduleIndex
 from bot.schedule.model import Session
-from bot.timezones import discord_timestamp, format_day, format_time, parse_user_time, resolve_zone
+from bot.timezones import (
+    discord_timestamp,
+    format_day,
+    format_time,
+    parse_user_time,
+    require_readable_date,
+    resolve_zone,
+)
 from bot.timezones import to_local as _to_local
 
 __all__ = ["ScheduleAnswers", "SpeakerAnswerer", "SpeakerQuestion", "echo"]
@@ -249,27 +258,57 @@ class ScheduleAnswers:
 
         :raises NotFoundError: no session matches.
         """
+        note = None
         if zone_text:
             try:
                 reader = reader.in_zone(resolve_zone(zone_text[:100]))
             except UserError:
-                query = f"{query} in {zone_text}"
-        session = self.find_session(query, now)
+                session, note = self._when_is_not_a_zone(query, zone_text, reader, now)
+            else:
+                session = self.find_session(query, now)
+        else:
+            session = self.find_session(query, now)
         sentence = (
             f"**{title_of(session)}** is on {when(session, reader)}"
             f" ({discord_timestamp(session.start, 'F')} in your Discord client)."
         )
         if reader.zone != reader.conference_zone:
             sentence += f" Conference time: {conference_when(session, reader)}."
-        return self._session_reply(session, reader, _joined(sentence, zone_hint(reader)))
+        return self._session_reply(session, reader, _joined(note, sentence, zone_hint(reader)))
+
+    def _when_is_not_a_zone(
+        self, query: str, place: str, reader: Reader, now: datetime
+    ) -> tuple[Session, str | None]:
+        """Return the session "<query> in <place>" names, and a note if ``place`` was dropped.
+
+        "in X" that names a room or a track, or belongs to the title ("…in São Paulo"),
+        is part of the question; anything else was meant as a zone we do not know.
+        """
+        place = place[:100]
+        searched = self.search_index.find_session(f"{query} in {place}"[:200], after=now)
+        found = self.schedule.session(searched.id) if searched else None
+        if found is not None and _fold(place) in _fold(found.title):
+            return found, None
+        is_place = self.search_index.find_room(place) or self.search_index.find_track(place)
+        if is_place is not None:
+            return (found or self.find_session(query, now)), None
+        note = f"I don't know a time zone called “{echo(place)}”, so here it is in {reader.zone}."
+        return self.find_session(query, now), note
 
     def at(self, reader: Reader, time_text: str, zone_text: str | None, now: datetime) -> Reply:
         """Return what runs at a time the reader typed ("4pm", "tomorrow 9am").
 
+        A time without a day that has already passed today means the next one.
+
         :raises UserError: the time or the zone cannot be read.
         """
         reader = self.reader_in(reader, zone_text)
+        # The time parser quotes what it cannot read: never a control character.
+        time_text = printable(time_text)
         instant = parse_user_time(time_text[:100], reader.zone, now=now)
+        if instant < now and is_bare_time(time_text):
+            # "who is speaking at midnight?" asks about the coming midnight, not today's.
+            instant = parse_user_time(f"tomorrow {time_text[:100]}", reader.zone, now=now)
         running = self.schedule.sessions_at(instant)
         heading = format_time(instant, reader.zone, clock=reader.clock)
         lines = [session_line(s, self.schedule, reader, day=None) for s in running[:10]]
@@ -282,7 +321,9 @@ class ScheduleAnswers:
                 lines += ["", "__**Next after that**__"]
                 lines += [session_line(s, self.schedule, reader, day=None) for s in following]
         card = Card(
-            title=f"At {heading}", description="\n".join(lines), footer=f"Times in {reader.zone}"
+            title=f"At {heading}",
+            description="\n".join(lines),
+            footer=times_in(reader, "\n".join(lines)),
         )
         return Reply(zone_hint(reader), (card,))
 
@@ -349,9 +390,9 @@ class ScheduleAnswers:
 
         :raises UserError: the text is not a day.
         """
-        text = " ".join(text.split())[:60]
+        text = " ".join(printable(text).split())[:60]
         try:
-            return date.fromisoformat(text)
+            return require_readable_date(date.fromisoformat(text))
         except ValueError:
             pass
         number = _DAY_NUMBER.match(text)
@@ -432,7 +473,7 @@ def zone_from_text(text: str) -> str:
     :raises UnknownZoneError: nothing matches ("Did you mean …?" when something is close).
     :raises AmbiguousZoneError: several zones match; the sentence lists them.
     """
-    text = " ".join(text.split())[:100]
+    text = " ".join(printable(text).split())[:100]
     if not text:
         raise UnknownZoneError("Type a time zone, for example “Europe/Paris” or “Tokyo”.")
     try:
@@ -448,6 +489,11 @@ def zone_from_text(text: str) -> str:
             f"I don't know the time zone “{echo(text)}”. Did you mean {named}?",
             suggestions=error.suggestions,
         ) from None
+
+
+def _fold(text: str) -> str:
+    """Return ``text`` for a loose comparison: case-folded, single-spaced."""
+    return " ".join(text.casefold().split())
 
 
 def _in_part(session: Session, zone: str, part: DayPart) -> bool:

@@ -56,7 +56,10 @@ class SpeakerAnswers:
         return Reply(pages=(card,), speaker_ids=(speaker.id,))
 
     def speakers(self, reader: Reader, now: datetime, *, track_id: str | None = None) -> Reply:
-        """Return every speaker (of a track, if given), sorted by name, paginated."""
+        """Return every speaker (of a track, if given), sorted by name, paginated.
+
+        With a track, each speaker's next session is their next one in that track.
+        """
         speakers = list(self._index.speakers_sorted)
         heading = "Speakers"
         if track_id is not None:
@@ -71,7 +74,10 @@ class SpeakerAnswers:
             heading = f"Speakers · {neutralise(track.name if track else track_id)}"
         if not speakers:
             return Reply(content="There are no speakers in the schedule yet.")
-        return Reply(pages=speaker_list_pages(speakers, self._index, reader, now, heading=heading))
+        pages = speaker_list_pages(
+            speakers, self._index, reader, now, heading=heading, track_id=track_id
+        )
+        return Reply(pages=pages)
 
     def question(
         self,

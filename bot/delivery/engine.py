@@ -126,6 +126,7 @@ class DeliverySettings:
     """The engine's knobs (see ``[delivery]`` in the config)."""
 
     requests_per_second: float = 40.0
+    dm_opens_per_minute: int = 25
     max_concurrent_sends: int = 50
     max_attempts: int = 6
     grace: timedelta = timedelta(minutes=15)
@@ -138,6 +139,7 @@ class DeliverySettings:
         """Return the settings of a ``[delivery]`` config section."""
         return cls(
             requests_per_second=config.requests_per_second,
+            dm_opens_per_minute=config.dm_opens_per_minute,
             max_concurrent_sends=config.max_concurrent_sends,
             max_attempts=config.max_attempts,
             grace=timedelta(minutes=config.grace_minutes),
@@ -189,6 +191,7 @@ class DeliveryEngine:
         self._clock = clock
         self.settings = settings or DeliverySettings()
         self.budget = RequestBudget(self.settings.requests_per_second)
+        self.dm_open_budget = self._dm_open_budget()
         self._renderers: dict[str, Renderer] = {TEXT_KIND: _render_text}
         self._sender: Sender | None = None
         self._pass_lock = asyncio.Lock()
@@ -201,6 +204,12 @@ class DeliveryEngine:
         self._fallback_channel_id: int | None = None
         self.fallback_hint = FALLBACK_HINT
         self.requests = 0  # requests made (DM opens, sends, history checks), for the log
+
+    def _dm_open_budget(self) -> RequestBudget:
+        # A burst of a fifth of the minute's allowance keeps any sliding minute under it
+        # plus that fifth (25 + 5 = 30 by default).
+        per_minute = self.settings.dm_opens_per_minute
+        return RequestBudget(per_minute / 60, burst=max(1, per_minute // 5))
 
     # -- registration and planning -----------------------------------------------------
 
@@ -313,6 +322,7 @@ class DeliveryEngine:
         self._stopping = False
         if self.budget.closed:  # started again after a drain
             self.budget = RequestBudget(self.settings.requests_per_second)
+            self.dm_open_budget = self._dm_open_budget()
         recovered = await self._database.outbox.recover_sending()
         if recovered:
             log.warning(
@@ -333,6 +343,7 @@ class DeliveryEngine:
         """Stop waking up at once (rows stay in the database for the next start)."""
         self._stopping = True
         self.budget.close()
+        self.dm_open_budget.close()
         self._scheduler.cancel(WAKE_JOB_KEY)
         for task in list(self._in_flight):
             task.cancel()
@@ -347,6 +358,7 @@ class DeliveryEngine:
         self._stopping = True
         self._scheduler.cancel(WAKE_JOB_KEY)
         self.budget.close()
+        self.dm_open_budget.close()
         waiting = set(self._in_flight)
         if waiting:
             limit = self.settings.drain_seconds if timeout is None else timeout
@@ -567,7 +579,8 @@ class DeliveryEngine:
             return None
         if recipient is not None and recipient.dm_channel_id is not None:
             return recipient.dm_channel_id
-        # Only the first DM to someone costs this extra request; the id is kept.
+        # Only the first DM to someone costs this extra request, paced apart; the id is kept.
+        await self.dm_open_budget.acquire()
         await self._request()
         channel_id = await sender.open_dm(item.target_user_id)
         await recipients.set_dm_channel(item.target_user_id, channel_id)

@@ -4,7 +4,10 @@
 - ``session.py`` — :class:`DemoSession`: carries out one typed line, shows the results.
 - ``script.py`` — :func:`parse_line`: one typed line into an action.
 - ``options.py`` — ``opt:value`` text into the values a registered command expects.
-- ``render.py`` — bot messages, choices and forms as transcript text (ANSI optional).
+- ``render.py`` — bot messages, choices and forms as transcript text (styled on a terminal).
+- ``markdown.py`` — Discord's markdown, mentions and timestamps as a client shows them.
+- ``viewer.py`` — :class:`Viewer`: the acting attendee's zone and clock; timestamp styles.
+- ``logs.py`` — log records stamped with the simulated time, out of the chat unless verbose.
 - ``console.py`` — stdin read off the event loop, output that keeps the prompt tidy.
 """
 

@@ -74,6 +74,29 @@ def convert_options(
     return converted
 
 
+def static_choices(
+    harness: ConferenceHarness, path: tuple[str, ...], focused: str, channel: Channel | None
+) -> list[dict[str, Any]] | None:
+    """Return the fixed choices of option ``focused``, or ``None`` if the bot suggests them.
+
+    A Discord client filters fixed choices itself and asks the bot only for options
+    with autocomplete; an option with neither offers nothing to complete.
+
+    :raises ScriptError: the option does not exist or has no suggestions at all.
+    """
+    definitions = {o["name"]: o for o in option_definitions(harness, path, channel)}
+    definition = definitions.get(focused)
+    shown = f"/{' '.join(path)}"
+    if definition is None:
+        names = ", ".join(definitions) or "no options"
+        raise ScriptError(f"{shown} has no option {focused!r} (has: {names})")
+    if definition.get("autocomplete"):
+        return None
+    if definition.get("choices"):
+        return [dict(choice) for choice in definition["choices"]]
+    raise ScriptError(f"{shown} {focused}: that option has no suggestions; type any value")
+
+
 def _convert(harness: ConferenceHarness, definition: Mapping[str, Any], text: str) -> Any:
     kind = int(definition["type"])
     name = definition["name"]

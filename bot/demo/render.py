@@ -1,95 +1,150 @@
-"""Show what the bot sent as plain (or coloured) text: a readable transcript."""
+"""Show what the bot sent the way a Discord client would: a readable transcript.
+
+Every renderer builds a :class:`rich.text.Text`; :class:`Style` turns it into ANSI
+colours for a terminal or into plain text for a pipe, so both read the same.
+Message text and embed text go through :func:`~bot.demo.markdown.render_markdown`
+in the acting attendee's zone (see :class:`~bot.demo.viewer.Viewer`).
+"""
 
 from __future__ import annotations
 
+import io
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TextIO
+
+from rich.console import Console
+from rich.style import Style as TextStyle
+from rich.text import Text
+
+from bot.demo.markdown import render_inline, render_markdown
+from bot.demo.viewer import Viewer
 
 EPHEMERAL = 1 << 6
 LOADING = 1 << 7
 BUTTON, SELECTS = 2, (3, 5, 6, 7, 8)
 LINK_STYLE = 5
 
+HEADER = TextStyle(bold=True, color="cyan")
+DIM = TextStyle(dim=True)
+ERROR = TextStyle(color="red")
+ACCENT = TextStyle(color="yellow")
+EMBED_BAR = TextStyle(color="grey50")
+
 Message = Mapping[str, Any]
-# Say where a message went, e.g. "#general" or "DM to alice", from its channel id.
-Locate = Callable[[int], str]
 
 
 @dataclass(frozen=True)
 class Style:
-    """ANSI colours, or none at all."""
+    """Whether the transcript is styled (a terminal) or plain (a pipe, ``NO_COLOR``)."""
 
     enabled: bool = False
 
     @classmethod
     def for_stream(cls, stream: TextIO, environ: Mapping[str, str] | None = None) -> Style:
-        """Colour only a terminal, and only when ``NO_COLOR`` is not set."""
+        """Style only a terminal, and only when ``NO_COLOR`` is not set."""
         env = os.environ if environ is None else environ
         isatty = getattr(stream, "isatty", None)
         return cls(enabled=bool(isatty and isatty()) and not env.get("NO_COLOR"))
 
-    def _paint(self, code: str, text: str) -> str:
-        return f"\x1b[{code}m{text}\x1b[0m" if self.enabled and text else text
+    def show(self, text: Text | str) -> str:
+        """Return ``text`` with ANSI styles when enabled, else its plain characters."""
+        if isinstance(text, str):
+            return text
+        if not self.enabled:
+            return text.plain
+        buffer = io.StringIO()
+        console = Console(
+            file=buffer,
+            force_terminal=True,
+            color_system="256",
+            width=1_000_000,  # the terminal wraps; rich must not
+            highlight=False,
+            emoji=False,
+            markup=False,
+        )
+        console.print(text, end="", soft_wrap=True)
+        return buffer.getvalue()
 
     def header(self, text: str) -> str:
         """Return ``text`` bold cyan."""
-        return self._paint("1;36", text)
+        return self.show(Text(text, HEADER))
 
     def dim(self, text: str) -> str:
         """Return ``text`` dimmed."""
-        return self._paint("2", text)
+        return self.show(Text(text, DIM))
 
     def error(self, text: str) -> str:
         """Return ``text`` red."""
-        return self._paint("31", text)
+        return self.show(Text(text, ERROR))
 
     def accent(self, text: str) -> str:
         """Return ``text`` yellow."""
-        return self._paint("33", text)
+        return self.show(Text(text, ACCENT))
 
 
-def render_message(message: Message, where: str, style: Style, *, edited: bool = False) -> str:
+def render_message(
+    message: Message, where: str, style: Style, viewer: Viewer, *, edited: bool = False
+) -> str:
     """Return one bot message: where it went, its text, embeds, buttons and files."""
     flags = int(message.get("flags") or 0)
     verb = "edited a message in" if edited else "in"
-    private = " (only you)" if flags & EPHEMERAL else ""
-    lines = [style.header(f"confbot {verb} {where}") + style.dim(private) + style.header(":")]
-    body = [*str(message.get("content") or "").splitlines()]
+    heading = _styled(f"confbot {verb} {where}", HEADER)
+    if flags & EPHEMERAL:
+        heading.append(" (only you)", DIM)
+    heading.append(":", HEADER)
+    body: list[Text] = []
+    content = str(message.get("content") or "")
+    if content:
+        body.extend(render_markdown(content, viewer).split("\n"))
     for embed in message.get("embeds") or []:
-        body.extend(_embed_lines(embed, style))
+        body.extend(_embed_lines(embed, viewer))
     buttons, selects = _components(message.get("components") or [])
     if buttons:
-        body.append(" ".join(style.accent(f"[{b}]") for b in buttons))
-    body.extend(style.accent(s) for s in selects)
+        body.append(Text(" ").join(Text(f"[{b}]", ACCENT) for b in buttons))
+    body.extend(Text(s, ACCENT) for s in selects)
     for attachment in message.get("attachments") or []:
-        body.append(style.dim(f"(attachment: {attachment.get('filename')})"))
+        body.append(Text(f"(attachment: {attachment.get('filename')})", DIM))
     if flags & LOADING and not body:
-        body.append(style.dim("(thinking...)"))
+        body.append(Text("(thinking...)", DIM))
     if not body:
-        body.append(style.dim("(empty message)"))
-    lines.extend(f"  {line}" for line in body)
-    return "\n".join(lines)
+        body.append(Text("(empty message)", DIM))
+    lines = [heading, *(Text("  ") + line for line in body)]
+    return style.show(Text("\n").join(lines))
 
 
-def _embed_lines(embed: Mapping[str, Any], style: Style) -> list[str]:
-    lines: list[str] = []
+def _embed_lines(embed: Mapping[str, Any], viewer: Viewer) -> list[Text]:
+    lines: list[Text] = []
     author = (embed.get("author") or {}).get("name")
     if author:
-        lines.append(style.dim(str(author)))
+        lines.append(Text(str(author), DIM))
     if embed.get("title"):
-        title = str(embed["title"])
-        lines.append(style.header(title) + (f" <{embed['url']}>" if embed.get("url") else ""))
-    lines.extend(str(embed.get("description") or "").splitlines())
+        title = render_inline(str(embed["title"]), viewer, base=HEADER)
+        if embed.get("url"):
+            title.append(f" <{embed['url']}>", DIM)
+        lines.append(title)
+    description = str(embed.get("description") or "")
+    if description:
+        lines.extend(render_markdown(description, viewer).split("\n"))
     for fld in embed.get("fields") or []:
-        value = str(fld.get("value") or "").splitlines() or [""]
-        lines.append(f"{style.accent(str(fld.get('name')))}: {value[0]}")
-        lines.extend(f"  {more}" for more in value[1:])
+        value = render_markdown(str(fld.get("value") or ""), viewer).split("\n") or [Text()]
+        name = render_inline(str(fld.get("name")), viewer, base=ACCENT)
+        lines.append(name + Text(": ") + value[0])
+        lines.extend(Text("  ") + more for more in value[1:])
     footer = (embed.get("footer") or {}).get("text")
     if footer:
-        lines.append(style.dim(f"-- {footer}"))
-    return [f"| {line}" if line else "|" for line in lines] or ["| (empty embed)"]
+        lines.append(Text(f"-- {footer}", DIM))
+    if not lines:
+        lines.append(Text("(empty embed)", DIM))
+    return [
+        _styled("| ", EMBED_BAR) + line if line.plain else _styled("|", EMBED_BAR) for line in lines
+    ]
+
+
+def _styled(text: str, style: TextStyle) -> Text:
+    """Return ``text`` styled as a span: ``Text(text, style)`` would style all it is joined to."""
+    return Text().append(text, style)
 
 
 def _components(rows: list[Mapping[str, Any]]) -> tuple[list[str], list[str]]:

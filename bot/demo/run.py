@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import math
 import os
 import sys
 import tempfile
@@ -14,23 +15,26 @@ from pathlib import Path
 
 from bot.config import Config, load_config
 from bot.demo.console import LineReader, Output
+from bot.demo.logs import demo_logging
 from bot.demo.render import Style
+from bot.demo.script import EARLIEST, LATEST
 from bot.demo.session import DemoSession
 from bot.errors import ConfigError, DatabaseVersionError
 from bot.harness import ConferenceHarness, default_start, harness_config
-from bot.logging_config import configure_logging
 from bot.sandbox import Limits
 
 # How long to wait for the bot to answer one action; a test may shorten it.
 TIMEOUT_VARIABLE = "CONFBOT_DEMO_TIMEOUT"
 DEFAULT_TIMEOUT = 10.0
 CONFIG_CANDIDATES = (Path("config.toml"), Path("config.example.toml"))
+# Beyond this the simulated clock would outrun any calendar in a few hours of real time.
+MAX_SPEED = 10_000.0
 
 
 def parse_at(text: str) -> datetime:
     """Return the instant ``text`` names in ISO 8601; without an offset it is UTC.
 
-    :raises ValueError: with a message naming the expected form.
+    :raises ValueError: with a message naming the expected form or the allowed span.
     """
     try:
         instant = datetime.fromisoformat(text.strip())
@@ -39,19 +43,39 @@ def parse_at(text: str) -> datetime:
             f"--at {text!r} is not an ISO date-time; "
             "try 2021-02-24T13:45 (UTC) or 2021-02-24T08:45-05:00"
         ) from None
-    return instant if instant.tzinfo is not None else instant.replace(tzinfo=UTC)
+    instant = instant if instant.tzinfo is not None else instant.replace(tzinfo=UTC)
+    if not EARLIEST <= instant < LATEST:
+        raise ValueError(
+            f"--at {text!r} is outside the span the demo can show "
+            f"({EARLIEST:%Y-%m-%d} to {LATEST:%Y-%m-%d} UTC)"
+        )
+    return instant
+
+
+def parse_speed(text: str | float) -> float:
+    """Return the clock speed ``text`` names if the simulated clock can run at it.
+
+    :raises ValueError: it is not a number, negative, infinite or absurdly fast.
+    """
+    try:
+        speed = float(text)
+    except ValueError:
+        raise ValueError(f"--speed {text!r} is not a number; try 0, 1 or 60") from None
+    if not math.isfinite(speed) or not 0 <= speed <= MAX_SPEED:
+        raise ValueError(
+            f"--speed {text!r}: give a number from 0 (a stopped clock) to {MAX_SPEED:g}"
+        )
+    return speed
 
 
 def run_demo(args: argparse.Namespace) -> int:
     """Run the demo with the parsed ``confbot demo`` arguments; return the exit status."""
     try:
         start = parse_at(args.at) if args.at else None
+        speed = parse_speed(args.speed)
         timeout = _timeout()
     except ValueError as error:
         print(f"confbot: {error}", file=sys.stderr)
-        return 2
-    if args.speed < 0:
-        print("confbot: --speed must be 0 (a stopped clock) or more", file=sys.stderr)
         return 2
     try:
         base = load_config(_config_path(args.config))
@@ -66,7 +90,7 @@ def run_demo(args: argparse.Namespace) -> int:
             _print_problems(getattr(error, "problems", [str(error)]))
             return 1
         try:
-            return asyncio.run(_serve(config, start, args, timeout))
+            return asyncio.run(_serve(config, Path(data_dir), start, speed, args, timeout))
         except KeyboardInterrupt:
             print(file=sys.stdout, flush=True)
             return 0
@@ -75,23 +99,38 @@ def run_demo(args: argparse.Namespace) -> int:
             return 1
 
 
-async def _serve(config: Config, start: datetime, args: argparse.Namespace, timeout: float) -> int:
+async def _serve(
+    config: Config,
+    data_dir: Path,
+    start: datetime,
+    speed: float,
+    args: argparse.Namespace,
+    timeout: float,
+) -> int:
     harness = ConferenceHarness(
-        config, start=start, speed=args.speed, limits=Limits(wait_timeout=timeout)
+        config, start=start, speed=speed, limits=Limits(wait_timeout=timeout)
     )
-    configure_logging("WARNING", secrets=[harness.sandbox.bot_token])
-    logging.getLogger("discord.client").addFilter(_not_about_voice)
     interactive = sys.stdin.isatty()
     style = Style.for_stream(sys.stdout)
     output = Output(sys.stdout, interactive=interactive)
+    logs = demo_logging(
+        harness.clock,
+        data_dir,
+        output,
+        style,
+        verbose=args.verbose,
+        secrets=[harness.sandbox.bot_token],
+    )
+    logging.getLogger("discord.client").addFilter(_not_about_voice)
     try:
-        async with harness:
-            session = DemoSession(harness, output, style, timeout=timeout)
-            try:
-                output.print(_banner(session, args.speed))
-                await _converse(session, output, interactive=interactive)
-            finally:
-                session.close()
+        with logs:
+            async with harness:
+                session = DemoSession(harness, output, style, timeout=timeout)
+                try:
+                    output.print(_banner(session, speed))
+                    await _converse(session, output, interactive=interactive)
+                finally:
+                    await session.close()
     finally:
         if args.transcript:  # the sandbox's throwaway token, redacted all the same
             token = harness.sandbox.bot_token
@@ -143,8 +182,8 @@ def _timeout() -> float:
         value = float(raw)
     except ValueError:
         raise ValueError(f"{TIMEOUT_VARIABLE}={raw!r} is not a number of seconds") from None
-    if value <= 0:
-        raise ValueError(f"{TIMEOUT_VARIABLE} must be more than 0 seconds")
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{TIMEOUT_VARIABLE} must be a finite number of seconds above 0")
     return value
 
 

@@ -16,8 +16,13 @@ from __future__ import annotations
 import re
 import shlex
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TypeAlias
+
+# The span the simulated clock may show: every zone's local time stays a valid datetime,
+# and Discord's timestamps (seconds since 1970) stay positive.
+EARLIEST = datetime(1970, 1, 2, tzinfo=UTC)
+LATEST = datetime(9999, 1, 1, tzinfo=UTC)
 
 
 class ScriptError(ValueError):
@@ -120,7 +125,9 @@ Action: TypeAlias = (
 
 _OPTION = re.compile(r"^([\w-]+):(.*)$", re.DOTALL)
 _NAME = re.compile(r"^[\w.-]+$")
-_DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
+# Up to 15 digits a unit: enough to overflow any calendar, few enough for int() to read.
+_DURATION = re.compile(r"^(?:(\d{1,15})d)?(?:(\d{1,15})h)?(?:(\d{1,15})m)?(?:(\d{1,15})s)?$")
+_DURATION_HINT = "use d, h, m and s, e.g. 30s, 10m, 2h, 1h30m or 3d"
 
 
 def parse_line(line: str) -> Action | None:
@@ -161,12 +168,45 @@ def parse_command(text: str) -> tuple[tuple[str, ...], dict[str, str]]:
 
 
 def parse_duration(text: str) -> timedelta:
-    """Return the span ``text`` names: ``30s``, ``10m``, ``2h``, ``1h30m``, ``1d``."""
-    match = _DURATION.match(text.strip().lower())
-    if not text.strip() or match is None:
-        raise ScriptError(f"{text.strip()!r} is not a duration; try 30s, 10m, 2h or 1h30m")
+    """Return the span ``text`` names: ``30s``, ``10m``, ``2h``, ``1h30m``, ``1d``.
+
+    :raises ScriptError: ``text`` is not a duration, is negative or is too long to exist.
+    """
+    typed = text.strip()
+    compact = "".join(typed.lower().split())  # "1h 30m" reads as "1h30m"
+    if compact.startswith("-"):
+        raise ScriptError(f"{typed!r}: the simulated clock only moves forward")
+    match = _DURATION.match(compact.removeprefix("+"))
+    if not compact or match is None:
+        raise ScriptError(f"{typed!r} is not a duration; {_DURATION_HINT}")
     days, hours, minutes, seconds = (int(part or 0) for part in match.groups())
-    return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+    try:
+        return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+    except OverflowError:
+        raise ScriptError(f"{typed!r} is longer than any calendar goes") from None
+
+
+def reachable(now: datetime, delta: timedelta) -> datetime:
+    """Return ``now + delta`` if the simulated clock may show it.
+
+    :raises ScriptError: it would pass :data:`LATEST`.
+    """
+    if delta > LATEST - now:
+        raise ScriptError(
+            f"waiting {format_duration(delta)} would pass {LATEST:%Y-%m-%d}, the latest time "
+            f"the demo can show; at most {format_duration(LATEST - now)} is left"
+        )
+    return now + delta
+
+
+def format_duration(delta: timedelta) -> str:
+    """Return ``delta`` the way :func:`parse_duration` reads it: ``1d2h30m``."""
+    seconds = int(delta.total_seconds())
+    days, seconds = divmod(seconds, 86400)
+    hours, seconds = divmod(seconds, 3600)
+    minutes, seconds = divmod(seconds, 60)
+    parts = [(days, "d"), (hours, "h"), (minutes, "m"), (seconds, "s")]
+    return "".join(f"{value}{unit}" for value, unit in parts if value) or "0s"
 
 
 def _split(text: str) -> list[str]:
@@ -177,7 +217,7 @@ def _split(text: str) -> list[str]:
 
 
 def _parse_directive(text: str) -> Action:
-    name, _, rest = text[1:].partition(" ")
+    name, rest = [*text[1:].split(None, 1), "", ""][:2]  # split at any whitespace
     rest = rest.strip()
     name = name.lower()
     simple: dict[str, Action] = {

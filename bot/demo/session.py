@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
+import sqlite3
 from collections import deque
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from bot.demo import script
 from bot.demo.console import Output
-from bot.demo.options import command_names, convert_options
+from bot.demo.logs import LOG_FILE
+from bot.demo.options import command_names, convert_options, static_choices
 from bot.demo.render import LOADING, Style, render_choices, render_message, render_modal
+from bot.demo.viewer import Viewer
 from bot.harness import ConferenceHarness
 from bot.sandbox import Channel, InteractionResult, User
+from bot.timezones import to_local, zone_abbreviation
 
 HELP = """\
 Type a line and press Enter:
@@ -26,11 +31,14 @@ Type a line and press Enter:
   :click LABEL                    press a button on the latest bot message that has it
                                   (the start of a long label is enough)
   :submit LABEL="value" ...       fill in and submit the form the bot opened
-  :wait 10m                       move the clock on (30s, 2h, 1h30m) and see what happens
+  :wait 10m                       move the clock on (30s, 2h, 1h30m, 3d) and see what fell due
   :time | :help | :quit           the simulated time, this help, leave
-  # comment                       ignored"""
+  # comment                       ignored
+Times and mentions read as your Discord client would show them, in your /timezone.
+The bot's log goes to demo.log in the data directory (confbot demo --verbose: here too)."""
 
 RECENT = 20  # bot messages remembered for :click
+log = logging.getLogger(__name__)
 
 
 class DemoSession:
@@ -47,6 +55,11 @@ class DemoSession:
         self.channel_name: str | None = "general"
         self._recent: deque[dict[str, Any]] = deque(maxlen=RECENT)
         self._modal: dict[str, Any] | None = None
+        # Messages are shown in order by one task, each in the zone the acting attendee
+        # has at that moment (reading it takes the database, so it cannot happen inline).
+        self._arrived: asyncio.Queue[tuple[dict[str, Any], bool]] = asyncio.Queue()
+        self.shown = 0  # bot messages printed so far
+        self._printer = asyncio.get_running_loop().create_task(self._print_arrivals())
         self._unsubscribe = harness.sandbox.on_bot_message(self._on_bot_message)
 
     # -- where and who ------------------------------------------------------------------
@@ -67,9 +80,18 @@ class DemoSession:
         where = "DM" if self.channel_name is None else f"#{self.channel_name}"
         return f"{self.user_name}@{where}> "
 
-    def close(self) -> None:
-        """Stop printing the bot's messages."""
+    async def close(self) -> None:
+        """Show the messages still arriving, then stop printing the bot's messages."""
         self._unsubscribe()
+        await self.flush()
+        self._printer.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._printer
+
+    async def flush(self) -> None:
+        """Return once every bot message that arrived so far is printed."""
+        if not self._printer.done():
+            await self._arrived.join()
 
     # -- running lines ------------------------------------------------------------------
 
@@ -86,6 +108,10 @@ class DemoSession:
             self.error(str(error))
         except AssertionError as error:  # the sandbox driver refusing an impossible action
             self.error(str(error))
+        except Exception as error:  # the demo's own last resort: one line, the details logged
+            log.exception("demo line %r failed", line)
+            self.error(f"unexpected {type(error).__name__}: {error} (details in {LOG_FILE})")
+        await self.flush()
         return True
 
     async def _run(self, action: script.Action) -> None:
@@ -97,6 +123,12 @@ class DemoSession:
                 )
                 self._show_result(result)
             case script.Complete(path, options, focused):
+                fixed = static_choices(self.harness, path, focused, self.channel)
+                if fixed is not None:
+                    typed = options[focused].casefold()
+                    matching = [c for c in fixed if typed in str(c["name"]).casefold()]
+                    self.output.print(render_choices(matching, self.style))
+                    return
                 converted = convert_options(
                     self.harness, path, options, self.channel, focused=focused
                 )
@@ -123,10 +155,9 @@ class DemoSession:
             case script.Submit(values):
                 await self._submit(values)
             case script.Wait(delta):
-                clock = self.harness.clock
-                await self._settle(clock.advance(delta))
+                await self._wait(delta)
             case script.ShowTime():
-                self.note(self.describe_now())
+                self.note("simulated time: " + await self.describe(self.harness.clock.now()))
             case script.ShowHelp():
                 commands = ", ".join(f"/{n}" for n in command_names(self.harness))
                 self.output.print(f"{HELP}\nRegistered commands: {commands or 'none yet'}")
@@ -160,7 +191,15 @@ class DemoSession:
                 )
                 self._show_result(result)
                 return
-        raise script.ScriptError(f"no recent bot message has a button {label!r}")
+        labels = [
+            label
+            for message in reversed(self._recent)
+            for label in _labels(world.messages.get(int(message["id"]), message))
+        ]
+        listed = ", ".join(dict.fromkeys(labels)) or "none"
+        raise script.ScriptError(
+            f"no recent bot message has a button {label!r} (buttons: {listed})"
+        )
 
     async def _submit(self, values: dict[str, str]) -> None:
         if self._modal is None:
@@ -170,6 +209,17 @@ class DemoSession:
             self.user, modal, values, timeout=self.timeout
         )
         self._show_result(result)
+
+    async def _wait(self, delta: timedelta) -> None:
+        clock = self.harness.clock
+        target = script.reachable(clock.now(), delta)
+        reached = clock.set(target)
+        self.note(f"waited {script.format_duration(delta)}: now {await self.describe(reached)}")
+        before = self.shown
+        await self._settle(reached)
+        await self.flush()
+        due = self.shown - before
+        self.note("nothing due" if due == 0 else f"{due} message{'s' * (due != 1)} fell due")
 
     async def _settle(self, until: datetime) -> None:
         bot = self.harness.bot
@@ -198,8 +248,45 @@ class DemoSession:
         if flags & LOADING and not edited:
             return  # "confbot is thinking": shown once the bot edits in its answer
         self._recent.append(message)
-        where = self.locate(int(message["channel_id"]))
-        self.output.print(render_message(message, where, self.style, edited=edited))
+        self._arrived.put_nowait((dict(message), edited))
+
+    async def _print_arrivals(self) -> None:
+        while True:
+            message, edited = await self._arrived.get()
+            try:
+                where = self.locate(int(message["channel_id"]))
+                viewer = await self.viewer()
+                self.output.print(render_message(message, where, self.style, viewer, edited=edited))
+                self.shown += 1
+            except Exception as error:  # one unreadable message must not silence the rest
+                log.exception("could not show message %s", message.get("id"))
+                self.error(f"could not show a message: {error} (details in {LOG_FILE})")
+            finally:
+                self._arrived.task_done()
+
+    async def viewer(self) -> Viewer:
+        """Return how the acting attendee's Discord client shows things right now."""
+        now = self.harness.clock.now()
+        bot = self.harness.bot
+        try:
+            reader = await bot.reader(self.user.id) if bot is not None else None
+        except (RuntimeError, ValueError, sqlite3.Error):  # closing: its database is gone
+            reader = None
+        if reader is None:
+            return Viewer(self.conference_zone, now, names=self.name_of)
+        return Viewer(reader.zone, now, reader.clock, names=self.name_of)
+
+    def name_of(self, kind: str, identifier: int) -> str | None:
+        """Return the name a client shows for a user, role or channel id (``None``: unknown)."""
+        world = self.harness.sandbox.world
+        if kind == "user":
+            user = world.users.get(identifier)
+            return (user.global_name or user.username) if user is not None else None
+        if kind == "role":
+            roles = (role for guild in world.guilds.values() for role in guild.roles)
+            return next((role.name for role in roles if role.id == identifier), None)
+        channel = world.channels.get(identifier)
+        return channel.name if channel is not None and not channel.is_dm else None
 
     def locate(self, channel_id: int) -> str:
         """Return where a channel is, for people: ``#general`` or ``DM to alice``."""
@@ -210,14 +297,17 @@ class DemoSession:
             return f"DM to {channel.recipient.username if channel.recipient else '?'}"
         return f"#{channel.name}"
 
-    def describe_now(self) -> str:
-        """Return the simulated now in UTC and in the conference's zone."""
-        now = self.harness.clock.now()
-        zone = self.conference_zone
-        local = now.astimezone(ZoneInfo(zone))
+    async def describe(self, instant: datetime) -> str:
+        """Return ``instant`` in UTC and in the acting attendee's zone (the conference's if unset).
+
+        The time is the simulated one: "Wed 24 Feb 2021 13:10:00 UTC = Wed 24 Feb 08:10:00
+        EST (America/New_York)".
+        """
+        zone = (await self.viewer()).zone
+        local = to_local(instant, zone)
         return (
-            f"simulated time: {now:%a %d %b %Y %H:%M:%S} UTC"
-            f" = {local:%a %d %b %H:%M:%S %Z} ({zone})"
+            f"{instant:%a %d %b %Y %H:%M:%S} UTC"
+            f" = {local:%a %d %b %Y %H:%M:%S} {zone_abbreviation(instant, zone)} ({zone})"
         )
 
     @property
@@ -233,11 +323,11 @@ class DemoSession:
     def error(self, text: str) -> None:
         """Print one line saying what went wrong; the session goes on."""
         text = text.removeprefix("sandbox: ").replace(self.harness.sandbox.mention_bot, "@confbot")
+        text = " ".join(text.splitlines())  # one line, whatever the error said
         self.output.print(self.style.error(f"error: {text}"))
 
 
-def _button_label(components: list[dict[str, Any]], typed: str) -> str | None:
-    """Return the button ``typed`` names: its label or custom_id, else a unique label prefix."""
+def _buttons(components: list[dict[str, Any]]) -> list[dict[str, Any]]:
     buttons: list[dict[str, Any]] = []
     stack = list(components)
     while stack:
@@ -248,6 +338,16 @@ def _button_label(components: list[dict[str, Any]], typed: str) -> str | None:
         for key in ("component", "accessory"):
             if isinstance(comp.get(key), dict):
                 stack.append(comp[key])
+    return buttons
+
+
+def _labels(message: dict[str, Any]) -> list[str]:
+    return [str(b["label"]) for b in _buttons(message.get("components") or []) if b.get("label")]
+
+
+def _button_label(components: list[dict[str, Any]], typed: str) -> str | None:
+    """Return the button ``typed`` names: its label or custom_id, else a unique label prefix."""
+    buttons = _buttons(components)
     for button in buttons:
         if typed in (button.get("label"), button.get("custom_id")):
             return str(button.get("label") or button.get("custom_id"))

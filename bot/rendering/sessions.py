@@ -10,6 +10,7 @@ without :meth:`Card.fitted` ever having to drop a session.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -37,6 +38,8 @@ BIO_CHARS = 900
 NOW_LINES = 10
 NEXT_LINES = 5
 SPEAKER_SESSION_LINES = 10
+# The "(+1 day)" / "(-2 days)" marks format_time_range adds; a footer explains those it finds.
+_DAY_MARK = re.compile(r"\(([+-])\d+ days?\)")
 
 
 @lru_cache(maxsize=65_536)
@@ -98,11 +101,27 @@ def session_line(
     return truncate(line, LINE_CHARS)
 
 
-def _footer(reader: Reader, page: int, pages: int) -> str:
-    where = f"Times in {reader.zone}"
-    if reader.zone != reader.conference_zone:
-        where += f"; +1 day marks a later date than in {reader.conference_zone}"
+def _footer(reader: Reader, page: int, pages: int, text: str) -> str:
+    """Return "Page 2/5 · Times in <zone>", explaining only the day marks ``text`` carries."""
+    where = times_in(reader, text)
     return f"Page {page + 1}/{pages} · {where}" if pages > 1 else where
+
+
+def times_in(reader: Reader, text: str) -> str:
+    """Return "Times in <zone>", with a legend for the day marks ``text`` carries, if any."""
+    return f"Times in {reader.zone}" + day_mark_legend(text, reader.conference_zone)
+
+
+def day_mark_legend(text: str, conference_zone: str) -> str:
+    """Return "; +1 day marks a later date than in <zone>" for the marks found in ``text``."""
+    signs = {match[1] for match in _DAY_MARK.finditer(text)}
+    if signs == {"+"}:
+        return f"; +1 day marks a later date than in {conference_zone}"
+    if signs == {"-"}:
+        return f"; -1 day marks an earlier date than in {conference_zone}"
+    if signs:
+        return f"; +1/-1 day mark a later/earlier date than in {conference_zone}"
+    return ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +163,7 @@ def schedule_pages(
         return Card(
             title=truncate(title, 256),
             description="\n".join(lines) or "No sessions.",
-            footer=_footer(reader, number, count),
+            footer=_footer(reader, number, count, "\n".join(lines)),
         )
 
     return PagedReply(content, count, render)
@@ -248,7 +267,9 @@ def now_card(moment: Moment, index: ScheduleIndex, reader: Reader, *, place: str
         lines.append(f"Nothing is on{where} right now.")
     lines += _next_lines(moment, index, reader, where=where, limit=NEXT_LINES)
     return Card(
-        title=f"What's on{where}", description="\n".join(lines), footer=f"Times in {reader.zone}"
+        title=f"What's on{where}",
+        description="\n".join(lines),
+        footer=times_in(reader, "\n".join(lines)),
     )
 
 
@@ -258,7 +279,9 @@ def next_card(moment: Moment, index: ScheduleIndex, reader: Reader, *, place: st
     lines = _opening(moment, reader)
     lines += _next_lines(moment, index, reader, where=where, limit=NOW_LINES)
     return Card(
-        title=f"Next{where}", description="\n".join(lines), footer=f"Times in {reader.zone}"
+        title=f"Next{where}",
+        description="\n".join(lines),
+        footer=times_in(reader, "\n".join(lines)),
     )
 
 
@@ -305,7 +328,8 @@ def search_pages(
     def render(number: int) -> Card:
         chunk = matches[number * PAGE_SESSIONS : (number + 1) * PAGE_SESSIONS]
         lines = [_match_line(match, index, reader) for match in chunk]
-        footer = f"{plural(len(matches), 'result')} · {_footer(reader, number, count)}"
+        where = _footer(reader, number, count, "\n".join(lines))
+        footer = f"{plural(len(matches), 'result')} · {where}"
         return Card(title=heading, description="\n".join(lines), footer=footer)
 
     return PagedReply(content, count, render)

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from bot.answers.reader import Reader, zone_hint
 from bot.rendering.cards import Card, CardField
-from bot.rendering.sessions import when
+from bot.rendering.sessions import times_in, when
 from bot.rendering.text import neutralise, plural, truncate
 from bot.schedule.index import ScheduleIndex
 from bot.schedule.model import Session, Speaker
@@ -60,7 +60,7 @@ def speaker_card(
     links = [url for url in speaker.links if _safe_url(url)]
     if links:
         fields.append(CardField("Links", "\n".join(f"<{url}>" for url in links[:5])))
-    footer = f"Times in {reader.zone}"
+    footer = times_in(reader, "\n".join(field.value for field in fields))
     hint = zone_hint(reader)
     return Card(
         title=neutralise(speaker.name),
@@ -73,15 +73,28 @@ def speaker_card(
 
 
 def speaker_list_pages(
-    speakers: list[Speaker], index: ScheduleIndex, reader: Reader, now: datetime, *, heading: str
+    speakers: list[Speaker],
+    index: ScheduleIndex,
+    reader: Reader,
+    now: datetime,
+    *,
+    heading: str,
+    track_id: str | None = None,
 ) -> tuple[Card, ...]:
-    """Return pages listing ``speakers`` (already sorted) with each one's next session."""
+    """Return pages listing ``speakers`` (already sorted) with each one's next session.
+
+    With ``track_id`` the next session is the next one in that track.
+    """
     lines = []
     for speaker in speakers:
         line = f"**{neutralise(speaker.name)}**"
         if speaker.affiliation:
             line += f" ({truncate(neutralise(speaker.affiliation), 80)})"
-        upcoming = [s for s in index.sessions_by_speaker(speaker.id) if s.end > now]
+        upcoming = [
+            session
+            for session in index.sessions_by_speaker(speaker.id)
+            if session.end > now and (track_id is None or session.track_id == track_id)
+        ]
         if upcoming:
             line += f"\n  next: {truncate(neutralise(upcoming[0].title), 90)}, "
             line += when(upcoming[0], reader)
@@ -93,7 +106,8 @@ def speaker_list_pages(
     pages = []
     for number, chunk in enumerate(chunks, start=1):
         count = plural(len(speakers), "speaker")
-        footer = f"Page {number}/{len(chunks)} · {count} · times in {reader.zone}"
+        times = times_in(reader, "\n".join(chunk))
+        footer = f"Page {number}/{len(chunks)} · {count} · {times[0].lower()}{times[1:]}"
         pages.append(
             Card(
                 title=heading,

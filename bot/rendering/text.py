@@ -8,17 +8,26 @@ _MARKDOWN = re.compile(r"([\\*_`~|>#\[\]()-])")
 _MENTION = re.compile(r"<(@[!&]?|#)(\d+)>")
 _MASS_MENTION = re.compile(r"@(everyone|here)")
 _MASKED_LINK = re.compile(r"\[([^\]]*)\]\((<?https?://[^)\s]+>?)\)")
+# C0/C1 control characters except tab and newline, and the bidirectional overrides: a NUL
+# or a right-to-left override echoed back garbles the reply (or reverses what follows).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 ELLIPSIS = "…"
 
 
+def printable(text: str) -> str:
+    """Return ``text`` without control characters (NUL, escape, bidirectional overrides)."""
+    return _CONTROL.sub("", text)
+
+
 def neutralise(text: str) -> str:
-    """Return ``text`` safe to show: no markdown effect, no mention, no masked link.
+    """Return ``text`` safe to show: no control character, markdown effect, mention or masked link.
 
     Schedule text comes from outside (organisers' tools, speakers' bios); shown
     raw it could ping ``@everyone``, hide a link behind innocent words or break
     the layout. Masked links become "words (url)".
     """
+    text = printable(text)
     text = _MASKED_LINK.sub(lambda match: f"{match[1]} ({match[2].strip('<>')})", text)
     text = _MARKDOWN.sub(r"\\\1", text)
     text = _MENTION.sub(lambda match: f"<\u200b{match[1]}{match[2]}>", text)

@@ -9,6 +9,7 @@ from typing import Any
 from bot.sandbox.config import Limits
 from bot.sandbox.events import EventBus
 from bot.sandbox.gateway import Gateway
+from bot.sandbox.permissions import DM_APP_PERMISSIONS, channel_permissions, command_denial
 from bot.sandbox.rest import Rest
 from bot.sandbox.state import (
     Channel,
@@ -24,6 +25,10 @@ SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
 STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER = 3, 4, 5, 6, 7, 8, 9, 10
 
 Message = dict[str, Any]
+
+
+class CommandNotShown(AssertionError):
+    """The Discord client would not offer this command to this user here."""
 
 
 def _walk_components(components: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -76,7 +81,7 @@ class Driver:
             result=InteractionResult(what=what),
         )
         self.world.interactions[rec.id] = rec
-        bot_perms = 0
+        bot_perms = DM_APP_PERMISSIONS
         payload: dict[str, Any] = {
             "id": str(rec.id),
             "application_id": str(self.world.application_id),
@@ -96,10 +101,13 @@ class Driver:
             member = guild.members.get(user.id)
             if member is None:
                 raise AssertionError(f"sandbox: {user.username} is not a member of {guild.name}")
+            # The receiving-and-responding page: member.permissions and app_permissions are
+            # computed in the channel, including overwrites (implicit denials are not).
             bot_member = guild.members.get(self.world.bot_user.id)
+            bot_perms = 0
             if bot_member is not None:
-                bot_perms = self.world.member_permissions(guild, bot_member)
-            perms = self.world.member_permissions(guild, member)
+                bot_perms = channel_permissions(guild, bot_member, channel)
+            perms = channel_permissions(guild, member, channel)
             payload.update(
                 {
                     "guild_id": str(guild.id),
@@ -138,7 +146,12 @@ class Driver:
         return rec.result
 
     def _option_value(
-        self, opt: Mapping[str, Any], value: Any, resolved: dict[str, Any], guild_id: int | None
+        self,
+        opt: Mapping[str, Any],
+        value: Any,
+        resolved: dict[str, Any],
+        user: User,
+        guild_id: int | None,
     ) -> Any:
         kind = int(opt["type"])
         if kind == STRING:
@@ -161,15 +174,23 @@ class Driver:
         if kind == CHANNEL and isinstance(value, Channel):
             resolved.setdefault("channels", {})[str(value.id)] = {
                 **value.payload(),
-                "permissions": "0",
+                "permissions": str(self._permissions_of(user, value)),
             }
             return str(value.id)
         raise AssertionError(
             f"sandbox: cannot pass {value!r} to option {opt['name']!r} of type {kind}"
         )
 
+    def _permissions_of(self, user: User, channel: Channel) -> int:
+        guild = self.world.guilds.get(channel.guild_id) if channel.guild_id else None
+        member = guild.members.get(user.id) if guild is not None else None
+        if guild is None or member is None:
+            return 0
+        return channel_permissions(guild, member, channel)
+
     def _command_data(
         self,
+        user: User,
         path: str,
         options: Mapping[str, Any],
         channel: Channel,
@@ -184,6 +205,14 @@ class Driver:
             raise AssertionError(
                 f"sandbox: command /{parts[0]} is not registered (global: {known})"
             )
+        denial = command_denial(self.world, cmd, user, channel)
+        if denial is not None:
+            place = "DMs" if channel.is_dm else f"#{channel.name}"
+            raise CommandNotShown(
+                f"sandbox: Discord would not show /{parts[0]} to {user.username} in {place}: "
+                f"{denial} (tests can add an override with sandbox.set_command_permissions)"
+            )
+
         defs: list[dict[str, Any]] = list(cmd.get("options") or [])
         chain: list[dict[str, Any]] = []
         for name in parts[1:]:
@@ -208,18 +237,20 @@ class Driver:
                     f"sandbox: /{path} has no option {key!r} (has {[o['name'] for o in defs]})"
                 )
             if key == focused:
+                _require_autocomplete(opt, path)
                 item = {"type": opt["type"], "name": key, "value": str(value), "focused": True}
             else:
                 item = {
                     "type": opt["type"],
                     "name": key,
-                    "value": self._option_value(opt, value, resolved, channel.guild_id),
+                    "value": self._option_value(opt, value, resolved, user, channel.guild_id),
                 }
             built.append(item)
         if focused is not None and focused not in options:
             opt = next((o for o in defs if o["name"] == focused), None)
             if opt is None:
                 raise AssertionError(f"sandbox: /{path} has no option {focused!r}")
+            _require_autocomplete(opt, path)
             built.append({"type": opt["type"], "name": focused, "value": "", "focused": True})
         if focused is None:
             missing = [o["name"] for o in defs if o.get("required") and o["name"] not in options]
@@ -249,7 +280,7 @@ class Driver:
     ) -> InteractionResult:
         """Run slash command ``command`` ("group sub" paths allowed) and await the answer."""
         where = self._channel_for(user, channel)
-        data = self._command_data(command, options or {}, where, focused=None)
+        data = self._command_data(user, command, options or {}, where, focused=None)
         rec, payload = self._new_interaction(user, where, APPLICATION_COMMAND, data, f"/{command}")
         return await self._run(rec, payload, timeout)
 
@@ -265,7 +296,7 @@ class Driver:
     ) -> list[dict[str, Any]]:
         """Type into option ``focused`` of ``command`` and return the offered choices."""
         where = self._channel_for(user, channel)
-        data = self._command_data(command, options or {}, where, focused=focused)
+        data = self._command_data(user, command, options or {}, where, focused=focused)
         rec, payload = self._new_interaction(
             user, where, AUTOCOMPLETE, data, f"autocomplete /{command} [{focused}]"
         )
@@ -380,6 +411,7 @@ class Driver:
         rec, payload = self._new_interaction(
             user, where, MODAL_SUBMIT, data, f"modal {title!r} submit"
         )
+        rec.trigger = origin
         if origin is not None and origin.source_message_id is not None:
             source = self.world.messages.get(origin.source_message_id)
             if source is not None:
@@ -416,3 +448,11 @@ class Driver:
             for m in self.world.channel_messages(where.id)
             if int(m["id"]) > int(sent["id"]) and m["author"]["id"] == bot_id
         ]
+
+
+def _require_autocomplete(option: Mapping[str, Any], path: str) -> None:
+    """Refuse at once to autocomplete an option without it: Discord would never ask the bot."""
+    if not option.get("autocomplete"):
+        raise AssertionError(
+            f"sandbox: option {option['name']!r} of /{path} has no suggestions (no autocomplete)"
+        )

@@ -1,14 +1,14 @@
-"""Enforce Discord-style global and per-route rate limits with an injectable clock."""
+"""Enforce Discord-style rate limits and the invalid-request limit, with injectable clocks."""
 
 from __future__ import annotations
 
 import hashlib
 import time
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.sandbox.config import Limits, RouteLimit
+from bot.sandbox.config import Clock, Limits, RouteLimit
 
 
 @dataclass
@@ -50,7 +50,7 @@ class RateLimiter:
 
     def check(self, route_key: str, major: str, *, global_exempt: bool) -> Verdict:
         """Charge one request to its buckets and say whether it may proceed."""
-        now = self.limits.clock()
+        now = self.limits.bucket_clock()
         if not global_exempt:
             self._global.limit = self.limits.global_per_second
             self._global.roll(now)
@@ -105,3 +105,112 @@ class RateLimiter:
             self._global.used += 1
         headers["X-RateLimit-Remaining"] = str(window.limit - window.used)
         return Verdict(allowed=True, headers=headers)
+
+    def check_shared(self, route_key: str, major: str) -> Verdict:
+        """Charge one request to the route's shared per-resource limit, if it has one.
+
+        The rate-limits page's "Exceeded Resource Rate Limit" example: scope ``shared``, the
+        message "The resource is being rate limited.", and ``X-RateLimit-Remaining`` left as
+        the user's own bucket says (the user did not exhaust it).
+        """
+        limit = self.limits.shared_limit(route_key)
+        if limit is None:
+            return Verdict(allowed=True)
+        now = self.limits.bucket_clock()
+        key = f"shared:{bucket_hash(route_key)}:{major}"
+        window = self._buckets.get(key)
+        if window is None:
+            window = self._buckets[key] = _Window(limit=limit.limit, per=limit.per)
+        window.roll(now)
+        if window.used < window.limit:
+            window.used += 1
+            return Verdict(allowed=True)
+        retry = max(window.reset_at - now, 0.0)
+        self.hits["shared"] += 1
+        return Verdict(
+            allowed=False,
+            headers={"X-RateLimit-Scope": "shared", "Retry-After": f"{retry:.3f}"},
+            body={
+                "message": "The resource is being rate limited.",
+                "retry_after": round(retry, 3),
+                "global": False,
+            },
+            scope="shared",
+        )
+
+
+class SlidingWindow:
+    """Remember events for ``per`` seconds of an injectable clock; count what is inside."""
+
+    def __init__(self, clock: Clock, per: float) -> None:
+        self._clock = clock
+        self.per = per
+        self._events: deque[tuple[float, int]] = deque()
+
+    def _expire(self, now: float) -> None:
+        while self._events and self._events[0][0] <= now - self.per:
+            self._events.popleft()
+        if self._events and self._events[-1][0] > now:
+            # The clock was set backwards (SimulatedClock.set): forget the "future".
+            self._events = deque(event for event in self._events if event[0] <= now)
+
+    def add(self, tag: int = 0) -> None:
+        """Record one event tagged ``tag`` (an HTTP status, say) at the current instant."""
+        now = self._clock()
+        self._expire(now)
+        self._events.append((now, tag))
+
+    def tags(self) -> list[int]:
+        """Return the tags of the events still inside the window, oldest first."""
+        self._expire(self._clock())
+        return [tag for _at, tag in self._events]
+
+    def until_below(self, count: int) -> float:
+        """Return the seconds until fewer than ``count`` events remain inside the window."""
+        now = self._clock()
+        self._expire(now)
+        excess = len(self._events) - count
+        if excess < 0:
+            return 0.0
+        return max(self._events[excess][0] + self.per - now, 0.0)
+
+
+class InvalidRequests:
+    """Count 401, 403 and non-shared 429 answers, the way Discord's ban threshold does.
+
+    The rate-limits page ("Invalid Request Limit aka Cloudflare bans"): an invalid request
+    is one that results in 401, 403 or 429; "429 errors returned with X-RateLimit-Scope:
+    shared are not counted against you"; the limit is 10,000 per 10 minutes.
+    """
+
+    STATUSES = (401, 403, 429)
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.total: Counter[int] = Counter()
+        self._window = SlidingWindow(lambda: self.limits.clock(), limits.invalid_request_window)
+
+    @staticmethod
+    def counts(status: int, scope: str | None) -> bool:
+        """Return whether an answer with ``status`` (and 429 ``scope``) is an invalid request."""
+        return status in InvalidRequests.STATUSES and not (status == 429 and scope == "shared")
+
+    def record(self, status: int, scope: str | None) -> None:
+        """Count one answer if it is an invalid request."""
+        if self.counts(status, scope):
+            self.total[status] += 1
+            self._window.add(status)
+
+    def in_window(self) -> Counter[int]:
+        """Return the invalid requests of the last window, by status."""
+        self._window.per = self.limits.invalid_request_window
+        return Counter(self._window.tags())
+
+    def banned(self) -> bool:
+        """Return whether the in-window count has reached the configured limit."""
+        return self.ban_lifts_in() > 0
+
+    def ban_lifts_in(self) -> float:
+        """Return the seconds until the in-window count drops below the limit (0: no ban)."""
+        self._window.per = self.limits.invalid_request_window
+        return self._window.until_below(self.limits.invalid_request_limit)

@@ -11,7 +11,22 @@ from aiohttp import web
 from bot.sandbox.config import Limits
 from bot.sandbox.events import EventBus
 from bot.sandbox.gateway import Gateway
-from bot.sandbox.state import Channel, InteractionRecord, User, World, now_iso
+from bot.sandbox.permissions import (
+    ATTACH_FILES,
+    MANAGE_MESSAGES,
+    READ_MESSAGE_HISTORY,
+    SEND_MESSAGES,
+    VIEW_CHANNEL,
+)
+from bot.sandbox.ratelimit import SlidingWindow
+from bot.sandbox.state import (
+    Channel,
+    InteractionRecord,
+    User,
+    World,
+    now_iso,
+    numbered_components,
+)
 from bot.sandbox.validation import ErrorTree, validate_choices, validate_message
 
 API_PREFIX = "/api/v10"
@@ -28,6 +43,7 @@ class DiscordError(Exception):
         self.code = code
         self.message = message
         self.errors = errors
+        self.headers: dict[str, str] = {}
 
     def body(self) -> dict[str, Any]:
         """Return the JSON error body."""
@@ -35,6 +51,28 @@ class DiscordError(Exception):
         if self.errors:
             data["errors"] = self.errors
         return data
+
+
+class CodedRateLimit(DiscordError):
+    """Abort with a 429 that carries an error ``code`` (the rate-limits page: "for some limits")."""
+
+    def __init__(self, code: int, message: str, retry_after: float) -> None:
+        super().__init__(429, code, message)
+        self.retry_after = retry_after
+        self.headers = {
+            "Retry-After": f"{retry_after:.3f}",
+            "X-RateLimit-Scope": "user",
+            "Via": "1.1 google",
+        }
+
+    def body(self) -> dict[str, Any]:
+        """Return the rate-limit body with its code."""
+        return {
+            "message": self.message,
+            "retry_after": round(self.retry_after, 3),
+            "global": False,
+            "code": self.code,
+        }
 
 
 def json_response(
@@ -96,6 +134,8 @@ class Rest:
         self.bus = bus
         self.limits = limits
         self.commands_version = 0
+        # A 429 discord.py waits out with real sleeps: on the bucket clock, like the buckets.
+        self.dm_opens = SlidingWindow(lambda: self.limits.bucket_clock(), 60.0)
 
     def routes(self) -> list[web.RouteDef]:
         """Return every route, prefixed with :data:`API_PREFIX`."""
@@ -117,6 +157,11 @@ class Rest:
             web.get(p + app + "/guilds/{guild_id}/commands", self.get_commands),
             web.put(p + app + "/guilds/{guild_id}/commands", self.put_commands),
             web.post(p + app + "/guilds/{guild_id}/commands", self.post_command),
+            web.get(p + app + "/guilds/{guild_id}/commands/permissions", self.get_permissions),
+            web.get(
+                p + app + "/guilds/{guild_id}/commands/{command_id}/permissions",
+                self.get_permissions,
+            ),
             web.get(p + "/channels/{channel_id}", self.get_channel),
             web.post(p + "/channels/{channel_id}/typing", self.typing),
             web.get(p + msg, self.list_messages),
@@ -147,6 +192,20 @@ class Rest:
             raise DiscordError(404, 10003, "Unknown Channel")
         return channel
 
+    def _bot_may(self, channel: Channel, needed: int) -> None:
+        """Refuse unless the bot holds ``needed`` in guild ``channel`` (overwrites applied).
+
+        Discord answers 50001 Missing Access when the bot cannot see the channel at all,
+        and 50013 Missing Permissions when it sees it but lacks the permission.
+        """
+        if channel.is_dm:
+            return
+        granted = self.world.bot_permissions(channel)
+        if not granted & VIEW_CHANNEL:
+            raise DiscordError(403, 50001, "Missing Access")
+        if granted & needed != needed:
+            raise DiscordError(403, 50013, "Missing Permissions")
+
     def _message(self, channel: Channel, message_id: int) -> dict[str, Any]:
         message = self.world.messages.get(message_id)
         if message is None or int(message["channel_id"]) != channel.id:
@@ -174,7 +233,7 @@ class Rest:
 
     async def get_me(self, request: web.Request) -> web.Response:
         """Return the bot user."""
-        return json_response({**self.world.bot_user.payload(), "verified": True})
+        return json_response(self.world.bot_user.private_payload())
 
     async def get_user(self, request: web.Request) -> web.Response:
         """Return any known user."""
@@ -196,27 +255,7 @@ class Rest:
 
     async def get_application(self, request: web.Request) -> web.Response:
         """Return the application info."""
-        bot = self.world.bot_user
-        return json_response(
-            {
-                "id": str(self.world.application_id),
-                "name": bot.username,
-                "icon": None,
-                "description": "confbot sandbox application",
-                "rpc_origins": [],
-                "bot_public": True,
-                "bot_require_code_grant": False,
-                "bot": bot.payload(),
-                "owner": {**bot.payload(), "bot": False, "username": "sandbox-owner"},
-                "team": None,
-                "verify_key": "0" * 64,
-                "flags": 0,
-                "summary": "",
-                "tags": [],
-                "interactions_endpoint_url": None,
-                "redirect_uris": [],
-            }
-        )
+        return json_response(self.world.application_payload())
 
     async def typing(self, request: web.Request) -> web.Response:
         """Accept typing indicators and reactions."""
@@ -278,19 +317,37 @@ class Rest:
 
     async def get_channel(self, request: web.Request) -> web.Response:
         """Return a channel."""
-        return json_response(self._channel(request).payload())
+        channel = self._channel(request)
+        self._bot_may(channel, VIEW_CHANNEL)
+        return json_response(channel.payload())
 
     async def create_dm(self, request: web.Request) -> web.Response:
-        """Open (or return) the DM channel with a user."""
+        """Open (or return) the DM channel with a user; opening too many is refused (40003).
+
+        Asking again for an already open DM returns the same channel and does not count:
+        Discord returns the existing channel, nothing is opened.
+        """
         raw = str(_payload(request).get("recipient_id"))
         user = self.world.users.get(int(raw)) if raw.isdigit() else None
         if user is None:
             raise DiscordError(404, 10013, "Unknown User")
+        if user.id not in self.world.dm_channels:
+            limit = self.limits.dm_channels_per_minute
+            if len(self.dm_opens.tags()) >= limit:
+                raise CodedRateLimit(
+                    40003,
+                    "You are opening direct messages too fast.",
+                    self.dm_opens.until_below(limit),
+                )
+            self.dm_opens.add()
         return json_response(self.world.dm_channel(user).payload())
 
     async def list_messages(self, request: web.Request) -> web.Response:
         """Return channel messages, newest first, honouring limit/before/after."""
         channel = self._channel(request)
+        self._bot_may(channel, VIEW_CHANNEL)
+        if not channel.is_dm and not self.world.bot_permissions(channel) & READ_MESSAGE_HISTORY:
+            return json_response([])  # Discord hides history rather than refusing
         messages = self.world.channel_messages(channel.id)
         before, after = request.query.get("before"), request.query.get("after")
         if before:
@@ -304,6 +361,7 @@ class Rest:
     async def get_message(self, request: web.Request) -> web.Response:
         """Return one message."""
         channel = self._channel(request)
+        self._bot_may(channel, VIEW_CHANNEL | READ_MESSAGE_HISTORY)
         return json_response(self._message(channel, _int(request, "message_id")))
 
     async def create_message(self, request: web.Request) -> web.Response:
@@ -312,8 +370,7 @@ class Rest:
         body = _payload(request)
         if channel.is_dm and channel.recipient is not None and not channel.recipient.dms_open:
             raise DiscordError(403, 50007, "Cannot send messages to this user")
-        if not channel.is_dm and not channel.bot_can_post:
-            raise DiscordError(403, 50013, "Missing Permissions")
+        self._bot_may(channel, SEND_MESSAGES | (ATTACH_FILES if _uploads(request) else 0))
         errors = validate_message(body)
         if not (
             body.get("content")
@@ -356,9 +413,11 @@ class Rest:
         return json_response(await self.apply_edit(message, _payload(request), _uploads(request)))
 
     async def delete_message(self, request: web.Request) -> web.Response:
-        """Delete a message."""
+        """Delete a message (another author's needs MANAGE_MESSAGES)."""
         channel = self._channel(request)
         message = self._message(channel, _int(request, "message_id"))
+        if message["author"]["id"] != str(self.world.bot_user.id):
+            self._bot_may(channel, MANAGE_MESSAGES)
         await self.remove(message)
         return no_content()
 
@@ -416,6 +475,7 @@ class Rest:
                 message[key] = (
                     body[key] if body[key] is not None else ([] if key != "content" else "")
                 )
+        message["components"] = numbered_components(message["components"])
         if "flags" in body and body["flags"] is not None:
             message["flags"] = (int(message["flags"]) & EPHEMERAL) | int(body["flags"])
         message["flags"] = int(message["flags"]) & ~LOADING
@@ -448,12 +508,7 @@ class Rest:
             "webhook_id": app_id,
             "application_id": app_id,
             "type": 20 if rec.type == 2 else 0,
-            "interaction_metadata": {
-                "id": str(rec.id),
-                "type": rec.type,
-                "user": rec.user.payload(),
-                "authorizing_integration_owners": {"0": str(rec.channel.guild_id or 0)},
-            },
+            "interaction_metadata": self.world.interaction_metadata(rec),
         }
 
     def _complete(self, rec: InteractionRecord) -> None:
@@ -519,10 +574,23 @@ class Rest:
             resource["message"] = message
         return json_response({"interaction": interaction, "resource": resource})
 
+    def _missed_deadline(self, rec: InteractionRecord) -> bool:
+        """Return whether ``rec`` went unanswered past the 3 s deadline (its token is dead).
+
+        The receiving-and-responding page: "you must send an initial response within 3
+        seconds of receiving the event. If the 3 second deadline is exceeded, the token
+        will be invalidated." Once missed, it stays missed.
+        """
+        if not rec.acknowledged and (
+            self.limits.clock() - rec.created_at > self.limits.interaction_deadline
+        ):
+            rec.expired = True
+        return rec.expired
+
     def _check_callback(self, rec: InteractionRecord, request: web.Request) -> None:
         if rec.acknowledged:
             raise DiscordError(400, 40060, "Interaction has already been acknowledged.")
-        if self.limits.clock() - rec.created_at > self.limits.interaction_deadline:
+        if self._missed_deadline(rec):
             raise DiscordError(404, 10062, "Unknown interaction")
         body = _payload(request)
         kind = int(body.get("type") or 0)
@@ -543,10 +611,22 @@ class Rest:
             raise DiscordError(400, 40004, "Interaction is not a component interaction")
 
     def _webhook_interaction(self, request: web.Request) -> InteractionRecord:
+        """Return the interaction behind a webhook URL, refusing dead or unopened tokens.
+
+        The token webhook exists only once the interaction is acknowledged: before that, or
+        after a missed 3 s deadline, Discord answers 404 10015 Unknown Webhook. Tokens live
+        15 minutes from the interaction; later they are 401 50027 Invalid Webhook Token.
+        """
         self._check_app(request)
         rec = self.world.interaction_by_token(request.match_info["webhook_token"])
         if rec is None or self.limits.clock() - rec.created_at > self.limits.followup_window:
             raise DiscordError(401, 50027, "Invalid Webhook Token")
+        if self._missed_deadline(rec) or not rec.acknowledged:
+            error = DiscordError(404, 10015, "Unknown Webhook")
+            if not rec.done:
+                rec.result.error = {"status": error.status, **error.body()}
+                self._complete(rec)
+            raise error
         return rec
 
     def _webhook_message(self, request: web.Request, rec: InteractionRecord) -> dict[str, Any]:
@@ -596,6 +676,33 @@ class Rest:
         rec = self._webhook_interaction(request)
         await self.remove(self._webhook_message(request, rec))
         return no_content()
+
+    async def get_permissions(self, request: web.Request) -> web.Response:
+        """Return the command permission overrides admins set (all, or one command's)."""
+        self._check_app(request)
+        guild_id = self._guild_id(request) or 0
+        app_id = str(self.world.application_id)
+
+        def entry(command_id: str) -> dict[str, Any]:
+            return {
+                "id": command_id,
+                "application_id": app_id,
+                "guild_id": str(guild_id),
+                "permissions": self.world.command_permissions.get((guild_id, command_id), []),
+            }
+
+        if "command_id" in request.match_info:
+            command_id = request.match_info["command_id"]
+            if (guild_id, command_id) not in self.world.command_permissions:
+                raise DiscordError(404, 10066, "Unknown application command permissions")
+            return json_response(entry(command_id))
+        return json_response(
+            [
+                entry(command)
+                for guild, command in self.world.command_permissions
+                if guild == guild_id
+            ]
+        )
 
     # -- guilds ----------------------------------------------------------------------
 

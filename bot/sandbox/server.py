@@ -6,8 +6,8 @@ import asyncio
 import json
 import random
 import secrets
-from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any, NoReturn
 
 from aiohttp import web
 
@@ -15,15 +15,34 @@ from bot.sandbox.config import MESSAGE_CREATE_ROUTE, Faults, Limits
 from bot.sandbox.driver import Driver, Message
 from bot.sandbox.events import EventBus
 from bot.sandbox.gateway import Gateway
-from bot.sandbox.ratelimit import RateLimiter
-from bot.sandbox.rest import API_PREFIX, FILES, PAYLOAD, DiscordError, Rest, Upload, json_response
-from bot.sandbox.state import (
+from bot.sandbox.permissions import (
+    COMMAND_CHANNEL,
+    COMMAND_ROLE,
+    COMMAND_USER,
     EVERYONE_PERMISSIONS,
     MANAGE_MESSAGES,
+    MEMBER_OVERWRITE,
+    ROLE_OVERWRITE,
+    SEND_MESSAGES,
+)
+from bot.sandbox.ratelimit import InvalidRequests, RateLimiter
+from bot.sandbox.rest import (
+    API_PREFIX,
+    FILES,
+    PAYLOAD,
+    DiscordError,
+    Rest,
+    Upload,
+    invalid_form,
+    json_response,
+)
+from bot.sandbox.spec import RequestValidator
+from bot.sandbox.state import (
     Channel,
     Guild,
     InteractionResult,
     Member,
+    Overwrite,
     Role,
     Snowflakes,
     User,
@@ -75,6 +94,7 @@ class Sandbox:
         bot_name: str = "confbot",
         host: str = "127.0.0.1",
         port: int = 0,
+        validate_requests: bool = True,
     ) -> None:
         self.limits = limits or Limits()
         self.faults = faults or Faults()
@@ -91,7 +111,16 @@ class Sandbox:
         self.rest = Rest(self.world, self.gateway, self.bus, self.limits)
         self.driver = Driver(self.world, self.gateway, self.rest, self.bus, self.limits)
         self.ratelimiter = RateLimiter(self.limits)
+        # Every request body against Discord's OpenAPI schema and prose rules (spec/).
+        self.request_validator = RequestValidator(
+            message_exists=lambda message_id: message_id in self.world.messages,
+            enabled=validate_requests,
+        )
+        self.invalid = InvalidRequests(self.limits)
+        self.bans = 0
         self.rejections: list[RequestRecord] = []
+        self.allowed_rejections: list[RequestRecord] = []
+        self._allowed: list[tuple[int | None, int | None]] = []
         self.injected_faults = 0
         self.injected_disconnects = 0
         self._hooks: list[RejectionHook] = []
@@ -173,6 +202,10 @@ class Sandbox:
         headers: dict[str, str] = {}
         fault = False
         response: web.StreamResponse
+        if self.invalid.banned():
+            response = self._ban_response()
+            self._record(request, template, response, fault, banned=True)
+            return response
         try:
             await _parse_body(request)
             if self.faults.latency > 0:
@@ -194,8 +227,13 @@ class Sandbox:
                 )
                 verdict = self.ratelimiter.check(route_key, major, global_exempt=exempt)
                 headers = verdict.headers
+                if verdict.allowed:
+                    verdict = self.ratelimiter.check_shared(route_key, major)
                 if not verdict.allowed:
                     raise _RateLimited(verdict.body or {}, verdict.headers)
+            errors = self.request_validator.check(request.method, template, request.get(PAYLOAD))
+            if errors:
+                self._refuse_body(request, invalid_form(errors))
             if self.faults.error_rate > 0 and self._random.random() < self.faults.error_rate:
                 fault = True
                 self.injected_faults += 1
@@ -213,16 +251,60 @@ class Sandbox:
                     self.injected_disconnects += 1
                     request.transport.close()
         except DiscordError as exc:
-            response = json_response(exc.body(), exc.status)
+            response = json_response(exc.body(), exc.status, exc.headers)
         except _RateLimited as exc:
             response = json_response(exc.body, 429, {**exc.headers, "Via": "1.1 google"})
         for key, value in headers.items():
             response.headers.setdefault(key, value)
+        self.invalid.record(response.status, response.headers.get("X-RateLimit-Scope"))
         self._record(request, template, response, fault)
         return response
 
+    def _refuse_body(self, request: web.Request, error: DiscordError) -> NoReturn:
+        """Raise the 50035 ``error``; for a first interaction callback, also make it the result.
+
+        The driver awaits an interaction's result; the handler that records it never runs.
+        """
+        raw = request.match_info.get("interaction_id", "")
+        record = self.world.interactions.get(int(raw)) if raw.isdigit() else None
+        if (
+            record is not None
+            and record.token == request.match_info.get("webhook_token")
+            and record.callback_type is None
+        ):
+            record.result.error = {"status": error.status, **error.body()}
+            record.done = True
+            self.bus.emit("interaction_done", record)
+        raise error
+
+    def _ban_response(self) -> web.Response:
+        """Answer as the edge does while the invalid-request limit is exceeded.
+
+        The rate-limits page ("Invalid Request Limit aka Cloudflare bans"): IPs that make
+        too many invalid requests are "temporarily restricted from accessing the Discord
+        API" by Cloudflare. The restriction is Cloudflare's 429 page, not an API answer: no
+        JSON body, no ``Via`` header and no rate-limit headers, which is exactly how
+        discord.py recognises it ("Banned by Cloudflare more than likely") and raises
+        instead of retrying. The ban lasts until the window frees; banned requests are not
+        counted again (they never reach the API).
+        """
+        self.bans += 1
+        retry = self.invalid.ban_lifts_in()
+        return web.Response(
+            status=429,
+            text="error code: 1015",
+            content_type="text/plain",
+            headers={"Retry-After": str(max(1, round(retry)))},
+        )
+
     def _record(
-        self, request: web.Request, template: str, response: web.StreamResponse, fault: bool
+        self,
+        request: web.Request,
+        template: str,
+        response: web.StreamResponse,
+        fault: bool,
+        *,
+        banned: bool = False,
     ) -> None:
         reply: Any = None
         if isinstance(response, web.Response) and response.body is not None:
@@ -239,19 +321,62 @@ class Sandbox:
             query=dict(request.query),
         )
         self.transcript.record_request(record)
-        if 400 <= response.status < 500 and response.status != 429 and not fault:
-            self.rejections.append(record)
-            for hook in list(self._hooks):
-                hook(record)
+        # 429s from rate limits are Discord telling the client to wait (discord.py does),
+        # not a refusal; a Cloudflare ban is a refusal (the bot made too many bad requests).
+        rejected = 400 <= response.status < 500 and (response.status != 429 or banned)
+        if not rejected or fault:
+            return
+        if self._is_allowed(record):
+            self.allowed_rejections.append(record)
+            return
+        self.rejections.append(record)
+        for hook in list(self._hooks):
+            hook(record)
+
+    def _is_allowed(self, record: RequestRecord) -> bool:
+        code = record.response.get("code") if isinstance(record.response, dict) else None
+        return any(
+            (status is None or status == record.status) and (wanted is None or wanted == code)
+            for status, wanted in self._allowed
+        )
+
+    def allow_rejection(self, *, status: int | None = None, code: int | None = None) -> None:
+        """Expect refusals with ``status`` and/or JSON ``code`` (a test that provokes them).
+
+        Matching refusals go to :attr:`allowed_rejections` instead of :attr:`rejections`,
+        so the "no rejections" rule keeps catching every refusal nobody declared. They
+        still count as invalid requests (Discord counts them too).
+        """
+        if status is None and code is None:
+            raise ValueError("allow_rejection needs a status or a code")
+        self._allowed.append((status, code))
 
     def add_rejection_hook(self, hook: RejectionHook) -> None:
-        """Call ``hook`` with every rejected (4xx, non-429) request."""
+        """Call ``hook`` with every undeclared rejection (4xx except rate-limit 429s)."""
         self._hooks.append(hook)
 
     @property
     def ratelimit_hits(self) -> dict[str, int]:
         """Return how many 429s were sent, by scope (user/global/shared)."""
         return {"user": 0, "global": 0, "shared": 0, **self.ratelimiter.hits}
+
+    @property
+    def invalid_requests(self) -> dict[str, Any]:
+        """Return the invalid-request counters: ``total``/``in_window`` by status, ``bans``.
+
+        ``bans`` counts the requests answered with the Cloudflare ban; ``banned`` says
+        whether the ban is on now.
+        """
+        in_window = self.invalid.in_window()
+        return {
+            "total": sum(self.invalid.total.values()),
+            "in_window": sum(in_window.values()),
+            "total_by_status": dict(self.invalid.total),
+            "in_window_by_status": dict(in_window),
+            "limit": self.limits.invalid_request_limit,
+            "banned": self.invalid.banned(),
+            "bans": self.bans,
+        }
 
     # -- live world changes ----------------------------------------------------------
 
@@ -285,17 +410,75 @@ class Sandbox:
     def add_channel(self, guild: Guild, name: str, *, bot_can_post: bool = True) -> Channel:
         """Create a text channel; ``bot_can_post=False`` denies the bot SEND_MESSAGES."""
         channel = Channel(
-            id=self.ids.next(),
-            name=name,
-            guild_id=guild.id,
-            bot_can_post=bot_can_post,
-            position=len(guild.channels),
-            bot_user_id=self.bot_user.id,
+            id=self.ids.next(), name=name, guild_id=guild.id, position=len(guild.channels)
         )
+        if not bot_can_post:
+            channel.overwrites.append(
+                Overwrite(self.bot_user.id, MEMBER_OVERWRITE, 0, SEND_MESSAGES)
+            )
         guild.channels.append(channel)
         self.world.channels[channel.id] = channel
         self._announce("CHANNEL_CREATE", channel.payload())
         return channel
+
+    def add_overwrite(
+        self, channel: Channel, target: Role | User, *, allow: int = 0, deny: int = 0
+    ) -> Overwrite:
+        """Set ``channel``'s overwrite for a role (@everyone: the guild's id role) or a member.
+
+        Replaces an existing overwrite for the same target; dispatches CHANNEL_UPDATE so
+        discord.py's cached permissions follow.
+        """
+        if channel.guild_id is None:
+            raise ValueError("DM channels have no permission overwrites")
+        kind = ROLE_OVERWRITE if isinstance(target, Role) else MEMBER_OVERWRITE
+        overwrite = Overwrite(target.id, kind, allow, deny)
+        channel.overwrites = [o for o in channel.overwrites if o.id != target.id]
+        channel.overwrites.append(overwrite)
+        self._announce("CHANNEL_UPDATE", channel.payload())
+        return overwrite
+
+    def everyone_role(self, guild: Guild) -> Role:
+        """Return the guild's @everyone role (its id is the guild's id)."""
+        role = guild.role(guild.id)
+        if role is None:
+            raise KeyError(f"{guild.name} has no @everyone role")
+        return role
+
+    def set_command_permissions(
+        self,
+        guild: Guild,
+        command: str,
+        *,
+        allow: Sequence[Role | User | Channel] = (),
+        deny: Sequence[Role | User | Channel] = (),
+    ) -> None:
+        """Override who may use ``command`` in ``guild``, as an admin does in Integrations.
+
+        ``allow``/``deny`` list roles (@everyone too), members or channels; this replaces
+        the command's earlier overrides. ``command`` is the registered name, or ``"*"`` for
+        the application-wide overrides. (Bots cannot PUT command permissions: the
+        application-commands page requires a user's Bearer token.)
+        """
+        if command == "*":
+            key = str(self.application_id)
+        else:
+            found = self.world.find_command(command, guild.id)
+            if found is None:
+                raise KeyError(f"command /{command} is not registered")
+            key = str(found["id"])
+        entries: list[dict[str, Any]] = []
+        choices = [(target, True) for target in allow] + [(target, False) for target in deny]
+        for target, allowed in choices:
+            kind = (
+                COMMAND_ROLE
+                if isinstance(target, Role)
+                else COMMAND_CHANNEL
+                if isinstance(target, Channel)
+                else COMMAND_USER
+            )
+            entries.append({"id": str(target.id), "type": kind, "permission": allowed})
+        self.world.command_permissions[(guild.id, key)] = entries
 
     def add_role(self, guild: Guild, name: str, *, permissions: int = 0) -> Role:
         """Create a role with the given permission bits."""

@@ -2,43 +2,86 @@
 
 from __future__ import annotations
 
+import copy
 import itertools
 import re
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-DISCORD_EPOCH_MS = 1_420_070_400_000
-
-# Permission bits used by the sandbox.
-VIEW_CHANNEL = 1 << 10
-SEND_MESSAGES = 1 << 11
-EMBED_LINKS = 1 << 14
-ATTACH_FILES = 1 << 15
-READ_MESSAGE_HISTORY = 1 << 16
-MENTION_EVERYONE = 1 << 17
-USE_EXTERNAL_EMOJIS = 1 << 18
-ADD_REACTIONS = 1 << 6
-MANAGE_MESSAGES = 1 << 13
-MANAGE_GUILD = 1 << 5
-USE_APPLICATION_COMMANDS = 1 << 31
-SEND_MESSAGES_IN_THREADS = 1 << 38
-
-EVERYONE_PERMISSIONS = (
-    VIEW_CHANNEL
-    | SEND_MESSAGES
-    | EMBED_LINKS
-    | ATTACH_FILES
-    | READ_MESSAGE_HISTORY
-    | ADD_REACTIONS
-    | USE_EXTERNAL_EMOJIS
-    | USE_APPLICATION_COMMANDS
-    | SEND_MESSAGES_IN_THREADS
+# The permission bits lived here first; they are re-exported for older imports.
+from bot.sandbox.permissions import (
+    ADD_REACTIONS as ADD_REACTIONS,
 )
+from bot.sandbox.permissions import (
+    ATTACH_FILES as ATTACH_FILES,
+)
+from bot.sandbox.permissions import (
+    EMBED_LINKS as EMBED_LINKS,
+)
+from bot.sandbox.permissions import (
+    EVERYONE_PERMISSIONS as EVERYONE_PERMISSIONS,
+)
+from bot.sandbox.permissions import (
+    MANAGE_GUILD as MANAGE_GUILD,
+)
+from bot.sandbox.permissions import (
+    MANAGE_MESSAGES as MANAGE_MESSAGES,
+)
+from bot.sandbox.permissions import (
+    MENTION_EVERYONE as MENTION_EVERYONE,
+)
+from bot.sandbox.permissions import (
+    READ_MESSAGE_HISTORY as READ_MESSAGE_HISTORY,
+)
+from bot.sandbox.permissions import (
+    SEND_MESSAGES as SEND_MESSAGES,
+)
+from bot.sandbox.permissions import (
+    SEND_MESSAGES_IN_THREADS as SEND_MESSAGES_IN_THREADS,
+)
+from bot.sandbox.permissions import (
+    USE_APPLICATION_COMMANDS as USE_APPLICATION_COMMANDS,
+)
+from bot.sandbox.permissions import (
+    USE_EXTERNAL_EMOJIS as USE_EXTERNAL_EMOJIS,
+)
+from bot.sandbox.permissions import (
+    VIEW_CHANNEL as VIEW_CHANNEL,
+)
+from bot.sandbox.permissions import (
+    effective_permissions,
+    guild_permissions,
+)
+
+DISCORD_EPOCH_MS = 1_420_070_400_000
 
 MENTION_RE = re.compile(r"<@!?(\d+)>")
 ROLE_MENTION_RE = re.compile(r"<@&(\d+)>")
+
+
+def numbered_components(components: list[Any]) -> list[Any]:
+    """Return a copy of ``components`` with Discord's ids: 1, 2, ... depth first, kept if set."""
+    taken = {component.get("id") for component in _walk(components)}
+    counter = itertools.count(1)
+    copied = copy.deepcopy(components)
+    for component in _walk(copied):
+        if component.get("id") is None:
+            number = next(counter)
+            while number in taken:
+                number = next(counter)
+            component["id"] = number
+    return copied
+
+
+def _walk(components: list[Any]) -> Iterator[dict[str, Any]]:
+    for component in components:
+        if isinstance(component, dict):
+            yield component
+            nested = [component.get("accessory"), component.get("component")]
+            yield from _walk([*(component.get("components") or []), *nested])
 
 
 def now_iso() -> str:
@@ -90,6 +133,10 @@ class User:
             "flags": 0,
         }
 
+    def private_payload(self) -> dict[str, Any]:
+        """Return the user object ``GET /users/@me`` answers (the account's own fields)."""
+        return {**self.payload(), "verified": True, "mfa_enabled": False, "locale": "en-US"}
+
 
 @dataclass
 class Role:
@@ -140,6 +187,7 @@ class Member:
             "roles": [str(r.id) for r in self.roles],
             "nick": self.nick,
             "avatar": None,
+            "banner": None,
             "joined_at": self.joined_at,
             "premium_since": None,
             "deaf": False,
@@ -154,6 +202,25 @@ class Member:
 
 
 @dataclass
+class Overwrite:
+    """A channel permission overwrite for a role (type 0) or a member (type 1)."""
+
+    id: int
+    type: int
+    allow: int = 0
+    deny: int = 0
+
+    def payload(self) -> dict[str, Any]:
+        """Return the Discord overwrite object."""
+        return {
+            "id": str(self.id),
+            "type": self.type,
+            "allow": str(self.allow),
+            "deny": str(self.deny),
+        }
+
+
+@dataclass
 class Channel:
     """A guild text channel (type 0) or DM channel (type 1)."""
 
@@ -161,10 +228,13 @@ class Channel:
     name: str
     type: int = 0
     guild_id: int | None = None
-    bot_can_post: bool = True
     recipient: User | None = None
     position: int = 0
-    bot_user_id: int = 0
+    overwrites: list[Overwrite] = field(default_factory=list)
+
+    def overwrite_for(self, target_id: int) -> Overwrite | None:
+        """Return the overwrite for role or member ``target_id`` if the channel has one."""
+        return next((o for o in self.overwrites if o.id == target_id), None)
 
     @property
     def mention(self) -> str:
@@ -186,18 +256,13 @@ class Channel:
                 "recipients": [self.recipient.payload()],
                 "flags": 0,
             }
-        overwrites: list[dict[str, Any]] = []
-        if not self.bot_can_post:
-            overwrites.append(
-                {"id": str(self.bot_user_id), "type": 1, "allow": "0", "deny": str(SEND_MESSAGES)}
-            )
         return {
             "id": str(self.id),
             "type": self.type,
             "guild_id": str(self.guild_id),
             "name": self.name,
             "position": self.position,
-            "permission_overwrites": overwrites,
+            "permission_overwrites": [o.payload() for o in self.overwrites],
             "parent_id": None,
             "topic": None,
             "nsfw": False,
@@ -253,6 +318,18 @@ class Guild:
             "public_updates_channel_id": None,
             "nsfw_level": 0,
             "premium_progress_bar_enabled": False,
+            "home_header": None,
+            "region": "deprecated",
+            "widget_enabled": False,
+            "widget_channel_id": None,
+            "max_presences": None,
+            "max_members": 500_000,
+            "max_stage_video_channel_users": 50,
+            "max_video_channel_users": 25,
+            "premium_subscription_count": 0,
+            "safety_alerts_channel_id": None,
+            "nsfw": False,
+            "incidents_data": None,
         }
 
     def create_payload(self) -> dict[str, Any]:
@@ -333,10 +410,13 @@ class InteractionRecord:
     created_at: float
     what: str
     source_message_id: int | None = None
+    # The interaction whose modal this one submits (modal submits only).
+    trigger: InteractionRecord | None = None
     acknowledged: bool = False
     callback_type: int | None = None
     original_id: int | None = None
     done: bool = False
+    expired: bool = False
     result: InteractionResult = field(default_factory=lambda: InteractionResult(what=""))
 
 
@@ -357,6 +437,9 @@ class World:
         self.guild_commands: dict[int, list[dict[str, Any]]] = {}
         self.interactions: dict[int, InteractionRecord] = {}
         self.nonces: dict[tuple[int, str], tuple[int, float]] = {}
+        # (guild id, command id) -> application command permission objects, as an admin
+        # sets them in Server Settings > Integrations (bots cannot PUT them).
+        self.command_permissions: dict[tuple[int, str], list[dict[str, Any]]] = {}
 
     # -- entities -----------------------------------------------------------------
 
@@ -386,13 +469,61 @@ class World:
 
     def member_permissions(self, guild: Guild, member: Member) -> int:
         """Return the guild-level permission integer of ``member``."""
-        perms = 0
-        for role in guild.roles:
-            if role.id == guild.id or role in member.roles:
-                perms |= role.permissions
-        if guild.owner_id == member.user.id:
-            perms |= (1 << 53) - 1
-        return perms
+        return guild_permissions(guild, member)
+
+    def bot_permissions(self, channel: Channel) -> int:
+        """Return the bot's effective permissions in guild ``channel`` (0 outside guilds)."""
+        guild = self.guilds.get(channel.guild_id) if channel.guild_id is not None else None
+        member = guild.members.get(self.bot_user.id) if guild is not None else None
+        if guild is None or member is None:
+            return 0
+        return effective_permissions(guild, member, channel)
+
+    def application_payload(self) -> dict[str, Any]:
+        """Return the application object (``GET /applications/@me``)."""
+        bot = self.bot_user
+        return {
+            "id": str(self.application_id),
+            "name": bot.username,
+            "icon": None,
+            "description": "confbot sandbox application",
+            "type": None,
+            "rpc_origins": [],
+            "bot_public": True,
+            "bot_require_code_grant": False,
+            "bot": bot.payload(),
+            "owner": {**bot.payload(), "bot": False, "username": "sandbox-owner"},
+            "team": None,
+            "verify_key": "0" * 64,
+            "flags": 0,
+            "flags_new": "0",
+            "summary": "",
+            "tags": [],
+            "interactions_endpoint_url": None,
+            "role_connections_verification_url": None,
+            "redirect_uris": [],
+            "approximate_guild_count": len(self.guilds),
+            "approximate_user_install_count": 0,
+            "approximate_user_authorization_count": 0,
+            "explicit_content_filter": 0,
+            "eligible_oauth2_scopes": ["applications.commands", "bot"],
+        }
+
+    def interaction_metadata(self, rec: InteractionRecord) -> dict[str, Any]:
+        """Return ``interaction_metadata`` for a message answering ``rec``."""
+        data: dict[str, Any] = {
+            "id": str(rec.id),
+            "type": rec.type,
+            "user": rec.user.payload(),
+            "authorizing_integration_owners": {"0": str(rec.channel.guild_id or 0)},
+        }
+        if rec.type == 3 and rec.source_message_id is not None:
+            data["interacted_message_id"] = str(rec.source_message_id)
+        if rec.type == 5 and rec.trigger is not None:
+            data["triggering_interaction_metadata"] = self.interaction_metadata(rec.trigger)
+        if rec.original_id not in (None, rec.source_message_id):
+            data["original_response_message_id"] = str(rec.original_id)
+        return data
 
     # -- commands -----------------------------------------------------------------
 
@@ -409,10 +540,16 @@ class World:
                 "type": 1,
                 "description": "",
                 "options": [],
-                "default_member_permissions": None,
                 "dm_permission": True,
                 "nsfw": False,
                 **raw,
+                # Discord answers with its defaults and permissions as a string.
+                "integration_types": raw.get("integration_types") or [0],
+                "default_member_permissions": (
+                    None
+                    if raw.get("default_member_permissions") is None
+                    else str(raw["default_member_permissions"])
+                ),
                 "id": previous["id"] if previous else str(self.ids.next()),
                 "application_id": str(self.application_id),
                 "version": str(self.ids.next()),
@@ -469,7 +606,7 @@ class World:
             "mention_roles": list(dict.fromkeys(ROLE_MENTION_RE.findall(content))),
             "attachments": attachments or [],
             "embeds": list(body.get("embeds") or []),
-            "components": list(body.get("components") or []),
+            "components": numbered_components(body.get("components") or []),
             "reactions": [],
             "pinned": False,
             "type": 0,

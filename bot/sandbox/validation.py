@@ -19,6 +19,18 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else "" if value is None else str(value)
 
 
+def embed_characters(embed: dict[str, Any]) -> int:
+    """Return the characters of ``embed`` that count toward the 6,000 across a message."""
+    fields = embed.get("fields") or []
+    return (
+        len(_text(embed.get("title")))
+        + len(_text(embed.get("description")))
+        + len(_text((embed.get("footer") or {}).get("text")))
+        + len(_text((embed.get("author") or {}).get("name")))
+        + sum(len(_text(f.get("name"))) + len(_text(f.get("value"))) for f in fields)
+    )
+
+
 def _embed_errors(embed: dict[str, Any]) -> tuple[ErrorTree, int]:
     errors: ErrorTree = {}
     total = 0

@@ -1,1 +1,1 @@
-"""The conference schedule: model, native file format, and a fast query index."""
+"""The conference schedule: model, native file format, importers (``formats``), diff, index."""

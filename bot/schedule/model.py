@@ -50,7 +50,11 @@ class Speaker:
 
 @dataclass(frozen=True, slots=True)
 class Session:
-    """One scheduled item. ``start``/``end`` are aware UTC datetimes, ``end > start``."""
+    """One scheduled item. ``start``/``end`` are aware UTC datetimes, ``end > start``.
+
+    ``cancelled`` marks a session its source still lists as cancelled (iCalendar
+    ``STATUS:CANCELLED``, a "CANCELLED" title); the bot's loader leaves those out.
+    """
 
     id: str
     title: str
@@ -64,6 +68,8 @@ class Session:
     speaker_ids: tuple[str, ...] = ()
     url: str | None = None
     stream_url: str | None = None
+    # Kept (not dropped) so a re-import can tell "cancelled" from "removed".
+    cancelled: bool = False
 
     @property
     def duration(self) -> timedelta:

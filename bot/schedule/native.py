@@ -61,9 +61,10 @@ from typing import Any, TypeVar
 from bot.errors import AmbiguousTimeError, ConfigError, NonExistentTimeError
 from bot.schedule.model import Conference, Room, Schedule, Session, Speaker, Track
 from bot.schedule.validation import Problems, Table, describe_type, did_you_mean
+from bot.text_files import read_text_file
 from bot.timezones import is_valid_zone, localize_wall_time
 
-__all__ = ["load_schedule", "parse_schedule"]
+__all__ = ["load_native_schedule", "load_schedule", "parse_native_text", "parse_schedule"]
 
 _Item = TypeVar("_Item", Room, Track, Speaker, Session)
 
@@ -97,14 +98,51 @@ _SESSION_KEYS = (
     "stream_url",
 )
 
+_SCHEDULE_SUFFIXES = (".toml", ".json", ".xml", ".ics", ".csv", ".tsv")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:\d{2})?")
 _TIME_OF_DAY = re.compile(r"\d{2}:\d{2}")
 _DURATION = re.compile(r"(?:(?P<hours>\d+)\s*h)?\s*(?:(?P<minutes>\d+)\s*m(?:in)?)?")
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 
 
-def load_schedule(path: str | os.PathLike[str]) -> Schedule:
-    """Read a ``.toml`` or ``.json`` schedule file and return the checked schedule.
+def load_schedule(path: str | os.PathLike[str], *, zone: str | None = None) -> Schedule:
+    """Read a schedule file in any known format and return the checked schedule.
+
+    A ``.toml`` file, or JSON holding a ``conference`` table, is the native format;
+    anything else (frab, pentabarf, Sessionize, iCalendar, CSV...) goes through
+    :mod:`bot.schedule.formats`, with ``zone`` for files that name none. Cancelled
+    sessions are left out: this is the programme attendees see.
+
+    :raises ConfigError: the file cannot be read or parsed, or breaks any rule; its
+        ``problems`` name the file and list every mistake found, not only the first.
+    """
+    from bot.schedule.formats import UnknownFormatError, import_bytes, without_cancelled
+
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".toml":
+        return load_native_schedule(path)
+    if suffix not in _SCHEDULE_SUFFIXES:
+        raise ConfigError(
+            [f"{path.name}: a schedule file must end in {', '.join(_SCHEDULE_SUFFIXES)}"]
+        )
+    try:
+        content = path.read_bytes()
+    except OSError as error:
+        raise ConfigError([f"{path.name}: cannot read the file: {error}"]) from None
+    try:
+        result = import_bytes(content, source=path.name, zone=zone, path=path)
+    except UnknownFormatError:
+        if suffix != ".json":
+            raise
+        return load_native_schedule(path)  # it says where the JSON breaks
+    if result.problems:
+        raise ConfigError(list(result.problems))
+    return without_cancelled(result.schedule)
+
+
+def load_native_schedule(path: str | os.PathLike[str]) -> Schedule:
+    """Read a native ``.toml`` or ``.json`` schedule file and return the checked schedule.
 
     :raises ConfigError: the file cannot be read or parsed, or breaks any rule; its
         ``problems`` name the file and list every mistake found, not only the first.
@@ -114,12 +152,17 @@ def load_schedule(path: str | os.PathLike[str]) -> Schedule:
     suffix = path.suffix.lower()
     if suffix not in (".toml", ".json"):
         raise ConfigError([f"{source}: a schedule file must end in .toml or .json"])
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError([f"{source}: cannot read the file: {error}"]) from None
+    text = read_text_file(path, what="schedule file", name=source)
+    return parse_native_text(text, source=source, toml=suffix == ".toml")
+
+
+def parse_native_text(text: str, *, source: str, toml: bool) -> Schedule:
+    """Return the schedule in native TOML (``toml``) or JSON ``text``.
+
+    :raises ConfigError: ``text`` does not parse, or breaks any rule.
+    """
     problems = Problems(source)
-    if suffix == ".toml":
+    if toml:
         try:
             data: Any = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:

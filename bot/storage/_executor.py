@@ -1,25 +1,68 @@
-"""One shared aiosqlite connection, serialised with a task-aware lock.
+"""The write connection, serialised with a task-aware lock, and a lock-free read connection.
 
-All statements of the process go through one :class:`Executor`. A lock makes each
-statement (and each :meth:`Executor.transaction`) exclusive, so one task's open
-transaction never swallows another task's writes. The task that holds a
-transaction may keep calling repository methods: they join it (nested
-transactions become SAVEPOINTs). Do not ``gather`` child tasks that touch storage
-from inside a transaction: they are other tasks and would wait for the lock.
+All statements of the process go through one :class:`Executor`. Writes (and every
+:meth:`Executor.transaction`) run on the *write* connection under a lock, so one
+task's open transaction never swallows another task's writes. The task that holds a
+transaction may keep calling repository methods: they join it (nested transactions
+become SAVEPOINTs), and its reads go to the write connection so they see its own
+uncommitted writes. Do not ``gather`` child tasks that touch storage from inside a
+transaction: they are other tasks and would wait for the lock.
+
+Every other read goes to the *read* connection (a second connection to the same WAL
+file, ``query_only``), without the lock: it sees the last committed state and never
+waits behind a write, whether the writer is another task of this process or another
+process holding the file's write lock. Without a read connection (an in-memory
+database, which is private to its one connection) reads share the write connection
+and its lock, as before.
+
+A statement that finds the file locked for longer than the connection's busy timeout
+raises :class:`~bot.errors.DatabaseBusyError` instead of a bare ``sqlite3`` error.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import re
 import sqlite3
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import aiosqlite
 
+from bot.errors import DatabaseBusyError
+
 Params = Sequence[Any]
+
+log = logging.getLogger(__name__)
+
+# SQLite's primary result codes (the low byte of an extended code such as BUSY_SNAPSHOT).
+_BUSY_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
+# A statement the read connection may run: a plain query. ``INSERT ... RETURNING`` is
+# fetched like a query but writes, so it stays on the write connection.
+_QUERY = re.compile(r"^\s*(SELECT|WITH)\b", re.IGNORECASE)
+_RETURNING = re.compile(r"\bRETURNING\b", re.IGNORECASE)
+
+
+def is_query(sql: str) -> bool:
+    """Return whether ``sql`` only reads (so the read connection may run it)."""
+    return _QUERY.match(sql) is not None and _RETURNING.search(sql) is None
+
+
+@contextmanager
+def busy_as_error() -> Iterator[None]:
+    """Turn SQLite's "database is locked" into :class:`DatabaseBusyError`."""
+    try:
+        yield
+    except sqlite3.OperationalError as error:
+        code = getattr(error, "sqlite_errorcode", None)
+        if code is None or code & 0xFF not in _BUSY_CODES:
+            raise
+        # A warning, not an error: the user is told to retry; the log shows how often.
+        log.warning("the database stayed locked past the busy timeout: %s", error)
+        raise DatabaseBusyError() from error
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,10 +74,13 @@ class ExecResult:
 
 
 class Executor:
-    """Runs SQL on the connection; the only object repositories talk to."""
+    """Runs SQL on the connections; the only object repositories talk to."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(
+        self, conn: aiosqlite.Connection, *, reader: aiosqlite.Connection | None = None
+    ) -> None:
         self._conn = conn
+        self._reader = reader
         self._lock = asyncio.Lock()
         self._owner: asyncio.Task[Any] | None = None
         self._depth = 0
@@ -50,25 +96,53 @@ class Executor:
         async with self._lock:
             yield
 
+    @asynccontextmanager
+    async def _connection_for(self, sql: str) -> AsyncIterator[aiosqlite.Connection]:
+        """Yield the connection that runs ``sql`` (holding the lock when it is the writer's)."""
+        if self._reader is not None and is_query(sql) and not self._holds_lock():
+            yield self._reader
+            return
+        async with self._exclusive():
+            yield self._conn
+
     async def _run(self, sql: str) -> None:
-        async with self._conn.execute(sql):
-            pass
+        with busy_as_error():
+            async with self._conn.execute(sql):
+                pass
 
     async def execute(self, sql: str, params: Params = ()) -> ExecResult:
-        """Run one statement and return its row count and last row id."""
-        async with self._exclusive(), self._conn.execute(sql, params) as cursor:
-            return ExecResult(cursor.rowcount, cursor.lastrowid)
+        """Run one statement and return its row count and last row id.
+
+        :raises DatabaseBusyError: another process kept the database locked too long.
+        """
+        with busy_as_error():
+            async with self._exclusive(), self._conn.execute(sql, params) as cursor:
+                return ExecResult(cursor.rowcount, cursor.lastrowid)
 
     async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
-        """Run a query and return its first row, or ``None``."""
-        async with self._exclusive(), self._conn.execute(sql, params) as cursor:
-            row: sqlite3.Row | None = await cursor.fetchone()
-            return row
+        """Run a query and return its first row, or ``None``.
+
+        :raises DatabaseBusyError: the database stayed locked too long.
+        """
+        with busy_as_error():
+            async with self._connection_for(sql) as conn, conn.execute(sql, params) as cursor:
+                row: sqlite3.Row | None = await cursor.fetchone()
+                return row
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        """Run a query and return all its rows."""
-        async with self._exclusive(), self._conn.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        """Run a query and return all its rows.
+
+        :raises DatabaseBusyError: the database stayed locked too long.
+        """
+        with busy_as_error():
+            async with self._connection_for(sql) as conn, conn.execute(sql, params) as cursor:
+                return list(await cursor.fetchall())
+
+    async def set_busy_timeout(self, milliseconds: int) -> None:
+        """Make every connection wait at most ``milliseconds`` for another process's lock."""
+        for conn in (self._conn, self._reader):
+            if conn is not None:
+                await set_busy_timeout(conn, milliseconds)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
@@ -76,6 +150,8 @@ class Executor:
 
         Uses ``BEGIN IMMEDIATE`` so the write lock is taken up front (no
         upgrade deadlocks between processes); nested calls use SAVEPOINTs.
+
+        :raises DatabaseBusyError: another process kept the write lock too long.
         """
         if self._holds_lock():
             self._depth += 1
@@ -106,3 +182,11 @@ class Executor:
                     raise
             finally:
                 self._owner = None
+
+
+async def set_busy_timeout(conn: aiosqlite.Connection, milliseconds: int) -> None:
+    """Set how long ``conn`` waits for a lock held elsewhere before failing."""
+    if milliseconds < 0:
+        raise ValueError("a busy timeout cannot be negative")
+    async with conn.execute(f"PRAGMA busy_timeout = {int(milliseconds)}"):
+        pass

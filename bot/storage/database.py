@@ -22,7 +22,7 @@ from typing import Self
 
 import aiosqlite
 
-from bot.storage._executor import Executor
+from bot.storage._executor import Executor, busy_as_error, set_busy_timeout
 from bot.storage.migrate import migrate
 from bot.storage.repositories import (
     AnnouncementRepository,
@@ -38,8 +38,12 @@ from bot.storage.repositories import (
 
 __all__ = ["BUSY_TIMEOUT_MS", "Database", "open_database"]
 
-BUSY_TIMEOUT_MS = 5000
-"""How long a statement waits for another process's write lock before failing."""
+BUSY_TIMEOUT_MS = 1500
+"""How long a statement waits for another process's lock before raising ``DatabaseBusyError``.
+
+Discord drops an interaction not answered within 3 s; a command that writes before
+answering must fail (and say so) well inside that, with time left for the reply.
+"""
 
 
 def _utc_now() -> datetime:
@@ -47,9 +51,12 @@ def _utc_now() -> datetime:
 
 
 class Database:
-    """An open confbot database: one connection and a repository per table.
+    """An open confbot database: its connections and a repository per table.
 
-    Build it with :func:`open_database`; close it with :meth:`close` or ``async with``.
+    A file database has two connections: writes and transactions use the write
+    connection; other reads use a read-only one, so they never wait behind a write.
+    An in-memory database has one (see :mod:`bot.storage._executor`). Build it with
+    :func:`open_database`; close it with :meth:`close` or ``async with``.
     """
 
     def __init__(
@@ -58,11 +65,16 @@ class Database:
         *,
         schema_version: int,
         clock: Callable[[], datetime] = _utc_now,
+        reader: aiosqlite.Connection | None = None,
+        busy_timeout_ms: int = BUSY_TIMEOUT_MS,
     ) -> None:
         self._conn = conn
-        self._executor = Executor(conn)
+        self._reader = reader
+        self._executor = Executor(conn, reader=reader)
         self.schema_version = schema_version
         """The ``PRAGMA user_version`` after migrating."""
+        self.busy_timeout_ms = busy_timeout_ms
+        """How long a statement waits for another process's lock, in milliseconds."""
         ex = self._executor
         self.users = UserRepository(ex, clock)
         self.guilds = GuildSettingsRepository(ex, clock)
@@ -78,11 +90,18 @@ class Database:
     async def transaction(self) -> AsyncIterator[None]:
         """Run several repository calls atomically (all committed or all rolled back).
 
-        Only the task that opened the transaction may use storage inside it; other
-        tasks wait until it ends.
+        Only the task that opened the transaction may write inside it; other tasks'
+        writes wait until it ends, and their reads see the state before it.
+
+        :raises DatabaseBusyError: another process kept the write lock too long.
         """
         async with self._executor.transaction():
             yield
+
+    async def set_busy_timeout(self, milliseconds: int) -> None:
+        """Wait at most ``milliseconds`` for another process's lock from now on."""
+        await self._executor.set_busy_timeout(milliseconds)
+        self.busy_timeout_ms = milliseconds
 
     async def integrity_ok(self) -> bool:
         """Return whether SQLite's ``PRAGMA integrity_check`` finds the file sound."""
@@ -90,7 +109,9 @@ class Database:
         return row is not None and row[0] == "ok"
 
     async def close(self) -> None:
-        """Close the connection (idempotent)."""
+        """Close the connections (idempotent)."""
+        if self._reader is not None:
+            await self._reader.close()
         await self._conn.close()
 
     async def __aenter__(self) -> Self:
@@ -106,33 +127,65 @@ class Database:
 
 
 async def open_database(
-    path: str | Path, *, clock: Callable[[], datetime] | None = None
+    path: str | Path,
+    *,
+    clock: Callable[[], datetime] | None = None,
+    busy_timeout_ms: int = BUSY_TIMEOUT_MS,
 ) -> Database:
     """Open (creating if needed) the database at ``path`` and migrate it to the newest schema.
 
-    ``":memory:"`` gives a private in-memory database. A file database uses WAL
-    journaling; all get ``foreign_keys=ON`` and a busy timeout. ``clock`` (aware UTC
-    ``now``) stamps ``created_at``/``updated_at``; tests may inject one.
+    ``":memory:"`` gives a private in-memory database on one connection (a second
+    connection would see another, empty database). A file database uses WAL
+    journaling and gets a second, read-only connection for reads, which WAL lets
+    run while another connection or process holds the write lock. All get
+    ``foreign_keys=ON`` and a busy timeout of ``busy_timeout_ms`` (keep it under
+    Discord's 3 s deadline). ``clock`` (aware UTC ``now``) stamps
+    ``created_at``/``updated_at``; tests may inject one.
 
     :raises DatabaseVersionError: the file was written by a newer confbot.
+    :raises DatabaseBusyError: another process kept the database locked while migrating.
     :raises sqlite3.Error: the file cannot be opened, or a migration failed (rolled back).
     """
     in_memory = str(path) == ":memory:"
     if not in_memory:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     conn = await aiosqlite.connect(path, isolation_level=None)
+    reader: aiosqlite.Connection | None = None
     try:
         conn.row_factory = sqlite3.Row
-        await _pragma(conn, f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await set_busy_timeout(conn, busy_timeout_ms)
         await _pragma(conn, "PRAGMA foreign_keys = ON")
         if not in_memory:
-            await _pragma(conn, "PRAGMA journal_mode = WAL")
+            with busy_as_error():
+                await _pragma(conn, "PRAGMA journal_mode = WAL")
             await _pragma(conn, "PRAGMA synchronous = NORMAL")
-        version = await migrate(conn)
+        with busy_as_error():
+            version = await migrate(conn)
+        if not in_memory:
+            reader = await _open_reader(path, busy_timeout_ms)
     except BaseException:
         await conn.close()
         raise
-    return Database(conn, schema_version=version, clock=clock or _utc_now)
+    return Database(
+        conn,
+        schema_version=version,
+        clock=clock or _utc_now,
+        reader=reader,
+        busy_timeout_ms=busy_timeout_ms,
+    )
+
+
+async def _open_reader(path: str | Path, busy_timeout_ms: int) -> aiosqlite.Connection:
+    reader = await aiosqlite.connect(path, isolation_level=None)
+    try:
+        reader.row_factory = sqlite3.Row
+        await set_busy_timeout(reader, busy_timeout_ms)
+        # A write sent here by mistake fails loudly instead of bypassing the write lock.
+        await _pragma(reader, "PRAGMA query_only = ON")
+    except BaseException:
+        await reader.close()
+        raise
+    return reader
 
 
 async def _pragma(conn: aiosqlite.Connection, statement: str) -> None:

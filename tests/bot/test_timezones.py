@@ -480,3 +480,17 @@ def test_day_bounds_tile_the_timeline(day: date, zone: str) -> None:
     start, end = tz.day_bounds(day, zone)
     assert tz.day_bounds(day + timedelta(days=1), zone)[0] == end
     assert timedelta(hours=22) <= end - start <= timedelta(hours=26)
+
+
+@pytest.mark.parametrize("typed", ["9999-12-31 10:00", "0001-01-01 10:00", "31 Dec 9999 23:59"])
+def test_times_at_the_ends_of_the_calendar_are_refused(typed: str) -> None:
+    """A time within a day of year 1 or 9999 gets a sentence, not an overflow."""
+    with pytest.raises(TimeParseError, match="too far away for me"):
+        tz.parse_user_time(typed, "Pacific/Kiritimati", now=datetime(2025, 5, 1, tzinfo=UTC))
+
+
+def test_readable_dates_reach_far() -> None:
+    """Dates between years 2 and 9998 convert between zones."""
+    assert tz.require_readable_date(date(9998, 12, 31)) == date(9998, 12, 31)
+    instant = tz.localize_wall_time(datetime(9998, 12, 31, 23, 0), "Pacific/Kiritimati")  # noqa: DTZ001
+    assert instant == datetime(9998, 12, 31, 9, 0, tzinfo=UTC)

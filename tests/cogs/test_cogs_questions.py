@@ -90,6 +90,15 @@ async def test_when_is_the_keynote_after_timezone_set(harness: ConferenceHarness
         ),
         ("timezone set Sydnee", "Did you mean Australia/Sydney?"),
         ("who is speaking at 25pm?", "with am/pm the hour must be 1 to 12"),
+        ("who is speaking at midnight?", "At Fri 24 Oct 00:00 CEST"),
+        ("what's on at 4am?", "At Fri 24 Oct 04:00 CEST"),
+        (
+            "when is the keynote in Mars?",
+            "I don't know a time zone called “Mars”, so here it is in Europe/Berlin.",
+        ),
+        ("👋 when is the keynote? 🙏", "is on Thu 23 Oct 08:15-09:00 CEST"),
+        ("<:wave:123> when is the keynote <a:pray:456>", "is on Thu 23 Oct 08:15-09:00 CEST"),
+        ("<@123> when is the keynote", "is on Thu 23 Oct 08:15-09:00 CEST"),
     ],
 )
 async def test_plain_questions(conference: ConferenceHarness, question: str, expected: str) -> None:
@@ -119,14 +128,85 @@ async def test_messages_not_for_the_bot_get_no_answer(conference: ConferenceHarn
     assert len(bot_messages) == 1
 
 
-async def test_prefixed_text_commands_are_answered(conference: ConferenceHarness) -> None:
-    """A message starting with the configured prefix ("!") is a text command."""
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("!next", "starts <t:"),
+        ("!now", "ends in 40 min"),
+        ("!help", "I answer schedule questions in your own time zone"),
+        ("!schedule tomorrow", "__**Fri 24 Oct**__"),
+        ("!timezone", "You have not set a time zone"),
+    ],
+)
+async def test_prefixed_text_commands_are_answered(
+    conference: ConferenceHarness, text: str, expected: str
+) -> None:
+    """A message starting with the configured prefix ("!") and a command is answered."""
     sandbox = conference.sandbox
     replies = await sandbox.say(
-        conference.member("alice"), conference.channel("general"), "!next", expect_reply=True
+        conference.member("alice"), conference.channel("general"), text, expect_reply=True
     )
     assert len(replies) == 1
-    assert "starts <t:" in shown(replies[0])
+    assert expected in shown(replies[0])
+
+
+def replies_in(harness: ConferenceHarness, channel_name: str) -> list[dict[str, Any]]:
+    """Return the bot's replies (messages referencing another) in a channel."""
+    sandbox = harness.sandbox
+    return [
+        message
+        for message in sandbox.messages(harness.channel(channel_name))
+        if message["author"]["id"] == str(sandbox.bot_user.id) and message.get("message_reference")
+    ]
+
+
+@pytest.mark.parametrize("dm", [False, True])
+async def test_prefixed_chat_that_is_no_command_is_ignored(
+    conference: ConferenceHarness, dm: bool
+) -> None:
+    """ "!foo", "!!!" and "! hello" start with the prefix but are chat: no reply at all."""
+    sandbox, alice = conference.sandbox, conference.member("alice")
+    channel = None if dm else conference.channel("general")
+    for chat in ("!foo", "!!!", "! hello", "!nextweek we meet"):
+        await sandbox.say(alice, channel, chat)
+    (reply,) = await sandbox.say(alice, channel, "!next", expect_reply=True)
+    assert reply["referenced_message"]["content"] == "!next"
+    if not dm:
+        assert len(replies_in(conference, "general")) == 1
+
+
+async def test_messages_from_bots_get_no_answer(conference: ConferenceHarness) -> None:
+    """Another bot (or confbot itself) mentioning confbot gets no reply: no bot loops."""
+    sandbox, general = conference.sandbox, conference.channel("general")
+    assert conference.server is not None
+    other = sandbox.add_member(conference.server.guild, sandbox.world.add_user("bot2", bot=True))
+    question = f"{sandbox.mention_bot} what's on now?"
+    await sandbox.say(other, general, question)
+    await sandbox.say(other, general, "!next")
+    await sandbox.say(sandbox.bot_user, general, question)
+    reply = await ask(conference, "what's next?")
+    assert reply["referenced_message"]["author"]["username"] == "alice"
+    assert len(replies_in(conference, "general")) == 1
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "when is the quantum\x00 pastry\x07 workshop?",
+        "timezone set Sydn\x00ee\x1b",
+        "when is the keynote in Ma\x00rs\u202e?",
+        "search xylo\x00phone qu\x7fartz",
+    ],
+)
+async def test_control_characters_are_not_echoed(
+    conference: ConferenceHarness, question: str
+) -> None:
+    """NUL and other control characters the asker typed are not quoted back."""
+    reply = await ask(conference, question)
+    text = shown(reply)
+    assert "I answer schedule questions" not in text  # understood, so something is echoed
+    assert not any(ord(c) < 32 and c != "\n" for c in text)
+    assert "\u202e" not in text
 
 
 async def test_a_6000_character_question_gets_an_answer(conference: ConferenceHarness) -> None:

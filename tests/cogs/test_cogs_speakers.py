@@ -10,6 +10,7 @@ import pytest
 
 from bot.config import Config
 from bot.harness import ConferenceHarness, harness_config
+from bot.sandbox import CommandNotShown
 from tests.schedule_files import write_schedule
 
 HOSTILE_BIO = (
@@ -125,7 +126,8 @@ async def crowded(tmp_path: Path, example_config: Config) -> AsyncIterator[Confe
             "duration": 45,
             "room": "main",
             "track": "sec" if number % 2 else "web",
-            "speakers": [f"p{number:02d}", "hostile"] if number == 0 else [f"p{number:02d}"],
+            # Speaker 00 also speaks in Talk 01, in the other track.
+            "speakers": {0: ["p00", "hostile"], 1: ["p01", "p00"]}.get(number, [f"p{number:02d}"]),
         }
         for number in range(60)
     ]
@@ -213,19 +215,157 @@ async def test_speaker_list_by_track(crowded: ConferenceHarness) -> None:
     assert "Speaker 02" not in description
 
 
+@pytest.mark.parametrize(
+    ("track", "expected", "other"),
+    [
+        ("sec", "**Speaker 00** (Uni)\n  next: Talk 01, ", "Talk 00"),
+        ("web", "**Speaker 00** (Uni)\n  next: Talk 00, ", "Talk 01"),
+    ],
+)
+async def test_speaker_list_by_track_shows_the_next_session_in_that_track(
+    crowded: ConferenceHarness, track: str, expected: str, other: str
+) -> None:
+    """/speakers track:Security shows Speaker 00's next Security talk, not an earlier Web one."""
+    reply = await crowded.sandbox.invoke(crowded.member("alice"), "speakers", {"track": track})
+    description = reply.embeds[0]["description"]
+    assert expected in description
+    assert f"next: {other}," not in description
+
+
+async def test_attendees_are_not_shown_speaker_link(crowded: ConferenceHarness) -> None:
+    """Discord hides /speaker-link from an attendee without an override (moderators only)."""
+    with pytest.raises(CommandNotShown, match="speaker-link"):
+        await crowded.sandbox.invoke(
+            crowded.member("alice"),
+            "speaker-link",
+            {"name": "p01", "member": crowded.member("bob")},
+            channel=crowded.channel("general"),
+        )
+
+
 async def test_only_moderators_can_link_speakers(crowded: ConferenceHarness) -> None:
-    """An attendee calling /speaker-link is refused on the server side."""
-    bob = crowded.member("bob")
+    """An attendee an admin let see /speaker-link is still refused on the server side."""
+    assert crowded.server is not None
+    bob, alice = crowded.member("bob"), crowded.member("alice")
+    crowded.sandbox.set_command_permissions(crowded.server.guild, "speaker-link", allow=[alice])
     reply = await crowded.sandbox.invoke(
-        crowded.member("alice"),
+        alice,
         "speaker-link",
         {"name": "p01", "member": bob},
         channel=crowded.channel("general"),
     )
     assert reply.ephemeral
     assert reply.content == "Only moderators can do that."
+    assert reply.type == 4  # answered at once: no "thinking…" first
+    assert reply.followups == []
     assert crowded.bot is not None
     assert await crowded.bot.services.database.speaker_links.all() == {}
+
+
+async def test_only_moderators_can_unlink_speakers(crowded: ConferenceHarness) -> None:
+    """An attendee an admin let see /speaker-unlink is refused and the link stays."""
+    assert crowded.bot is not None
+    assert crowded.server is not None
+    bob, general = crowded.member("bob"), crowded.channel("general")
+    crowded.sandbox.set_command_permissions(
+        crowded.server.guild, "speaker-unlink", allow=[crowded.member("alice")]
+    )
+    await crowded.sandbox.invoke(
+        crowded.member("moderator"), "speaker-link", {"name": "p01", "member": bob}, channel=general
+    )
+    reply = await crowded.sandbox.invoke(
+        crowded.member("alice"), "speaker-unlink", {"name": "p01"}, channel=general
+    )
+    assert reply.ephemeral
+    assert reply.content == "Only moderators can do that."
+    assert reply.followups == []
+    assert await crowded.bot.services.database.speaker_links.all() == {"p01": bob.id}
+
+
+async def test_manage_server_makes_a_moderator_without_the_role(
+    crowded: ConferenceHarness,
+) -> None:
+    """A member whose role grants Manage Server (not the Moderator role) may link speakers."""
+    assert crowded.bot is not None
+    assert crowded.server is not None
+    guild = crowded.server.guild
+    organiser_role = crowded.sandbox.add_role(guild, "Organiser", permissions=1 << 5)
+    organiser = crowded.sandbox.add_member(guild, "organiser", roles=[organiser_role])
+    bob = crowded.member("bob")
+    reply = await crowded.sandbox.invoke(
+        organiser,
+        "speaker-link",
+        {"name": "p01", "member": bob},
+        channel=crowded.channel("general"),
+    )
+    assert reply.content.startswith("Linked Speaker 01 to")
+    assert await crowded.bot.services.database.speaker_links.all() == {"p01": bob.id}
+
+
+async def heads_up_status(harness: ConferenceHarness, session: str, user_id: int) -> str | None:
+    """Return the status of Speaker 00's heads-up row for ``session`` to ``user_id``."""
+    assert harness.bot is not None
+    item = await harness.bot.services.database.outbox.get(f"speaker_dm:{session}:p00:{user_id}")
+    return item.status if item else None
+
+
+async def test_relinking_names_whom_it_replaced_and_moves_the_heads_ups(
+    crowded: ConferenceHarness,
+) -> None:
+    """Relinking says who was linked before; their pending heads-ups go to the new member."""
+    moderator, general = crowded.member("moderator"), crowded.channel("general")
+    bob, alice = crowded.member("bob"), crowded.member("alice")
+    await crowded.sandbox.invoke(
+        moderator, "speaker-link", {"name": "p00", "member": bob}, channel=general
+    )
+    assert await heads_up_status(crowded, "s01", bob.id) == "pending"
+    relinked = await crowded.sandbox.invoke(
+        moderator, "speaker-link", {"name": "p00", "member": alice}, channel=general
+    )
+    assert relinked.content.startswith(
+        f"Linked Speaker 00 to <@{alice.id}>, replacing <@{bob.id}>."
+    )
+    assert relinked.allowed_mentions == {"parse": []}
+    assert await heads_up_status(crowded, "s00", bob.id) == "cancelled"
+    assert await heads_up_status(crowded, "s01", bob.id) == "cancelled"
+    assert await heads_up_status(crowded, "s01", alice.id) == "pending"
+
+
+async def test_linking_the_same_member_again_replaces_nobody(crowded: ConferenceHarness) -> None:
+    """Linking a speaker to the member already linked says nothing about replacing."""
+    moderator, general, bob = (
+        crowded.member("moderator"),
+        crowded.channel("general"),
+        crowded.member("bob"),
+    )
+    for _ in range(2):
+        reply = await crowded.sandbox.invoke(
+            moderator, "speaker-link", {"name": "p00", "member": bob}, channel=general
+        )
+    assert "replacing" not in reply.content
+    assert await heads_up_status(crowded, "s01", bob.id) == "pending"
+
+
+async def test_unlinking_cancels_the_pending_heads_ups(crowded: ConferenceHarness) -> None:
+    """After /speaker-unlink the speaker's planned heads-ups are cancelled, not sent."""
+    moderator, general, bob = (
+        crowded.member("moderator"),
+        crowded.channel("general"),
+        crowded.member("bob"),
+    )
+    await crowded.sandbox.invoke(
+        moderator, "speaker-link", {"name": "p00", "member": bob}, channel=general
+    )
+    unlinked = await crowded.sandbox.invoke(
+        moderator, "speaker-unlink", {"name": "p00"}, channel=general
+    )
+    assert unlinked.content == "Unlinked Speaker 00."
+    assert await heads_up_status(crowded, "s00", bob.id) == "cancelled"
+    assert await heads_up_status(crowded, "s01", bob.id) == "cancelled"
+    crowded.clock.set(START + timedelta(minutes=5))
+    assert crowded.bot is not None
+    await crowded.bot.services.delivery.deliver_due()
+    assert crowded.sandbox.dm_messages(bob) == []
 
 
 async def test_linked_speaker_is_mentioned_and_gets_one_heads_up(
@@ -266,6 +406,7 @@ async def test_speaker_with_closed_dms_is_not_retried(crowded: ConferenceHarness
     assert crowded.bot is not None
     assert crowded.server is not None
     shy = crowded.sandbox.add_member(crowded.server.guild, "shy", dms_open=False)
+    crowded.sandbox.allow_rejection(code=50007)  # the refused DM is the point of this test
     await crowded.sandbox.invoke(
         crowded.member("moderator"),
         "speaker-link",
@@ -279,7 +420,6 @@ async def test_speaker_with_closed_dms_is_not_retried(crowded: ConferenceHarness
     assert item.status == "failed"
     assert "50007" in (item.last_error or "")
     assert crowded.sandbox.dm_messages(shy) == []
-    crowded.sandbox.rejections.clear()  # the 403 was the point of this test
 
 
 def button_labels(result: object) -> list[str]:

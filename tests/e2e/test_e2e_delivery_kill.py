@@ -45,7 +45,8 @@ def write_config(tmp_path: Path, budget: float = 400.0) -> Path:
         f"source = {str(SEED)!r}\n"
         "[delivery]\n"
         f"requests_per_second = {budget}\n"
-        "max_concurrent_sends = 40\n",
+        "max_concurrent_sends = 40\n"
+        "dm_opens_per_minute = 100000\n",
         encoding="utf-8",
     )
     return path
@@ -97,7 +98,12 @@ async def test_sigkill_mid_fan_out_twenty_times_delivers_everyone_exactly_once(
 ) -> None:
     """20 SIGKILLs mid fan-out and restarts: each of 1,000 subscribers sees one DM."""
     config_path = write_config(tmp_path)
-    limits = Limits(global_per_second=100_000, routes={}, default_route=RouteLimit(100_000, 1.0))
+    limits = Limits(
+        global_per_second=100_000,
+        routes={},
+        default_route=RouteLimit(100_000, 1.0),
+        dm_channels_per_minute=100_000,
+    )
     chooser = random.Random(9)
     async with Sandbox(limits=limits, bot_name="confbot") as sandbox:
         server = build_conference_server(sandbox, load_config(config_path))
@@ -155,7 +161,12 @@ async def test_sigkill_mid_fan_out_twenty_times_delivers_everyone_exactly_once(
 async def test_sigterm_mid_fan_out_drains_and_the_next_run_finishes(tmp_path: Path) -> None:
     """SIGTERM during a fan-out: exit 0, no row left half-sent; a restart sends the rest once."""
     config_path = write_config(tmp_path, budget=50.0)
-    limits = Limits(global_per_second=100_000, routes={}, default_route=RouteLimit(100_000, 1.0))
+    limits = Limits(
+        global_per_second=100_000,
+        routes={},
+        default_route=RouteLimit(100_000, 1.0),
+        dm_channels_per_minute=100_000,
+    )
     async with Sandbox(limits=limits, bot_name="confbot") as sandbox:
         server = build_conference_server(sandbox, load_config(config_path))
         users = [sandbox.add_member(server.guild, f"subscriber{n}") for n in range(200)]

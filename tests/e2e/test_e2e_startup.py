@@ -25,16 +25,17 @@ def command_puts(harness: ConferenceHarness) -> int:
 
 async def test_commands_sync_only_when_they_change(seed_config: Config) -> None:
     """The first start registers the commands; a restart with the same ones does not."""
-    async with ConferenceHarness(seed_config) as first:
+    # Each harness has a new sandbox and forces a sync by default; here the hash decides.
+    async with ConferenceHarness(seed_config, force_sync=False) as first:
         assert first.bot is not None
         assert first.bot.commands_synced
         assert command_puts(first) == 1
-    async with ConferenceHarness(seed_config) as second:
+    async with ConferenceHarness(seed_config, force_sync=False) as second:
         assert second.bot is not None
         assert not second.bot.commands_synced
         assert command_puts(second) == 0
     fewer = ("cogs.meta",)
-    async with ConferenceHarness(seed_config, extensions=fewer) as changed:
+    async with ConferenceHarness(seed_config, extensions=fewer, force_sync=False) as changed:
         assert command_puts(changed) == 1
 
 

@@ -22,6 +22,7 @@ from bot.answers.questions import (
     WhenIs,
     WhoIs,
     WhoSpeaks,
+    is_text_command,
     parse_message,
 )
 
@@ -47,6 +48,13 @@ QUESTIONS: list[tuple[str, Intent]] = [
     ("confbot, when is the keynote?", WhenIs("keynote")),
     ("hey confbot when is the keynote please", WhenIs("keynote")),
     ("WHEN IS THE KEYNOTE", WhenIs("KEYNOTE")),
+    # Emoji and mentions around a question
+    ("👋 when is the keynote? 🙏", WhenIs("keynote")),
+    ("<@123> 👋 when is the keynote", WhenIs("keynote")),
+    ("<:wave:123> when is the keynote", WhenIs("keynote")),
+    ("<a:dance:456> when is the keynote? <:pray:789>", WhenIs("keynote")),
+    ("when is the keynote 🙏🏽", WhenIs("keynote")),
+    ("👩‍💻 what's on now?", Now()),
     # Now
     ("what's on now?", Now()),
     ("whats on now", Now()),
@@ -194,3 +202,30 @@ def test_help_examples_parse() -> None:
     """Every help example is itself understood (none gives Help)."""
     assert HELP_EXAMPLES
     assert all(parse_message(example) != Help() for example in HELP_EXAMPLES)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("next", True),
+        ("now", True),
+        ("help", True),
+        ("NOW", True),
+        ("schedule tomorrow", True),
+        ("timezone set Sydney", True),
+        ("tz", True),
+        ("speaker nice", True),
+        ("search organ", True),
+        ("help?", True),
+        ("next!", True),
+        ("foo", False),
+        ("!!", False),
+        (" hello", False),
+        ("", False),
+        ("nextweek", False),
+        ("hello", False),
+    ],
+)
+def test_text_commands_are_only_the_known_ones(text: str, expected: bool) -> None:
+    """After the prefix only a known command word counts ("!foo" and "!!!" are chat)."""
+    assert is_text_command(text) is expected

@@ -154,6 +154,73 @@ def test_at_a_time_lists_what_runs_then(answers: ScheduleAnswers) -> None:
     assert "**Thu 23 Oct 08:15-09:00 CEST** Keynote: Building forced-labour audits" in text
 
 
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("midnight", "At Fri 24 Oct 00:00 CEST"),
+        ("4am", "At Fri 24 Oct 04:00 CEST"),
+        ("9am", "At Thu 23 Oct 09:00 CEST"),
+        ("today 4am", "At Thu 23 Oct 04:00 CEST"),
+    ],
+)
+def test_a_bare_time_already_past_means_the_next_one(
+    answers: ScheduleAnswers, typed: str, expected: str
+) -> None:
+    """At 07:00, "at midnight" and "at 4am" mean tomorrow's; a day typed is kept as typed."""
+    assert expected in text_of(answers.at(reader(), typed, None, NOW))
+
+
+def test_at_in_sydney_explains_the_day_mark(answers: ScheduleAnswers) -> None:
+    """Sydney's next 1 a.m. is Berlin's afternoon before: lines marked +1 day, footer says why."""
+    answer = answers.at(reader("Australia/Sydney"), "1am", None, NOW)
+    (card,) = answer.pages
+    assert card.title == "At Fri 24 Oct 01:00 AEDT"
+    assert "(+1 day)" in (card.description or "")
+    assert card.footer == (
+        "Times in Australia/Sydney; +1 day marks a later date than in Europe/Berlin"
+    )
+
+
+def test_when_is_in_an_unknown_zone_names_it(answers: ScheduleAnswers) -> None:
+    """ "when is the keynote in Mars?" says Mars is no zone and answers in the reader's zone."""
+    answer = answers.when_is(reader(), "keynote", "Mars", NOW)
+    assert answer.session_id == "s0002"
+    assert (answer.content or "").startswith(
+        "I don't know a time zone called “Mars”, so here it is in Europe/Berlin."
+    )
+
+
+def test_when_is_with_a_room_does_not_mention_zones(answers: ScheduleAnswers) -> None:
+    """A room after "in" is part of the question, not an unknown zone."""
+    answer = answers.when_is(reader(), "keynote", "Saal Ada", NOW)
+    assert "time zone" not in (answer.content or "")
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda a: a.session(reader(), "quantum\x00 pastry\x07", NOW),
+        lambda a: a.search(reader(), "xylophone\x00 quartz\x1b"),
+        lambda a: a.when_is(reader(), "keynote", "Ma\x00rs", NOW),
+        lambda a: a.parse_day("fun\x00day", reader(), NOW),
+        lambda a: a.track_id("moon\x00"),
+        lambda a: a.speaker_question(WhoIs("Zebedee\x00 Quorn"), reader(), NOW),
+        lambda a: a.at(reader(), "tea\x00time\x1b", None, NOW),
+        lambda a: a.at(reader(), "25\x00pm", None, NOW),
+        lambda a: zone_from_text("Syd\x00nee\u202e"),
+    ],
+)
+def test_control_characters_are_not_echoed(answers: ScheduleAnswers, call: object) -> None:
+    """What the user typed is quoted back without NUL or other control characters."""
+    try:
+        shown = text_of(call(answers))  # type: ignore[operator]
+    except UserError as error:
+        shown = str(error)
+    assert shown
+    assert not any(ord(character) < 32 and character != "\n" for character in shown)
+    assert "\u202e" not in shown
+
+
 def test_now_in_a_room_and_room_text_that_is_a_track(answers: ScheduleAnswers) -> None:
     """ "now in saal ada" filters by room; "now in security" falls back to the track."""
     during = datetime(2025, 10, 23, 6, 20, tzinfo=UTC)

@@ -23,12 +23,13 @@ def fast_limits() -> Limits:
         global_per_second=100_000,
         routes={},
         default_route=RouteLimit(limit=100_000, per=1.0),
+        dm_channels_per_minute=100_000,
     )
 
 
 def fast_config(base: Config, **delivery: object) -> Config:
     """Return ``base`` with a delivery budget far above the sandbox's raised limits."""
-    settings = {"requests_per_second": 5000.0, **delivery}
+    settings = {"requests_per_second": 5000.0, "dm_opens_per_minute": 100_000, **delivery}
     return base.model_copy(update={"delivery": base.delivery.model_copy(update=settings)})
 
 

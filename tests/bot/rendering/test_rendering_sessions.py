@@ -212,3 +212,76 @@ def test_now_renders_at_an_instant_with_no_schedule() -> None:
         _moment(index, datetime(2025, 1, 1, tzinfo=UTC)), index, reader("UTC"), place=None
     )
     assert "no sessions in the schedule yet" in (card.description or "")
+
+
+def _seed_pages(index: ScheduleIndex, zone: str) -> list[str]:
+    """Return the footers of the seed programme as ``zone`` reads it."""
+    who = reader(zone)
+    groups = [
+        DayGroup(day, index.sessions_on_local_day(day, who.zone))
+        for day in index.local_days(who.zone)
+    ]
+    book = schedule_pages(groups, index, who, title="Programme", content=None)
+    return [page.footer or "" for page in book.all_pages()]
+
+
+@pytest.mark.parametrize(
+    ("zone", "footer"),
+    [
+        ("Europe/Paris", "Times in Europe/Paris"),
+        (
+            "Australia/Sydney",
+            "Times in Australia/Sydney; +1 day marks a later date than in America/New_York",
+        ),
+        (NEW_YORK, "Times in America/New_York"),
+    ],
+)
+def test_footer_explains_day_marks_only_when_one_appears(
+    seed: ScheduleIndex, zone: str, footer: str
+) -> None:
+    """Paris reads the keynote on its conference date, so its footer explains no mark."""
+    assert _seed_pages(seed, zone) == [footer]
+
+
+def test_footer_explains_an_earlier_date_mark() -> None:
+    """Los Angeles reads some Berlin mornings the evening before: "-1 day" is explained."""
+    index = ScheduleIndex(generate_schedule(sessions=60, tracks=3, days=2, seed=1))
+    los_angeles = reader("America/Los_Angeles", "24h", "Europe/Berlin")
+    day = index.local_days(los_angeles.zone)[0]
+    book = schedule_pages(
+        [DayGroup(day, index.sessions_on_local_day(day, los_angeles.zone))],
+        index,
+        los_angeles,
+        title="T",
+        content=None,
+    )
+    first = book.page(0)
+    assert "(-1 day)" in (first.description or "")
+    assert "-1 day marks an earlier date than in Europe/Berlin" in (first.footer or "")
+    assert "+1 day" not in (first.footer or "")
+
+
+def test_search_footer_without_marks_has_no_legend(seed: ScheduleIndex) -> None:
+    """A search result read in Paris carries no day mark, so no legend either."""
+    matches = [Match("session", "conference", "Ending…", 0.9)]
+    page = search_pages(matches, seed, reader("Europe/Paris"), query="nice", content=None).page(0)
+    assert page.footer == "1 result · Times in Europe/Paris"
+
+
+@pytest.mark.parametrize(
+    ("zone", "legend"),
+    [
+        ("Australia/Sydney", "; +1 day marks a later date than in America/New_York"),
+        ("Europe/Paris", ""),
+    ],
+)
+def test_now_and_next_cards_explain_marks_they_show(
+    seed: ScheduleIndex, zone: str, legend: str
+) -> None:
+    """Before the keynote, Sydney's "Next" line is marked +1 day and its footer says why."""
+    moment = _moment(seed, seed.sessions[0].start - timedelta(hours=2))
+    for card in (
+        now_card(moment, seed, reader(zone), place=None),
+        next_card(moment, seed, reader(zone), place=None),
+    ):
+        assert card.footer == f"Times in {zone}{legend}"

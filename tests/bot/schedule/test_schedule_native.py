@@ -240,8 +240,8 @@ def test_every_problem_in_a_file_is_reported() -> None:
     [
         ("syntax-error.toml", "syntax-error.toml: not valid TOML: "),
         ("duplicate-key.json", 'duplicate-key.json: key "name" appears twice'),
-        ("missing.toml", "missing.toml: cannot read the file"),
-        ("schedule.yaml", "schedule.yaml: a schedule file must end in .toml or .json"),
+        ("missing.toml", "missing.toml: cannot read the schedule file"),
+        ("schedule.yaml", "schedule.yaml: a schedule file must end in .toml, .json, .xml"),
     ],
 )
 def test_unreadable_files_are_reported(name: str, expected: str) -> None:

@@ -1,0 +1,58 @@
+"""Button custom_ids: what they carry survives the trip through Discord unchanged."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from cogs.views import (
+    CUSTOM_ID_LIMIT,
+    ListQuery,
+    id_from_custom_id,
+    id_in_custom_id,
+    page_custom_id,
+    parse_page_custom_id,
+)
+
+AT = datetime(2025, 10, 23, 9, 30, 15, tzinfo=UTC)
+INVOKER = 123456789012345678
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        (),
+        (None, "track-2", None),
+        ("100% evidence: part 2",),
+        ("%3A already escaped", ":", ""),
+        ("Zürich Straße 東京",),
+    ],
+)
+def test_page_custom_id_round_trips(arguments: tuple[str | None, ...]) -> None:
+    """A page button's custom_id gives back its list, invoker and page exactly."""
+    query = ListQuery("search", AT, arguments)
+    parsed = parse_page_custom_id(page_custom_id(query, INVOKER, 7))
+    expected = tuple(argument or None for argument in arguments)
+    assert parsed == (ListQuery("search", AT, expected), INVOKER, 7)
+
+
+def test_other_custom_ids_are_not_page_buttons() -> None:
+    """Session buttons and foreign custom_ids are not mistaken for page buttons."""
+    assert parse_page_custom_id("confbot:session:s01") is None
+    assert parse_page_custom_id("confbot:page:alice:1:search:0") is None
+
+
+@pytest.mark.parametrize("value", ["s01", "x" * 84, "x" * 85, "#looks-like-a-digest"])
+def test_ids_fit_in_a_custom_id_and_resolve(value: str) -> None:
+    """Any id becomes a custom_id of at most 100 characters that resolves back to it."""
+    custom_id = id_in_custom_id("confbot:session:", value)
+    assert len(custom_id) <= CUSTOM_ID_LIMIT
+    token = custom_id.removeprefix("confbot:session:")
+    assert id_from_custom_id(token, ["other", value, "more"]) == value
+
+
+def test_a_hashed_id_that_left_the_schedule_resolves_to_nothing() -> None:
+    """A hashed id whose session is gone resolves to None, not to another session."""
+    token = id_in_custom_id("confbot:session:", "y" * 200).removeprefix("confbot:session:")
+    assert id_from_custom_id(token, ["other", "y" * 199]) is None
