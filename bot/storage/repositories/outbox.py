@@ -439,10 +439,6 @@ class OutboxRepository(Repository):
         )
         return result.rowcount
 
-    async def reset_stale_sending(self) -> int:
-        """Alias of :meth:`recover_sending` (the name the first engine used)."""
-        return await self.recover_sending()
-
     async def counts(self) -> dict[str, dict[str, int]]:
         """Return ``{kind: {status: count, "late": n}}`` over the whole table."""
         rows = await self._db.fetchall(

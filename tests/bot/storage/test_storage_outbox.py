@@ -176,13 +176,17 @@ async def test_cancel_does_not_touch_a_sending_item(db: Database) -> None:
     assert not await db.outbox.cancel("k1")
 
 
-async def test_reset_stale_sending_requeues_claimed_items(db: Database) -> None:
-    """reset_stale_sending() turns 'sending' rows back into pending ones."""
+async def test_recover_sending_requeues_claimed_items_to_verify(db: Database) -> None:
+    """recover_sending() turns 'sending' rows back into pending ones, flagged to verify."""
     item_id = await _enqueue(db)
     await _enqueue(db, "k2")
     await db.outbox.claim(item_id)
-    assert await db.outbox.reset_stale_sending() == 1
-    assert [item.key for item in await db.outbox.pending()] == ["k1", "k2"]
+    assert await db.outbox.recover_sending() == 1
+    pending = await db.outbox.pending()
+    assert [(item.key, item.verify, item.attempts) for item in pending] == [
+        ("k1", True, 0),
+        ("k2", False, 0),
+    ]
 
 
 async def test_pending_lists_pending_items_by_due_time(db: Database) -> None:
