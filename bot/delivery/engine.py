@@ -286,15 +286,16 @@ class DeliveryEngine:
         return added
 
     async def replace_scope(self, kind: str, scope: str, rows: Sequence[NewOutboxRow]) -> int:
-        """Make ``rows`` the pending rows of ``scope``: cancel the others, add the new ones.
+        """Make ``rows`` the pending rows of ``scope``: cancel the others, add or move the rest.
 
-        A planner calls this for the one thing that changed (a link, a subscription), so
-        planning touches only its own rows. Returns how many rows were added.
+        A planner calls this for the one thing that changed (a link, a subscription, a
+        session that moved), so planning touches only its own rows. A pending row whose
+        session moved takes its new due time. Returns how many rows were added or moved.
         """
         cancelled = await self._database.outbox.cancel_scope(
             kind, scope, keep=[row.key for row in rows]
         )
-        added = await self._database.outbox.enqueue_many(rows)
+        added = await self._database.outbox.enqueue_many(rows, move_pending=True)
         if added or cancelled:
             await self.rearm()
         return added

@@ -118,6 +118,21 @@ def _item(row: sqlite3.Row) -> OutboxItem:
     )
 
 
+_INSERT = (
+    "INSERT INTO outbox (key, kind, session_id, scope, due_at, deadline_at, status, attempts,"
+    " payload, target_user_id, target_channel_id, fallback_channel_id, created_at, updated_at)"
+    " VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?, ?)"
+)
+# Upsert of a planner's desired row: only a pending row moves, and only if it changed.
+_MOVE_PENDING = (
+    " ON CONFLICT (key) DO UPDATE SET due_at = excluded.due_at,"
+    " deadline_at = excluded.deadline_at, payload = excluded.payload,"
+    " updated_at = excluded.updated_at"
+    " WHERE outbox.status = 'pending' AND (outbox.due_at != excluded.due_at"
+    " OR outbox.deadline_at != excluded.deadline_at OR outbox.payload != excluded.payload)"
+)
+
+
 def _ids(ids: Iterable[int]) -> str:
     return json.dumps(sorted(set(ids)))
 
@@ -162,8 +177,13 @@ class OutboxRepository(Repository):
         )
         return await self.enqueue_many([row]) == 1
 
-    async def enqueue_many(self, rows: Sequence[NewOutboxRow]) -> int:
+    async def enqueue_many(
+        self, rows: Sequence[NewOutboxRow], *, move_pending: bool = False
+    ) -> int:
         """Add rows, 500 per transaction (existing keys are kept); return how many were new.
+
+        With ``move_pending``, a row whose key is still pending takes the new due time,
+        deadline and payload (its session moved), and counts as changed too.
 
         :raises ValueError: a time is naive.
         :raises TypeError: a payload is not JSON-serialisable.
@@ -186,19 +206,14 @@ class OutboxRepository(Repository):
             )
             for row in rows
         ]
+        # Both endings are constants of this module: no input reaches the statement text.
+        statement = _INSERT + (_MOVE_PENDING if move_pending else " ON CONFLICT (key) DO NOTHING")
         added = 0
         # A transaction per chunk: other tasks (an interaction) get the lock in between.
         for start in range(0, len(params), ENQUEUE_CHUNK):
             async with self._db.transaction():
                 for values in params[start : start + ENQUEUE_CHUNK]:
-                    result = await self._db.execute(
-                        "INSERT INTO outbox (key, kind, session_id, scope, due_at, deadline_at,"
-                        " status, attempts, payload, target_user_id, target_channel_id,"
-                        " fallback_channel_id, created_at, updated_at)"
-                        " VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?, ?)"
-                        " ON CONFLICT (key) DO NOTHING",
-                        values,
-                    )
+                    result = await self._db.execute(statement, values)
                     added += result.rowcount
         return added
 

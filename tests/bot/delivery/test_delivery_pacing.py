@@ -120,3 +120,25 @@ async def test_replacing_a_scope_touches_only_its_own_rows(database: Database) -
         if (item := await database.outbox.get(key)) is not None
     }
     assert statuses == {"a:old": "cancelled", "a:new": "pending", "b:1": "pending"}
+
+
+async def test_replacing_a_scope_moves_pending_rows_with_their_session(database: Database) -> None:
+    """A session moved an hour later: its pending heads-up moves; a sent one stays sent."""
+    clock = SimulatedClock(T - HOUR, speed=0.0)
+    engine = DeliveryEngine(database, KeyedScheduler(clock), clock)
+
+    def row(key: str, due: datetime) -> NewOutboxRow:
+        return engine.message(key, "speaker_dm", due, {}, target_user_id=1, scope="speaker:a")
+
+    await engine.replace_scope("speaker_dm", "speaker:a", [row("s1", T), row("s2", T)])
+    sent = await database.outbox.get("s2")
+    assert sent is not None
+    assert await database.outbox.claim(sent.id)
+    assert await database.outbox.mark_sent(sent.id, 1)
+    moved = [row("s1", T + HOUR), row("s2", T + HOUR)]
+    assert await engine.replace_scope("speaker_dm", "speaker:a", moved) == 1
+    first, second = await database.outbox.get("s1"), await database.outbox.get("s2")
+    assert first is not None
+    assert second is not None
+    assert (first.status, first.due_at) == ("pending", T + HOUR)
+    assert (second.status, second.due_at) == ("sent", T)
