@@ -1,5 +1,6 @@
 """Delivery: everything the bot sends on its own, from an outbox row to a Discord message.
 
+- ``contracts.py`` — the :class:`Sender` protocol, the :data:`Renderer` type, settings, counts.
 - ``engine.py`` — :class:`DeliveryEngine`: wake-ups, claiming, the sender pool, outcomes.
 - ``pacing.py`` — the shared request budget and the head start of a fan-out.
 - ``policy.py`` — failure classification, backoff, nonces, :class:`RenderContext`.
@@ -8,15 +9,8 @@
 - ``speaker_alerts.py`` — the planner of speakers' heads-up DMs.
 """
 
-from bot.delivery.engine import (
-    TEXT_KIND,
-    DeliveryEngine,
-    DeliverySettings,
-    KindCounts,
-    Renderer,
-    SeenMessage,
-    Sender,
-)
+from bot.delivery.contracts import DeliverySettings, KindCounts, Renderer, SeenMessage, Sender
+from bot.delivery.engine import TEXT_KIND, DeliveryEngine
 from bot.delivery.policy import DeliveryError, RenderContext, Skip, nonce_for
 
 __all__ = [

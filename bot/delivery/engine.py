@@ -6,8 +6,9 @@ whatever happened in it. A pass:
 
 1. skips (and counts) pending rows past their deadline: never sent late beyond it;
 2. claims due rows in due order, at most as many as there are free senders, as soon
-   as :func:`~bot.delivery.pacing.planned_start` says the fan-out must begin (N rows
-   due at T start N / budget before T, so the last lands by T);
+   as :func:`~bot.delivery.pacing.due_horizon` says their fan-out must begin (N rows
+   due at T start N / (0.9 x budget) before T, so the last lands by T); once begun, a
+   fan-out runs at the full budget;
 3. sends each in its own task (a bounded pool), every request paced by one shared
    :class:`~bot.delivery.pacing.RequestBudget`; a slow or failing row holds up no other;
 4. writes each row's outcome as it lands: ``sent`` only after Discord answered with
@@ -23,13 +24,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Sequence
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from bot.clock import Clock
-from bot.config import ChannelRef, DeliveryConfig
+from bot.delivery.contracts import (
+    DeliverySettings,
+    KindCounts,
+    Renderer,
+    Sender,
+)
 from bot.delivery.pacing import (
     BudgetClosed,
     RequestBudget,
@@ -70,103 +75,6 @@ FALLBACK_HINT = (
     "You get this here because your DMs are closed to this server's members; "
     "allow direct messages from this server (its Privacy Settings) to get them by DM."
 )
-
-Renderer = Callable[[OutboxItem, RenderContext], Awaitable[str]]
-"""Return a row's message text; raise :class:`Skip` if it is obsolete.
-
-Called with the context of the send (``now``, ``lateness``, ``audience``). Renderers
-should word a late send as late ("started 7 minutes ago").
-"""
-
-
-@dataclass(frozen=True, slots=True)
-class SeenMessage:
-    """A message found in a channel's history (for the check after an outage)."""
-
-    id: int
-    author_id: int
-    content: str
-    nonce: str | None
-
-
-class Sender(Protocol):
-    """The requests the engine makes; each raises :class:`DeliveryError` when Discord refuses."""
-
-    @property
-    def bot_user_id(self) -> int | None:
-        """Return the bot's own user id (its messages are the ones to look for)."""
-        ...
-
-    async def open_dm(self, user_id: int) -> int:
-        """Open the DM channel with ``user_id`` and return its id (one request)."""
-        ...
-
-    async def send_message(
-        self,
-        channel_id: int,
-        content: str,
-        *,
-        nonce: str,
-        mention_user_ids: Sequence[int] = (),
-    ) -> int:
-        """Send ``content`` to the channel (one request); return Discord's message id."""
-        ...
-
-    async def recent_messages(self, channel_id: int, limit: int) -> list[SeenMessage]:
-        """Return the channel's latest ``limit`` messages, newest first (one request)."""
-        ...
-
-    async def resolve_channel(self, reference: ChannelRef) -> int | None:
-        """Return the id of a channel named by id or name, or ``None`` if unknown."""
-        ...
-
-
-@dataclass(frozen=True, slots=True)
-class DeliverySettings:
-    """The engine's knobs (see ``[delivery]`` in the config)."""
-
-    requests_per_second: float = 40.0
-    dm_opens_per_minute: int = 25
-    max_concurrent_sends: int = 50
-    max_attempts: int = 6
-    grace: timedelta = timedelta(minutes=15)
-    max_head_start: timedelta = timedelta(minutes=10)
-    drain_seconds: float = 10.0
-    fallback_channel: ChannelRef | None = None
-
-    @classmethod
-    def from_config(cls, config: DeliveryConfig) -> DeliverySettings:
-        """Return the settings of a ``[delivery]`` config section."""
-        return cls(
-            requests_per_second=config.requests_per_second,
-            dm_opens_per_minute=config.dm_opens_per_minute,
-            max_concurrent_sends=config.max_concurrent_sends,
-            max_attempts=config.max_attempts,
-            grace=timedelta(minutes=config.grace_minutes),
-            max_head_start=timedelta(minutes=config.max_head_start_minutes),
-            drain_seconds=config.drain_seconds,
-            fallback_channel=config.fallback_channel,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class KindCounts:
-    """How many rows of one kind are in each state (``late``: sent late, among ``sent``)."""
-
-    pending: int = 0
-    sending: int = 0
-    sent: int = 0
-    late: int = 0
-    skipped: int = 0
-    failed: int = 0
-    cancelled: int = 0
-
-    def describe(self) -> str:
-        """Return ``pending=… sent=… late=… skipped=… failed=…`` for the log."""
-        return (
-            f"pending={self.pending} sent={self.sent} late={self.late} "
-            f"skipped={self.skipped} failed={self.failed}"
-        )
 
 
 async def _render_text(item: OutboxItem, context: RenderContext) -> str:

@@ -15,7 +15,7 @@ import aiohttp
 import discord
 
 from bot.config import ChannelRef
-from bot.delivery.engine import SeenMessage
+from bot.delivery.contracts import SeenMessage
 from bot.delivery.policy import DeliveryError, http_failure, network_failure
 
 
