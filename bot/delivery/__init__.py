@@ -2,6 +2,7 @@
 
 - ``contracts.py`` — the :class:`Sender` protocol, the :data:`Renderer` type, settings, counts.
 - ``engine.py`` — :class:`DeliveryEngine`: wake-ups, claiming, the sender pool, outcomes.
+- ``fallback.py`` — closed DMs become a mention in a channel, in batches.
 - ``pacing.py`` — the shared request budget and the head start of a fan-out.
 - ``policy.py`` — failure classification, backoff, nonces, :class:`RenderContext`.
 - ``sender.py`` — :class:`~bot.delivery.sender.DiscordSender`, the Discord adapter (the only

@@ -35,6 +35,7 @@ from bot.delivery.contracts import (
     Renderer,
     Sender,
 )
+from bot.delivery.fallback import MAX_MENTIONS, FallbackMentions
 from bot.delivery.pacing import (
     BudgetClosed,
     RequestBudget,
@@ -62,19 +63,12 @@ log = logging.getLogger(__name__)
 WAKE_JOB_KEY = "delivery:wake"
 # A kind every feature may use: the payload's "content" is the message.
 TEXT_KIND = "text"
-# Discord: at most 100 ids in allowed_mentions.users; 2000 characters per message.
-MAX_MENTIONS = 100
 # About as many mentions as fit in one message: worth a fallback message mid fan-out.
 FALLBACK_BATCH = 80
-MESSAGE_LIMIT = 2000
 # Enough to find a message sent just before an outage among a DM's latest messages.
 HISTORY_LIMIT = 20
 # If the database itself fails, try again this long after.
 RETRY_PASS_AFTER = timedelta(seconds=5)
-FALLBACK_HINT = (
-    "You get this here because your DMs are closed to this server's members; "
-    "allow direct messages from this server (its Privacy Settings) to get them by DM."
-)
 
 
 async def _render_text(item: OutboxItem, context: RenderContext) -> str:
@@ -110,7 +104,9 @@ class DeliveryEngine:
         self._horizon: datetime | None = None  # the latest due time the pass began sending
         self._fallback_task: asyncio.Task[None] | None = None
         self._fallback_channel_id: int | None = None
-        self.fallback_hint = FALLBACK_HINT
+        self.fallback = FallbackMentions(
+            database, clock, self.settings, self._renderers, self._request
+        )
         self.requests = 0  # requests made (DM opens, sends, history checks), for the log
 
     def _dm_open_budget(self) -> RequestBudget:
@@ -549,75 +545,4 @@ class DeliveryEngine:
 
     async def _deliver_fallback(self, sender: Sender, items: list[OutboxItem]) -> None:
         """Mention the users of rows whose DMs are closed, one message per batch."""
-        groups: dict[tuple[int, str, str | None], list[OutboxItem]] = {}
-        for item in items:
-            channel = item.fallback_channel_id or self._fallback_channel_id or 0
-            groups.setdefault((channel, item.kind, item.session_id), []).append(item)
-        for (channel_id, _, _), group in groups.items():
-            try:
-                await self._fallback_group(sender, channel_id, group)
-            except BudgetClosed:
-                await self._database.outbox.release([item.id for item in group])
-            except Exception as error:
-                code = error_code()
-                log.exception("fallback delivery failed unexpectedly (code %s)", code)
-                for item in group:
-                    await self._database.outbox.mark_failed(
-                        item.id, f"unexpected error (code {code}): {type(error).__name__}"
-                    )
-
-    async def _fallback_group(
-        self, sender: Sender, channel_id: int, group: list[OutboxItem]
-    ) -> None:
-        outbox = self._database.outbox
-        now = self._clock.now()
-        first = group[0]
-        renderer = self._renderers.get(first.kind)
-        if renderer is None:
-            for item in group:
-                await outbox.mark_failed(item.id, f"no renderer for outbox kind {first.kind!r}")
-            return
-        context = RenderContext(
-            now=now, due_at=first.due_at, deadline_at=first.deadline_at, audience="channel"
-        )
-        try:
-            text = (await renderer(first, context))[:1500]
-        except Skip as reason:
-            for item in group:
-                await outbox.mark_skipped(item.id, f"skipped: {reason}")
-            return
-        users = {item.target_user_id: item for item in group if item.target_user_id is not None}
-        known = await self._database.recipients.get_many(users)
-        untold = {user for user, recipient in known.items() if recipient.told_at is None}
-        room = MESSAGE_LIMIT - len(text) - len(self.fallback_hint) - 4
-        per_message = max(1, min(MAX_MENTIONS, room // 24))  # "<@id> " is at most 24 chars
-        ordered = sorted(users)
-        for start in range(0, len(ordered), per_message):
-            batch = ordered[start : start + per_message]
-            mentions = " ".join(f"<@{user}>" for user in batch)
-            hint = f"\n-# {self.fallback_hint}" if untold.intersection(batch) else ""
-            content = f"{mentions}\n{text}{hint}"
-            ids = [users[user].id for user in batch]
-            keys = ",".join(users[user].key for user in batch)
-            try:
-                await self._request()
-                message_id = await sender.send_message(
-                    channel_id, content, nonce=nonce_for(f"fallback:{keys}"), mention_user_ids=batch
-                )
-            except DeliveryError as error:
-                for user in batch:
-                    await self._failed_fallback(users[user], error, now)
-                continue
-            await outbox.mark_sent_many(ids, message_id, late=context.late)
-            await self._database.recipients.mark_told(untold.intersection(batch), now)
-            self._sent_in_pass += len(ids)
-
-    async def _failed_fallback(self, item: OutboxItem, error: DeliveryError, now: datetime) -> None:
-        attempts = item.attempts + 1
-        retry_at = None
-        if not error.permanent and attempts < self.settings.max_attempts:
-            retry_at = now + retry_delay(attempts, error.retry_after)
-        await self._database.outbox.mark_failed(
-            item.id, str(error), retry_at=retry_at, verify=error.ambiguous
-        )
-        log.warning("fallback for %s failed (attempt %d): %s", item.key, attempts, error)
+        self._sent_in_pass += await self.fallback.deliver(sender, items, self._fallback_channel_id)

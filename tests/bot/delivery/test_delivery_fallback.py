@@ -86,3 +86,23 @@ async def test_mentions_are_batched_within_discord_limits(fast: ConferenceHarnes
     mentioned = [user for post in posts for user in pinged(post)]
     assert sorted(mentioned) == sorted(str(user.id) for user in shy)
     fast.sandbox.rejections.clear()
+
+
+async def test_two_rows_of_one_closed_user_are_one_mention(fast: ConferenceHarness) -> None:
+    """Two leads of one reminder for someone with closed DMs: one mention, both rows sent."""
+    shy = closed(fast, "shy")
+    engine = engine_of(fast)
+    for lead in (60, 10):
+        await engine.enqueue(
+            f"text:keynote:{shy.id}:{lead}",
+            TEXT_KIND,
+            fast.clock.now(),
+            {"content": "keynote starts soon"},
+            target_user_id=shy.id,
+            session_id="keynote",
+        )
+    await engine.deliver_due()
+    (posted,) = fast.sandbox.messages(fast.channel("general"))
+    assert posted["content"].count(f"<@{shy.id}>") == 1
+    assert (await engine.delivery_counts())[TEXT_KIND].sent == 2
+    fast.sandbox.rejections.clear()
