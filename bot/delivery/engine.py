@@ -211,6 +211,29 @@ class DeliveryEngine:
             await self.rearm()
         return cancelled
 
+    async def open_dm_channel(self, user_id: int) -> int | None:
+        """Open and store the DM channel with ``user_id`` now, paced; return its id.
+
+        A feature calls this when someone subscribes, so the fan-out later spends one
+        request per DM (opening DMs is limited apart: 40003). Returns ``None`` when the
+        engine is not running or Discord refused; the fan-out then opens it itself.
+        """
+        sender = self._sender
+        known = await self._database.recipients.get(user_id)
+        if known is not None and known.dm_channel_id is not None:
+            return known.dm_channel_id
+        if sender is None or self._stopping:
+            return None
+        try:
+            await self.dm_open_budget.acquire()
+            await self._request()
+            channel_id = await sender.open_dm(user_id)
+        except (BudgetClosed, DeliveryError) as error:
+            log.info("could not open the DM channel with %d ahead: %s", user_id, error)
+            return None
+        await self._database.recipients.set_dm_channel(user_id, channel_id)
+        return channel_id
+
     async def delivery_counts(self) -> dict[str, KindCounts]:
         """Return, per kind, how many rows are pending, sent, late, skipped, failed..."""
         raw = await self._database.outbox.counts()

@@ -218,3 +218,17 @@ async def test_a_failing_pass_rearms_the_wake_up(
     if not fast.sandbox.dm_messages(alice):
         await fast.sandbox.wait_for_bot_message(user=alice)
     assert len(fast.sandbox.dm_messages(alice)) == 1
+
+
+async def test_a_dm_channel_opened_at_subscription_makes_the_reminder_one_request(
+    fast: ConferenceHarness,
+) -> None:
+    """Opening the DM when someone subscribes: the later DM costs only its own POST."""
+    alice = fast.member("alice")
+    channel_id = await engine_of(fast).open_dm_channel(alice.id)
+    assert channel_id == fast.sandbox.dm_channel(alice).id
+    opened = len(fast.sandbox.transcript.requests(method="POST", route=OPEN_DM_ROUTE))
+    await enqueue_text(fast, "text:subscribed", "alice", "Your session")
+    await engine_of(fast).deliver_due()
+    assert len(fast.sandbox.transcript.requests(method="POST", route=OPEN_DM_ROUTE)) == opened == 1
+    assert len(message_posts(fast)) == 1
