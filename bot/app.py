@@ -21,7 +21,7 @@ from bot import __version__
 from bot.answers.reader import Reader, reader_for
 from bot.clock import Clock, SystemClock
 from bot.config import Config
-from bot.discord_delivery import DiscordSender, OutboxRenderer
+from bot.delivery.sender import DiscordSender
 from bot.interaction_errors import ConfbotCommandTree
 from bot.services import Services
 
@@ -71,8 +71,6 @@ class Confbot(commands.Bot):
         self._force_sync = force_sync
         self._services: Services | None = None
         self.commands_synced = False
-        # Each cog that sends later registers how to render its kind of outbox row.
-        self.outbox_renderers: dict[str, OutboxRenderer] = {}
         self._delivery_task: asyncio.Task[None] | None = None
         # Work cogs need done once channels are known, before delivery starts (see on_ready).
         self._ready_work: list[Callable[[], Awaitable[object]]] = []
@@ -130,7 +128,11 @@ class Confbot(commands.Bot):
         await self.wait_until_ready()
         for work in self._ready_work:
             await work()
-        await self.services.delivery.start(DiscordSender(self, self.outbox_renderers))
+        try:
+            await self.services.delivery.start(DiscordSender(self))
+        except Exception:
+            # Never die unseen: the rows stay pending for the next start.
+            log.exception("the delivery engine failed to start")
         self.started.set()
 
     def command_definitions(self) -> list[dict[str, object]]:
@@ -161,7 +163,12 @@ class Confbot(commands.Bot):
         return True
 
     async def close(self) -> None:
-        """Disconnect from Discord, then stop the scheduler and close the database."""
+        """Drain in-flight sends, disconnect from Discord, stop the scheduler, close the database.
+
+        Deliveries drain first, while the HTTP session can still carry them.
+        """
+        if self._services is not None and not self.is_closed():
+            await self._services.delivery.drain()
         await super().close()
         if self._delivery_task is not None and not self._delivery_task.done():
             self._delivery_task.cancel()

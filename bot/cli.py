@@ -13,10 +13,12 @@ import argparse
 import asyncio
 import logging
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot.clock import Clock, SimulatedClock, SystemClock
 from bot.config import Config, load_config
 from bot.errors import ConfigError, DatabaseVersionError, UserError
 from bot.schedule.index import ScheduleIndex
@@ -24,6 +26,10 @@ from bot.schedule.index import ScheduleIndex
 log = logging.getLogger("confbot")
 
 DEFAULT_CONFIG = Path("config.toml")
+# Hidden: only the test harness and the demo run `confbot run` on a simulated clock.
+SIMULATED_START_VARIABLE = "CONFBOT_SIMULATED_START"
+SIMULATED_SPEED_VARIABLE = "CONFBOT_SIMULATED_SPEED"
+SANDBOX_GUILD_READY_TIMEOUT = 0.1
 FALLBACK_CONFIG = Path("config.example.toml")
 EXIT_UNREACHABLE = 3
 
@@ -92,6 +98,27 @@ def command_schedule(args: argparse.Namespace) -> int:
     return 0
 
 
+def clock_from_environment(environ: dict[str, str] | None = None) -> Clock:
+    """Return the wall clock, or a simulated one if the environment asks for it.
+
+    ``CONFBOT_SIMULATED_START`` (ISO instant, UTC if no offset) starts the clock there;
+    ``CONFBOT_SIMULATED_SPEED`` (default 1) runs it that many times faster. Tests use
+    this to run the bot process on time they control.
+
+    :raises ValueError: a variable is malformed.
+    """
+    from datetime import UTC, datetime
+
+    environ = dict(os.environ) if environ is None else environ
+    start = environ.get(SIMULATED_START_VARIABLE)
+    if not start:
+        return SystemClock()
+    instant = datetime.fromisoformat(start)
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=UTC)
+    return SimulatedClock(instant, speed=float(environ.get(SIMULATED_SPEED_VARIABLE, "1")))
+
+
 def command_run(args: argparse.Namespace) -> int:
     """Connect to Discord (or to the sandbox named in the environment) and serve."""
     from bot.app import create_bot
@@ -113,16 +140,35 @@ def command_run(args: argparse.Namespace) -> int:
         return 2
     configure_logging(config.bot.log_level, secrets=[token])
 
-    async def serve() -> None:
-        bot = create_bot(config, force_sync=args.sync)
+    async def serve(sandboxed: bool) -> None:
+        bot = create_bot(
+            config,
+            clock=clock_from_environment(),
+            force_sync=args.sync,
+            # A sandbox sends every GUILD_CREATE at once: no need to wait for stragglers.
+            guild_ready_timeout=SANDBOX_GUILD_READY_TIMEOUT if sandboxed else 2.0,
+        )
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
         async with bot:
-            await bot.start(token)
+            running = asyncio.create_task(bot.start(token))
+            stopping = asyncio.create_task(stop.wait())
+            await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            if stopping.done():
+                # SIGTERM/SIGINT: stop claiming, let in-flight sends land, then close.
+                log.info("stopping: draining deliveries, then disconnecting")
+                await bot.close()
+            else:
+                stopping.cancel()
+            await running
 
     with endpoints_from_environment() as sandboxed:
         if sandboxed:
             log.info("connecting to the Discord endpoints named in the environment")
         try:
-            asyncio.run(serve())
+            asyncio.run(serve(sandboxed))
         except KeyboardInterrupt:
             return 0
         except (ConfigError, DatabaseVersionError, UserError) as error:

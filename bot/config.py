@@ -103,6 +103,27 @@ class SpeakersConfig(_Section):
     dm_lead_minutes: Annotated[int, Field(ge=0, le=24 * 60)] = 15
 
 
+class DeliveryConfig(_Section):
+    """How the delivery engine paces and retries what the bot sends on its own."""
+
+    # Our own budget, below Discord's 50 requests/s per bot, so interactions and the
+    # rest of the bot keep room. Tests and benchmarks against a sandbox raise both.
+    requests_per_second: Annotated[float, Field(gt=0, le=100_000)] = 40.0
+    # Opening a DM channel with someone never DMed before is limited apart (Discord answers
+    # 40003 "opening DMs too fast"); after that the stored channel costs nothing extra.
+    dm_opens_per_minute: Annotated[int, Field(ge=1, le=1_000_000)] = 25
+    max_concurrent_sends: Annotated[int, Field(ge=1, le=1000)] = 50
+    max_attempts: Annotated[int, Field(ge=1, le=50)] = 6
+    # Rows with no deadline of their own (heads-ups have one) may be this late.
+    grace_minutes: Annotated[int, Field(ge=0, le=7 * 24 * 60)] = 15
+    # A big fan-out starts up to this long before its due time, so the last lands on time.
+    max_head_start_minutes: Annotated[float, Field(ge=0, le=24 * 60)] = 10.0
+    # On SIGTERM, in-flight sends get this long to finish.
+    drain_seconds: Annotated[float, Field(ge=0, le=600)] = 10.0
+    # Where people whose DMs are closed are mentioned instead (rows may name their own).
+    fallback_channel: ChannelRef | None = None
+
+
 class Config(_Section):
     """The whole configuration file."""
 
@@ -112,6 +133,7 @@ class Config(_Section):
     guild: GuildConfig = GuildConfig()
     reminders: RemindersConfig = RemindersConfig()
     speakers: SpeakersConfig = SpeakersConfig()
+    delivery: DeliveryConfig = DeliveryConfig()
     tracks: TracksConfig = TracksConfig()
 
     def token(self, environ: dict[str, str] | None = None) -> str | None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from bot.answers.search import SearchIndex
 from bot.clock import Clock
 from bot.config import Config
-from bot.delivery import DeliveryEngine
+from bot.delivery import DeliveryEngine, DeliverySettings
 from bot.schedule.index import ScheduleIndex
 from bot.schedule.native import load_schedule
 from bot.scheduler import KeyedScheduler
@@ -42,7 +42,9 @@ class Services:
         schedule, search = ScheduleIndex(loaded), SearchIndex(loaded)
         database = await open_database(config.storage.database)
         scheduler = KeyedScheduler(clock)
-        delivery = DeliveryEngine(database, scheduler, clock)
+        delivery = DeliveryEngine(
+            database, scheduler, clock, DeliverySettings.from_config(config.delivery)
+        )
         return cls(config, clock, database, schedule, search, scheduler, delivery)
 
     @property
@@ -51,7 +53,7 @@ class Services:
         return self.config.guild.zone or self.schedule.schedule.conference.zone
 
     async def close(self) -> None:
-        """Stop delivering, stop the scheduler and close the database."""
+        """Stop delivering (call ``delivery.drain()`` first to let sends land), close the rest."""
         self.delivery.stop()
         await self.scheduler.drain()
         await self.database.close()

@@ -21,7 +21,7 @@ from discord.ext import commands
 
 from bot.answers.schedule_answers import ScheduleAnswers
 from bot.app import Confbot
-from bot.delivery import Skip
+from bot.delivery import RenderContext, Skip
 from bot.errors import NotFoundError, UserError
 from bot.interaction_errors import defer_ephemeral
 from bot.reminders.agenda import agenda_reply
@@ -172,24 +172,25 @@ class Reminders(commands.Cog):
 
     async def cog_load(self) -> None:
         """Register the renderers and buttons; follow schedule changes; plan room posts."""
-        renderers = self.bot.outbox_renderers
-        renderers[REMINDER] = self.render_reminder
-        renderers[DIGEST] = self.render_digest
-        renderers[ROOM_POST] = self.render_room_post
+        delivery = self.bot.services.delivery
+        delivery.register(REMINDER, self.render_reminder)
+        delivery.register(DIGEST, self.render_digest)
+        delivery.register(ROOM_POST, self.render_room_post)
         self.bot.add_dynamic_items(RemindButton, StopButton, CalendarButton)
-        await self.planner.follow_schedule(now=self.bot.clock.now())
         self.bot.when_ready(self._plan_when_ready)
 
     async def cog_unload(self) -> None:
         """Stop rendering (rows stay planned) and forget the buttons."""
         for kind in (REMINDER, DIGEST, ROOM_POST):
-            self.bot.outbox_renderers.pop(kind, None)
+            self.bot.services.delivery.unregister(kind)
         self.bot.remove_dynamic_items(RemindButton, StopButton, CalendarButton)
 
     async def _plan_when_ready(self) -> None:
-        """Plan room posts and digests once channels are known (after the gateway READY)."""
+        """Follow schedule changes, plan room posts and digests once channels are known."""
         now = self.bot.clock.now()
-        await self.planner.plan_room_posts(self.bot.room_channel_ids(), now=now)
+        rooms = self.bot.room_channel_ids()
+        await self.planner.follow_schedule(now=now, room_channels=rooms)
+        await self.planner.plan_room_posts(rooms, now=now)
         for profile in await self.bot.services.database.users.with_digest():
             reader = await self.bot.reader(profile.user_id)
             await self.planner.plan_digests(profile.user_id, zone=reader.zone, now=now)
@@ -474,7 +475,7 @@ class Reminders(commands.Cog):
 
     # -- outbox renderers ---------------------------------------------------------------
 
-    async def render_reminder(self, item: OutboxItem) -> OutgoingMessage:
+    async def render_reminder(self, item: OutboxItem, context: RenderContext) -> OutgoingMessage:
         """Return a reminder, rendered now (late sends say they are late), with its buttons.
 
         A reminder to a room channel (delivery "channel") pings that attendee only.
@@ -485,12 +486,13 @@ class Reminders(commands.Cog):
         if session is None:
             raise Skip("the session left the schedule")
         user_id = item.target_user_id or 0
-        reader = await self.bot.reader(user_id)
+        # Read in a channel by many (a closed-DM fallback): the conference's clocks.
+        reader = await self.bot.reader(user_id if context.audience == "dm" else 0)
         text = reminder_text(
             session,
             self.bot.services.schedule,
             reader,
-            now=self.bot.clock.now(),
+            now=context.now,
             room_channel_id=self.bot.room_channel_ids().get(session.room_id or ""),
         )
         buttons = (
@@ -503,7 +505,7 @@ class Reminders(commands.Cog):
             )
         return OutgoingMessage(text, buttons=buttons)
 
-    async def render_digest(self, item: OutboxItem) -> str:
+    async def render_digest(self, item: OutboxItem, context: RenderContext) -> str:
         """Return the morning digest of the user's sessions on that local day.
 
         :raises Skip: nothing on the agenda that day (no empty digests).
@@ -518,11 +520,9 @@ class Reminders(commands.Cog):
         ]
         if not sessions:
             raise Skip("nothing on the agenda that day")
-        return digest_text(
-            day, sessions, self.bot.services.schedule, reader, now=self.bot.clock.now()
-        )
+        return digest_text(day, sessions, self.bot.services.schedule, reader, now=context.now)
 
-    async def render_room_post(self, item: OutboxItem) -> OutgoingMessage:
+    async def render_room_post(self, item: OutboxItem, context: RenderContext) -> OutgoingMessage:
         """Return a room channel's "starting soon" post with the session card.
 
         Followers of the session's track are pinged through its role, and nobody else.
@@ -533,7 +533,7 @@ class Reminders(commands.Cog):
         session = index.session(str(item.payload.get("session_id")))
         if session is None:
             raise Skip("the session left the schedule")
-        text = room_post_text(session, index, now=self.bot.clock.now())
+        text = room_post_text(session, index, now=context.now)
         card = session_card(session, index, await self.bot.reader(0))
         role = self.track_role(session.track_id) if session.track_id else None
         if role is None:

@@ -15,14 +15,14 @@ from bot.answers.reader import Reader
 from bot.answers.schedule_answers import ScheduleAnswers, SpeakerQuestion
 from bot.answers.speakers import SpeakerAnswers
 from bot.app import Confbot
-from bot.delivery import Skip
+from bot.delivery import RenderContext, Skip
+from bot.delivery.speaker_alerts import KIND as SPEAKER_ALERT_KIND
+from bot.delivery.speaker_alerts import plan_speaker_alert, plan_speaker_alerts
 from bot.errors import NotFoundError, UserError
 from bot.rendering.cards import Reply
 from bot.rendering.pages import Answer
 from bot.rendering.speakers import speaker_heads_up
 from bot.rendering.text import neutralise, truncate
-from bot.speaker_alerts import KIND as SPEAKER_ALERT_KIND
-from bot.speaker_alerts import plan_speaker_alerts
 from bot.storage.repositories.outbox import OutboxItem
 from cogs.checks import moderator_only
 from cogs.choices import track_choices
@@ -55,7 +55,7 @@ class Speakers(commands.Cog):
 
     async def cog_load(self) -> None:
         """Register the heads-up renderer and the buttons; plan the heads-ups to come."""
-        self.bot.outbox_renderers[SPEAKER_ALERT_KIND] = self.render_heads_up
+        self.bot.services.delivery.register(SPEAKER_ALERT_KIND, self.render_heads_up)
         # Registered, not just sent: presses on messages from before a restart find them.
         self.bot.add_dynamic_items(SessionButton, SpeakerButton)
         await install_page_buttons(self.bot)
@@ -63,7 +63,7 @@ class Speakers(commands.Cog):
 
     async def cog_unload(self) -> None:
         """Stop rendering heads-ups (their rows stay planned in the database) and buttons."""
-        self.bot.outbox_renderers.pop(SPEAKER_ALERT_KIND, None)
+        self.bot.services.delivery.unregister(SPEAKER_ALERT_KIND)
         self.bot.remove_dynamic_items(SessionButton, SpeakerButton)
 
     async def links(self) -> dict[str, int]:
@@ -75,9 +75,20 @@ class Speakers(commands.Cog):
         services = self.bot.services
         return await plan_speaker_alerts(
             services.delivery,
-            services.database,
             services.schedule,
             await self.links(),
+            lead=timedelta(minutes=services.config.speakers.dm_lead_minutes),
+            now=services.clock.now(),
+        )
+
+    async def plan_heads_up(self, speaker_id: str) -> int:
+        """Re-plan one speaker's heads-ups after their link changed; return how many were added."""
+        services = self.bot.services
+        return await plan_speaker_alert(
+            services.delivery,
+            services.schedule,
+            speaker_id,
+            (await self.links()).get(speaker_id),
             lead=timedelta(minutes=services.config.speakers.dm_lead_minutes),
             now=services.clock.now(),
         )
@@ -152,7 +163,7 @@ class Speakers(commands.Cog):
         speaker = self.answers.find(name)
         previous = (await self.links()).get(speaker.id)
         await services.database.speaker_links.link(speaker.id, member.id, interaction.user.id)
-        planned = await self.plan_heads_ups()
+        planned = await self.plan_heads_up(speaker.id)
         lead = services.config.speakers.dm_lead_minutes
         replaced = f", replacing <@{previous}>" if previous not in (None, member.id) else ""
         await interaction.response.send_message(
@@ -174,7 +185,7 @@ class Speakers(commands.Cog):
         services = self.bot.services
         speaker = self.answers.find(name)
         removed = await services.database.speaker_links.unlink(speaker.id)
-        await self.plan_heads_ups()
+        await self.plan_heads_up(speaker.id)
         text = "Unlinked" if removed else "There was no link for"
         await interaction.response.send_message(
             f"{text} {neutralise(speaker.name)}.",
@@ -249,8 +260,8 @@ class Speakers(commands.Cog):
 
     # -- the heads-up DM --------------------------------------------------------------
 
-    async def render_heads_up(self, item: OutboxItem) -> str:
-        """Return the heads-up text for an outbox row.
+    async def render_heads_up(self, item: OutboxItem, context: RenderContext) -> str:
+        """Return the heads-up text for an outbox row (its deadline is the session's start).
 
         :raises Skip: the session or speaker is no longer in the schedule.
         """

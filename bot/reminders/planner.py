@@ -7,9 +7,13 @@ again adds nothing twice:
 * ``digest:{user}:{local date}`` due at the attendee's digest time on that local day;
 * ``room_post:{session}:{channel}`` due ``room_post_lead`` before the session.
 
-Planning is incremental: a subscription touches only its own rows, a settings change
-only that user's, and a schedule change only the rows of the sessions that changed
-(found by comparing each session's start with the one stored when it was planned).
+Each planner call hands the engine the rows one *scope* should have
+(:meth:`DeliveryEngine.replace_scope`): a user's reminders for one session, one user's
+digests, the room posts. Planning is incremental: a subscription touches only its own
+scope, a settings change only that user's, and a schedule change only the scopes of the
+sessions that changed (found by comparing each session's start with the one stored when
+it was planned). Reminders and room posts have their session's end as deadline: a bot
+that was down past it skips them instead of sending them late.
 """
 
 from __future__ import annotations
@@ -20,12 +24,14 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any, Protocol
+from typing import Any
 
+from bot.delivery import DeliveryEngine
 from bot.errors import AmbiguousTimeError, NonExistentTimeError, UserError
 from bot.schedule.index import ScheduleIndex
 from bot.schedule.model import Session
 from bot.storage.database import Database
+from bot.storage.repositories.outbox import NewOutboxRow
 from bot.timezones import localize_wall_time
 
 log = logging.getLogger(__name__)
@@ -40,44 +46,17 @@ ROOM_PLAN_KEY = "reminders:room_plan"
 DIGEST_GRACE = timedelta(hours=6)
 
 
-class Outbox(Protocol):
-    """What planning needs of the delivery engine."""
-
-    async def enqueue(
-        self,
-        key: str,
-        kind: str,
-        due_at: datetime,
-        payload: dict[str, object],
-        *,
-        target_user_id: int | None = None,
-        target_channel_id: int | None = None,
-    ) -> bool:
-        """Add a row (no-op if the key is queued) and re-arm; return whether it was added."""
-        ...
-
-    async def cancel(self, key: str) -> bool:
-        """Cancel a pending row; return whether there was one."""
-        ...
-
-    async def rearm(self) -> datetime | None:
-        """Re-arm the wake-up after rows were moved."""
-        ...
+ROOM_SCOPE = "rooms"
 
 
-def reminder_prefix(session_id: str, user_id: int | None = None) -> str:
-    """Return the key prefix of a session's reminders (one user's, or everyone's)."""
-    return f"{REMINDER}:{session_id}:" + ("" if user_id is None else f"{user_id}:")
+def reminder_scope(session_id: str, user_id: int) -> str:
+    """Return the scope of one user's reminders for one session."""
+    return f"{session_id}:{user_id}"
 
 
 def reminder_key(session_id: str, user_id: int, lead: int) -> str:
     """Return the outbox key of one reminder."""
-    return f"{reminder_prefix(session_id, user_id)}{lead}"
-
-
-def digest_prefix(user_id: int) -> str:
-    """Return the key prefix of one user's digests."""
-    return f"{DIGEST}:{user_id}:"
+    return f"{REMINDER}:{reminder_scope(session_id, user_id)}:{lead}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +91,7 @@ class ReminderPlanner:
 
     def __init__(
         self,
-        outbox: Outbox,
+        engine: DeliveryEngine,
         database: Database,
         schedule: Callable[[], ScheduleIndex],
         *,
@@ -120,7 +99,7 @@ class ReminderPlanner:
         default_delivery: str,
         room_post_lead: int,
     ) -> None:
-        self._outbox = outbox
+        self._engine = engine
         self._database = database
         self._schedule = schedule
         self._default_leads = default_leads
@@ -152,7 +131,7 @@ class ReminderPlanner:
         now: datetime,
         room_channel_id: int | None,
     ) -> Subscribed:
-        """Add the session to the user's agenda and queue its reminders.
+        """Add the session to the user's agenda and queue its reminders, in one transaction.
 
         ``lead`` overrides the user's leads for this session. Subscribing again with
         another lead replaces the pending reminders.
@@ -161,23 +140,24 @@ class ReminderPlanner:
         """
         leads = (lead,) if lead is not None else await self.leads_for(user_id)
         times = reminder_times(session, leads, now)
+        delivery = await self.delivery_for(user_id)
+        channel_id = room_channel_id if delivery == "channel" else None
+        rows = [
+            self._reminder_row(user_id, session, each_lead, due, channel_id)
+            for each_lead, due in times
+        ]
         async with self._database.transaction():
             added = await self._database.subscriptions.subscribe(user_id, session.id, lead)
             if not added:
                 await self._database.subscriptions.set_lead(user_id, session.id, lead)
-            await self._cancel_prefix(reminder_prefix(session.id, user_id))
-            delivery = await self.delivery_for(user_id)
-            for each_lead, due in times:
-                await self._enqueue_reminder(
-                    user_id, session, each_lead, due, delivery, room_channel_id
-                )
+            await self._engine.replace_scope(REMINDER, reminder_scope(session.id, user_id), rows)
         return Subscribed(session, added, tuple(due for _, due in times), leads)
 
     async def unsubscribe(self, user_id: int, session_id: str) -> bool:
         """Remove the session from the user's agenda and cancel its pending reminders."""
         async with self._database.transaction():
             removed = await self._database.subscriptions.unsubscribe(user_id, session_id)
-            await self._cancel_prefix(reminder_prefix(session_id, user_id))
+            await self._engine.replace_scope(REMINDER, reminder_scope(session_id, user_id), [])
         return removed
 
     async def replan_user(
@@ -201,36 +181,44 @@ class ReminderPlanner:
         return planned
 
     async def plan_digests(self, user_id: int, *, zone: str, now: datetime) -> int:
-        """Queue the user's morning digest for each conference day still ahead in ``zone``."""
-        await self._cancel_prefix(digest_prefix(user_id))
+        """Queue the user's morning digest for each conference day still ahead in ``zone``.
+
+        Planning again (a new time, a new zone) replaces the pending ones.
+        """
         profile = await self._database.users.get(user_id)
-        if profile is None or profile.digest_time is None:
-            return 0
-        hour, minute = (int(part) for part in profile.digest_time.split(":"))
-        planned = 0
-        for day in self._schedule().local_days(zone):
-            due = local_instant(day, time(hour, minute), zone)
-            if due <= now:
-                continue
-            planned += await self._outbox.enqueue(
-                f"{digest_prefix(user_id)}{day.isoformat()}",
-                DIGEST,
-                due,
-                {"day": day.isoformat(), "zone": zone},
-                target_user_id=user_id,
-            )
-        return planned
+        rows: list[NewOutboxRow] = []
+        if profile is not None and profile.digest_time is not None:
+            hour, minute = (int(part) for part in profile.digest_time.split(":"))
+            for day in self._schedule().local_days(zone):
+                due = local_instant(day, time(hour, minute), zone)
+                if due <= now:
+                    continue
+                rows.append(
+                    self._engine.message(
+                        f"{DIGEST}:{user_id}:{day.isoformat()}",
+                        DIGEST,
+                        due,
+                        {"day": day.isoformat(), "zone": zone},
+                        deadline_at=due + DIGEST_GRACE,
+                        target_user_id=user_id,
+                        scope=str(user_id),
+                    )
+                )
+        return await self._engine.replace_scope(DIGEST, str(user_id), rows)
 
     async def forget(self, user_id: int) -> None:
         """Cancel the user's pending digests (reminders go with their subscriptions)."""
-        await self._cancel_prefix(digest_prefix(user_id))
+        await self._engine.replace_scope(DIGEST, str(user_id), [])
 
     # -- the whole conference ---------------------------------------------------------
 
-    async def follow_schedule(self, *, now: datetime) -> dict[str, int]:
-        """Move or cancel the pending rows of sessions whose start changed since planning.
+    async def follow_schedule(
+        self, *, now: datetime, room_channels: Mapping[str, int]
+    ) -> dict[str, int]:
+        """Move or cancel the reminders of sessions whose start changed since planning.
 
-        Only the changed sessions' rows are read. Returns counts of moved and cancelled.
+        Only the changed sessions' subscriptions are read. Returns how many attendees'
+        reminders moved and how many were cancelled (session gone, over, or started).
         """
         index = self._schedule()
         current = {session.id: session.start.isoformat() for session in index.sessions}
@@ -241,21 +229,24 @@ class ReminderPlanner:
             if current.get(session_id) == start:
                 continue
             session = index.session(session_id)
-            for prefix in (reminder_prefix(session_id), f"{ROOM_POST}:{session_id}:"):
-                for item in await self._database.outbox.pending_with_prefix(prefix):
-                    if session is None or session.end <= now:
-                        cancelled += await self._outbox.cancel(item.key)
-                        continue
-                    lead = int(item.payload.get("lead", 0))
-                    due = max(session.start - timedelta(minutes=lead), now)
-                    payload = {**item.payload, "start": session.start.isoformat()}
-                    moved += await self._database.outbox.reschedule(item.key, due, payload)
+            for subscription in await self._database.subscriptions.for_session(session_id):
+                scope = reminder_scope(session_id, subscription.user_id)
+                if session is None or session.start <= now:
+                    await self._engine.replace_scope(REMINDER, scope, [])
+                    cancelled += 1
+                    continue
+                await self.subscribe(
+                    subscription.user_id,
+                    session,
+                    lead=subscription.lead_minutes,
+                    now=now,
+                    room_channel_id=room_channels.get(session.room_id or ""),
+                )
+                moved += 1
         if current != before:
             await self._database.meta.set(STARTS_KEY, json.dumps(current, sort_keys=True))
-        if moved:
-            await self._outbox.rearm()
         if moved or cancelled:
-            log.info("schedule changed: %d reminders moved, %d cancelled", moved, cancelled)
+            log.info("schedule changed: reminders of %d moved, %d cancelled", moved, cancelled)
         return {"moved": moved, "cancelled": cancelled}
 
     async def plan_room_posts(self, room_channels: Mapping[str, int], *, now: datetime) -> int:
@@ -277,57 +268,47 @@ class ReminderPlanner:
         if await self._database.meta.get(ROOM_PLAN_KEY) == plan:
             return 0
         lead = timedelta(minutes=self._room_post_lead)
-        planned = 0
-        for session in index.sessions:
-            channel_id = room_channels.get(session.room_id or "")
-            if channel_id is None or session.start <= now:
-                continue
-            planned += await self._outbox.enqueue(
+        rows = [
+            self._engine.message(
                 f"{ROOM_POST}:{session.id}:{channel_id}",
                 ROOM_POST,
                 max(session.start - lead, now),
                 _payload(session, self._room_post_lead),
+                deadline_at=session.end,
                 target_channel_id=channel_id,
+                session_id=session.id,
+                scope=ROOM_SCOPE,
             )
+            for session in index.sessions
+            if (channel_id := room_channels.get(session.room_id or "")) is not None
+            and session.start > now
+        ]
+        planned = await self._engine.replace_scope(ROOM_POST, ROOM_SCOPE, rows)
         await self._database.meta.set(ROOM_PLAN_KEY, plan)
         return planned
 
     # -- rows --------------------------------------------------------------------------
 
-    async def _enqueue_reminder(
+    def _reminder_row(
         self,
         user_id: int,
         session: Session,
         lead: int,
         due: datetime,
-        delivery: str,
-        room_channel_id: int | None,
-    ) -> None:
-        payload = _payload(session, lead)
-        if delivery == "channel" and room_channel_id is not None:
-            payload["mention_user_id"] = user_id
-            await self._outbox.enqueue(
-                reminder_key(session.id, user_id, lead),
-                REMINDER,
-                due,
-                payload,
-                target_user_id=user_id,
-                target_channel_id=room_channel_id,
-            )
-            return
-        await self._outbox.enqueue(
+        channel_id: int | None,
+    ) -> NewOutboxRow:
+        """Return one reminder row: a DM, or (``channel_id``) a mention in the room channel."""
+        return self._engine.message(
             reminder_key(session.id, user_id, lead),
             REMINDER,
             due,
-            payload,
+            _payload(session, lead),
+            deadline_at=session.end,
             target_user_id=user_id,
+            target_channel_id=channel_id,
+            session_id=session.id,
+            scope=reminder_scope(session.id, user_id),
         )
-
-    async def _cancel_prefix(self, prefix: str) -> int:
-        cancelled = 0
-        for item in await self._database.outbox.pending_with_prefix(prefix):
-            cancelled += await self._outbox.cancel(item.key)
-        return cancelled
 
 
 def _payload(session: Session, lead: int) -> dict[str, Any]:

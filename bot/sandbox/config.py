@@ -74,3 +74,6 @@ class Faults:
     error_statuses: tuple[int, ...] = (500, 502)
     latency: float = 0.0
     seed: int = 0
+    # Share of message creates that are stored and then answered by closing the
+    # connection (the client sees aiohttp.ServerDisconnectedError after the commit).
+    disconnect_rate: float = 0.0

@@ -11,7 +11,7 @@ from typing import Any, NoReturn
 
 from aiohttp import web
 
-from bot.sandbox.config import Faults, Limits
+from bot.sandbox.config import MESSAGE_CREATE_ROUTE, Faults, Limits
 from bot.sandbox.driver import Driver, Message
 from bot.sandbox.events import EventBus
 from bot.sandbox.gateway import Gateway
@@ -122,6 +122,7 @@ class Sandbox:
         self.allowed_rejections: list[RequestRecord] = []
         self._allowed: list[tuple[int | None, int | None]] = []
         self.injected_faults = 0
+        self.injected_disconnects = 0
         self._hooks: list[RejectionHook] = []
         self._random = random.Random(self.faults.seed)
         self._runner: web.AppRunner | None = None
@@ -240,6 +241,15 @@ class Sandbox:
                 response = json_response({"code": 0, "message": f"{status}: Server Error"}, status)
             else:
                 response = await handler(request)
+                if (
+                    route_key == MESSAGE_CREATE_ROUTE
+                    and response.status == 200
+                    and self.faults.disconnect_rate > 0
+                    and self._random.random() < self.faults.disconnect_rate
+                    and request.transport is not None
+                ):
+                    self.injected_disconnects += 1
+                    request.transport.close()
         except DiscordError as exc:
             response = json_response(exc.body(), exc.status, exc.headers)
         except _RateLimited as exc:

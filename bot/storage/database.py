@@ -29,6 +29,7 @@ from bot.storage.repositories import (
     GuildSettingsRepository,
     MetaRepository,
     OutboxRepository,
+    RecipientRepository,
     SnapshotRepository,
     SpeakerLinkRepository,
     SubscriptionRepository,
@@ -79,6 +80,7 @@ class Database:
         self.guilds = GuildSettingsRepository(ex, clock)
         self.subscriptions = SubscriptionRepository(ex, clock)
         self.outbox = OutboxRepository(ex, clock)
+        self.recipients = RecipientRepository(ex, clock)
         self.announcements = AnnouncementRepository(ex, clock)
         self.snapshots = SnapshotRepository(ex, clock)
         self.speaker_links = SpeakerLinkRepository(ex, clock)
@@ -100,6 +102,11 @@ class Database:
         """Wait at most ``milliseconds`` for another process's lock from now on."""
         await self._executor.set_busy_timeout(milliseconds)
         self.busy_timeout_ms = milliseconds
+
+    async def integrity_ok(self) -> bool:
+        """Return whether SQLite's ``PRAGMA integrity_check`` finds the file sound."""
+        row = await self._executor.fetchone("PRAGMA integrity_check")
+        return row is not None and row[0] == "ok"
 
     async def close(self) -> None:
         """Close the connections (idempotent)."""

@@ -137,6 +137,28 @@ def test_run_without_token_explains(
     assert "DISCORD_TOKEN" in err
 
 
+def test_run_uses_the_wall_clock_unless_told_otherwise() -> None:
+    """Without the hidden variables, `confbot run` runs on the system clock."""
+    from bot.cli import clock_from_environment
+    from bot.clock import SystemClock
+
+    assert isinstance(clock_from_environment({}), SystemClock)
+
+
+def test_run_can_start_on_a_simulated_clock_for_tests() -> None:
+    """CONFBOT_SIMULATED_START/SPEED put `confbot run` on a clock a test controls."""
+    from datetime import UTC, datetime
+
+    from bot.cli import clock_from_environment
+    from bot.clock import SimulatedClock
+
+    clock = clock_from_environment(
+        {"CONFBOT_SIMULATED_START": "2021-02-24T20:50:00", "CONFBOT_SIMULATED_SPEED": "0"}
+    )
+    assert isinstance(clock, SimulatedClock)
+    assert clock.now() == datetime(2021, 2, 24, 20, 50, tzinfo=UTC)
+
+
 # -- files that cannot be read ------------------------------------------------------
 
 Maker = Callable[[Path], None]

@@ -11,7 +11,13 @@ from bot.storage.repositories.guilds import (
     GuildSettingsUpdate,
 )
 from bot.storage.repositories.meta import MetaRepository
-from bot.storage.repositories.outbox import OutboxItem, OutboxRepository, OutboxStatus
+from bot.storage.repositories.outbox import (
+    NewOutboxRow,
+    OutboxItem,
+    OutboxRepository,
+    OutboxStatus,
+)
+from bot.storage.repositories.recipients import Recipient, RecipientRepository
 from bot.storage.repositories.snapshots import Snapshot, SnapshotRepository
 from bot.storage.repositories.speaker_links import SpeakerLink, SpeakerLinkRepository
 from bot.storage.repositories.subscriptions import Subscription, SubscriptionRepository
@@ -27,9 +33,12 @@ __all__ = [
     "GuildSettingsRepository",
     "GuildSettingsUpdate",
     "MetaRepository",
+    "NewOutboxRow",
     "OutboxItem",
     "OutboxRepository",
     "OutboxStatus",
+    "Recipient",
+    "RecipientRepository",
     "Snapshot",
     "SnapshotRepository",
     "SpeakerLink",

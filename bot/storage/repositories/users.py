@@ -171,6 +171,8 @@ class UserRepository(Repository):
                 "DELETE FROM speaker_links WHERE discord_user_id = ?", (user_id,)
             )
             outbox = await db.execute("DELETE FROM outbox WHERE target_user_id = ?", (user_id,))
+            # How to reach them (DM channel, closed DMs) is about them too.
+            await db.execute("DELETE FROM recipients WHERE user_id = ?", (user_id,))
         return {
             "users": users.rowcount,
             "subscriptions": subs.rowcount,

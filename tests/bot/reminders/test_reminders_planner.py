@@ -147,14 +147,19 @@ async def test_new_leads_replace_the_pending_reminders(stage: Stage) -> None:
 
 async def test_reminders_follow_a_moved_session_and_go_with_a_removed_one(stage: Stage) -> None:
     """At start the planner moves rows of a moved session and cancels a removed one's."""
-    await stage.planner.follow_schedule(now=NOW)  # remember the schedule as planned
+    await stage.planner.follow_schedule(
+        now=NOW, room_channels={}
+    )  # remember the schedule as planned
     for talk in SESSIONS[1:]:
         await stage.planner.subscribe(1, talk, lead=None, now=NOW, room_channel_id=None)
     moved = replace(SESSIONS[1], start=SESSIONS[1].start + timedelta(hours=2))
     moved = replace(moved, end=moved.start + timedelta(minutes=30))
     stage.index = index_of((SESSIONS[0], moved))
-    counts = await stage.planner.follow_schedule(now=NOW)
+    counts = await stage.planner.follow_schedule(now=NOW, room_channels={})
     assert counts == {"moved": 1, "cancelled": 1}
     assert await stage.due(reminder_key("sat", 1, 10)) == moved.start - timedelta(minutes=10)
     assert await stage.due(reminder_key("sun", 1, 10)) is None
-    assert await stage.planner.follow_schedule(now=NOW) == {"moved": 0, "cancelled": 0}
+    assert await stage.planner.follow_schedule(now=NOW, room_channels={}) == {
+        "moved": 0,
+        "cancelled": 0,
+    }

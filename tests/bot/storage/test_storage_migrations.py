@@ -21,6 +21,7 @@ EXPECTED_TABLES = {
     "schedule_snapshots",
     "speaker_links",
     "meta",
+    "recipients",
 }
 
 GOOD_1 = Migration(1, "one", "CREATE TABLE t1 (x INTEGER);")

@@ -91,13 +91,13 @@ async def test_next_due_at_none_when_nothing_pending(db: Database) -> None:
     assert await db.outbox.next_due_at() is None
 
 
-async def test_claim_moves_to_sending_and_counts_attempt(db: Database) -> None:
-    """claim() marks the item sending and increments attempts."""
+async def test_claim_moves_to_sending_without_counting_an_attempt(db: Database) -> None:
+    """claim() marks the item sending; only a finished attempt counts (a crash does not)."""
     item_id = await _enqueue(db)
     assert await db.outbox.claim(item_id)
     item = await db.outbox.get_by_id(item_id)
     assert item is not None
-    assert (item.status, item.attempts) == ("sending", 1)
+    assert (item.status, item.attempts) == ("sending", 0)
 
 
 async def test_claim_is_exclusive_within_a_process(db: Database) -> None:
@@ -176,13 +176,17 @@ async def test_cancel_does_not_touch_a_sending_item(db: Database) -> None:
     assert not await db.outbox.cancel("k1")
 
 
-async def test_reset_stale_sending_requeues_claimed_items(db: Database) -> None:
-    """reset_stale_sending() turns 'sending' rows back into pending ones."""
+async def test_recover_sending_requeues_claimed_items_to_verify(db: Database) -> None:
+    """recover_sending() turns 'sending' rows back into pending ones, flagged to verify."""
     item_id = await _enqueue(db)
     await _enqueue(db, "k2")
     await db.outbox.claim(item_id)
-    assert await db.outbox.reset_stale_sending() == 1
-    assert [item.key for item in await db.outbox.pending()] == ["k1", "k2"]
+    assert await db.outbox.recover_sending() == 1
+    pending = await db.outbox.pending()
+    assert [(item.key, item.verify, item.attempts) for item in pending] == [
+        ("k1", True, 0),
+        ("k2", False, 0),
+    ]
 
 
 async def test_pending_lists_pending_items_by_due_time(db: Database) -> None:
@@ -200,3 +204,15 @@ async def test_updated_at_follows_the_clock(db: Database, clock: FakeClock) -> N
     item = await db.outbox.get_by_id(item_id)
     assert item is not None
     assert (item.created_at, item.updated_at) == (T0, T0 + timedelta(minutes=3))
+
+
+async def test_claim_due_takes_early_rows_but_not_retries_before_their_time(db: Database) -> None:
+    """A fan-out's head start may claim rows due soon, never a retry before its backoff."""
+    fresh = await _enqueue(db, "fresh", T0 + timedelta(minutes=5))
+    retried = await _enqueue(db, "retried", T0)
+    await db.outbox.claim(retried)
+    await db.outbox.mark_failed(retried, "HTTP 503", retry_at=T0 + timedelta(minutes=1))
+    claimed = await db.outbox.claim_due(T0, T0 + timedelta(minutes=10), 10)
+    assert [item.id for item in claimed] == [fresh]
+    later = await db.outbox.claim_due(T0 + timedelta(minutes=1), T0 + timedelta(minutes=10), 10)
+    assert [item.id for item in later] == [retried]

@@ -1,0 +1,257 @@
+"""Benchmark one big fan-out: N subscribers of one session, DMs due at a 10-minute lead.
+
+Usage: ``python bench/fanout.py [--subscribers 20000] [--scale K] [--dm-closed-share 0.0]
+[--cold-dm-channels]``. Prints one JSON object.
+
+The sandbox runs in a child process (``bench/sandbox_process.py``) enforcing Discord's
+global 50 requests/s (times K); this process runs the real bot on a simulated clock at
+real speed with its default delivery budget (40 requests/s, times K). ``--scale K``
+also shrinks the lead by K, so every ratio means the same as at full scale. The clock
+starts shortly before the engine must begin (N / (0.9 x budget) before the due time), so
+no run waits through an idle lead.
+
+What is measured:
+
+* ``delivered_share`` — subscribers who got their DM or, DMs closed, a channel mention;
+* ``throughput_ratio_of_limit`` / ``_of_budget`` — the fan-out's requests per second (from
+  the first message to the last), over Discord's limit and over the configured budget;
+  ``requests_per_dm`` — every REST request the bot made during the fan-out, per DM (DM
+  channels are known from earlier messages unless ``--cold-dm-channels``: then opening
+  each one costs a request more);
+* ``on_time_share`` — share delivered by the due time; ``lateness_p99_ms`` the late tail;
+* ``global_429s``, ``invalid_requests`` (the sandbox's counter if it has one, else its
+  401/403/429 answers), ``loop_lag_p99_ms`` (this process's event loop, sampled every
+  20 ms), ``interaction_p99_ms_during_fanout`` (``/about`` round trips the sandbox makes
+  during the fan-out), ``mib_per_10k_subscriptions`` (this process's resident memory
+  growth while the subscribers' rows are written and the engine armed, per 10,000: the
+  engine holds no row in memory; ``db_mib_per_10k`` the database file's), and
+  ``fanout_rss_growth_mib`` (growth during the fan-out itself: mostly discord.py's
+  rate-limit bucket per DM channel, which it drops after 5 idle minutes).
+
+The fan-out rows are written through the engine's public API (``engine.message`` +
+``enqueue_many``) in :func:`plan_fan_out`; once reminders exist, replace that function
+with subscriptions made through the reminders core and let its planner write the rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import os
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sandbox_process import SandboxProcess
+
+from bot.app import Confbot, create_bot
+from bot.clock import SimulatedClock
+from bot.config import Config
+from bot.delivery import TEXT_KIND, DeliveryEngine
+from bot.delivery.pacing import PLANNING_SHARE
+from bot.endpoints import discord_endpoints
+from bot.harness import harness_config
+from bot.logging_config import configure_logging
+
+REPO = Path(__file__).resolve().parents[1]
+SEED = REPO / "examples" / "seed-conference.toml"
+DISCORD_LIMIT = 50.0
+DEFAULT_BUDGET = 40.0
+LEAD = timedelta(minutes=10)
+DUE = datetime(2021, 2, 24, 20, 50, tzinfo=UTC)
+MARGIN_SECONDS = 3.0
+
+
+def percentile(samples: list[float], q: float) -> float:
+    """Return the ``q``-th percentile (0-100) of ``samples``, nearest-rank (0 when empty)."""
+    if not samples:
+        return 0.0
+    ordered = sorted(samples)
+    return ordered[max(1, math.ceil(q / 100 * len(ordered))) - 1]
+
+
+def resident_mib() -> float:
+    """Return this process's resident memory in MiB."""
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        pages = int(statm.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def bench_config(data_dir: Path, *, budget: float, lead: timedelta) -> Config:
+    """Return the seed config with its database in ``data_dir`` and the scaled budget."""
+    base = harness_config(data_dir, schedule=SEED)
+    delivery = base.delivery.model_copy(
+        update={
+            "requests_per_second": budget,
+            "max_head_start_minutes": lead.total_seconds() / 60,
+            "fallback_channel": "general",
+        }
+    )
+    return base.model_copy(update={"delivery": delivery})
+
+
+async def plan_fan_out(engine: DeliveryEngine, users: list[int], due: datetime) -> int:
+    """Write one reminder row per subscriber (replace with real subscriptions later)."""
+    added = 0
+    for start in range(0, len(users), 2000):
+        rows = [
+            engine.message(
+                f"bench:keynote:{user}:{int(LEAD.total_seconds())}",
+                TEXT_KIND,
+                due,
+                {"content": "The keynote starts in 10 minutes: <https://stream.example/main>"},
+                deadline_at=due + LEAD,
+                target_user_id=user,
+                session_id="keynote",
+            )
+            for user in users[start : start + 2000]
+        ]
+        added += await engine.enqueue_many(rows)
+    return added
+
+
+async def sample_loop_lag(lags: list[float], stop: asyncio.Event) -> None:
+    """Record how late a 20 ms sleep wakes up, until ``stop`` is set."""
+    while not stop.is_set():
+        started = time.perf_counter()
+        await asyncio.sleep(0.02)
+        lags.append((time.perf_counter() - started - 0.02) * 1000)
+
+
+async def wait_until_done(bot: Confbot, kind: str) -> None:
+    """Poll the delivery counts until no row of ``kind`` is pending or sending."""
+    while True:
+        counts = (await bot.services.delivery.delivery_counts()).get(kind)
+        if counts is not None and counts.pending == 0 and counts.sending == 0:
+            return
+        await asyncio.sleep(0.25)
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    """Run the fan-out once and return the measurements."""
+    scale = args.scale
+    budget = (args.budget or DEFAULT_BUDGET) * scale
+    limit = DISCORD_LIMIT * scale
+    lead = LEAD / scale
+    sandbox = SandboxProcess()
+    world = await sandbox.start(
+        subscribers=args.subscribers,
+        closed_share=args.dm_closed_share,
+        global_per_second=limit,
+        seed=args.seed,
+    )
+    users: list[int] = world["users"]
+    head_start = min(len(users) / (budget * PLANNING_SHARE) + MARGIN_SECONDS, lead.total_seconds())
+    clock = SimulatedClock(DUE - timedelta(seconds=head_start), speed=1.0)
+    due_real = time.time() + head_start
+    with tempfile.TemporaryDirectory() as data_dir:
+        config = bench_config(Path(data_dir), budget=budget, lead=lead)
+        env = world["env"]
+        with discord_endpoints(env["CONFBOT_API_BASE"], env["CONFBOT_GATEWAY_URL"]):
+            bot = create_bot(config, clock=clock, guild_ready_timeout=0.1)
+            await bot.login(env["DISCORD_TOKEN"])
+            running = asyncio.create_task(bot.connect())
+            await bot.wait_until_ready()
+            before = await sandbox.call("stats")
+            memory_before = resident_mib()
+            database = bot.services.database
+            if not args.cold_dm_channels:  # known from earlier messages to them
+                for user, channel in world["dm_channels"].items():
+                    await database.recipients.set_dm_channel(int(user), channel)
+            planned = await plan_fan_out(bot.services.delivery, users, DUE)
+            memory_planned = resident_mib()
+            lags: list[float] = []
+            stop = asyncio.Event()
+            sampler = asyncio.create_task(sample_loop_lag(lags, stop))
+            await sandbox.call("probe_start", interval=0.1)
+            started = time.time()
+            await wait_until_done(bot, TEXT_KIND)
+            finished = time.time()
+            probes = (await sandbox.call("probe_stop"))["latencies_ms"]
+            stop.set()
+            await sampler
+            memory_after = resident_mib()
+            after = await sandbox.call("stats")
+            counts = (await bot.services.delivery.delivery_counts())[TEXT_KIND]
+            db_path = config.storage.database
+            db_bytes = sum(
+                Path(f"{db_path}{suffix}").stat().st_size
+                for suffix in ("",)  # the WAL is transient: checkpointed into the file
+                if Path(f"{db_path}{suffix}").exists()
+            )
+            await bot.close()
+            await running
+        await sandbox.stop()
+    received: dict[str, list[float]] = after["received"]
+    first_times = sorted(times[0] for times in received.values())
+    dms = [times[0] for user, times in received.items() if int(user) not in set(world["closed"])]
+    window = (max(first_times) - min(first_times)) if len(first_times) > 1 else 0.0
+    requests = after["requests"] - before["requests"]
+    # Every request the fan-out made (DMs, refused DMs, mentions) over its duration.
+    throughput = (requests - 1) / window if window > 0 else 0.0
+    lateness = [(moment - due_real) * 1000 for moment in first_times]
+    per_10k = len(users) / 10_000
+    refused = after["refused_dms"] - before["refused_dms"]
+    mention_posts = after["mention_posts"] - before["mention_posts"]
+    return {
+        "subscribers": len(users),
+        "scale": scale,
+        "budget_requests_per_second": budget,
+        "sandbox_limit_per_second": limit,
+        "planned": planned,
+        "delivered_share": round(len(received) / len(users), 4),
+        "duplicates": sum(len(times) - 1 for times in received.values()),
+        "dm_closed": len(world["closed"]),
+        "throughput_requests_per_second": round(throughput, 2),
+        "throughput_ratio_of_limit": round(throughput / limit, 3),
+        "throughput_ratio_of_budget": round(throughput / budget, 3),
+        "global_429s": after["ratelimit_hits"]["global"] - before["ratelimit_hits"]["global"],
+        "ratelimit_hits": after["ratelimit_hits"],
+        "invalid_requests": after["invalid_requests"] - before["invalid_requests"],
+        "invalid_requests_source": after["invalid_requests_source"],
+        "on_time_share": round(sum(1 for late in lateness if late <= 0) / len(users), 4),
+        "lateness_p99_ms": round(percentile(lateness, 99), 1),
+        "first_send_before_due_s": round(due_real - min(first_times), 2) if first_times else None,
+        "loop_lag_p99_ms": round(percentile(lags, 99), 2),
+        "interaction_p99_ms_during_fanout": round(percentile(probes, 99), 2),
+        "interaction_probes": len(probes),
+        "mib_per_10k_subscriptions": round((memory_planned - memory_before) / per_10k, 3),
+        "fanout_rss_growth_mib": round(memory_after - memory_planned, 2),
+        "db_mib_per_10k": round(db_bytes / 2**20 / per_10k, 3),
+        # Requests spent on people reachable by DM, per DM delivered (refused DMs and the
+        # fallback mentions are the invalid requests and the mention posts, counted apart).
+        "requests_per_dm": round((requests - refused - mention_posts) / max(len(dms), 1), 3),
+        "requests_per_subscriber": round(requests / len(users), 3),
+        "requests_by_route": {
+            route: count - before["requests_by_route"].get(route, 0)
+            for route, count in after["requests_by_route"].items()
+            if count - before["requests_by_route"].get(route, 0)
+        },
+        "counts": {"sent": counts.sent, "late": counts.late, "failed": counts.failed},
+        "wall_seconds": round(finished - started, 2),
+        "cold_dm_channels": args.cold_dm_channels,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the flags, run the fan-out, print one JSON object."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--subscribers", type=int, default=20_000)
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--budget", type=float, help="requests/s before scaling (default 40)")
+    parser.add_argument("--dm-closed-share", type=float, default=0.0)
+    parser.add_argument("--cold-dm-channels", action="store_true")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    configure_logging("WARNING", secrets=[])
+    print(json.dumps(asyncio.run(run(args)), sort_keys=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

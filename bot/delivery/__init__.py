@@ -1,0 +1,29 @@
+"""Delivery: everything the bot sends on its own, from an outbox row to a Discord message.
+
+- ``contracts.py`` — the :class:`Sender` protocol, the :data:`Renderer` type, settings, counts.
+- ``engine.py`` — :class:`DeliveryEngine`: wake-ups, claiming, the sender pool, outcomes.
+- ``fallback.py`` — closed DMs become a mention in a channel, in batches.
+- ``pacing.py`` — the shared request budget and the head start of a fan-out.
+- ``policy.py`` — failure classification, backoff, nonces, :class:`RenderContext`.
+- ``sender.py`` — :class:`~bot.delivery.sender.DiscordSender`, the Discord adapter (the only
+  module here that imports discord; import it from there).
+- ``speaker_alerts.py`` — the planner of speakers' heads-up DMs.
+"""
+
+from bot.delivery.contracts import DeliverySettings, KindCounts, Renderer, SeenMessage, Sender
+from bot.delivery.engine import TEXT_KIND, DeliveryEngine
+from bot.delivery.policy import DeliveryError, RenderContext, Skip, nonce_for
+
+__all__ = [
+    "TEXT_KIND",
+    "DeliveryEngine",
+    "DeliveryError",
+    "DeliverySettings",
+    "KindCounts",
+    "RenderContext",
+    "Renderer",
+    "SeenMessage",
+    "Sender",
+    "Skip",
+    "nonce_for",
+]

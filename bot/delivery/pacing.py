@@ -1,0 +1,155 @@
+"""Pacing: one request budget shared by every send, and the head start of a fan-out.
+
+Discord allows about 50 requests/s per bot and discord.py only reacts to 429s, so
+the engine keeps its own budget below that. :class:`RequestBudget` is a token bucket
+(GCRA: each caller reserves the next free slot, so waiters sleep once, in arrival
+order). Its burst is small: in any one-second window at most ``rate + burst``
+requests leave, which stays under Discord's limit with the defaults (40 + 5).
+
+Pacing is in real seconds (Discord's limits are); planning is on the bot's clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+
+
+class BudgetClosed(Exception):
+    """The budget was closed (the engine is stopping): do not send."""
+
+
+class RequestBudget:
+    """Hand out at most ``rate`` requests per second (after a burst of ``burst``)."""
+
+    def __init__(
+        self, rate: float, *, burst: int | None = None, monotonic: Callable[[], float] | None = None
+    ) -> None:
+        if rate <= 0:
+            raise ValueError("the request budget must be positive")
+        self.rate = rate
+        self.burst = max(1, burst if burst is not None else int(rate // 8))
+        self._interval = 1.0 / rate
+        self._tolerance = (self.burst - 1) * self._interval
+        self._monotonic = monotonic or time.monotonic
+        self._next = 0.0  # the theoretical arrival time of the next request
+        self._closed = asyncio.Event()
+        self.granted = 0
+
+    @property
+    def closed(self) -> bool:
+        """Return whether :meth:`close` was called."""
+        return self._closed.is_set()
+
+    def delay(self) -> float:
+        """Reserve the next slot and return how many seconds to wait for it."""
+        now = self._monotonic()
+        start = max(self._next, now)
+        self._next = start + self._interval
+        return max(start - self._tolerance - now, 0.0)
+
+    async def acquire(self) -> None:
+        """Wait for a slot.
+
+        :raises BudgetClosed: the budget was closed before or while waiting.
+        """
+        if self.closed:
+            raise BudgetClosed
+        wait = self.delay()
+        if wait > 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._closed.wait(), wait)
+            if self.closed:
+                raise BudgetClosed
+        self.granted += 1
+
+    def close(self) -> None:
+        """Refuse every waiting and future request."""
+        self._closed.set()
+
+
+def clock_speed(clock: object) -> float:
+    """Return how many clock seconds pass per real second (1 for the wall clock).
+
+    A simulated clock at speed 0 stands still, so a fan-out then gets no head start.
+    """
+    speed = getattr(clock, "speed", 1.0)
+    return float(speed) if isinstance(speed, int | float) else 1.0
+
+
+# Plans assume 90% of the budget: a fan-out that starts on plan and then runs at the full
+# budget ends early, leaving room for retries and the fallback mentions of closed DMs.
+PLANNING_SHARE = 0.9
+
+
+def _group_starts(
+    profile: Sequence[tuple[datetime, int]],
+    *,
+    rate: float,
+    speed: float,
+    already_queued: int,
+    longest_head_start: timedelta,
+) -> list[tuple[datetime, datetime]]:
+    """Return ``(due, start)`` per due instant: when sending must begin for it to land on time.
+
+    Sending at ``rate * PLANNING_SHARE`` rows per real second, row number k (counting the
+    ``already_queued`` first) leaves k / rate seconds after the start; no group starts more
+    than ``longest_head_start`` before its due time.
+    """
+    clock_seconds_per_row = speed / (rate * PLANNING_SHARE)
+    cumulative = already_queued
+    starts = []
+    for due, count in profile:
+        cumulative += count
+        start = due - timedelta(seconds=cumulative * clock_seconds_per_row)
+        starts.append((due, max(start, due - longest_head_start)))
+    return starts
+
+
+def planned_start(
+    profile: Sequence[tuple[datetime, int]],
+    *,
+    rate: float,
+    speed: float,
+    already_queued: int = 0,
+    longest_head_start: timedelta,
+) -> datetime | None:
+    """Return when sending must start so that every row lands by its due time.
+
+    ``profile`` is ``(due_at, count)`` of the pending rows, earliest first.
+    """
+    starts = _group_starts(
+        profile,
+        rate=rate,
+        speed=speed,
+        already_queued=already_queued,
+        longest_head_start=longest_head_start,
+    )
+    return min((start for _, start in starts), default=None)
+
+
+def due_horizon(
+    profile: Sequence[tuple[datetime, int]],
+    now: datetime,
+    *,
+    rate: float,
+    speed: float,
+    already_queued: int = 0,
+    longest_head_start: timedelta,
+) -> datetime | None:
+    """Return the latest due time whose sending must have begun by ``now`` (``None``: none yet).
+
+    Rows due by it may be claimed now; once begun, a fan-out runs at the full budget.
+    """
+    starts = _group_starts(
+        profile,
+        rate=rate,
+        speed=speed,
+        already_queued=already_queued,
+        longest_head_start=longest_head_start,
+    )
+    begun = [due for due, start in starts if start <= now]
+    return max(begun, default=None)

@@ -1,0 +1,88 @@
+"""Heads-up DMs for speakers who are on Discord: planned as outbox rows.
+
+One row per (session, speaker, Discord user), due ``lead`` before the session, with
+the session's start as its deadline (a heads-up after the talk began is no use).
+Planning is per speaker: a link touches only that speaker's rows (scope
+``speaker:<id>``), cancelling those of an old account and adding what is missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+from bot.delivery.engine import DeliveryEngine
+from bot.schedule.index import ScheduleIndex
+from bot.storage.repositories.outbox import NewOutboxRow
+
+KIND = "speaker_dm"
+
+
+def alert_key(session_id: str, speaker_id: str, user_id: int) -> str:
+    """Return the outbox key of one speaker's heads-up for one session."""
+    return f"{KIND}:{session_id}:{speaker_id}:{user_id}"
+
+
+def speaker_scope(speaker_id: str) -> str:
+    """Return the outbox scope of one speaker's heads-ups."""
+    return f"speaker:{speaker_id}"
+
+
+def speaker_rows(
+    engine: DeliveryEngine,
+    index: ScheduleIndex,
+    speaker_id: str,
+    user_id: int | None,
+    *,
+    lead: timedelta,
+    now: datetime,
+) -> list[NewOutboxRow]:
+    """Return the heads-up rows one speaker should have (none without a Discord account)."""
+    if user_id is None:
+        return []
+    return [
+        engine.message(
+            alert_key(session.id, speaker_id, user_id),
+            KIND,
+            session.start - lead,
+            {"session_id": session.id, "speaker_id": speaker_id},
+            deadline_at=session.start,
+            target_user_id=user_id,
+            session_id=session.id,
+            scope=speaker_scope(speaker_id),
+        )
+        for session in index.sessions_by_speaker(speaker_id)
+        if session.start > now
+    ]
+
+
+async def plan_speaker_alert(
+    engine: DeliveryEngine,
+    index: ScheduleIndex,
+    speaker_id: str,
+    user_id: int | None,
+    *,
+    lead: timedelta,
+    now: datetime,
+) -> int:
+    """Make one speaker's pending heads-ups match their link; return how many were added."""
+    rows = speaker_rows(engine, index, speaker_id, user_id, lead=lead, now=now)
+    return await engine.replace_scope(KIND, speaker_scope(speaker_id), rows)
+
+
+async def plan_speaker_alerts(
+    engine: DeliveryEngine,
+    index: ScheduleIndex,
+    links: Mapping[str, int],
+    *,
+    lead: timedelta,
+    now: datetime,
+) -> int:
+    """Plan the heads-ups of every linked speaker (at start); return how many were added.
+
+    Rows already planned are kept (exactly once); nothing else in the outbox is read.
+    """
+    added = 0
+    for speaker_id, user_id in links.items():
+        added += await plan_speaker_alert(engine, index, speaker_id, user_id, lead=lead, now=now)
+    return added

@@ -1,0 +1,144 @@
+"""Pacing: the shared request budget and the head start of a fan-out."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.clock import SimulatedClock
+from bot.delivery import TEXT_KIND, DeliveryEngine, DeliverySettings
+from bot.delivery.pacing import RequestBudget, due_horizon, planned_start
+from bot.scheduler import KeyedScheduler
+from bot.storage.database import Database, open_database
+from bot.storage.repositories.outbox import NewOutboxRow
+
+T = datetime(2021, 2, 24, 21, 0, tzinfo=UTC)
+HOUR = timedelta(hours=1)
+SECOND = timedelta(seconds=1)
+
+
+class FakeMonotonic:
+    """A monotonic clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_budget_allows_a_small_burst_then_one_slot_per_interval() -> None:
+    """At 40/s with a burst of 5, five requests go at once, then one every 25 ms."""
+    monotonic = FakeMonotonic()
+    budget = RequestBudget(40.0, burst=5, monotonic=monotonic)
+    delays = [budget.delay() for _ in range(8)]
+    assert delays == pytest.approx([0.0] * 5 + [0.025, 0.05, 0.075])
+
+
+def test_budget_never_exceeds_rate_plus_burst_in_a_second() -> None:
+    """However requests arrive, no one-second window holds more than rate + burst of them."""
+    monotonic = FakeMonotonic()
+    budget = RequestBudget(40.0, monotonic=monotonic)
+    leave_at = [monotonic.now + budget.delay() for _ in range(400)]
+    for first in leave_at:
+        in_window = sum(1 for moment in leave_at if first <= moment < first + 1.0)
+        assert in_window <= 40 + budget.burst
+    assert 40 + budget.burst < 50  # Discord's limit
+
+
+@pytest.mark.parametrize(
+    ("profile", "expected"),
+    [
+        ([(T, 360)], T - timedelta(seconds=10)),  # 360 rows at 36/s (90% of 40)
+        ([(T, 36), (T + HOUR, 36)], T - timedelta(seconds=1)),
+        (
+            [(T, 36), (T + timedelta(seconds=1), 360)],
+            T + timedelta(seconds=1) - timedelta(seconds=11),
+        ),
+        ([(T, 360_000)], T - timedelta(minutes=10)),  # capped by the longest head start
+        ([], None),
+    ],
+)
+def test_planned_start_lets_the_last_row_land_by_its_due_time(
+    profile: list[tuple[datetime, int]], expected: datetime | None
+) -> None:
+    """N rows due at T start N / (0.9 x budget) before T, at most the longest head start."""
+    start = planned_start(profile, rate=40.0, speed=1.0, longest_head_start=timedelta(minutes=10))
+    assert start == expected
+
+
+def test_a_stopped_simulated_clock_gets_no_head_start() -> None:
+    """At clock speed 0 (tests), nothing is sent before its due time."""
+    start = planned_start([(T, 1000)], rate=40.0, speed=0.0, longest_head_start=HOUR)
+    assert start == T
+
+
+def test_due_horizon_releases_only_groups_whose_start_has_come() -> None:
+    """Ten seconds early, the group due at T may go; the one due an hour later may not."""
+    profile = [(T, 360), (T + HOUR, 360)]
+    arguments = {"rate": 40.0, "speed": 1.0, "longest_head_start": timedelta(minutes=10)}
+    assert due_horizon(profile, T - timedelta(seconds=11), **arguments) is None
+    assert due_horizon(profile, T - timedelta(seconds=10), **arguments) == T
+    assert due_horizon(profile, T + HOUR, **arguments) == T + HOUR
+
+
+@pytest.fixture
+async def database(tmp_path: Path) -> AsyncIterator[Database]:
+    async with await open_database(tmp_path / "pacing.db") as opened:
+        yield opened
+
+
+async def test_engine_wakes_early_enough_for_a_large_group(database: Database) -> None:
+    """720 rows due at T: the engine's wake-up is 20 s before T at 40 requests/s."""
+    clock = SimulatedClock(T - HOUR, speed=1.0)
+    engine = DeliveryEngine(database, KeyedScheduler(clock), clock, DeliverySettings())
+    rows = [
+        engine.message(f"text:big:{user}", TEXT_KIND, T, {"content": "Hi"}, target_user_id=user)
+        for user in range(720)
+    ]
+    assert await engine.enqueue_many(rows) == 720
+    assert await engine.next_wake() == T - timedelta(seconds=20)
+
+
+async def test_replacing_a_scope_touches_only_its_own_rows(database: Database) -> None:
+    """Re-planning one speaker cancels their stale rows and leaves everyone else's."""
+    clock = SimulatedClock(T - HOUR, speed=0.0)
+    engine = DeliveryEngine(database, KeyedScheduler(clock), clock)
+
+    def row(key: str, scope: str) -> NewOutboxRow:
+        return engine.message(key, "speaker_dm", T, {}, target_user_id=1, scope=scope)
+
+    await engine.enqueue_many([row("a:old", "speaker:a"), row("b:1", "speaker:b")])
+    added = await engine.replace_scope("speaker_dm", "speaker:a", [row("a:new", "speaker:a")])
+    assert added == 1
+    statuses = {
+        key: item.status
+        for key in ("a:old", "a:new", "b:1")
+        if (item := await database.outbox.get(key)) is not None
+    }
+    assert statuses == {"a:old": "cancelled", "a:new": "pending", "b:1": "pending"}
+
+
+async def test_replacing_a_scope_moves_pending_rows_with_their_session(database: Database) -> None:
+    """A session moved an hour later: its pending heads-up moves; a sent one stays sent."""
+    clock = SimulatedClock(T - HOUR, speed=0.0)
+    engine = DeliveryEngine(database, KeyedScheduler(clock), clock)
+
+    def row(key: str, due: datetime) -> NewOutboxRow:
+        return engine.message(key, "speaker_dm", due, {}, target_user_id=1, scope="speaker:a")
+
+    await engine.replace_scope("speaker_dm", "speaker:a", [row("s1", T), row("s2", T)])
+    sent = await database.outbox.get("s2")
+    assert sent is not None
+    assert await database.outbox.claim(sent.id)
+    assert await database.outbox.mark_sent(sent.id, 1)
+    moved = [row("s1", T + HOUR), row("s2", T + HOUR)]
+    assert await engine.replace_scope("speaker_dm", "speaker:a", moved) == 1
+    first, second = await database.outbox.get("s1"), await database.outbox.get("s2")
+    assert first is not None
+    assert second is not None
+    assert (first.status, first.due_at) == ("pending", T + HOUR)
+    assert (second.status, second.due_at) == ("sent", T)
