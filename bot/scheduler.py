@@ -25,6 +25,10 @@ log = logging.getLogger(__name__)
 JobCallback = Callable[[], Awaitable[None]]
 
 
+# Runs of one key that may overlap (APScheduler's default, 1, silently drops the rest).
+MAX_OVERLAPPING_RUNS = 1_000
+
+
 @dataclass(frozen=True, slots=True)
 class _Job:
     when: datetime
@@ -78,6 +82,10 @@ class KeyedScheduler:
         """Return each key with the clock instant it is due at."""
         return {key: job.when for key, job in self._jobs.items()}
 
+    def next_job_at(self) -> datetime | None:
+        """Return when the earliest scheduled job is due (``None`` if there is none)."""
+        return min((job.when for job in self._jobs.values()), default=None)
+
     async def settle(self, until: datetime | None = None) -> None:
         """Wait until every job due by ``until`` (default: now) has run to completion.
 
@@ -125,6 +133,9 @@ class KeyedScheduler:
             args=[key, job],
             id=key,
             misfire_grace_time=None,  # late is better than never: run however late
+            # A job re-armed while it runs (the delivery engine re-arms its own wake-up)
+            # must run again, not be skipped as "maximum number of running instances".
+            max_instances=MAX_OVERLAPPING_RUNS,
         )
 
     def _rearm_all(self) -> None:

@@ -12,7 +12,7 @@ import io
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import discord
@@ -31,22 +31,31 @@ from bot.reminders.planner import DIGEST, REMINDER, ROOM_POST, ReminderPlanner
 from bot.reminders.texts import digest_text, reminder_text, room_post_text
 from bot.rendering.cards import Reply
 from bot.rendering.outgoing import ButtonSpec, OutgoingMessage
+from bot.rendering.pages import Answer, first_reply
 from bot.rendering.sessions import session_card, title_of, when
-from bot.rendering.text import neutralise, plural
+from bot.rendering.text import neutralise, plural, truncate
 from bot.schedule.model import Session, Track
 from bot.storage.repositories.outbox import OutboxItem
 from bot.timezones import discord_timestamp, format_time, local_day
 from cogs.choices import MAX_CHOICES, choices, track_choices
-from cogs.replies import answer_interaction
+from cogs.embeds import message_arguments
 from cogs.views import (
     PREFIX,
+    ListQuery,
     PersistentView,
     answer_button_failure,
     id_from_custom_id,
     id_in_custom_id,
+    install_page_buttons,
+    page_buttons,
 )
 
 log = logging.getLogger(__name__)
+
+# The agenda's page buttons answer this list kind (``ListQuery.kind``).
+AGENDA_LIST = "agenda"
+# "Stop" buttons under the agenda: the next sessions, one row of Discord's five.
+AGENDA_STOP_BUTTONS = 5
 
 
 def _session_or_expired(bot: Confbot, token: str) -> Session:
@@ -68,10 +77,10 @@ class _SessionAction(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"
     EMOJI: str | None = None
     STYLE = discord.ButtonStyle.secondary
 
-    def __init__(self, session_id: str) -> None:
+    def __init__(self, session_id: str, label: str | None = None) -> None:
         super().__init__(
             discord.ui.Button(
-                label=self.LABEL,
+                label=truncate(label or self.LABEL, 80),
                 emoji=self.EMOJI,
                 style=self.STYLE,
                 custom_id=id_in_custom_id(self.ID_PREFIX, session_id),
@@ -177,6 +186,7 @@ class Reminders(commands.Cog):
         delivery.register(DIGEST, self.render_digest)
         delivery.register(ROOM_POST, self.render_room_post)
         self.bot.add_dynamic_items(RemindButton, StopButton, CalendarButton)
+        await install_page_buttons(self.bot)
         self.bot.when_ready(self._plan_when_ready)
 
     async def cog_unload(self) -> None:
@@ -251,12 +261,39 @@ class Reminders(commands.Cog):
 
     @agenda.command(name="show", description="Your sessions in your time zone")
     async def agenda_show(self, interaction: discord.Interaction) -> None:
-        """Show the user's sessions by local day, overlaps marked, the next one counted down."""
+        """Show the user's sessions by local day, overlaps marked, the next one counted down.
+
+        The next few sessions get a "Stop" button each, like /forget.
+        """
         await interaction.response.defer(ephemeral=True, thinking=True)
-        reader = await self.bot.reader(interaction.user.id)
-        sessions = await self._agenda(interaction.user.id)
-        reply = agenda_reply(sessions, self.bot.services.schedule, reader, now=self.bot.clock.now())
-        await answer_interaction(self.bot, interaction, reply)
+        now = self.bot.clock.now()
+        answer = await self._agenda_answer(interaction.user.id, now)
+        upcoming = [s for s in await self._agenda(interaction.user.id) if s.start > now]
+        upcoming.sort(key=lambda session: (session.start, session.id))
+        query = ListQuery(AGENDA_LIST, now, ())
+        items = page_buttons(self.bot, answer, interaction.user.id, query, 0)
+        items += [
+            StopButton(session.id, f"Stop: {session.title}")
+            for session in upcoming[:AGENDA_STOP_BUTTONS]
+        ]
+        reply = first_reply(answer)
+        arguments = message_arguments(reply)
+        if items:
+            arguments["view"] = PersistentView(items)
+        await interaction.followup.send(ephemeral=True, **arguments)
+
+    async def reopen_list(
+        self, query: ListQuery, interaction: discord.Interaction
+    ) -> Answer | None:
+        """Answer the presser's agenda again, for its page buttons (after restarts too)."""
+        if query.kind != AGENDA_LIST:
+            return None
+        return await self._agenda_answer(interaction.user.id, query.at)
+
+    async def _agenda_answer(self, user_id: int, now: datetime) -> Answer:
+        reader = await self.bot.reader(user_id)
+        sessions = await self._agenda(user_id)
+        return agenda_reply(sessions, self.bot.services.schedule, reader, now=now)
 
     @agenda.command(name="export", description="Your agenda as a calendar file (.ics)")
     async def agenda_export(self, interaction: discord.Interaction) -> None:
@@ -580,6 +617,9 @@ class Reminders(commands.Cog):
             view=view,
             ephemeral=True,
         )
+        if await self.planner.delivery_for(interaction.user.id) == "dm":
+            # Open the DM channel now, paced, so the fan-out later costs one request per DM.
+            self.bot.services.delivery.open_dm_channel_soon(interaction.user.id)
 
     async def _settings_text(self, user_id: int) -> str:
         profile = await self.bot.services.database.users.get(user_id)

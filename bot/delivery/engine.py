@@ -99,6 +99,7 @@ class DeliveryEngine:
         self._sender: Sender | None = None
         self._pass_lock = asyncio.Lock()
         self._in_flight: set[asyncio.Task[None]] = set()
+        self._background: set[asyncio.Task[int | None]] = set()
         self._in_pass = False
         self._stopping = False
         self._sent_in_pass = 0
@@ -235,6 +236,15 @@ class DeliveryEngine:
         await self._database.recipients.set_dm_channel(user_id, channel_id)
         return channel_id
 
+    def open_dm_channel_soon(self, user_id: int) -> None:
+        """Open the DM channel with ``user_id`` in the background (:meth:`stop` cancels it).
+
+        For a command that has already answered: the pacing of DM opens may wait.
+        """
+        task = asyncio.create_task(self.open_dm_channel(user_id))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
     async def delivery_counts(self) -> dict[str, KindCounts]:
         """Return, per kind, how many rows are pending, sent, late, skipped, failed..."""
         raw = await self._database.outbox.counts()
@@ -274,7 +284,7 @@ class DeliveryEngine:
         self.budget.close()
         self.dm_open_budget.close()
         self._scheduler.cancel(WAKE_JOB_KEY)
-        for task in list(self._in_flight):
+        for task in [*self._in_flight, *self._background]:
             task.cancel()
         self._sender = None
 

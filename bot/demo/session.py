@@ -41,6 +41,10 @@ RECENT = 20  # bot messages remembered for :click
 log = logging.getLogger(__name__)
 
 
+# A :wait runs at most this many due instants one by one (then the rest at its end).
+MAX_WAIT_STEPS = 10_000
+
+
 class DemoSession:
     """One person at a time, somewhere in the conference server, talking to the bot."""
 
@@ -213,13 +217,30 @@ class DemoSession:
     async def _wait(self, delta: timedelta) -> None:
         clock = self.harness.clock
         target = script.reachable(clock.now(), delta)
+        before = self.shown
+        await self._step_to(target)
         reached = clock.set(target)
         self.note(f"waited {script.format_duration(delta)}: now {await self.describe(reached)}")
-        before = self.shown
         await self._settle(reached)
         await self.flush()
         due = self.shown - before
         self.note("nothing due" if due == 0 else f"{due} message{'s' * (due != 1)} fell due")
+
+    async def _step_to(self, target: datetime) -> None:
+        """Move the clock through each job due before ``target``, as time would pass.
+
+        Jumping straight to ``target`` would run a 15:55 room post at 16:00 and word it
+        "starting now"; stepping runs each job at its own instant.
+        """
+        bot = self.harness.bot
+        if bot is None:
+            return
+        clock = self.harness.clock
+        for _ in range(MAX_WAIT_STEPS):
+            upcoming = bot.services.scheduler.next_job_at()
+            if upcoming is None or upcoming > target:
+                return
+            await self._settle(clock.set(max(upcoming, clock.now())))
 
     async def _settle(self, until: datetime) -> None:
         bot = self.harness.bot

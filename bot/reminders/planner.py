@@ -143,7 +143,7 @@ class ReminderPlanner:
         delivery = await self.delivery_for(user_id)
         channel_id = room_channel_id if delivery == "channel" else None
         rows = [
-            self._reminder_row(user_id, session, each_lead, due, channel_id)
+            self._reminder_row(user_id, session, each_lead, due, channel_id, room_channel_id)
             for each_lead, due in times
         ]
         async with self._database.transaction():
@@ -296,8 +296,13 @@ class ReminderPlanner:
         lead: int,
         due: datetime,
         channel_id: int | None,
+        fallback_channel_id: int | None,
     ) -> NewOutboxRow:
-        """Return one reminder row: a DM, or (``channel_id``) a mention in the room channel."""
+        """Return one reminder row: a DM, or (``channel_id``) a mention in the room channel.
+
+        If the attendee's DMs are closed, the engine mentions them in
+        ``fallback_channel_id`` (the session's room channel) instead.
+        """
         return self._engine.message(
             reminder_key(session.id, user_id, lead),
             REMINDER,
@@ -306,6 +311,7 @@ class ReminderPlanner:
             deadline_at=session.end,
             target_user_id=user_id,
             target_channel_id=channel_id,
+            fallback_channel_id=fallback_channel_id,
             session_id=session.id,
             scope=reminder_scope(session.id, user_id),
         )

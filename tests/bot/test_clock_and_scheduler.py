@@ -92,3 +92,24 @@ async def test_same_key_replaces_and_cancel_forgets() -> None:
     await asyncio.wait_for(done.wait(), timeout=5)
     assert ran == ["second"]
     scheduler.shutdown()
+
+
+async def test_a_job_rearmed_while_it_runs_runs_again() -> None:
+    """A wake-up that re-arms itself for now, mid-run, runs a second time (not skipped)."""
+    clock = SimulatedClock(START, speed=0)
+    scheduler = KeyedScheduler(clock)
+    scheduler.start()
+    runs: list[datetime] = []
+
+    async def wake() -> None:
+        runs.append(clock.now())
+        if len(runs) == 1:
+            scheduler.schedule_at("delivery:wake", clock.now(), wake)
+            # Still running while APScheduler fires (or drops) the new run.
+            while scheduler._scheduler.get_job("delivery:wake") is not None:
+                await asyncio.sleep(0)
+
+    scheduler.schedule_at("delivery:wake", START, wake)
+    await asyncio.wait_for(scheduler.settle(), timeout=5)
+    assert len(runs) == 2
+    scheduler.shutdown()

@@ -320,3 +320,54 @@ async def test_following_without_manage_roles_says_what_is_missing(
     )
     assert refused.content.startswith("I may not create track roles here")
     assert not any(r.name == "Track: Science" for r in tracked.server.guild.roles)
+
+
+async def test_agenda_offers_a_stop_button_per_upcoming_session(
+    harness: ConferenceHarness,
+) -> None:
+    """/agenda show has "Stop: <title>" under it, which takes the session off the agenda."""
+    alice = harness.member("alice")
+    await harness.sandbox.invoke(alice, "remind", {"session": "conference"})
+    agenda = await harness.sandbox.invoke(alice, "agenda show")
+    (label,) = [b["label"] for row in agenda.components for b in row["components"]]
+    assert label.startswith("Stop: Ending forced organ harvesting")
+    stopped = await harness.sandbox.click(alice, agenda, label)
+    assert stopped.content.startswith("Done: no more reminders")
+    emptied = await harness.sandbox.invoke(alice, "agenda show")
+    assert emptied.content.startswith("Your agenda is empty.")
+
+
+async def test_closed_dms_get_a_mention_in_the_room_once_and_no_second_try(
+    harness: ConferenceHarness,
+) -> None:
+    """DMs closed: the reminder becomes a mention in the room; the next one spends no 403."""
+    assert harness.server is not None
+    shy = harness.sandbox.add_member(harness.server.guild, "shy", dms_open=False)
+    harness.sandbox.allow_rejection(status=403, code=50007)
+    await harness.sandbox.invoke(
+        shy,
+        "remind",
+        {"session": "conference", "minutes_before": 12},
+        channel=harness.channel("general"),
+    )
+    await advance_to(harness, KEYNOTE_START - timedelta(minutes=12))
+    room = harness.sandbox.messages(harness.channel("main-stage"))
+    mention = next(m for m in room if f"<@{shy.id}>" in m["content"])
+    assert [int(user) for user in mention["allowed_mentions"]["users"]] == [shy.id]
+    refused = [r for r in harness.sandbox.allowed_rejections if r.status == 403]
+    await harness.sandbox.invoke(
+        shy,
+        "remind",
+        {"session": "conference", "minutes_before": 6},
+        channel=harness.channel("general"),
+    )
+    await advance_to(harness, KEYNOTE_START - timedelta(minutes=6))
+    again = [r for r in harness.sandbox.allowed_rejections if r.status == 403]
+    assert len(again) == len(refused)
+    assert (
+        sum(
+            f"<@{shy.id}>" in m["content"]
+            for m in harness.sandbox.messages(harness.channel("main-stage"))
+        )
+        == 2
+    )
