@@ -241,6 +241,8 @@ class DeliveryEngine:
 
         For a command that has already answered: the pacing of DM opens may wait.
         """
+        if self._stopping or self._sender is None:
+            return  # stopped: the fan-out opens it itself, later
         task = asyncio.create_task(self.open_dm_channel(user_id))
         self._background.add(task)
         task.add_done_callback(self._background.discard)
