@@ -217,10 +217,10 @@ class DemoSession:
     async def _wait(self, delta: timedelta) -> None:
         clock = self.harness.clock
         target = script.reachable(clock.now(), delta)
+        self.note(f"waited {script.format_duration(delta)}: now {await self.describe(target)}")
         before = self.shown
         await self._step_to(target)
         reached = clock.set(target)
-        self.note(f"waited {script.format_duration(delta)}: now {await self.describe(reached)}")
         await self._settle(reached)
         await self.flush()
         due = self.shown - before

@@ -457,3 +457,13 @@ def test_demo_verbose_shows_log_records_with_the_simulated_time(tmp_path: Path) 
     done = run_demo(tmp_path, "/about\n", "--speed", "0", "--at", "2021-02-24T13:00", "--verbose")
     assert f"[2021-02-24 13:00:00 UTC, simulated] {SYNCED}" in done.stdout
     assert done.stderr == ""
+
+
+async def test_wait_runs_each_due_message_at_its_own_time(demo: Demo) -> None:
+    """:wait 15m passes the keynote's room post at 15:55, so it says "Starts in 5 min"."""
+    session, out = demo
+    await session.run_line(":wait 15m")
+    text = out.getvalue()
+    assert "confbot in #main-stage:" in text
+    assert "Starts in 5 min" in text
+    assert "Starting now" not in text
