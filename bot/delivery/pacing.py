@@ -4,7 +4,8 @@ Discord allows about 50 requests/s per bot and discord.py only reacts to 429s, s
 the engine keeps its own budget below that. :class:`RequestBudget` is a token bucket
 (GCRA: each caller reserves the next free slot, so waiters sleep once, in arrival
 order). Its burst is small: in any one-second window at most ``rate + burst``
-requests leave, which stays under Discord's limit with the defaults (40 + 5); a rolling
+requests leave, which stays under Discord's limit with the defaults (40 + 2), with room for the
+jitter between leaving here and being counted there; a rolling
 count of actual grants holds that even when a stalled event loop wakes many at once.
 
 Pacing is in real seconds (Discord's limits are); planning is on the bot's clock.
@@ -33,7 +34,7 @@ class RequestBudget:
         if rate <= 0:
             raise ValueError("the request budget must be positive")
         self.rate = rate
-        self.burst = max(1, burst if burst is not None else int(rate // 8))
+        self.burst = max(1, burst if burst is not None else int(rate // 20))
         self._interval = 1.0 / rate
         self._tolerance = (self.burst - 1) * self._interval
         self._monotonic = monotonic or time.monotonic
