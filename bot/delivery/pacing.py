@@ -4,7 +4,9 @@ Discord allows about 50 requests/s per bot and discord.py only reacts to 429s, s
 the engine keeps its own budget below that. :class:`RequestBudget` is a token bucket
 (GCRA: each caller reserves the next free slot, so waiters sleep once, in arrival
 order). Its burst is small: in any one-second window at most ``rate + burst``
-requests leave, which stays under Discord's limit with the defaults (40 + 5).
+requests leave, which stays under Discord's limit with the defaults (40 + 2), with room for the
+jitter between leaving here and being counted there; a rolling
+count of actual grants holds that even when a stalled event loop wakes many at once.
 
 Pacing is in real seconds (Discord's limits are); planning is on the bot's clock.
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
@@ -31,12 +34,14 @@ class RequestBudget:
         if rate <= 0:
             raise ValueError("the request budget must be positive")
         self.rate = rate
-        self.burst = max(1, burst if burst is not None else int(rate // 8))
+        self.burst = max(1, burst if burst is not None else int(rate // 20))
         self._interval = 1.0 / rate
         self._tolerance = (self.burst - 1) * self._interval
         self._monotonic = monotonic or time.monotonic
         self._next = 0.0  # the theoretical arrival time of the next request
         self._closed = asyncio.Event()
+        self._cap = max(1, int(rate) + self.burst)
+        self._recent: deque[float] = deque()
         self.granted = 0
 
     @property
@@ -58,13 +63,25 @@ class RequestBudget:
         """
         if self.closed:
             raise BudgetClosed
-        wait = self.delay()
-        if wait > 0:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._closed.wait(), wait)
-            if self.closed:
-                raise BudgetClosed
+        await self._sleep(self.delay())
+        # A stalled event loop wakes several reserved slots at once; the rolling second
+        # of actual grants is capped too, so such a bunch never exceeds rate + burst.
+        while True:
+            now = self._monotonic()
+            while self._recent and self._recent[0] <= now - 1.0:
+                self._recent.popleft()
+            if len(self._recent) < self._cap:
+                break
+            await self._sleep(self._recent[0] + 1.0 - now)
+        self._recent.append(now)
         self.granted += 1
+
+    async def _sleep(self, seconds: float) -> None:
+        if seconds > 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._closed.wait(), seconds)
+        if self.closed:
+            raise BudgetClosed
 
     def close(self) -> None:
         """Refuse every waiting and future request."""

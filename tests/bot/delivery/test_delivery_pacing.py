@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -142,3 +143,17 @@ async def test_replacing_a_scope_moves_pending_rows_with_their_session(database:
     assert second is not None
     assert (first.status, first.due_at) == ("pending", T + HOUR)
     assert (second.status, second.due_at) == ("sent", T)
+
+
+async def test_budget_caps_a_bunch_released_by_a_stalled_loop(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Slots that all fell due during a stall: no more than rate + burst go in one second."""
+    monotonic = FakeMonotonic()
+    budget = RequestBudget(10.0, burst=2, monotonic=monotonic)
+    monkeypatch.setattr(budget, "delay", lambda: 0.0)  # every reserved slot is past
+    tasks = [asyncio.ensure_future(budget.acquire()) for _ in range(15)]
+    await asyncio.sleep(0)  # one loop turn: every task runs up to its first real wait
+    assert sum(task.done() for task in tasks) == 10 + 2
+    budget.close()
+    await asyncio.gather(*tasks, return_exceptions=True)
