@@ -52,6 +52,12 @@ from cogs.views import (
 
 log = logging.getLogger(__name__)
 
+# Said once to each attendee whose reminder had to be a mention (their DMs are closed).
+FALLBACK_HINT = (
+    "You get this here because your DMs are closed to this server's members: allow direct "
+    "messages from this server (its Privacy Settings), or choose /reminders settings "
+    "delivery: Mention in the room's channel."
+)
 # The agenda's page buttons answer this list kind (``ListQuery.kind``).
 AGENDA_LIST = "agenda"
 # "Stop" buttons under the agenda: the next sessions, one row of Discord's five.
@@ -182,6 +188,7 @@ class Reminders(commands.Cog):
     async def cog_load(self) -> None:
         """Register the renderers and buttons; follow schedule changes; plan room posts."""
         delivery = self.bot.services.delivery
+        delivery.fallback.hint = FALLBACK_HINT
         delivery.register(REMINDER, self.render_reminder)
         delivery.register(DIGEST, self.render_digest)
         delivery.register(ROOM_POST, self.render_room_post)

@@ -354,6 +354,7 @@ async def test_closed_dms_get_a_mention_in_the_room_once_and_no_second_try(
     room = harness.sandbox.messages(harness.channel("main-stage"))
     mention = next(m for m in room if f"<@{shy.id}>" in m["content"])
     assert [int(user) for user in mention["allowed_mentions"]["users"]] == [shy.id]
+    assert "/reminders settings" in mention["content"]  # how to get them by DM, said once
     refused = [r for r in harness.sandbox.allowed_rejections if r.status == 403]
     await harness.sandbox.invoke(
         shy,
