@@ -618,13 +618,14 @@ class Reminders(commands.Cog):
         times = ", ".join(format_time(due, reader.zone, clock=reader.clock) for due in outcome.due)
         verb = "I'll remind you" if outcome.added else "Updated: I'll remind you"
         view = PersistentView([StopButton(session.id)])
+        by_dm = await self.planner.delivery_for(interaction.user.id) == "dm"
         await interaction.followup.send(
             f"{verb} about **{title_of(session)}** ({when(session, reader)}, "
             f"{discord_timestamp(session.start, 'R')}) at {times}.",
             view=view,
             ephemeral=True,
         )
-        if await self.planner.delivery_for(interaction.user.id) == "dm":
+        if by_dm:
             # Open the DM channel now, paced, so the fan-out later costs one request per DM.
             self.bot.services.delivery.open_dm_channel_soon(interaction.user.id)
 
