@@ -28,9 +28,9 @@ What is measured:
   ``fanout_rss_growth_mib`` (growth during the fan-out itself: mostly discord.py's
   rate-limit bucket per DM channel, which it drops after 5 idle minutes).
 
-The fan-out rows are written through the engine's public API (``engine.message`` +
-``enqueue_many``) in :func:`plan_fan_out`; once reminders exist, replace that function
-with subscriptions made through the reminders core and let its planner write the rows.
+The subscribers are made through the reminders core (:func:`plan_fan_out`: what "Remind
+me" does, one subscription and its row per attendee); the reminder text is rendered per
+recipient in their zone at send time, as in production.
 """
 
 from __future__ import annotations
@@ -52,17 +52,19 @@ from sandbox_process import SandboxProcess
 from bot.app import Confbot, create_bot
 from bot.clock import SimulatedClock
 from bot.config import Config
-from bot.delivery import TEXT_KIND, DeliveryEngine
 from bot.delivery.pacing import PLANNING_SHARE
 from bot.endpoints import discord_endpoints
 from bot.harness import harness_config
 from bot.logging_config import configure_logging
+from bot.reminders.planner import REMINDER, ReminderPlanner
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "examples" / "seed-conference.toml"
 DISCORD_LIMIT = 50.0
 DEFAULT_BUDGET = 40.0
 LEAD = timedelta(minutes=10)
+# The seed keynote starts at 21:00 UTC; its 10-minute reminders are due at 20:50.
+KEYNOTE = "conference"
 DUE = datetime(2021, 2, 24, 20, 50, tzinfo=UTC)
 MARGIN_SECONDS = 3.0
 
@@ -95,24 +97,21 @@ def bench_config(data_dir: Path, *, budget: float, lead: timedelta) -> Config:
     return base.model_copy(update={"delivery": delivery})
 
 
-async def plan_fan_out(engine: DeliveryEngine, users: list[int], due: datetime) -> int:
-    """Write one reminder row per subscriber (replace with real subscriptions later)."""
-    added = 0
-    for start in range(0, len(users), 2000):
-        rows = [
-            engine.message(
-                f"bench:keynote:{user}:{int(LEAD.total_seconds())}",
-                TEXT_KIND,
-                due,
-                {"content": "The keynote starts in 10 minutes: <https://stream.example/main>"},
-                deadline_at=due + LEAD,
-                target_user_id=user,
-                session_id="keynote",
-            )
-            for user in users[start : start + 2000]
-        ]
-        added += await engine.enqueue_many(rows)
-    return added
+async def plan_fan_out(bot: Confbot, users: list[int], now: datetime) -> int:
+    """Subscribe every user to the keynote through the reminders core (10-minute lead).
+
+    Each subscription is what "Remind me" does: the subscription row and its reminder row
+    in one transaction, planned by :class:`~bot.reminders.planner.ReminderPlanner`.
+    """
+    # discord.py loads extensions as fresh modules: find the planner by name, not class.
+    planner: ReminderPlanner | None = getattr(bot.get_cog("Reminders"), "planner", None)
+    session = bot.services.schedule.session(KEYNOTE)
+    if planner is None or session is None:
+        raise RuntimeError("the reminders cog and the seed keynote are needed")
+    lead = int(LEAD.total_seconds() // 60)
+    for user in users:
+        await planner.subscribe(user, session, lead=lead, now=now, room_channel_id=None)
+    return await bot.services.database.subscriptions.count(KEYNOTE)
 
 
 async def sample_loop_lag(lags: list[float], stop: asyncio.Event) -> None:
@@ -163,21 +162,24 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             if not args.cold_dm_channels:  # known from earlier messages to them
                 for user, channel in world["dm_channels"].items():
                     await database.recipients.set_dm_channel(int(user), channel)
-            planned = await plan_fan_out(bot.services.delivery, users, DUE)
+            planned = await plan_fan_out(bot, users, clock.now())
             memory_planned = resident_mib()
+            # Planning took real time; the clock starts its head start from here.
+            clock.set(DUE - timedelta(seconds=head_start))
+            due_real = time.time() + head_start
             lags: list[float] = []
             stop = asyncio.Event()
             sampler = asyncio.create_task(sample_loop_lag(lags, stop))
             await sandbox.call("probe_start", interval=0.1)
             started = time.time()
-            await wait_until_done(bot, TEXT_KIND)
+            await wait_until_done(bot, REMINDER)
             finished = time.time()
             probes = (await sandbox.call("probe_stop"))["latencies_ms"]
             stop.set()
             await sampler
             memory_after = resident_mib()
             after = await sandbox.call("stats")
-            counts = (await bot.services.delivery.delivery_counts())[TEXT_KIND]
+            counts = (await bot.services.delivery.delivery_counts())[REMINDER]
             db_path = config.storage.database
             db_bytes = sum(
                 Path(f"{db_path}{suffix}").stat().st_size
