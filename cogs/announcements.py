@@ -156,10 +156,18 @@ class AnnouncementModal(discord.ui.Modal):
         for item in (self.title_input, self.body_input, self.when_input):
             self.add_item(item)
 
-    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
-        """Check the moderator again, then show the preview (or apply the edit)."""
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        """Refuse a non-moderator's submission (the modal stays open for its moderator)."""
         try:
             require_moderator(interaction, self.cog.bot.services.config.guild)
+        except Exception as error:
+            await answer_button_failure(interaction, error)
+            return False
+        return True
+
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        """Show the preview (or apply the edit); a bad time or text gets its sentence."""
+        try:
             await self.cog.submitted(
                 interaction,
                 self,

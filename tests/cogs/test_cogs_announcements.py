@@ -27,7 +27,8 @@ async def conference(seed_config: Config) -> AsyncIterator[ConferenceHarness]:
         update={"announcements": AnnouncementsConfig(pingable_roles=["Attendees"])}
     )
     async with ConferenceHarness(config) as started:
-        assert started.bot is not None and started.server is not None
+        assert started.bot is not None
+        assert started.server is not None
         started.sandbox.add_role(started.server.guild, "Attendees")
         await started.bot.services.database.users.set_zone(started.member("moderator").id, SYDNEY)
         yield started
@@ -224,7 +225,8 @@ async def test_a_channel_that_denies_the_bot_is_refused_at_preview(
 ) -> None:
     """Overwrites deny the bot Send Messages: the moderator is told at once, nothing is queued."""
     closed = conference.channel("main-stage")
-    assert conference.bot is not None and conference.bot.user is not None
+    assert conference.bot is not None
+    assert conference.bot.user is not None
     bot_member = conference.sandbox.world.bot_user
     conference.sandbox.add_overwrite(closed, bot_member, deny=SEND_MESSAGES)
     reply = await invoke(conference, "announce new", {"channel": closed})
