@@ -24,7 +24,8 @@ async def test_status_shows_the_schedule_counts_and_health(harness: ConferenceHa
     reply = await invoke(harness, "conference status")
     assert reply.ephemeral
     lines = reply.content.splitlines()
-    assert lines[1].startswith("Schedule: `") and "seed-conference.toml" in lines[1]
+    assert lines[1].startswith("Schedule: `")
+    assert "seed-conference.toml" in lines[1]
     assert "Sessions: 1 · subscriptions: 1" in lines
     assert "Reminders: 1 / 0 / 0 / 0 / 0" in lines
     assert any(line.startswith("Next due: Wed 24 Feb") for line in lines)
