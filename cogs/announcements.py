@@ -553,13 +553,8 @@ class Announcements(commands.Cog):
             where=f"<#{draft.channel_id}>",
         )
         if due <= now:
-            await services.delivery.deliver_due()
-            sent = await services.database.outbox.get(key)
-            text = (
-                f"Posted announcement #{draft.id} in <#{draft.channel_id}>."
-                if sent is not None and sent.status == "sent"
-                else f"Announcement #{draft.id} is on its way to <#{draft.channel_id}>."
-            )
+            # The engine's wake-up sends it within moments; answering does not wait for it.
+            text = f"Posting announcement #{draft.id} in <#{draft.channel_id}> now."
         else:
             text = (
                 f"Scheduled announcement #{draft.id} for {read_back(due, reader)} in "
@@ -645,8 +640,6 @@ class Announcements(commands.Cog):
             subject=key,
             where=f"<#{found.channel_id}>",
         )
-        if state == "scheduled" and post_at is None:
-            await services.delivery.deliver_due()
         await interaction.followup.send(
             done, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
         )

@@ -142,7 +142,9 @@ async def test_send_now_posts_at_once(conference: ConferenceHarness) -> None:
     """Send now posts the announcement immediately and says so."""
     shown = await preview(conference)
     done = await conference.sandbox.click(conference.member("moderator"), shown, "Send now")
-    assert done.content.startswith("Posted announcement #1 in <#")
+    assert done.content.startswith("Posting announcement #1 in <#")
+    assert conference.bot is not None
+    await conference.bot.services.scheduler.settle()
     assert posted(conference, "announcements") == ["📣 **Keynote soon**\nJoin the main stage."]
 
 
@@ -288,6 +290,8 @@ async def test_every_payload_pings_only_what_was_intended(conference: Conference
     shown = await preview(conference, {"ping": str(role.id)}, body=HOSTILE)
     assert shown.content.startswith(f"<@&{role.id}> 📣 **Keynote soon**")
     await conference.sandbox.click(moderator, shown, "Send now")
+    assert conference.bot is not None
+    await conference.bot.services.scheduler.settle()
     quiet = await preview(conference, {"when": "in 10 minutes"}, title="Quiet", body=HOSTILE)
     await conference.sandbox.click(moderator, quiet, "Schedule")
     await settle_at(conference, conference.clock.now() + timedelta(minutes=10))
