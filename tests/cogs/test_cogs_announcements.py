@@ -156,6 +156,21 @@ async def test_cancel_stops_a_scheduled_announcement(conference: ConferenceHarne
     await settle_at(conference, DUE + timedelta(minutes=1))
     assert posted(conference, "announcements") == []
     assert "cancelled announcement #1" in posted(conference, "mod-log")[-1]
+    assert conference.bot is not None
+    row = await conference.bot.services.database.outbox.get("announcement:1")
+    assert row is not None
+    assert row.status == "cancelled"
+
+
+async def test_pressing_schedule_twice_queues_it_once(conference: ConferenceHarness) -> None:
+    """A second press on Schedule says it is already scheduled; one message goes out."""
+    shown = await preview(conference, {"when": "2021-02-25 07:55"})
+    moderator = conference.member("moderator")
+    await conference.sandbox.click(moderator, shown, "Schedule")
+    again = await conference.sandbox.click(moderator, shown, "Schedule")
+    assert again.content == "Announcement #1 is already scheduled."
+    await settle_at(conference, DUE)
+    assert posted(conference, "announcements") == ["📣 **Keynote soon**\nJoin the main stage."]
 
 
 async def test_the_cancel_button_drops_a_draft(conference: ConferenceHarness) -> None:
