@@ -182,6 +182,28 @@ async def test_the_cancel_button_drops_a_draft(conference: ConferenceHarness) ->
     assert posted(conference, "announcements") == []
 
 
+async def test_the_edit_button_reopens_the_form_and_shows_a_new_preview(
+    conference: ConferenceHarness,
+) -> None:
+    """Edit on a preview opens the form filled in; submitting shows the changed preview."""
+    shown = await preview(conference, {"when": "2021-02-25 07:55"})
+    moderator = conference.member("moderator")
+    opened = await conference.sandbox.click(moderator, shown, "Edit")
+    assert opened.modal is not None
+    fields = {
+        row["components"][0]["label"]: row["components"][0].get("value")
+        for row in opened.modal["components"]
+    }
+    assert fields == {
+        "Title": "Keynote soon",
+        "Text": "Join the main stage.",
+        "When (your time zone), or now": "2021-02-25 07:55",
+    }
+    again = await conference.sandbox.submit_modal(moderator, opened.modal, {"Title": "Keynote now"})
+    assert again.content == "📣 **Keynote now**\nJoin the main stage."
+    assert "Preview of announcement #1" in again.embeds[0]["title"]
+
+
 async def test_edit_before_sending_changes_what_is_posted(conference: ConferenceHarness) -> None:
     """/announce edit of a scheduled announcement: the new text and time are what goes out."""
     await schedule(conference)
