@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -9,6 +10,9 @@ from typing import Any
 import pytest
 
 from bot.config import AnnouncementsConfig, Config
+from bot.demo.console import Output
+from bot.demo.render import Style
+from bot.demo.session import DemoSession
 from bot.harness import ConferenceHarness
 from bot.sandbox import Role
 from bot.sandbox.permissions import SEND_MESSAGES
@@ -358,3 +362,43 @@ async def test_every_payload_pings_only_what_was_intended(conference: Conference
     ]
     assert announced  # the chosen role was pinged, on its announcement only
     assert all(p.get("content", "").startswith(f"<@&{role.id}>") for p in announced)
+
+
+async def test_preview_buttons_still_work_after_a_restart(conference: ConferenceHarness) -> None:
+    """A preview shown before a restart: Schedule still schedules it (the draft is a row)."""
+    shown = await preview(conference, {"when": "2021-02-25 07:55"})
+    await conference.restart_bot()
+    done = await conference.sandbox.click(conference.member("moderator"), shown, "Schedule")
+    assert done.content.startswith("Scheduled announcement #1 for Thu 25 Feb 07:55 AEDT")
+    await settle_at(conference, DUE)
+    assert posted(conference, "announcements") == ["📣 **Keynote soon**\nJoin the main stage."]
+
+
+async def test_the_demo_schedules_for_15_50_and_posts_it_once_on_time(
+    harness: ConferenceHarness,
+) -> None:
+    """In the demo a moderator schedules 15:50 (their zone); :wait 5m shows it, and the log."""
+    buffer = io.StringIO()
+    session = DemoSession(harness, Output(buffer), Style(enabled=False), timeout=5)
+    try:
+        for line in (
+            ":as moderator",
+            "/announce new when:15:50",
+            ':submit Title="Keynote in 10 minutes" Text="Join us on the main stage."',
+            ":click Schedule",
+            ":wait 5m",
+            ":as alice",
+            "/announce new",
+        ):
+            await session.run_line(line)
+    finally:
+        await session.close()
+    out = buffer.getvalue()
+    assert "Scheduled announcement #1 for Wed 24 Feb 15:50 EST" in out
+    assert "waited 5m: now Wed 24 Feb 2021 20:50:00 UTC" in out
+    assert out.count("confbot in #announcements:\n  📣 Keynote in 10 minutes") == 1
+    assert "confbot in #mod-log:\n  🛡️ @moderator scheduled announcement #1" in out
+    assert "Discord would not show /announce to alice" in out
+    assert harness.bot is not None
+    counts = await harness.bot.services.delivery.delivery_counts()
+    assert (counts["announcement"].sent, counts["announcement"].late) == (1, 0)
