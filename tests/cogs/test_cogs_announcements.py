@@ -402,3 +402,12 @@ async def test_the_demo_schedules_for_15_50_and_posts_it_once_on_time(
     assert harness.bot is not None
     counts = await harness.bot.services.delivery.delivery_counts()
     assert (counts["announcement"].sent, counts["announcement"].late) == (1, 0)
+
+
+async def test_announce_new_has_a_cooldown(conference: ConferenceHarness) -> None:
+    """A sixth /announce new within a minute is refused with a sentence (it may ping many)."""
+    for _ in range(5):
+        assert (await invoke(conference, "announce new")).modal is not None
+    refused = await invoke(conference, "announce new")
+    assert refused.modal is None
+    assert refused.content.startswith("Slow down a little: try again in")

@@ -70,3 +70,23 @@ async def test_upcoming_says_when_nothing_is_due(harness: ConferenceHarness) -> 
     harness.clock.set(harness.clock.now() + timedelta(days=3))
     reply = await invoke(harness, "conference upcoming", {"hours": 1})
     assert reply.content == "Nothing is due in the next 1 hour."
+
+
+async def test_speaker_link_and_unlink_are_written_to_the_moderation_log(
+    harness: ConferenceHarness,
+) -> None:
+    """Linking and unlinking a speaker each leave one line naming the moderator."""
+    assert harness.bot is not None
+    bob = harness.member("bob")
+    await invoke(harness, "speaker-link", {"name": "nice", "member": bob})
+    await invoke(harness, "speaker-unlink", {"name": "nice"})
+    await harness.bot.services.scheduler.settle()
+    log = harness.sandbox.world.channel_messages(harness.channel("mod-log").id)
+    moderator = harness.member("moderator").id
+    assert [message["content"].split(" · ")[0] for message in log] == [
+        f"🛡️ <@{moderator}> linked speaker Sir Geoffrey Nice QC to <@{bob.id}>",
+        f"🛡️ <@{moderator}> unlinked speaker Sir Geoffrey Nice QC",
+    ]
+    channel = harness.channel("mod-log").id
+    sent = harness.sandbox.transcript.requests("POST", f"/channels/{channel}/messages")
+    assert [request.body["allowed_mentions"] for request in sent] == [{"parse": []}] * 2
