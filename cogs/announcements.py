@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -128,7 +129,9 @@ class AnnouncementModal(discord.ui.Modal):
         subject = "new" if existing is None else str(existing.id)
         super().__init__(
             title="New announcement" if existing is None else f"Edit announcement #{existing.id}",
-            custom_id=f"{PREFIX}:announce-modal:{subject}",
+            # discord.py finds an open modal by its custom_id alone: two moderators'
+            # forms open at once must not share one.
+            custom_id=f"{PREFIX}:announce-modal:{subject}:{secrets.token_hex(8)}",
             timeout=15 * 60,  # an interaction token's lifetime
         )
         self.cog = cog

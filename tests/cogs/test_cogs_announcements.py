@@ -411,3 +411,26 @@ async def test_announce_new_has_a_cooldown(conference: ConferenceHarness) -> Non
     refused = await invoke(conference, "announce new")
     assert refused.modal is None
     assert refused.content.startswith("Slow down a little: try again in")
+
+
+async def test_two_moderators_forms_open_at_once_stay_apart(
+    conference: ConferenceHarness,
+) -> None:
+    """Two moderators open /announce new for different channels: each form keeps its own."""
+    assert conference.server is not None
+    other = conference.sandbox.add_member(
+        conference.server.guild, "second", roles=[conference.server.moderator_role]
+    )
+    first = await invoke(conference, "announce new")
+    second = await conference.sandbox.invoke(
+        other,
+        "announce new",
+        {"channel": conference.channel("main-stage")},
+        channel=conference.channel("general"),
+    )
+    assert first.modal is not None
+    assert second.modal is not None
+    shown = await conference.sandbox.submit_modal(
+        conference.member("moderator"), first.modal, {"Text": "Hello"}
+    )
+    assert f"Goes to <#{conference.channel('announcements').id}>" in shown.embeds[0]["description"]
