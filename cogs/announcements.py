@@ -12,8 +12,6 @@ outbox row of kind ``announcement``, sent once at its time by the delivery engin
 from __future__ import annotations
 
 import logging
-import re
-import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -28,10 +26,8 @@ from bot.announcements.planning import (
     too_late,
 )
 from bot.announcements.text import (
-    BODY_LIMIT,
     EVERYONE,
     HERE,
-    TITLE_LIMIT,
     Ping,
     announcement_message,
 )
@@ -46,140 +42,21 @@ from bot.rendering.text import neutralise
 from bot.storage.repositories.announcements import Announcement
 from bot.storage.repositories.outbox import OutboxItem
 from bot.timezones import to_local
-from cogs.checks import MODERATOR_PERMISSIONS, moderator_only, require_moderator
+from cogs.announcement_views import AnnouncementButton, AnnouncementModal
+from cogs.checks import MODERATOR_PERMISSIONS, moderator_only
 from cogs.choices import choices
 from cogs.moderation_log import log_moderator_action
-from cogs.views import PREFIX, PersistentView, answer_button_failure
+from cogs.views import PersistentView
 
 log = logging.getLogger(__name__)
 
 # A moderator may start this many announcements per minute (each may ping a channel).
 COOLDOWN_RATE, COOLDOWN_SECONDS = 5, 60.0
-BUTTON_STYLES = {
-    "send": ("Send now", discord.ButtonStyle.success),
-    "schedule": ("Schedule", discord.ButtonStyle.primary),
-    "edit": ("Edit", discord.ButtonStyle.secondary),
-    "cancel": ("Cancel", discord.ButtonStyle.danger),
-}
 RECENT_LIMIT = 10
 
 
 def _cooldown_key(interaction: discord.Interaction) -> tuple[int | None, int]:
     return (interaction.guild_id, interaction.user.id)
-
-
-class AnnouncementButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=rf"{PREFIX}:announce:(?P<action>send|schedule|edit|cancel):(?P<id>\d+)",
-):
-    """A preview button: Send now, Schedule, Edit or Cancel one draft (its id in the custom_id)."""
-
-    def __init__(self, action: str, announcement_id: int) -> None:
-        label, style = BUTTON_STYLES[action]
-        super().__init__(
-            discord.ui.Button(
-                label=label,
-                style=style,
-                custom_id=f"{PREFIX}:announce:{action}:{announcement_id}",
-            )
-        )
-        self.action = action
-        self.announcement_id = announcement_id
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> AnnouncementButton:
-        """Rebuild the button from its custom_id (any preview, even after a restart)."""
-        return cls(match["action"], int(match["id"]))
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        """Check the presser is a moderator, then act on the draft."""
-        try:
-            cog = _cog(interaction)
-            require_moderator(interaction, cog.bot.services.config.guild)
-            await cog.pressed(interaction, self.action, self.announcement_id)
-        except Exception as error:  # discord.py would only log it: the user gets a sentence
-            await answer_button_failure(interaction, error)
-
-
-def _cog(interaction: discord.Interaction[Any]) -> Announcements:
-    cog = interaction.client.get_cog("Announcements")
-    if not isinstance(cog, Announcements):
-        raise UserError("Announcements are not available right now.")
-    return cog
-
-
-class AnnouncementModal(discord.ui.Modal):
-    """Title, text and time of an announcement; a new draft, or an edit of ``existing``."""
-
-    def __init__(
-        self,
-        cog: Announcements,
-        *,
-        channel_id: int,
-        ping: Ping,
-        when: str,
-        existing: Announcement | None = None,
-    ) -> None:
-        subject = "new" if existing is None else str(existing.id)
-        super().__init__(
-            title="New announcement" if existing is None else f"Edit announcement #{existing.id}",
-            # discord.py finds an open modal by its custom_id alone: two moderators'
-            # forms open at once must not share one.
-            custom_id=f"{PREFIX}:announce-modal:{subject}:{secrets.token_hex(8)}",
-            timeout=15 * 60,  # an interaction token's lifetime
-        )
-        self.cog = cog
-        self.channel_id = channel_id
-        self.ping = ping
-        self.existing = existing
-        self.title_input: discord.ui.TextInput[Any] = discord.ui.TextInput(
-            label="Title",
-            max_length=TITLE_LIMIT,
-            required=False,
-            default=existing.title if existing else None,
-        )
-        self.body_input: discord.ui.TextInput[Any] = discord.ui.TextInput(
-            label="Text",
-            style=discord.TextStyle.paragraph,
-            max_length=BODY_LIMIT,
-            default=existing.content if existing else None,
-        )
-        self.when_input: discord.ui.TextInput[Any] = discord.ui.TextInput(
-            label="When (your time zone), or now",
-            max_length=60,
-            required=False,
-            default=when,
-        )
-        for item in (self.title_input, self.body_input, self.when_input):
-            self.add_item(item)
-
-    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
-        """Refuse a non-moderator's submission (the modal stays open for its moderator)."""
-        try:
-            require_moderator(interaction, self.cog.bot.services.config.guild)
-        except Exception as error:
-            await answer_button_failure(interaction, error)
-            return False
-        return True
-
-    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
-        """Show the preview (or apply the edit); a bad time or text gets its sentence."""
-        try:
-            await self.cog.submitted(
-                interaction,
-                self,
-                title=self.title_input.value,
-                body=self.body_input.value,
-                when=self.when_input.value,
-            )
-        except Exception as error:  # the user gets a sentence, not "interaction failed"
-            await answer_button_failure(interaction, error)
 
 
 class Announcements(commands.Cog):
