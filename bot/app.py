@@ -35,6 +35,8 @@ ALL_EXTENSIONS: tuple[str, ...] = (
     "cogs.questions",
     "cogs.speakers",
     "cogs.reminders",
+    "cogs.announcements",
+    "cogs.conference",
 )
 COMMANDS_HASH_KEY = "app_commands_hash"
 

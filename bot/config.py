@@ -124,6 +124,18 @@ class DeliveryConfig(_Section):
     fallback_channel: ChannelRef | None = None
 
 
+class AnnouncementsConfig(_Section):
+    """Moderators' announcements: whom they may ping, how late one may still go out."""
+
+    # Roles (ids or names) an announcement may ping; any other role is refused.
+    pingable_roles: list[ChannelRef] = Field(default_factory=list)
+    # Whether an announcement may ping @everyone or @here.
+    allow_everyone: bool = False
+    # A scheduled announcement the bot could not post this long after its time is
+    # skipped and reported to the moderation log instead of arriving stale.
+    grace_minutes: Annotated[int, Field(ge=0, le=24 * 60)] = 10
+
+
 class Config(_Section):
     """The whole configuration file."""
 
@@ -135,6 +147,7 @@ class Config(_Section):
     speakers: SpeakersConfig = SpeakersConfig()
     delivery: DeliveryConfig = DeliveryConfig()
     tracks: TracksConfig = TracksConfig()
+    announcements: AnnouncementsConfig = AnnouncementsConfig()
 
     def token(self, environ: dict[str, str] | None = None) -> str | None:
         """Return the bot token: ``DISCORD_TOKEN`` wins over ``bot.token``."""

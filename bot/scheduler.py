@@ -10,6 +10,7 @@ re-armed when the clock jumps.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -25,10 +26,6 @@ log = logging.getLogger(__name__)
 JobCallback = Callable[[], Awaitable[None]]
 
 
-# Runs of one key that may overlap (APScheduler's default, 1, silently drops the rest).
-MAX_OVERLAPPING_RUNS = 1_000
-
-
 @dataclass(frozen=True, slots=True)
 class _Job:
     when: datetime
@@ -41,6 +38,11 @@ class KeyedScheduler:
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
         self._jobs: dict[str, _Job] = {}
+        # Each arming is its own APScheduler job: re-arming a key from inside its running
+        # job (the delivery wake-up does, after every pass) must not hit APScheduler's
+        # one-running-instance-per-id limit, which would skip the new run for good.
+        self._armed: dict[str, str] = {}
+        self._arm_numbers = itertools.count()
         self._scheduler = AsyncIOScheduler(timezone=UTC)
         self._running = 0
         self._changed: asyncio.Event | None = None
@@ -69,8 +71,7 @@ class KeyedScheduler:
     def cancel(self, key: str) -> None:
         """Forget the job with ``key``, if there is one."""
         self._jobs.pop(key, None)
-        if self._scheduler.get_job(key) is not None:
-            self._scheduler.remove_job(key)
+        self._disarm(key)
         self._notify()
 
     def cancel_all(self) -> None:
@@ -117,25 +118,28 @@ class KeyedScheduler:
         if self._changed is not None:
             self._changed.set()
 
+    def _disarm(self, key: str) -> None:
+        armed = self._armed.pop(key, None)
+        if armed is not None and self._scheduler.get_job(armed) is not None:
+            self._scheduler.remove_job(armed)
+
     def _arm(self, key: str) -> None:
         job = self._jobs[key]
-        if self._scheduler.get_job(key) is not None:
-            self._scheduler.remove_job(key)
+        self._disarm(key)
         if not self._scheduler.running:
             return  # armed by start()
         delay = self._clock.seconds_until(job.when)
         if delay == float("inf"):
             return  # a stopped simulated clock: armed again when it jumps
         run_at = datetime.now(UTC) + timedelta(seconds=delay)
+        armed = f"{key}#{next(self._arm_numbers)}"
+        self._armed[key] = armed
         self._scheduler.add_job(
             self._run,
             DateTrigger(run_date=run_at, timezone=UTC),
             args=[key, job],
-            id=key,
+            id=armed,
             misfire_grace_time=None,  # late is better than never: run however late
-            # A job re-armed while it runs (the delivery engine re-arms its own wake-up)
-            # must run again, not be skipped as "maximum number of running instances".
-            max_instances=MAX_OVERLAPPING_RUNS,
         )
 
     def _rearm_all(self) -> None:
@@ -145,6 +149,7 @@ class KeyedScheduler:
     async def _run(self, key: str, job: _Job) -> None:
         if self._jobs.get(key) is job:
             del self._jobs[key]
+            self._armed.pop(key, None)
         self._running += 1
         try:
             await job.callback()

@@ -347,12 +347,17 @@ def search_zones(text: str, *, now: datetime, limit: int = 25) -> list[ZoneChoic
 
 # --- parsing user input -----------------------------------------------------------
 
-_EXAMPLES = "15:45, 3:45pm, noon, tomorrow 9am, friday 10:00, 24 Feb 15:45 or 2021-02-24 15:45"
+_EXAMPLES = (
+    "15:45, 3:45pm, noon, tomorrow 9am, friday 10:00, in 10 minutes, 24 Feb 15:45"
+    " or 2021-02-24 15:45"
+)
 _TIME = (
     r"(?:(?P<hour>\d{1,2})(?::(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?\s*(?P<mer>am|pm)?"
     r"|(?P<word>noon|midday|midnight))"
     r"(?:\s*(?P<offset>z|utc|gmt|(?:utc|gmt)?\s*[+-]\d{1,2}(?::?\d{2})?))?"
 )
+# "in 10 minutes", "in 2 hours", "in 90 min": counted from now, whatever the zone.
+_FROM_NOW = re.compile(r"^in\s+(?P<amount>\d{1,4})\s*(?P<unit>m|mins?|minutes?|h|hrs?|hours?)$")
 _DATE_THEN_TIME = re.compile(rf"^(?:(?P<date>.+?)\s+)?{_TIME}$")
 _TIME_THEN_DATE = re.compile(rf"^{_TIME}\s+(?P<date>.+)$")
 _ISO_DATE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$")
@@ -450,9 +455,10 @@ def parse_user_time(text: str, zone: str, *, now: datetime) -> datetime:
     rolled to next year), "Wed 24 Feb 2021 15:45", "15:45", "3:45pm", "3pm",
     "3:45 p.m.", "noon", "midnight" (the day's start), "today 18:00", "tomorrow 9am",
     "friday 10:00" (the next Friday, today included), "next friday 10:00" (after
-    today) and "9am tomorrow". A bare time means today in ``zone``; it is not rolled
-    to tomorrow when already past. A trailing UTC offset ("2021-11-07 01:30 -05:00",
-    "15:45Z") is taken literally, which also settles a DST fold.
+    today), "9am tomorrow" and "in 10 minutes" / "in 2 hours" (from ``now``). A bare
+    time means today in ``zone``; it is not rolled to tomorrow when already past. A
+    trailing UTC offset ("2021-11-07 01:30 -05:00", "15:45Z") is taken literally, which
+    also settles a DST fold.
 
     :raises TimeParseError: the text is not a time; the message lists examples.
     :raises NonExistentTimeError: the wall time is skipped by a DST change.
@@ -465,6 +471,11 @@ def parse_user_time(text: str, zone: str, *, now: datetime) -> datetime:
     cleaned = re.sub(r"(\d)t(\d)", r"\1 \2", cleaned.replace(",", " "))
     cleaned = re.sub(r"\b(?:at|on)\b", " ", cleaned)
     cleaned = " ".join(cleaned.split())
+    relative = _FROM_NOW.match(cleaned)
+    if relative is not None:
+        _require_aware(now, "now")
+        unit = timedelta(hours=1) if relative["unit"].startswith("h") else timedelta(minutes=1)
+        return (now + int(relative["amount"]) * unit).astimezone(UTC)
     m = _DATE_THEN_TIME.match(cleaned) or _TIME_THEN_DATE.match(cleaned)
     if m is None:
         raise _fail(original)

@@ -26,6 +26,7 @@ from bot.rendering.text import neutralise, truncate
 from bot.storage.repositories.outbox import OutboxItem
 from cogs.checks import moderator_only
 from cogs.choices import track_choices
+from cogs.moderation_log import log_moderator_action
 from cogs.replies import answer_interaction
 from cogs.views import (
     PREFIX,
@@ -166,6 +167,12 @@ class Speakers(commands.Cog):
         planned = await self.plan_heads_up(speaker.id)
         lead = services.config.speakers.dm_lead_minutes
         replaced = f", replacing <@{previous}>" if previous not in (None, member.id) else ""
+        await log_moderator_action(
+            self.bot,
+            actor_id=interaction.user.id,
+            action=f"linked speaker {neutralise(speaker.name)} to <@{member.id}>{replaced}",
+            subject=f"speaker-link:{speaker.id}",
+        )
         await interaction.response.send_message(
             f"Linked {neutralise(speaker.name)} to {member.mention}{replaced}. They will get a DM "
             f"{lead} minutes before each of their sessions ({planned} planned now).",
@@ -187,6 +194,13 @@ class Speakers(commands.Cog):
         removed = await services.database.speaker_links.unlink(speaker.id)
         await self.plan_heads_up(speaker.id)
         text = "Unlinked" if removed else "There was no link for"
+        if removed:
+            await log_moderator_action(
+                self.bot,
+                actor_id=interaction.user.id,
+                action=f"unlinked speaker {neutralise(speaker.name)}",
+                subject=f"speaker-unlink:{speaker.id}",
+            )
         await interaction.response.send_message(
             f"{text} {neutralise(speaker.name)}.",
             ephemeral=True,

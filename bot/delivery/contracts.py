@@ -58,10 +58,12 @@ class Sender(Protocol):
         mention_role_ids: Sequence[int] = (),
         cards: Sequence[Card] = (),
         buttons: Sequence[ButtonSpec] = (),
+        mention_everyone: bool = False,
     ) -> int:
         """Send ``content`` to the channel (one request); return Discord's message id.
 
-        Only the users and roles named may be pinged; ``cards`` become embeds and
+        Only the users and roles named (and @everyone/@here if ``mention_everyone``)
+        may be pinged; ``cards`` become embeds and
         ``buttons`` carry custom_ids of dynamic items a cog registered.
         """
         ...

@@ -53,7 +53,7 @@ from bot.delivery.policy import (
     retry_delay,
 )
 from bot.errors import error_code
-from bot.rendering.outgoing import as_outgoing
+from bot.rendering.outgoing import OutgoingMessage, as_outgoing
 from bot.scheduler import KeyedScheduler
 from bot.storage.database import Database
 from bot.storage.repositories.outbox import STATUSES, NewOutboxRow, OutboxItem
@@ -122,6 +122,20 @@ class DeliveryEngine:
     def register(self, kind: str, renderer: Renderer) -> None:
         """Render rows of ``kind`` with ``renderer`` (a feature calls this when it loads)."""
         self._renderers[kind] = renderer
+
+    async def render_sample(self, item: OutboxItem, now: datetime) -> OutgoingMessage | None:
+        """Return ``item`` rendered as if sent at ``now`` (``None``: no renderer, or skipped).
+
+        For previews (``/conference upcoming``): nothing is sent or written.
+        """
+        renderer = self._renderers.get(item.kind)
+        if renderer is None:
+            return None
+        context = RenderContext(now=now, due_at=item.due_at, deadline_at=item.deadline_at)
+        try:
+            return as_outgoing(await renderer(item, context))
+        except Skip:
+            return None
 
     def unregister(self, kind: str) -> None:
         """Stop rendering ``kind`` (its rows stay in the database)."""
@@ -501,6 +515,7 @@ class DeliveryEngine:
                 nonce=nonce_for(item.key),
                 mention_user_ids=message.mention_user_ids,
                 mention_role_ids=message.mention_role_ids,
+                mention_everyone=message.mention_everyone,
                 cards=message.cards,
                 buttons=message.buttons,
             )

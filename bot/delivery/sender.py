@@ -74,6 +74,7 @@ class DiscordSender:
         mention_role_ids: Sequence[int] = (),
         cards: Sequence[Card] = (),
         buttons: Sequence[ButtonSpec] = (),
+        mention_everyone: bool = False,
     ) -> int:
         """Send ``content`` with ``nonce`` (deduplicated by Discord); return the message id.
 
@@ -81,9 +82,9 @@ class DiscordSender:
         cards become embeds, buttons a view whose custom_ids registered dynamic items answer.
         """
         allowed = discord.AllowedMentions.none()
-        if mention_user_ids or mention_role_ids:
+        if mention_user_ids or mention_role_ids or mention_everyone:
             allowed = discord.AllowedMentions(
-                everyone=False,
+                everyone=mention_everyone,
                 replied_user=False,
                 users=[discord.Object(user) for user in mention_user_ids[:100]],
                 roles=[discord.Object(role) for role in mention_role_ids[:100]],

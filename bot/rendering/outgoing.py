@@ -29,6 +29,8 @@ class OutgoingMessage:
     mention_user_ids: tuple[int, ...] = ()
     mention_role_ids: tuple[int, ...] = ()
     buttons: tuple[ButtonSpec, ...] = ()
+    # Only a moderator's announcement that chose @everyone/@here sets this.
+    mention_everyone: bool = False
 
 
 def as_outgoing(rendered: str | OutgoingMessage) -> OutgoingMessage:

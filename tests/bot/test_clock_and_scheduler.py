@@ -69,6 +69,31 @@ async def test_job_fires_when_the_simulated_instant_arrives() -> None:
     scheduler.shutdown()
 
 
+async def test_a_job_re_armed_for_now_from_inside_itself_runs_again() -> None:
+    """A wake-up that re-arms its own key for an instant already reached runs once more."""
+    clock = SimulatedClock(START, speed=0)
+    scheduler = KeyedScheduler(clock)
+    scheduler.start()
+    runs: list[int] = []
+    first, second, release = asyncio.Event(), asyncio.Event(), asyncio.Event()
+
+    async def wake() -> None:
+        runs.append(len(runs))
+        if len(runs) == 1:
+            first.set()
+            scheduler.schedule_at("wake", clock.now(), wake)  # due at once, while running
+            await release.wait()  # still running when the new run falls due
+        else:
+            second.set()
+
+    scheduler.schedule_at("wake", START, wake)
+    await asyncio.wait_for(first.wait(), timeout=5)
+    release.set()
+    await asyncio.wait_for(second.wait(), timeout=5)
+    assert runs == [0, 1]
+    scheduler.shutdown()
+
+
 async def test_same_key_replaces_and_cancel_forgets() -> None:
     """Scheduling a key twice keeps one job; a cancelled job never runs."""
     clock = SimulatedClock(START, speed=0)
@@ -91,25 +116,4 @@ async def test_same_key_replaces_and_cancel_forgets() -> None:
     clock.advance(timedelta(minutes=10))
     await asyncio.wait_for(done.wait(), timeout=5)
     assert ran == ["second"]
-    scheduler.shutdown()
-
-
-async def test_a_job_rearmed_while_it_runs_runs_again() -> None:
-    """A wake-up that re-arms itself for now, mid-run, runs a second time (not skipped)."""
-    clock = SimulatedClock(START, speed=0)
-    scheduler = KeyedScheduler(clock)
-    scheduler.start()
-    runs: list[datetime] = []
-
-    async def wake() -> None:
-        runs.append(clock.now())
-        if len(runs) == 1:
-            scheduler.schedule_at("delivery:wake", clock.now(), wake)
-            # Still running while APScheduler fires (or drops) the new run.
-            while scheduler._scheduler.get_job("delivery:wake") is not None:
-                await asyncio.sleep(0)
-
-    scheduler.schedule_at("delivery:wake", START, wake)
-    await asyncio.wait_for(scheduler.settle(), timeout=5)
-    assert len(runs) == 2
     scheduler.shutdown()

@@ -494,3 +494,26 @@ def test_readable_dates_reach_far() -> None:
     assert tz.require_readable_date(date(9998, 12, 31)) == date(9998, 12, 31)
     instant = tz.localize_wall_time(datetime(9998, 12, 31, 23, 0), "Pacific/Kiritimati")  # noqa: DTZ001
     assert instant == datetime(9998, 12, 31, 9, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("typed", "minutes"),
+    [
+        ("in 10 minutes", 10),
+        ("in 1 minute", 1),
+        ("in 90 min", 90),
+        ("In 2 hours", 120),
+        ("in 1h", 60),
+        ("in 5m", 5),
+    ],
+)
+def test_in_n_minutes_or_hours_counts_from_now(typed: str, minutes: int) -> None:
+    """ "in 10 minutes" is ten minutes after now, whatever the zone."""
+    for zone in ("Australia/Sydney", "America/New_York"):
+        assert tz.parse_user_time(typed, zone, now=NOW) == NOW + timedelta(minutes=minutes)
+
+
+def test_in_without_a_unit_is_not_a_time() -> None:
+    """ "in 10" names no unit: refused with examples that show the relative form."""
+    with pytest.raises(TimeParseError, match="in 10 minutes"):
+        tz.parse_user_time("in 10", "Europe/Paris", now=NOW)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from discord import AppCommandType, app_commands
+from collections.abc import Awaitable, Callable
+from functools import partial
+
+from discord import AppCommandOptionType, AppCommandType, app_commands
 
 from bot.harness import ConferenceHarness
+from bot.sandbox.state import InteractionResult
 from cogs.checks import MODERATOR_PERMISSIONS, moderator_predicate
 
 AnyCommand = app_commands.Command | app_commands.ContextMenu  # type: ignore[type-arg]
@@ -49,7 +53,16 @@ async def test_every_moderator_command_has_the_moderator_check(
     commands = every_command(harness)
     moderator = [c for c in commands if looks_like_a_moderator_command(c)]
     names = {command.qualified_name for command in moderator}
-    assert {"speaker-link", "speaker-unlink"} <= names
+    assert {
+        "speaker-link",
+        "speaker-unlink",
+        "announce new",
+        "announce list",
+        "announce edit",
+        "announce cancel",
+        "conference status",
+        "conference upcoming",
+    } <= names
     assert len(moderator) < len(commands)  # attendees' commands are not swept in
     unchecked = sorted(c.qualified_name for c in moderator if moderator_predicate not in c.checks)
     assert unchecked == []
@@ -70,3 +83,70 @@ async def test_moderator_commands_are_hidden_behind_manage_server(
     for command in moderator:
         entry = registered[root_of(command).name]
         assert int(entry["default_member_permissions"]) == MODERATOR_PERMISSIONS.value
+
+
+def _value_for(harness: ConferenceHarness, parameter: app_commands.Parameter) -> object:
+    """Return a plausible value for a required option (the check runs before any is used)."""
+    kind = parameter.type
+    if kind is AppCommandOptionType.user:
+        return harness.member("bob")
+    if kind is AppCommandOptionType.channel:
+        return harness.channel("general")
+    if kind is AppCommandOptionType.integer:
+        return int(parameter.min_value or 1)
+    return "x"
+
+
+async def assert_refused_alone(
+    harness: ConferenceHarness, action: Callable[[], Awaitable[InteractionResult]]
+) -> None:
+    """Run ``action`` as a non-moderator: one private sentence, no other request."""
+    before = len(harness.sandbox.transcript.requests())
+    result = await action()
+    made = harness.sandbox.transcript.requests()[before:]
+    assert result.content == "Only moderators can do that."
+    assert result.ephemeral
+    assert [(r.method, r.route) for r in made] == [
+        ("POST", "/interactions/{interaction_id}/{webhook_token}/callback")
+    ]
+
+
+async def test_every_moderator_command_refuses_an_attendee_with_nothing_else(
+    harness: ConferenceHarness,
+) -> None:
+    """An admin shows every moderator command to an attendee: each refuses, and does nothing."""
+    assert harness.server is not None
+    alice, general = harness.member("alice"), harness.channel("general")
+    moderator = [c for c in every_command(harness) if looks_like_a_moderator_command(c)]
+    for command in moderator:
+        if not isinstance(command, app_commands.Command):
+            continue
+        harness.sandbox.set_command_permissions(
+            harness.server.guild, root_of(command).name, allow=[alice]
+        )
+        options = {p.name: _value_for(harness, p) for p in command.parameters if p.required}
+        await assert_refused_alone(
+            harness,
+            partial(
+                harness.sandbox.invoke, alice, command.qualified_name, options, channel=general
+            ),
+        )
+
+
+async def test_every_moderator_button_and_modal_refuses_an_attendee(
+    harness: ConferenceHarness,
+) -> None:
+    """Preview buttons and the announcement modal, pressed by an attendee: refused, nothing done."""
+    moderator, alice = harness.member("moderator"), harness.member("alice")
+    general = harness.channel("general")
+    opened = await harness.sandbox.invoke(moderator, "announce new", channel=general)
+    await assert_refused_alone(
+        harness,
+        lambda: harness.sandbox.submit_modal(alice, opened.modal, {"Text": "x"}, channel=general),
+    )
+    preview = await harness.sandbox.submit_modal(moderator, opened.modal, {"Text": "Hello"})
+    for label in ("Send now", "Edit", "Cancel"):
+        await assert_refused_alone(harness, partial(harness.sandbox.click, alice, preview, label))
+    labels = {b["label"] for row in preview.components for b in row["components"]}
+    assert labels == {"Send now", "Edit", "Cancel"}  # no time given: no Schedule
+    assert harness.sandbox.world.channel_messages(harness.channel("announcements").id) == []

@@ -178,12 +178,15 @@ def options_strategy(leaf: Leaf, stage: Stage) -> st.SearchStrategy[dict[str, An
     """Return the options of one invocation: every required one, some optional ones."""
     people = stage.people()
     parts: dict[str, st.SearchStrategy[Any]] = {}
+    server = stage.harness.server
+    assert server is not None
+    channels = st.sampled_from(list(server.channels.values()))
     for option in leaf.options:
-        if option["type"] in (CHANNEL, ROLE):
+        if option["type"] == ROLE:
             continue  # no command takes one yet; fail loudly below if one appears
-        value = value_strategy(option, people)
+        value = channels if option["type"] == CHANNEL else value_strategy(option, people)
         parts[option["name"]] = value if option.get("required") else st.none() | value
-    unsupported = [o["name"] for o in leaf.options if o["type"] in (CHANNEL, ROLE)]
+    unsupported = [o["name"] for o in leaf.options if o["type"] == ROLE]
     assert not unsupported, f"/{leaf.path}: teach the fuzz test option types of {unsupported}"
     return st.fixed_dictionaries(parts).map(
         lambda drawn: {name: value for name, value in drawn.items() if value is not None}

@@ -10,13 +10,17 @@ from typing import Literal, cast, get_args
 from bot.storage._codec import from_db_time, from_db_time_or_none, to_db_time_or_none
 from bot.storage.repositories._base import Repository
 
-AnnouncementStatus = Literal["scheduled", "posted", "failed", "cancelled"]
+AnnouncementStatus = Literal["draft", "scheduled", "posted", "failed", "cancelled"]
 _STATUSES: tuple[str, ...] = get_args(AnnouncementStatus)
 
 
 @dataclass(frozen=True, slots=True)
 class Announcement:
-    """One announcement; ``post_at`` ``None`` means "post now"."""
+    """One announcement; ``post_at`` ``None`` means "post now".
+
+    ``content`` is the body; ``ping`` is ``None`` (nobody), ``"role:<id>"``,
+    ``"everyone"`` or ``"here"``.
+    """
 
     id: int
     guild_id: int
@@ -28,11 +32,13 @@ class Announcement:
     outbox_key: str | None
     created_at: datetime
     updated_at: datetime
+    title: str = ""
+    ping: str | None = None
 
 
 _COLUMNS = (
     "id, guild_id, channel_id, author_id, content, post_at, status, outbox_key,"
-    " created_at, updated_at"
+    " created_at, updated_at, title, ping"
 )
 
 
@@ -48,6 +54,8 @@ def _announcement(row: sqlite3.Row) -> Announcement:
         outbox_key=row["outbox_key"],
         created_at=from_db_time(row["created_at"]),
         updated_at=from_db_time(row["updated_at"]),
+        title=row["title"],
+        ping=row["ping"],
     )
 
 
@@ -69,8 +77,12 @@ class AnnouncementRepository(Repository):
         content: str,
         post_at: datetime | None = None,
         outbox_key: str | None = None,
+        *,
+        title: str = "",
+        ping: str | None = None,
+        status: AnnouncementStatus = "scheduled",
     ) -> Announcement:
-        """Record a new ``scheduled`` announcement and return it.
+        """Record a new announcement (``scheduled`` unless told: a moderator's ``draft``).
 
         :raises ValueError: ``post_at`` is naive.
         :raises sqlite3.IntegrityError: ``outbox_key`` is already used by another announcement.
@@ -78,17 +90,20 @@ class AnnouncementRepository(Repository):
         now = self._now()
         result = await self._db.execute(
             "INSERT INTO announcements (guild_id, channel_id, author_id, content, post_at,"
-            " status, outbox_key, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, 'scheduled', ?, ?, ?)",
+            " status, outbox_key, created_at, updated_at, title, ping)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 guild_id,
                 channel_id,
                 author_id,
                 content,
                 to_db_time_or_none(post_at),
+                status,
                 outbox_key,
                 now,
                 now,
+                title,
+                ping,
             ),
         )
         assert result.lastrowid is not None  # noqa: S101 - an INSERT always sets it
@@ -121,14 +136,50 @@ class AnnouncementRepository(Repository):
             )
         return [_announcement(row) for row in rows]
 
+    async def recent(self, guild_id: int, limit: int = 20) -> list[Announcement]:
+        """Return the guild's latest announcements that are not drafts, newest first."""
+        rows = await self._db.fetchall(
+            f"SELECT {_COLUMNS} FROM announcements"  # noqa: S608
+            " WHERE guild_id = ? AND status != 'draft' ORDER BY id DESC LIMIT ?",
+            (guild_id, limit),
+        )
+        return [_announcement(row) for row in rows]
+
+    async def update_draft(
+        self,
+        announcement_id: int,
+        *,
+        title: str,
+        content: str,
+        post_at: datetime | None,
+    ) -> bool:
+        """Change an announcement's title, body and time; return ``False`` if it is unknown."""
+        result = await self._db.execute(
+            "UPDATE announcements SET title = ?, content = ?, post_at = ?, updated_at = ?"
+            " WHERE id = ?",
+            (title, content, to_db_time_or_none(post_at), self._now(), announcement_id),
+        )
+        return result.rowcount == 1
+
+    async def mark_scheduled(
+        self, announcement_id: int, post_at: datetime, outbox_key: str
+    ) -> bool:
+        """Turn a ``draft`` into a ``scheduled`` announcement; ``False`` if it is no draft."""
+        result = await self._db.execute(
+            "UPDATE announcements SET status = 'scheduled', post_at = ?, outbox_key = ?,"
+            " updated_at = ? WHERE id = ? AND status = 'draft'",
+            (to_db_time_or_none(post_at), outbox_key, self._now(), announcement_id),
+        )
+        return result.rowcount == 1
+
     async def cancel(self, announcement_id: int) -> bool:
-        """Cancel a ``scheduled`` announcement; return ``False`` if it is not scheduled.
+        """Cancel a ``draft`` or ``scheduled`` announcement; ``False`` if it is neither.
 
         Cancel its outbox row too (``db.outbox.cancel(ann.outbox_key)``).
         """
         result = await self._db.execute(
             "UPDATE announcements SET status = 'cancelled', updated_at = ?"
-            " WHERE id = ? AND status = 'scheduled'",
+            " WHERE id = ? AND status IN ('draft', 'scheduled')",
             (self._now(), announcement_id),
         )
         return result.rowcount == 1

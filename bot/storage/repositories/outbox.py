@@ -84,6 +84,17 @@ class NewOutboxRow:
     scope: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class PendingKind:
+    """Pending rows of one kind due soon: how many, to how many users, the first, a sample."""
+
+    kind: str
+    count: int
+    recipients: int
+    first_due: datetime
+    sample_id: int
+
+
 _COLUMNS = (
     "id, key, kind, due_at, status, attempts, last_error, payload, target_user_id,"
     " target_channel_id, discord_message_id, created_at, updated_at, deadline_at, session_id,"
@@ -456,6 +467,25 @@ class OutboxRepository(Repository):
             (self._now(),),
         )
         return result.rowcount
+
+    async def pending_by_kind(self, until: datetime) -> list[PendingKind]:
+        """Return, per kind, the pending rows due by ``until``: count, recipients, first due."""
+        rows = await self._db.fetchall(
+            "SELECT kind, COUNT(*) AS n, COUNT(DISTINCT target_user_id) AS users,"
+            " MIN(due_at) AS first_due, MIN(id) AS sample_id FROM outbox"
+            " WHERE status = 'pending' AND due_at <= ? GROUP BY kind ORDER BY kind",
+            (to_db_time(until),),
+        )
+        return [
+            PendingKind(
+                kind=row["kind"],
+                count=row["n"],
+                recipients=row["users"],
+                first_due=from_db_time(row["first_due"]),
+                sample_id=row["sample_id"],
+            )
+            for row in rows
+        ]
 
     async def counts(self) -> dict[str, dict[str, int]]:
         """Return ``{kind: {status: count, "late": n}}`` over the whole table."""
