@@ -11,8 +11,8 @@ What is timed (median of ``--repeat`` runs, milliseconds, wall clock):
 * ``diff_1000_ms`` — ``diff_schedules`` between that schedule and a copy with 100
   changes (40 moved, 20 retitled, 20 with other speakers, 10 cancelled, 10 removed)
   plus 10 added. Target < 50 ms.
-* ``files`` — per real export in the corpus (``/work/shared/data/schedules`` if present,
-  else ``tests/fixtures/schedules``): parse time and session count.
+* ``files`` — per real export in the corpus (``../shared/data/schedules`` beside the
+  clone if present, else ``tests/fixtures/schedules``): parse time and session count.
 * ``apply_100_changes_ms`` is ``null``: applying a diff (schedule swap, moved reminders,
   queued notices) belongs to live refresh, which is not built yet.
 """
@@ -40,7 +40,7 @@ from bot.schedule.generate import generate_schedule  # noqa: E402
 from bot.schedule.model import Schedule  # noqa: E402
 from bot.timezones import to_local  # noqa: E402
 
-CORPUS = Path("/work/shared/data/schedules")
+CORPUS = REPO.parent / "shared" / "data" / "schedules"  # beside the clone, if there
 FIXTURES = REPO / "tests" / "fixtures" / "schedules"
 ZONES = {
     "frab-30c3-2013.legacy-v0.8.schedule.json": "Europe/Berlin",
