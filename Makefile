@@ -35,6 +35,10 @@ bench: $(STAMP)
 	$(BIN)/python bench/roundtrip.py
 	$(BIN)/python bench/schedule_queries.py --quick
 	$(BIN)/python bench/page_buttons.py --presses 50
+	$(BIN)/python bench/locked_database.py
+	$(BIN)/python bench/import.py
+	$(BIN)/python bench/fanout.py --subscribers 2000 --scale 4
+	$(BIN)/python bench/punctuality.py --sessions 100
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
