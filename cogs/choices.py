@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from discord import app_commands
 
-from bot.answers.search import normalise, truncate_label
+from bot.answers.search import SearchIndex, normalise, truncate_label
 from bot.schedule.index import ScheduleIndex
 
 # Discord's limits for autocomplete: 25 choices, names and values of 1-100 characters.
@@ -22,6 +24,14 @@ def choices(pairs: list[tuple[str, str]]) -> list[app_commands.Choice[str]]:
     """Return (name, value) pairs as at most 25 choices, names cut to 100 characters."""
     kept = [choice for name, value in pairs if (choice := _choice(name, value)) is not None]
     return kept[:MAX_CHOICES]
+
+
+def session_choices(
+    search: SearchIndex, current: str, now: datetime
+) -> list[app_commands.Choice[str]]:
+    """Offer sessions by title or speaker, upcoming first; values are session ids."""
+    matches = search.complete_sessions(current, MAX_CHOICES, after=now)
+    return choices([(m.label, m.id) for m in matches])
 
 
 def track_choices(index: ScheduleIndex, current: str) -> list[app_commands.Choice[str]]:

@@ -37,7 +37,7 @@ from bot.rendering.text import neutralise, plural, truncate
 from bot.schedule.model import Session, Track
 from bot.storage.repositories.outbox import OutboxItem
 from bot.timezones import discord_timestamp, format_time, local_day
-from cogs.choices import MAX_CHOICES, choices, track_choices
+from cogs.choices import choices, session_choices, track_choices
 from cogs.embeds import message_arguments
 from cogs.views import (
     PREFIX,
@@ -218,10 +218,7 @@ class Reminders(commands.Cog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """Offer sessions by title or speaker, upcoming first."""
-        matches = self.bot.services.search.complete_sessions(
-            current, MAX_CHOICES, after=self.bot.clock.now()
-        )
-        return choices([(m.label, m.id) for m in matches])
+        return session_choices(self.bot.services.search, current, self.bot.clock.now())
 
     async def agenda_autocomplete(
         self, interaction: discord.Interaction, current: str

@@ -18,7 +18,7 @@ from bot.answers.search import normalise
 from bot.app import Confbot
 from bot.rendering.pages import Answer
 from bot.timezones import format_day
-from cogs.choices import MAX_CHOICES, choices, room_choices, track_choices
+from cogs.choices import choices, room_choices, session_choices, track_choices
 from cogs.replies import answer_interaction
 from cogs.views import ListQuery, install_page_buttons
 
@@ -83,10 +83,7 @@ class Schedule(commands.Cog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """Offer sessions by title or speaker, upcoming first; values are session ids."""
-        matches = self.bot.services.search.complete_sessions(
-            current, MAX_CHOICES, after=self.bot.clock.now()
-        )
-        return choices([(m.label, m.id) for m in matches])
+        return session_choices(self.bot.services.search, current, self.bot.clock.now())
 
     # ------------------------------------------------------------ commands
 

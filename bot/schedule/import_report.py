@@ -8,6 +8,7 @@ from typing import Any
 from bot.schedule.diff import Change, ScheduleDiff, SessionChange
 from bot.schedule.formats import ImportResult
 from bot.schedule.model import Schedule, Session
+from bot.schedule.summary import days_line
 from bot.timezones import format_time_range, local_day
 
 __all__ = ["change_line", "diff_rows", "import_json", "import_summary", "render_table"]
@@ -82,20 +83,11 @@ def import_summary(result: ImportResult) -> str:
     days = sorted({local_day(s.start, zone) for s in active})
     first, last = _span(active)
     cancelled = len(schedule.sessions) - len(active)
-    if days:
-        span = (
-            f"{days[0]:%a %d %b %Y}"
-            if len(days) == 1
-            else f"{days[0]:%d %b %Y} to {days[-1]:%d %b %Y}"
-        )
-        days_line = f"{len(days)} ({span})"
-    else:
-        days_line = "0"
     lines = [
         f"Format:     {result.format}",
         f"Conference: {schedule.conference.name}",
         f"Zone:       {zone}",
-        f"Days:       {days_line}",
+        f"Days:       {days_line(days)}",
         f"Sessions:   {len(active)}" + (f" (+{cancelled} cancelled)" if cancelled else ""),
         f"Speakers:   {len(schedule.speakers)}",
         f"Rooms:      {len(schedule.rooms)}",

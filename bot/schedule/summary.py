@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
+
 from bot.schedule.index import ScheduleIndex
+
+
+def days_line(days: Sequence[date]) -> str:
+    """Return "2 (24 Feb 2021 to 25 Feb 2021)", "1 (Wed 24 Feb 2021)" or "0"."""
+    if not days:
+        return "0"
+    if len(days) == 1:
+        return f"1 ({days[0]:%a %d %b %Y})"
+    return f"{len(days)} ({days[0]:%d %b %Y} to {days[-1]:%d %b %Y})"
 
 
 def summarise(index: ScheduleIndex, *, zone: str | None = None) -> str:
@@ -10,21 +22,12 @@ def summarise(index: ScheduleIndex, *, zone: str | None = None) -> str:
     conference = index.conference
     zone = zone or conference.zone
     days = index.local_days(zone)
-    if days:
-        span = (
-            f"{days[0]:%a %d %b %Y}"
-            if len(days) == 1
-            else f"{days[0]:%d %b %Y} to {days[-1]:%d %b %Y}"
-        )
-        days_line = f"{len(days)} ({span})"
-    else:
-        days_line = "0"
     schedule = index.schedule
     return "\n".join(
         [
             f"Conference: {conference.name}",
             f"Zone:       {zone}",
-            f"Days:       {days_line}",
+            f"Days:       {days_line(days)}",
             f"Sessions:   {len(schedule.sessions)}",
             f"Speakers:   {len(schedule.speakers)}",
             f"Rooms:      {len(schedule.rooms)}",
