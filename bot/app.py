@@ -35,6 +35,7 @@ ALL_EXTENSIONS: tuple[str, ...] = (
     "cogs.questions",
     "cogs.speakers",
     "cogs.reminders",
+    "cogs.schedule_ops",
 )
 COMMANDS_HASH_KEY = "app_commands_hash"
 
