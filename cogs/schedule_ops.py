@@ -21,7 +21,7 @@ from bot.delivery import RenderContext
 from bot.errors import UserError
 from bot.interaction_errors import defer_ephemeral
 from bot.rendering.text import neutralise
-from bot.schedule.apply import SCHEDULE_CHANGE_KIND, NoticeTargets
+from bot.schedule.apply import SCHEDULE_CHANGE_KIND, Applied, NoticeTargets
 from bot.schedule.live import LiveSchedule, Prepared, change_summary
 from bot.schedule.model import Schedule
 from bot.schedule.notices import MESSAGE_LIMIT, ChangeNotice, dm_text, notice_line, notices_for
@@ -117,6 +117,7 @@ class ScheduleOps(commands.Cog):
         self.live = LiveSchedule(
             bot.services, targets=self.notice_targets, moderation_channel=self.moderation_channel
         )
+        self.live.on_applied = self._applied
 
     async def cog_load(self) -> None:
         """Render change DMs; start refreshing once channels are known."""
@@ -130,6 +131,10 @@ class ScheduleOps(commands.Cog):
 
     async def _start_refreshing(self) -> None:
         self.live.start()
+
+    async def _applied(self, applied: Applied) -> None:
+        # Other features (speakers' heads-ups) re-plan on ``on_schedule_applied``.
+        self.bot.dispatch("schedule_applied", applied)
 
     def notice_targets(self) -> NoticeTargets:
         """Return the schedule-updates channel and the rooms' channels, as ids."""

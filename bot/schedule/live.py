@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -28,6 +28,7 @@ from bot.schedule.refresh import (
     IMPORT_SOURCE,
     LAST_MODIFIED_KEY,
     SOURCE_HASH_KEY,
+    Fetched,
     LastGood,
     SourceError,
     content_hash,
@@ -80,6 +81,8 @@ class LiveSchedule:
         self._targets = targets
         self._moderation_channel = moderation_channel
         self.applier = ScheduleApplier(services)
+        # Told after every apply (the Discord layer lets other features re-plan).
+        self.on_applied: Callable[[Applied], Awaitable[None]] | None = None
         # One apply at a time: the refresh job, /reload and an upload's Confirm may overlap.
         self._lock = asyncio.Lock()
 
@@ -133,6 +136,7 @@ class LiveSchedule:
                 return Outcome("unchanged")
             digest = fetched.content_hash
             if not force and digest == await meta.get(SOURCE_HASH_KEY):
+                await self._remember(fetched, digest)
                 await self._recovered()
                 return Outcome("unchanged")
             path = config.source if isinstance(config.source, Path) else None
@@ -142,14 +146,19 @@ class LiveSchedule:
             return Outcome("failed", reason=error.reason)
         applied = await self._commit(prepared)
         # The validators only after the apply: a crash in between fetches again.
-        await meta.set(SOURCE_HASH_KEY, prepared.content_hash)
+        await self._remember(fetched, prepared.content_hash)
+        await self._recovered()
+        return Outcome("applied", applied)
+
+    async def _remember(self, fetched: Fetched, digest: str) -> None:
+        """Keep what the next fetch sends (ETag, Last-Modified) and compares (the hash)."""
+        meta = self._services.database.meta
+        await meta.set(SOURCE_HASH_KEY, digest)
         for key, value in ((ETAG_KEY, fetched.etag), (LAST_MODIFIED_KEY, fetched.last_modified)):
             if value:
                 await meta.set(key, value)
             else:
                 await meta.delete(key)
-        await self._recovered()
-        return Outcome("applied", applied)
 
     async def _apply_staged_import(self) -> Applied | None:
         database = self._services.database
@@ -195,7 +204,7 @@ class LiveSchedule:
 
     async def _commit(self, prepared: Prepared) -> Applied:
         services = self._services
-        return await self.applier.apply(
+        applied = await self.applier.apply(
             prepared.live,
             prepared.diff,
             copy=prepared.copy,
@@ -204,6 +213,9 @@ class LiveSchedule:
             targets=self._targets(),
             now=services.clock.now(),
         )
+        if self.on_applied is not None:
+            await self.on_applied(applied)
+        return applied
 
     # -- the moderation log ----------------------------------------------------------
 
@@ -232,8 +244,9 @@ class LiveSchedule:
         if await meta.get(FAILURE_KEY) == reason:
             return  # reported already; again only when the reason changes
         await meta.set(FAILURE_KEY, reason)
+        where = "" if reason.startswith(f"{source}:") else f"{source}: "
         await self.report(
-            f"Schedule refresh failed: {source}: {reason}\n"
+            f"Schedule refresh failed: {where}{reason}\n"
             "Nothing changed: the schedule in use stays until a fetch succeeds."
         )
 

@@ -176,6 +176,9 @@ def parse_source(
     """
     from bot.schedule.formats import import_bytes
 
+    if path is None and name.lower().endswith(".toml"):
+        # The native reader tells TOML from JSON by the path; "[conference]" opens both.
+        path = Path(name)
     try:
         result = import_bytes(body, source=name, zone=zone, path=path)
     except ConfigError as error:
