@@ -111,7 +111,8 @@ async def test_a_cancellation_is_announced_once_and_its_reminder_cancelled(
         source(conference).read_text() + "\n# an edit elsewhere\n", encoding="utf-8"
     )
     second = await live(conference).refresh()
-    assert second.applied is not None and not second.applied.diff
+    assert second.applied is not None
+    assert not second.applied.diff
     await settle(conference, TALK_START + timedelta(minutes=5))
     (post,) = updates(conference)
     assert post.startswith("**Schedule changes**\n- Removed: *Rust at scale* (Ada Lovelace)")

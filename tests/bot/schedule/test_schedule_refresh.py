@@ -25,6 +25,8 @@ from tests.live_schedule import MORNING, TALK_START, live_config, programme
 
 GOOD = programme().encode()
 # The talk ends before it starts: the file fails validation.
+# The talk an hour later.
+LATER = programme(talk="2030-06-05 11:00", talk_end="2030-06-05 11:30").encode()
 INVALID = programme(talk_end="2030-06-05 09:00").encode()
 
 
@@ -147,7 +149,7 @@ async def test_a_bad_fetch_keeps_the_schedule_and_is_reported_once(
     """A 500, a truncated body, an invalid file or a hang: old schedule stays; one report."""
     origin.mode, origin.body = (
         mode,
-        programme(talk="2030-06-05 11:00", talk_end="2030-06-05 11:30").encode(),
+        LATER,
     )
     first = await live_schedule(live).refresh()
     second = await live_schedule(live).refresh()
@@ -179,7 +181,7 @@ async def test_a_fetch_that_works_again_is_reported_and_applied(
     await live_schedule(live).refresh()
     origin.mode, origin.body = (
         "ok",
-        programme(talk="2030-06-05 11:00", talk_end="2030-06-05 11:30").encode(),
+        LATER,
     )
     outcome = await live_schedule(live).refresh()
     assert outcome.status == "applied"
@@ -223,5 +225,5 @@ async def test_a_source_down_at_first_start_is_a_clear_error(
 
 async def test_a_missing_file_is_a_source_error(tmp_path: Path) -> None:
     """A file source that vanished is one sentence, not an OSError."""
-    with pytest.raises(SourceError, match="cannot read gone.toml"):
+    with pytest.raises(SourceError, match=r"cannot read gone\.toml"):
         await fetch_source(tmp_path / "gone.toml")
