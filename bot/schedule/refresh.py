@@ -40,12 +40,14 @@ __all__ = [
     "Fetched",
     "LastGood",
     "SourceError",
+    "applied_schedule",
     "fetch_source",
     "initial_schedule",
     "last_good_path",
     "parse_source",
     "read_last_good_file",
     "source_key",
+    "stage_import",
     "write_last_good_file",
 ]
 
@@ -344,6 +346,42 @@ async def initial_schedule(config: Config, database: Database) -> Schedule:
     await database.meta.set(SOURCE_HASH_KEY, fetched.content_hash)
     write_last_good_file(last_good_path(config), copy)
     return live
+
+
+async def stage_import(config: Config, body: bytes, name: str) -> int:
+    """Store ``body`` for the bot to apply at its next refresh (or start); return its id.
+
+    The bot applies it as a refresh would: the diff against what it shows, the
+    notices, the moved reminders (``confbot import`` has no Discord connection).
+
+    :raises SourceError: ``body`` is not UTF-8 text.
+    """
+    from bot.storage.database import open_database
+
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise SourceError(f"{name}: not UTF-8 text") from None
+    async with await open_database(config.storage.database) as database:
+        return await database.snapshots.add(
+            IMPORT_SOURCE, LastGood(name, text).to_json(), content_hash(body)
+        )
+
+
+async def applied_schedule(config: Config) -> Schedule | None:
+    """Return the schedule the bot last applied (from its database), or ``None``."""
+    from bot.storage.database import open_database
+
+    if not Path(config.storage.database).exists():
+        return None  # no bot has run here yet; do not create a database to find out
+    async with await open_database(config.storage.database) as database:
+        stored = await database.snapshots.latest(source_key(config))
+    if stored is None:
+        return None
+    try:
+        return LastGood.from_json(stored.body).schedule(zone=config.guild.zone)
+    except SourceError:
+        return None
 
 
 # Meta keys: what the last fetch of the source returned, and the last failure reported.

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.config import Config
+from bot.cli import main
+from bot.config import Config, load_config
 from bot.harness import ConferenceHarness
 from bot.schedule.diff import diff_schedules
 from bot.schedule.live import LiveSchedule
@@ -154,3 +156,26 @@ def test_many_changes_are_split_within_discords_limit() -> None:
     assert len(messages) > 1
     assert max(len(message) for message in messages) <= MESSAGE_LIMIT
     assert sum(message.count("\n- ") for message in messages) == 300
+
+
+async def test_confbot_import_is_applied_by_the_bot_at_start(tmp_path: Path) -> None:
+    """`confbot import FILE` then a start: the file is live and its changes are posted."""
+    write_programme(tmp_path / "live.toml")
+    config_path = tmp_path / "config.toml"
+    config_path.write_text(
+        '[storage]\ndatabase = "confbot.db"\n[schedule]\nsource = "live.toml"\n'
+        '[guild]\nschedule_updates_channel = "schedule-updates"\n',
+        encoding="utf-8",
+    )
+    async with ConferenceHarness(load_config(config_path), start=MORNING) as harness:
+        pass  # the first start stores the source as the applied schedule
+    moved = write_programme(tmp_path / "moved.toml", **MOVED)
+    assert await asyncio.to_thread(main, ["import", str(moved), "--config", str(config_path)]) == 0
+    async with ConferenceHarness(load_config(config_path), start=MORNING) as harness:
+        await settle(harness)
+        assert harness.bot is not None
+        session = harness.bot.services.schedule.session("talk")
+        assert session is not None
+        assert session.start == TALK_START + timedelta(hours=1)
+        (post,) = updates(harness)
+        assert "Moved: *Rust at scale*" in post
