@@ -105,10 +105,9 @@ class ScheduleApplier:
                 rows = self._post_rows(notices, base, targets, now)
                 direct = await self._direct_rows(notices, base, now)
                 await services.delivery.enqueue_many([*rows, *direct])
-                reminders = await self.planner.follow_schedule(
-                    now=now, room_channels=targets.room_channels
+                reminders = await self.planner.follow_sessions(
+                    _reminder_sessions(diff), now=now, room_channels=targets.room_channels
                 )
-                reminders["restored"] = await self._restore_reminders(diff, targets, now)
                 await self.planner.plan_room_posts(targets.room_channels, now=now)
             except BaseException:
                 services.swap_schedule(previous)
@@ -166,23 +165,12 @@ class ScheduleApplier:
                 )
         return rows
 
-    async def _restore_reminders(
-        self, diff: ScheduleDiff, targets: NoticeTargets, now: datetime
-    ) -> int:
-        """Plan again the reminders of restored sessions (follow_schedule forgot them)."""
-        restored = 0
-        subscriptions = self._services.database.subscriptions
-        for change in diff.of(Change.RESTORED):
-            session = change.after
-            if session is None or session.start <= now:
-                continue
-            for subscription in await subscriptions.for_session(session.id):
-                await self.planner.subscribe(
-                    subscription.user_id,
-                    session,
-                    lead=subscription.lead_minutes,
-                    now=now,
-                    room_channel_id=targets.room_channels.get(session.room_id or ""),
-                )
-                restored += 1
-        return restored
+
+def _reminder_sessions(diff: ScheduleDiff) -> list[str]:
+    """Return the sessions whose reminders a change moves, cancels or brings back."""
+    kinds = (Change.MOVED, Change.CANCELLED, Change.REMOVED, Change.RESTORED)
+    return [
+        change.session_id
+        for change in diff.changes
+        if any(kind in change.changes for kind in kinds)
+    ]
