@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -90,6 +91,24 @@ async def test_upload_of_a_broken_file_changes_nothing(conference: ConferenceHar
     assert result.components == []
     assert talk_start(conference) == TALK_START
     assert any("uploaded a schedule" in line for line in await moderation_log(conference))
+
+
+async def test_upload_of_an_export_with_a_bad_event_names_it(
+    conference: ConferenceHarness,
+) -> None:
+    """A frab schedule.json with one unreadable duration is refused, the event named."""
+    event = {"guid": "g1", "date": "2030-06-05T10:00:00+02:00", "start": "10:00"}
+    events = [{**event, "duration": "x", "room": "Saal", "title": "Broken", "persons": []}]
+    events.append({**event, "guid": "g2", "duration": "0:30", "room": "Saal", "title": "Fine"})
+    day = {"index": 1, "date": "2030-06-05", "rooms": {"Saal": events}}
+    conference_table = {"title": "X", "time_zone_name": "Europe/Berlin", "days": [day]}
+    body = json.dumps({"schedule": {"version": "1", "conference": conference_table}})
+    result = await as_moderator(
+        conference, "schedule-admin upload", {"file": upload(body.encode(), "schedule.json")}
+    )
+    assert result.content.startswith("schedule.json was not applied: ")
+    assert "event g1: duration 'x'" in result.content
+    assert talk_start(conference) == TALK_START
 
 
 async def test_upload_shows_the_changes_and_applies_only_on_confirm(

@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -152,6 +153,8 @@ async def test_a_bad_fetch_keeps_the_schedule_and_is_reported_once(
         LATER,
     )
     first = await live_schedule(live).refresh()
+    assert len(await moderation_log(live)) == 1
+    live.clock.set(MORNING + timedelta(minutes=3))
     second = await live_schedule(live).refresh()
     assert (first.status, second.status) == ("failed", "failed")
     assert talk_start(live) == TALK_START
@@ -165,6 +168,8 @@ async def test_a_new_reason_is_reported_again(live: ConferenceHarness, origin: O
     """A 500, then a truncated body: two reports, one per reason."""
     origin.mode = "500"
     await live_schedule(live).refresh()
+    assert len(await moderation_log(live)) == 1
+    live.clock.set(MORNING + timedelta(minutes=3))
     origin.mode = "truncated"
     await live_schedule(live).refresh()
     reports = await moderation_log(live)
