@@ -246,8 +246,17 @@ def command_import(args: argparse.Namespace) -> int:
         return 2
     current = None
     if config is not None:
+        from bot.schedule.formats import without_cancelled
+        from bot.schedule.refresh import applied_schedule
+
+        # What the bot shows now: its last applied schedule, else the configured source.
+        applied = asyncio.run(applied_schedule(config))
         try:
-            current = load_schedule(config.schedule.source, zone=zone)
+            current = (
+                without_cancelled(applied)
+                if applied is not None
+                else load_schedule(config.schedule.source, zone=zone)
+            )
         except ConfigError as error:
             log.warning("the current schedule cannot be read, so no diff: %s", error.problems[0])
     diff = diff_schedules(current, result.schedule) if current is not None else None
@@ -275,14 +284,44 @@ def command_import(args: argparse.Namespace) -> int:
     if result.problems:
         _print_problems(list(result.problems))
     if not args.dry_run:
+        return _apply_import(args, config, result.problems)
+    return 1 if result.problems else 0
+
+
+def _apply_import(args: argparse.Namespace, config: Config | None, problems: Sequence[str]) -> int:
+    """Stage the imported file for the bot, which applies it as a refresh would."""
+    from bot.schedule.refresh import SourceError, source_name, stage_import
+
+    if problems:
+        print("confbot import: nothing was applied: fix the problems above.", file=sys.stderr)
+        return 1
+    if config is None:
         print(
-            "confbot import: nothing was applied: applying an import comes with live "
-            "refresh, which is not built yet. Use --dry-run to check a file; to use it "
-            "now, point schedule.source in the config at it and restart.",
+            "confbot import: nothing was applied: give --config (the bot's database is in it).",
             file=sys.stderr,
         )
         return 2
-    return 1 if result.problems else 0
+    source = args.source
+    try:
+        if source.startswith(("http://", "https://")):
+            from bot.schedule.formats.download import download
+
+            body = asyncio.run(download(source))
+        else:
+            body = Path(source).read_bytes()
+        asyncio.run(
+            stage_import(config, body, source_name(source if "://" in source else Path(source)))
+        )
+    except (ConfigError, SourceError, OSError) as error:
+        print(f"confbot import: nothing was applied: {error}", file=sys.stderr)
+        return 1
+    minutes = config.schedule.refresh_minutes
+    when = f"at its next refresh (within {minutes} min) or start" if minutes else "at its start"
+    print(
+        f"Applied: the bot swaps in this schedule {when}, posts the changes, DMs "
+        "subscribers and moves their reminders. It stays until schedule.source changes."
+    )
+    return 0
 
 
 def command_demo(args: argparse.Namespace) -> int:

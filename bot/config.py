@@ -56,9 +56,32 @@ class StorageConfig(_Section):
 
 
 class ScheduleConfig(_Section):
-    """Where the conference schedule comes from."""
+    """Where the conference schedule comes from, and how often it is fetched again."""
 
-    source: Annotated[Path, Field(strict=False)] = Path("examples/seed-conference.toml")
+    # A file path (any format bot/schedule reads) or an http(s) address (kept as text).
+    source: Annotated[Path, Field(strict=False)] | str = Path("examples/seed-conference.toml")
+    # Minutes between fetches of the source; 0 turns periodic refresh off.
+    refresh_minutes: Annotated[int, Field(ge=0, le=24 * 60)] = 10
+    # How long one fetch of an http(s) source may take before it counts as failed.
+    fetch_timeout_seconds: Annotated[float, Field(gt=0, le=600)] = 30.0
+
+    @field_validator("source", mode="before")
+    @classmethod
+    def _path_unless_address(cls, source: object) -> object:
+        # An address must stay text: Path("https://x") would fold the double slash.
+        if isinstance(source, str) and not is_address(source):
+            return Path(source)
+        return source
+
+    @property
+    def is_address(self) -> bool:
+        """Return whether the source is an http(s) address rather than a file."""
+        return isinstance(self.source, str)
+
+
+def is_address(source: object) -> bool:
+    """Return whether ``source`` is an http(s) address (not a file path)."""
+    return isinstance(source, str) and source.lower().startswith(("http://", "https://"))
 
 
 class GuildConfig(_Section):
@@ -190,7 +213,11 @@ def parse_config(
                     update={"database": _resolve(config.storage.database, base_dir)}
                 ),
                 "schedule": config.schedule.model_copy(
-                    update={"source": _resolve(config.schedule.source, base_dir)}
+                    update={
+                        "source": config.schedule.source
+                        if isinstance(config.schedule.source, str)
+                        else _resolve(config.schedule.source, base_dir)
+                    }
                 ),
             }
         )

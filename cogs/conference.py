@@ -12,6 +12,7 @@ import contextlib
 import math
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -19,6 +20,7 @@ from discord.ext import commands
 
 from bot.announcements.status import StatusFacts, UpcomingKind, status_text, upcoming_text
 from bot.app import Confbot
+from bot.errors import UserError
 from bot.interaction_errors import defer_ephemeral
 from cogs.checks import MODERATOR_PERMISSIONS, moderator_only
 
@@ -69,6 +71,35 @@ class Conference(commands.Cog):
             ephemeral=True,
             allowed_mentions=discord.AllowedMentions.none(),
         )
+
+    @conference.command(
+        name="reload", description="Moderators: read the schedule source again and apply it"
+    )
+    @moderator_only()
+    async def conference_reload(self, interaction: discord.Interaction) -> None:
+        """Re-read the source now; a schedule that fails validation changes nothing."""
+        await self._schedule_ops().reload(interaction)
+
+    @conference.command(
+        name="upload", description="Moderators: replace the schedule with a file, after a preview"
+    )
+    @app_commands.describe(
+        file="A schedule file: confbot TOML/JSON, pretalx/frab JSON or XML, Sessionize, "
+        "iCalendar or CSV"
+    )
+    @moderator_only()
+    async def conference_upload(
+        self, interaction: discord.Interaction, file: discord.Attachment
+    ) -> None:
+        """Validate an uploaded schedule, show what would change, apply it on Confirm."""
+        await self._schedule_ops().upload(interaction, file)
+
+    def _schedule_ops(self) -> Any:
+        """Return the cog that refreshes the schedule (its reload and upload do the work)."""
+        cog = self.bot.get_cog("ScheduleOps")
+        if cog is None:
+            raise UserError("Schedule reloading is not available right now.")
+        return cog
 
     @conference.command(
         name="upcoming", description="Moderators: what the bot will send in the next hours"

@@ -22,7 +22,7 @@ from discord.ext import commands
 
 from bot.answers.conversation import Conversation
 from bot.answers.questions import is_text_command
-from bot.answers.schedule_answers import ScheduleAnswers, SpeakerAnswerer
+from bot.answers.schedule_answers import SpeakerAnswerer
 from bot.app import Confbot
 from bot.interaction_errors import describe_failure
 from bot.rendering.about import about_text
@@ -40,11 +40,15 @@ class Questions(commands.Cog):
 
     def __init__(self, bot: Confbot) -> None:
         self.bot = bot
-        services = bot.services
-        answers = ScheduleAnswers(
-            services.schedule, services.search, conference_zone=services.conference_zone
-        )
-        self.conversation = Conversation(answers, services.database, about=self.about)
+        self._conversation: Conversation | None = None
+
+    @property
+    def conversation(self) -> Conversation:
+        """Return the conversation over the schedule in use (rebuilt when a refresh swaps it)."""
+        services = self.bot.services
+        if self._conversation is None or self._conversation.answers is not services.answers:
+            self._conversation = Conversation(services.answers, services.database, about=self.about)
+        return self._conversation
 
     async def cog_load(self) -> None:
         """Answer the page buttons of answers to questions, old messages' too."""

@@ -181,9 +181,11 @@ class Reminders(commands.Cog):
             default_delivery=config.delivery,
             room_post_lead=config.room_post_lead_minutes,
         )
-        self.answers = ScheduleAnswers(
-            services.schedule, services.search, conference_zone=services.conference_zone
-        )
+
+    @property
+    def answers(self) -> ScheduleAnswers:
+        """Return the answers of the schedule in use (a refresh swaps it)."""
+        return self.bot.services.answers
 
     async def cog_load(self) -> None:
         """Register the renderers and buttons; follow schedule changes; plan room posts."""

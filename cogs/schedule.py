@@ -31,10 +31,11 @@ class Schedule(commands.Cog):
 
     def __init__(self, bot: Confbot) -> None:
         self.bot = bot
-        services = bot.services
-        self.answers = ScheduleAnswers(
-            services.schedule, services.search, conference_zone=services.conference_zone
-        )
+
+    @property
+    def answers(self) -> ScheduleAnswers:
+        """Return the answers of the schedule in use (a refresh swaps it)."""
+        return self.bot.services.answers
 
     async def cog_load(self) -> None:
         """Answer the page buttons of ``/schedule`` and ``/search``, old messages' too."""

@@ -48,11 +48,16 @@ class Speakers(commands.Cog):
 
     def __init__(self, bot: Confbot) -> None:
         self.bot = bot
-        services = bot.services
-        self.answers = SpeakerAnswers(services.schedule, services.search)
-        self.schedule_answers = ScheduleAnswers(
-            services.schedule, services.search, conference_zone=services.conference_zone
-        )
+
+    @property
+    def answers(self) -> SpeakerAnswers:
+        """Return the speaker answers of the schedule in use (a refresh swaps it)."""
+        return self.bot.services.answers.speakers
+
+    @property
+    def schedule_answers(self) -> ScheduleAnswers:
+        """Return the answers of the schedule in use (a refresh swaps it)."""
+        return self.bot.services.answers
 
     async def cog_load(self) -> None:
         """Register the heads-up renderer and the buttons; plan the heads-ups to come."""
@@ -70,6 +75,11 @@ class Speakers(commands.Cog):
     async def links(self) -> dict[str, int]:
         """Return speaker id -> Discord user id (the schedule's, then moderators' links)."""
         return self.answers.discord_ids(await self.bot.services.database.speaker_links.all())
+
+    @commands.Cog.listener()
+    async def on_schedule_applied(self, applied: object) -> None:
+        """Move or cancel heads-ups whose sessions a new schedule changed."""
+        await self.plan_heads_ups()
 
     async def plan_heads_ups(self) -> int:
         """Plan a heads-up DM for every linked speaker's upcoming sessions."""

@@ -393,6 +393,11 @@ class InvokerView(discord.ui.View):
             if isinstance(item, discord.ui.Button):
                 item.custom_id = f"{PREFIX}:dialog:{self.token}:{number}"
         self.origin = interaction
+        if interaction.response.is_done():  # deferred first: the dialog is the follow-up
+            await interaction.followup.send(
+                content, view=self, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+            )
+            return
         await interaction.response.send_message(
             content, view=self, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
         )

@@ -220,6 +220,15 @@ class DeliveryEngine:
             await self.rearm()
         return added
 
+    async def replace_rows(self, rows: Sequence[NewOutboxRow]) -> int:
+        """Add ``rows``, moving pending ones and reviving cancelled ones with the same key.
+
+        For a planner that cancelled a whole set first (a schedule apply); re-arms once.
+        """
+        changed = await self._database.outbox.enqueue_many(rows, move_pending=True)
+        await self.rearm()
+        return changed
+
     async def cancel(self, key: str) -> bool:
         """Cancel the pending row ``key``; return whether there was one."""
         cancelled = await self._database.outbox.cancel(key)

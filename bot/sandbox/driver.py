@@ -10,7 +10,7 @@ from bot.sandbox.config import Limits
 from bot.sandbox.events import EventBus
 from bot.sandbox.gateway import Gateway
 from bot.sandbox.permissions import DM_APP_PERMISSIONS, channel_permissions, command_denial
-from bot.sandbox.rest import Rest
+from bot.sandbox.rest import Rest, Upload
 from bot.sandbox.state import (
     Channel,
     InteractionRecord,
@@ -23,6 +23,7 @@ from bot.sandbox.state import (
 APPLICATION_COMMAND, MESSAGE_COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 2, 3, 4, 5
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
 STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER = 3, 4, 5, 6, 7, 8, 9, 10
+ATTACHMENT = 11
 
 Message = dict[str, Any]
 
@@ -177,6 +178,19 @@ class Driver:
                 "permissions": str(self._permissions_of(user, value)),
             }
             return str(value.id)
+        if kind == ATTACHMENT and isinstance(value, Upload):
+            attachment_id = self.world.ids.next()
+            self.world.attachment_data[attachment_id] = value.data
+            url = f"{self.world.files_base}/{attachment_id}/{value.filename}"
+            resolved.setdefault("attachments", {})[str(attachment_id)] = {
+                "id": str(attachment_id),
+                "filename": value.filename,
+                "size": len(value.data),
+                "url": url,
+                "proxy_url": url,
+                "content_type": value.content_type,
+            }
+            return str(attachment_id)
         raise AssertionError(
             f"sandbox: cannot pass {value!r} to option {opt['name']!r} of type {kind}"
         )

@@ -137,6 +137,7 @@ class Sandbox:
         app.router.add_get("/gateway", self.gateway.handle)
         app.router.add_get("/gateway/", self.gateway.handle)
         app.router.add_routes(self.rest.routes())
+        app.router.add_get("/files/{attachment_id}/{filename}", self._serve_file)
         self._runner = web.AppRunner(app, handle_signals=False, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
@@ -145,8 +146,16 @@ class Sandbox:
         sockets = getattr(server, "sockets", None) or []
         self.port = int(sockets[0].getsockname()[1])
         self.gateway.resume_url = self.gateway_url
+        self.world.files_base = f"http://{self.host}:{self.port}/files"
         self._outbox = asyncio.Queue()
         self._pump = asyncio.create_task(self._pump_events(self._outbox))
+
+    async def _serve_file(self, request: web.Request) -> web.Response:
+        """Serve a file a member attached to a command, as Discord's CDN would."""
+        data = self.world.attachment_data.get(int(request.match_info["attachment_id"]))
+        if data is None:
+            return web.Response(status=404)
+        return web.Response(body=data)
 
     async def stop(self) -> None:
         """Close gateway sockets and the HTTP server."""

@@ -441,6 +441,8 @@ class World:
         self.messages: dict[int, dict[str, Any]] = {}
         # Uploaded files by attachment id, so tests can read what a user would download.
         self.attachment_data: dict[int, bytes] = {}
+        # Where the sandbox serves files members attach to commands (set when it starts).
+        self.files_base = ""
         self.channel_log: dict[int, list[int]] = {}
         self.global_commands: list[dict[str, Any]] = []
         self.guild_commands: dict[int, list[dict[str, Any]]] = {}

@@ -119,6 +119,15 @@ class Executor:
             async with self._exclusive(), self._conn.execute(sql, params) as cursor:
                 return ExecResult(cursor.rowcount, cursor.lastrowid)
 
+    async def executemany(self, sql: str, params: Sequence[Params]) -> int:
+        """Run one statement once per parameter tuple; return the rows changed in all.
+
+        :raises DatabaseBusyError: another process kept the database locked too long.
+        """
+        with busy_as_error():
+            async with self._exclusive(), self._conn.executemany(sql, params) as cursor:
+                return cursor.rowcount
+
     async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
         """Run a query and return its first row, or ``None``.
 

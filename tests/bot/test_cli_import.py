@@ -148,19 +148,35 @@ def test_diff_is_a_table_in_a_terminal(
     assert any(line.startswith("removed ") for line in lines)
 
 
-def test_without_dry_run_nothing_is_applied(
+def test_without_dry_run_the_import_is_staged_for_the_bot(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    """Without --dry-run the command says applying is not built yet, and exits 2."""
+    """Without --dry-run the file is stored for the bot to apply; the source is untouched."""
     current = frab(tmp_path / "current.json", [talk("g1", "2025-12-27T13:00:00+01:00")])
     before = current.read_bytes()
-    status, _, err = run(
+    status, out, _ = run(
         capsys, "import", str(HIMMEL), "--config", str(config_for(tmp_path, current))
     )
-    assert status == 2
-    assert "nothing was applied" in err
-    assert "live refresh" in err
+    assert status == 0
+    assert out.splitlines()[-1].startswith("Applied: the bot swaps in this schedule at its next")
     assert current.read_bytes() == before
+    assert (tmp_path / "confbot.db").exists()
+
+
+def test_a_file_with_problems_is_not_staged(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A file with problems is refused without --dry-run too, and no database is made."""
+    events = [
+        talk("g1", "2025-12-27T13:00:00+01:00"),
+        talk("g2", "2025-12-27T14:00:00+01:00", duration="x"),
+    ]
+    bad = frab(tmp_path / "bad.json", events)
+    current = frab(tmp_path / "current.json", [talk("g1", "2025-12-27T13:00:00+01:00")])
+    status, _, err = run(capsys, "import", str(bad), "--config", str(config_for(tmp_path, current)))
+    assert status == 1
+    assert "nothing was applied: fix the problems above" in err
+    assert not (tmp_path / "confbot.db").exists()
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from functools import partial
 from discord import AppCommandOptionType, AppCommandType, app_commands
 
 from bot.harness import ConferenceHarness
+from bot.sandbox.rest import Upload
 from bot.sandbox.state import InteractionResult
 from cogs.checks import MODERATOR_PERMISSIONS, moderator_predicate
 
@@ -94,6 +95,8 @@ def _value_for(harness: ConferenceHarness, parameter: app_commands.Parameter) ->
         return harness.channel("general")
     if kind is AppCommandOptionType.integer:
         return int(parameter.min_value or 1)
+    if kind is AppCommandOptionType.attachment:
+        return Upload("file", "schedule.toml", b"[conference]\n", "text/plain")
     return "x"
 
 

@@ -20,9 +20,13 @@ from hypothesis import strategies as st
 from bot.config import Config
 from bot.harness import ConferenceHarness
 from bot.sandbox import Channel, User
+from bot.sandbox.rest import Upload
 
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
 STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER = 3, 4, 5, 6, 7, 8, 9, 10
+ATTACHMENT = 11
+# Names an attached file may have: every suffix a schedule reader knows, and one it does not.
+FILE_NAMES = ("s.toml", "s.json", "s.xml", "s.ics", "s.csv", "s.bin")
 # Discord's clients send integers and numbers within +-2^53.
 DISCORD_NUMBER_BOUND = 2**53
 # Interaction contexts: 0 is a server, 1 the bot's DM.
@@ -140,6 +144,12 @@ def value_strategy(option: dict[str, Any], people: list[User]) -> st.SearchStrat
         return st.booleans()
     if kind in (USER, MENTIONABLE):
         return st.sampled_from(people)
+    if kind == ATTACHMENT:
+        return st.builds(
+            lambda data, name: Upload("file", name, data, "application/octet-stream"),
+            st.one_of(st.binary(max_size=400), text_values.map(str.encode)),
+            st.sampled_from(FILE_NAMES),
+        )
     raise AssertionError(f"the fuzz test cannot yet generate option type {kind}: add it here")
 
 
@@ -154,6 +164,7 @@ def plain_value(option: dict[str, Any], people: list[User]) -> Any:
         BOOLEAN: False,
         USER: people[0],
         MENTIONABLE: people[0],
+        ATTACHMENT: Upload("file", "s.toml", b"[conference]\n", "text/plain"),
     }
     return ordinary[option["type"]]
 

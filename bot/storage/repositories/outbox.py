@@ -226,9 +226,9 @@ class OutboxRepository(Repository):
         # A transaction per chunk: other tasks (an interaction) get the lock in between.
         for start in range(0, len(params), ENQUEUE_CHUNK):
             async with self._db.transaction():
-                for values in params[start : start + ENQUEUE_CHUNK]:
-                    result = await self._db.execute(statement, values)
-                    added += result.rowcount
+                added += await self._db.executemany(
+                    statement, params[start : start + ENQUEUE_CHUNK]
+                )
         return added
 
     async def get(self, key: str) -> OutboxItem | None:
@@ -452,6 +452,16 @@ class OutboxRepository(Repository):
             " WHERE kind = ? AND scope = ? AND status = 'pending'"
             " AND key NOT IN (SELECT value FROM json_each(?))",
             (self._now(), kind, scope, json.dumps(sorted(set(keep)))),
+        )
+        return result.rowcount
+
+    async def cancel_sessions(self, kind: str, session_ids: Iterable[str]) -> int:
+        """Cancel the pending ``kind`` rows of these sessions; return how many."""
+        result = await self._db.execute(
+            "UPDATE outbox SET status = 'cancelled', updated_at = ?"
+            " WHERE kind = ? AND status = 'pending'"
+            " AND session_id IN (SELECT value FROM json_each(?))",
+            (self._now(), kind, json.dumps(sorted(set(session_ids)))),
         )
         return result.rowcount
 

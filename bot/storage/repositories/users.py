@@ -141,6 +141,18 @@ class UserRepository(Repository):
         )
         return [_profile(row) for row in rows]
 
+    async def profiles(self, user_ids: Iterable[int]) -> dict[int, UserProfile]:
+        """Return ``{user_id: profile}`` for those of ``user_ids`` that have one."""
+        ids = sorted(set(user_ids))
+        if not ids:
+            return {}
+        rows = await self._db.fetchall(
+            f"SELECT {_PROFILE_COLUMNS} FROM users"  # noqa: S608 - constant column list
+            " WHERE user_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(ids),),
+        )
+        return {row["user_id"]: _profile(row) for row in rows}
+
     async def zones_for(self, user_ids: Iterable[int]) -> dict[int, str]:
         """Return ``{user_id: zone}`` for those of ``user_ids`` that have a zone set."""
         ids = sorted(set(user_ids))

@@ -1,0 +1,176 @@
+"""Apply a new version of the schedule: swap it in, tell people, move their reminders.
+
+One database transaction holds all of it: the snapshot (the new last good copy),
+the change notices (one post to the schedule-updates channel per 2,000 characters,
+one DM per subscriber and change), the reminders moved or cancelled with their
+sessions, and the room posts re-planned. The in-memory swap happens inside it and
+is undone if anything fails, so readers see the old schedule or the new one, and
+the database never holds half of a change.
+
+Every notice row's key carries the id of the snapshot it was applied on top of and
+the change's fingerprint: applying the same change again adds nothing, and the same
+session moving back later is a new change with a new key.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bot.delivery import TEXT_KIND
+from bot.reminders.planner import ReminderPlanner
+from bot.schedule.diff import Change, ScheduleDiff
+from bot.schedule.model import Schedule
+from bot.schedule.notices import ChangeNotice, channel_messages, combined_fingerprint, notices_for
+from bot.schedule.refresh import LastGood, last_good_path, write_last_good_file
+from bot.services import Services
+from bot.storage.repositories.outbox import NewOutboxRow
+
+__all__ = ["SCHEDULE_CHANGE_KIND", "Applied", "NoticeTargets", "ScheduleApplier"]
+
+log = logging.getLogger(__name__)
+
+# The outbox kind of a subscriber's DM about a change (rendered in their zone).
+SCHEDULE_CHANGE_KIND = "schedule_change"
+# Snapshots kept per source: enough to look back over a day of changes.
+SNAPSHOTS_KEPT = 20
+# A notice is news for a few hours; after that it is skipped rather than sent late.
+NOTICE_DEADLINE = timedelta(hours=6)
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeTargets:
+    """Where notices go: the schedule-updates channel and the rooms' channels."""
+
+    updates_channel_id: int | None = None
+    room_channels: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    """What one apply did."""
+
+    diff: ScheduleDiff
+    snapshot_id: int
+    posts: int
+    direct_messages: int
+    reminders: dict[str, int]
+
+
+class ScheduleApplier:
+    """Swap a validated schedule in and queue everything its changes call for."""
+
+    def __init__(self, services: Services) -> None:
+        self._services = services
+        reminders = services.config.reminders
+        self.planner = ReminderPlanner(
+            services.delivery,
+            services.database,
+            lambda: self._services.schedule,
+            default_leads=(reminders.lead_minutes,),
+            default_delivery=reminders.delivery,
+            room_post_lead=reminders.room_post_lead_minutes,
+        )
+
+    async def apply(
+        self,
+        live: Schedule,
+        diff: ScheduleDiff,
+        *,
+        copy: LastGood,
+        content_hash: str,
+        source: str,
+        targets: NoticeTargets,
+        now: datetime,
+    ) -> Applied:
+        """Make ``live`` (tombstones carried) the schedule and act on ``diff``, atomically.
+
+        :raises DatabaseBusyError: another process kept the database locked; nothing changed.
+        """
+        services = self._services
+        database = services.database
+        previous = services.live
+        notices = notices_for(diff, previous, live)
+        async with database.transaction():
+            latest = await database.snapshots.latest(source)
+            base = latest.id if latest is not None else 0
+            snapshot_id = await database.snapshots.add(
+                source, copy.to_json(), content_hash, fetched_at=now
+            )
+            await database.snapshots.prune(source, SNAPSHOTS_KEPT)
+            services.swap_schedule(live)
+            try:
+                rows = self._post_rows(notices, base, targets, now)
+                direct = await self._direct_rows(notices, base, now)
+                await services.delivery.enqueue_many([*rows, *direct])
+                reminders = await self.planner.follow_sessions(
+                    _reminder_sessions(diff), now=now, room_channels=targets.room_channels
+                )
+                await self.planner.plan_room_posts(targets.room_channels, now=now)
+            except BaseException:
+                services.swap_schedule(previous)
+                raise
+        # After the commit: the file never claims a version the database rolled back.
+        write_last_good_file(last_good_path(services.config), copy)
+        if diff:
+            log.info("schedule applied: %s", diff.counts())
+        return Applied(diff, snapshot_id, len(rows), len(direct), reminders)
+
+    def _post_rows(
+        self, notices: list[ChangeNotice], base: int, targets: NoticeTargets, now: datetime
+    ) -> list[NewOutboxRow]:
+        channel_id = targets.updates_channel_id
+        if channel_id is None or not notices:
+            return []
+        engine = self._services.delivery
+        zone = self._services.conference_zone
+        fingerprint = combined_fingerprint(notices)
+        return [
+            engine.message(
+                f"schedule_post:{base}:{fingerprint}:{part}",
+                TEXT_KIND,
+                now,
+                {"content": content},
+                deadline_at=now + NOTICE_DEADLINE,
+                target_channel_id=channel_id,
+            )
+            for part, content in enumerate(channel_messages(notices, zone))
+        ]
+
+    async def _direct_rows(
+        self, notices: list[ChangeNotice], base: int, now: datetime
+    ) -> list[NewOutboxRow]:
+        engine = self._services.delivery
+        subscriptions = self._services.database.subscriptions
+        rows = []
+        for notice in notices:
+            if Change.ADDED in notice.kinds:
+                continue  # nobody can follow a session that did not exist
+            payload = notice.to_payload()
+            fingerprint = notice.fingerprint
+            for subscription in await subscriptions.for_session(notice.session_id):
+                user_id = subscription.user_id
+                rows.append(
+                    engine.message(
+                        f"{SCHEDULE_CHANGE_KIND}:{notice.session_id}:{base}:{fingerprint}:{user_id}",
+                        SCHEDULE_CHANGE_KIND,
+                        now,
+                        payload,
+                        deadline_at=now + NOTICE_DEADLINE,
+                        target_user_id=user_id,
+                        session_id=notice.session_id,
+                    )
+                )
+        return rows
+
+
+def _reminder_sessions(diff: ScheduleDiff) -> list[str]:
+    """Return the sessions whose reminders a change moves, cancels or brings back."""
+    kinds = (Change.MOVED, Change.CANCELLED, Change.REMOVED, Change.RESTORED)
+    return [
+        change.session_id
+        for change in diff.changes
+        if any(kind in change.changes for kind in kinds)
+    ]
