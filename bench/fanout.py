@@ -157,11 +157,12 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             running = asyncio.create_task(bot.connect())
             await bot.wait_until_ready()
             before = await sandbox.call("stats")
-            memory_before = resident_mib()
             database = bot.services.database
             if not args.cold_dm_channels:  # known from earlier messages to them
                 for user, channel in world["dm_channels"].items():
                     await database.recipients.set_dm_channel(int(user), channel)
+            # Measured from here: the subscriptions and their rows, not the seeded channels.
+            memory_before = resident_mib()
             planned = await plan_fan_out(bot, users, clock.now())
             memory_planned = resident_mib()
             # Planning took real time; the clock starts its head start from here.
