@@ -629,11 +629,9 @@ class Reminders(commands.Cog):
             self.bot.services.delivery.open_dm_channel_soon(interaction.user.id)
 
     async def _settings_text(self, user_id: int) -> str:
-        profile = await self.bot.services.database.users.get(user_id)
-        leads = await self.planner.leads_for(user_id)
-        delivery = await self.planner.delivery_for(user_id)
-        where = "a direct message" if delivery == "dm" else "a mention in the room's channel"
-        digest = profile.digest_time if profile is not None else None
+        chosen = await self.planner.preferences(user_id)
+        leads, digest = chosen.leads, chosen.digest_time
+        where = "a direct message" if chosen.delivery == "dm" else "a mention in the room's channel"
         morning = f"a morning digest at {digest} your time" if digest else "no morning digest"
         return f"Reminders {leads_text(leads)} each session, by {where}; {morning}."
 

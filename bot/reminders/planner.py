@@ -32,6 +32,7 @@ from bot.schedule.index import ScheduleIndex
 from bot.schedule.model import Session
 from bot.storage.database import Database
 from bot.storage.repositories.outbox import NewOutboxRow
+from bot.storage.repositories.users import UserProfile
 from bot.timezones import localize_wall_time
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,15 @@ def reminder_scope(session_id: str, user_id: int) -> str:
 def reminder_key(session_id: str, user_id: int, lead: int) -> str:
     """Return the outbox key of one reminder."""
     return f"{REMINDER}:{reminder_scope(session_id, user_id)}:{lead}"
+
+
+@dataclass(frozen=True, slots=True)
+class Preferences:
+    """How one attendee is reminded, defaults filled in."""
+
+    leads: tuple[int, ...]
+    delivery: str
+    digest_time: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,19 +118,26 @@ class ReminderPlanner:
 
     # -- one attendee ---------------------------------------------------------------
 
+    async def preferences(self, user_id: int) -> Preferences:
+        """Return how the user is reminded: their settings, or the configured defaults."""
+        return self._preferences_of(await self._database.users.get(user_id))
+
+    def _preferences_of(self, profile: UserProfile | None) -> Preferences:
+        if profile is None:
+            return Preferences(self._default_leads, self._default_delivery, None)
+        return Preferences(
+            profile.reminder_leads or self._default_leads,
+            profile.delivery or self._default_delivery,
+            profile.digest_time,
+        )
+
     async def leads_for(self, user_id: int) -> tuple[int, ...]:
         """Return the user's reminder leads (their own, or the configured default)."""
-        profile = await self._database.users.get(user_id)
-        if profile is not None and profile.reminder_leads:
-            return profile.reminder_leads
-        return self._default_leads
+        return (await self.preferences(user_id)).leads
 
     async def delivery_for(self, user_id: int) -> str:
         """Return where the user's reminders go: "dm" or "channel"."""
-        profile = await self._database.users.get(user_id)
-        if profile is not None and profile.delivery:
-            return profile.delivery
-        return self._default_delivery
+        return (await self.preferences(user_id)).delivery
 
     async def subscribe(
         self,
@@ -138,9 +155,10 @@ class ReminderPlanner:
 
         :raises UserError: the session has already started.
         """
-        leads = (lead,) if lead is not None else await self.leads_for(user_id)
+        chosen = await self.preferences(user_id)
+        leads = (lead,) if lead is not None else chosen.leads
         times = reminder_times(session, leads, now)
-        delivery = await self.delivery_for(user_id)
+        delivery = chosen.delivery
         channel_id = room_channel_id if delivery == "channel" else None
         rows = [
             self._reminder_row(user_id, session, each_lead, due, channel_id, room_channel_id)
@@ -275,14 +293,12 @@ class ReminderPlanner:
             if session is None or session.start <= now:
                 cancelled += 1
                 continue
-            profile = profiles.get(subscription.user_id)
+            chosen = self._preferences_of(profiles.get(subscription.user_id))
             if subscription.lead_minutes is not None:
                 leads: tuple[int, ...] = (subscription.lead_minutes,)
-            elif profile is not None and profile.reminder_leads:
-                leads = profile.reminder_leads
             else:
-                leads = self._default_leads
-            delivery = (profile.delivery if profile else None) or self._default_delivery
+                leads = chosen.leads
+            delivery = chosen.delivery
             room_channel_id = room_channels.get(session.room_id or "")
             channel_id = room_channel_id if delivery == "channel" else None
             rows.extend(
