@@ -37,12 +37,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import math
 import os
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -114,6 +116,23 @@ async def plan_fan_out(bot: Confbot, users: list[int], now: datetime) -> int:
     return await bot.services.database.subscriptions.count(KEYNOTE)
 
 
+@contextlib.asynccontextmanager
+async def connected_bot(
+    config: Config, clock: SimulatedClock, env: dict[str, str]
+) -> AsyncIterator[Confbot]:
+    """Run the real bot against the sandbox process ``env`` names, ready, then close it."""
+    with discord_endpoints(env["CONFBOT_API_BASE"], env["CONFBOT_GATEWAY_URL"]):
+        bot = create_bot(config, clock=clock, guild_ready_timeout=0.1)
+        await bot.login(env["DISCORD_TOKEN"])
+        running = asyncio.create_task(bot.connect())
+        await bot.wait_until_ready()
+        try:
+            yield bot
+        finally:
+            await bot.close()
+            await running
+
+
 async def sample_loop_lag(lags: list[float], stop: asyncio.Event) -> None:
     """Record how late a 20 ms sleep wakes up, until ``stop`` is set."""
     while not stop.is_set():
@@ -147,15 +166,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     users: list[int] = world["users"]
     head_start = min(len(users) / (budget * PLANNING_SHARE) + MARGIN_SECONDS, lead.total_seconds())
     clock = SimulatedClock(DUE - timedelta(seconds=head_start), speed=1.0)
-    due_real = time.time() + head_start
     with tempfile.TemporaryDirectory() as data_dir:
         config = bench_config(Path(data_dir), budget=budget, lead=lead)
         env = world["env"]
-        with discord_endpoints(env["CONFBOT_API_BASE"], env["CONFBOT_GATEWAY_URL"]):
-            bot = create_bot(config, clock=clock, guild_ready_timeout=0.1)
-            await bot.login(env["DISCORD_TOKEN"])
-            running = asyncio.create_task(bot.connect())
-            await bot.wait_until_ready()
+        async with connected_bot(config, clock, env) as bot:
             before = await sandbox.call("stats")
             database = bot.services.database
             if not args.cold_dm_channels:  # known from earlier messages to them
@@ -187,8 +201,6 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 for suffix in ("",)  # the WAL is transient: checkpointed into the file
                 if Path(f"{db_path}{suffix}").exists()
             )
-            await bot.close()
-            await running
         await sandbox.stop()
     received: dict[str, list[float]] = after["received"]
     first_times = sorted(times[0] for times in received.values())

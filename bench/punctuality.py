@@ -25,14 +25,12 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from fanout import DUE, bench_config, percentile, wait_until_done
+from fanout import DUE, bench_config, connected_bot, percentile, wait_until_done
 from sandbox_process import SandboxProcess
 
-from bot.app import create_bot
 from bot.clock import SimulatedClock
 from bot.delivery import TEXT_KIND
 from bot.delivery.pacing import PLANNING_SHARE
-from bot.endpoints import discord_endpoints
 from bot.logging_config import configure_logging
 
 BUDGET = 40.0
@@ -57,11 +55,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as data_dir:
         config = bench_config(Path(data_dir), budget=BUDGET, lead=LEAD)
         env = world["env"]
-        with discord_endpoints(env["CONFBOT_API_BASE"], env["CONFBOT_GATEWAY_URL"]):
-            bot = create_bot(config, clock=clock, guild_ready_timeout=0.1)
-            await bot.login(env["DISCORD_TOKEN"])
-            running = asyncio.create_task(bot.connect())
-            await bot.wait_until_ready()
+        async with connected_bot(config, clock, env) as bot:
             database = bot.services.database
             for user, channel in world["dm_channels"].items():
                 await database.recipients.set_dm_channel(int(user), channel)
@@ -87,8 +81,6 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             await wait_until_done(bot, TEXT_KIND)
             stats = await sandbox.call("stats")
             counts = (await engine.delivery_counts())[TEXT_KIND]
-            await bot.close()
-            await running
         await sandbox.stop()
     received: dict[str, list[float]] = stats["received"]
     lateness = [(times[0] - due_of[int(user)]) * 1000 for user, times in received.items()]
