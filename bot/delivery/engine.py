@@ -23,8 +23,9 @@ in the log, and the engine goes on. The engine knows nothing of Discord: a
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Awaitable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -251,8 +252,8 @@ class DeliveryEngine:
             return None
         try:
             await self.dm_open_budget.acquire()
-            await self._request()
-            channel_id = await sender.open_dm(user_id)
+            async with self._request():
+                channel_id = await sender.open_dm(user_id)
         except (BudgetClosed, DeliveryError) as error:
             log.info("could not open the DM channel with %d ahead: %s", user_id, error)
             return None
@@ -493,9 +494,12 @@ class DeliveryEngine:
                 item.id, f"unexpected error (code {code}): {type(error).__name__}"
             )
 
-    async def _request(self) -> None:
-        await self.budget.acquire()
-        self.requests += 1
+    @contextlib.asynccontextmanager
+    async def _request(self) -> AsyncIterator[None]:
+        """Hold the budget's place and slot for one request (the ``async with`` block)."""
+        async with self.budget.request():
+            self.requests += 1
+            yield
 
     async def _attempt(self, sender: Sender, item: OutboxItem, recipient: Recipient | None) -> None:
         outbox = self._database.outbox
@@ -517,17 +521,17 @@ class DeliveryEngine:
                 return  # routed to the fallback channel, or failed there
             if await self._already_delivered(sender, item, channel_id, renderer):
                 return
-            await self._request()
-            message_id = await sender.send_message(
-                channel_id,
-                message.content,
-                nonce=nonce_for(item.key),
-                mention_user_ids=message.mention_user_ids,
-                mention_role_ids=message.mention_role_ids,
-                mention_everyone=message.mention_everyone,
-                cards=message.cards,
-                buttons=message.buttons,
-            )
+            async with self._request():
+                message_id = await sender.send_message(
+                    channel_id,
+                    message.content,
+                    nonce=nonce_for(item.key),
+                    mention_user_ids=message.mention_user_ids,
+                    mention_role_ids=message.mention_role_ids,
+                    mention_everyone=message.mention_everyone,
+                    cards=message.cards,
+                    buttons=message.buttons,
+                )
         except Skip as reason:
             await outbox.mark_skipped(item.id, f"skipped: {reason}")
             log.info("outbox %s skipped: %s", item.key, reason)
@@ -557,8 +561,8 @@ class DeliveryEngine:
             return recipient.dm_channel_id
         # Only the first DM to someone costs this extra request, paced apart; the id is kept.
         await self.dm_open_budget.acquire()
-        await self._request()
-        channel_id = await sender.open_dm(item.target_user_id)
+        async with self._request():
+            channel_id = await sender.open_dm(item.target_user_id)
         await recipients.set_dm_channel(item.target_user_id, channel_id)
         return channel_id
 
@@ -573,8 +577,9 @@ class DeliveryEngine:
         then = RenderContext(now=item.claimed_at, due_at=item.due_at, deadline_at=item.deadline_at)
         expected = as_outgoing(await renderer(item, then)).content
         nonce = nonce_for(item.key)
-        await self._request()
-        for seen in await sender.recent_messages(channel_id, HISTORY_LIMIT):
+        async with self._request():
+            recent = await sender.recent_messages(channel_id, HISTORY_LIMIT)
+        for seen in recent:
             if seen.author_id == sender.bot_user_id and (
                 seen.nonce == nonce or seen.content == expected
             ):

@@ -9,7 +9,8 @@ is mentioned this way the message says how to get DMs again (``hint``).
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 
 from bot.clock import Clock
@@ -43,7 +44,7 @@ class FallbackMentions:
         clock: Clock,
         settings: DeliverySettings,
         renderers: Mapping[str, Renderer],
-        request: Callable[[], Awaitable[None]],
+        request: Callable[[], AbstractAsyncContextManager[None]],
     ) -> None:
         self._database = database
         self._clock = clock
@@ -115,13 +116,13 @@ class FallbackMentions:
             hint = f"\n-# {self.hint}" if untold.intersection(batch) else ""
             keys = ",".join(row.key for row in rows)
             try:
-                await self._request()
-                message_id = await sender.send_message(
-                    channel_id,
-                    f"{mentions}\n{text}{hint}",
-                    nonce=nonce_for(f"fallback:{keys}"),
-                    mention_user_ids=batch,
-                )
+                async with self._request():
+                    message_id = await sender.send_message(
+                        channel_id,
+                        f"{mentions}\n{text}{hint}",
+                        nonce=nonce_for(f"fallback:{keys}"),
+                        mention_user_ids=batch,
+                    )
             except DeliveryError as error:
                 for row in rows:
                     await self._failed(row, error, now)

@@ -3,10 +3,19 @@
 Discord allows about 50 requests/s per bot and discord.py only reacts to 429s, so
 the engine keeps its own budget below that. :class:`RequestBudget` is a token bucket
 (GCRA: each caller reserves the next free slot, so waiters sleep once, in arrival
-order). Its burst is small: in any one-second window at most ``rate + burst``
-requests leave, which stays under Discord's limit with the defaults (40 + 2), with room for the
-jitter between leaving here and being counted there; a rolling
-count of actual grants holds that even when a stalled event loop wakes many at once.
+order) with two hard bounds that hold whatever the network or the event loop does:
+
+- at most ``rate + burst`` requests start in any rolling second (a count of actual
+  starts, so a stalled loop that wakes many reserved slots at once releases no more);
+- at most ``max_in_flight`` requests are started and not yet answered.
+
+Discord counts a request when it arrives. A request counted in some second either
+started in that second or was already under way when it began, so Discord never counts
+more than ``rate + burst + max_in_flight`` in a second, however late requests arrive.
+By default ``max_in_flight`` makes that sum ``1.25 x rate``: 42 + 8 = 50 for the
+default 40, Discord's limit exactly. The in-flight bound also throttles when Discord
+is slow: at ``max_in_flight`` unanswered, the next request waits for an answer instead
+of piling up (8 in flight sustain 40/s up to 200 ms a request).
 
 Pacing is in real seconds (Discord's limits are); planning is on the bot's clock.
 """
@@ -15,9 +24,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import datetime, timedelta
 
 
@@ -25,22 +35,41 @@ class BudgetClosed(Exception):
     """The budget was closed (the engine is stopping): do not send."""
 
 
+# What Discord may count in one second, as a multiple of the rate (see the docstring):
+# the requests started in it plus those still under way when it began.
+COUNTED_SHARE = 1.25
+
+
 class RequestBudget:
-    """Hand out at most ``rate`` requests per second (after a burst of ``burst``)."""
+    """Hand out at most ``rate`` requests per second (after a burst of ``burst``).
+
+    :meth:`acquire` paces only; :meth:`request` also holds one of ``max_in_flight``
+    places until the request is answered (``None``: what :data:`COUNTED_SHARE` leaves).
+    """
 
     def __init__(
-        self, rate: float, *, burst: int | None = None, monotonic: Callable[[], float] | None = None
+        self,
+        rate: float,
+        *,
+        burst: int | None = None,
+        max_in_flight: int | None = None,
+        monotonic: Callable[[], float] | None = None,
     ) -> None:
         if rate <= 0:
             raise ValueError("the request budget must be positive")
         self.rate = rate
         self.burst = max(1, burst if burst is not None else int(rate // 20))
+        self._cap = max(1, int(rate) + self.burst)  # starts in any rolling second
+        if max_in_flight is None:
+            max_in_flight = math.floor(rate * COUNTED_SHARE) - self._cap
+        self.max_in_flight = max(1, max_in_flight)
+        self._places = asyncio.Semaphore(self.max_in_flight)
+        self.in_flight = 0  # places held now
         self._interval = 1.0 / rate
         self._tolerance = (self.burst - 1) * self._interval
         self._monotonic = monotonic or time.monotonic
         self._next = 0.0  # the theoretical arrival time of the next request
         self._closed = asyncio.Event()
-        self._cap = max(1, int(rate) + self.burst)
         self._recent: deque[float] = deque()
         self.granted = 0
 
@@ -75,6 +104,20 @@ class RequestBudget:
             await self._sleep(self._recent[0] + 1.0 - now)
         self._recent.append(now)
         self.granted += 1
+
+    @contextlib.asynccontextmanager
+    async def request(self) -> AsyncIterator[None]:
+        """Wait for a place and a slot; hold the place until the block (the request) ends.
+
+        :raises BudgetClosed: the budget was closed before or while waiting.
+        """
+        async with self._places:
+            self.in_flight += 1
+            try:
+                await self.acquire()
+                yield
+            finally:
+                self.in_flight -= 1
 
     async def _sleep(self, seconds: float) -> None:
         if seconds > 0:

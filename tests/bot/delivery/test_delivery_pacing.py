@@ -39,15 +39,21 @@ def test_budget_allows_a_small_burst_then_one_slot_per_interval() -> None:
     assert delays == pytest.approx([0.0] * 5 + [0.025, 0.05, 0.075])
 
 
-def test_budget_never_exceeds_rate_plus_burst_in_a_second() -> None:
-    """However requests arrive, no one-second window holds more than rate + burst of them."""
+def test_budget_reserves_no_more_than_rate_plus_burst_in_a_second() -> None:
+    """However requests arrive, no one-second window of reservations holds more than that."""
     monotonic = FakeMonotonic()
     budget = RequestBudget(40.0, monotonic=monotonic)
     leave_at = [monotonic.now + budget.delay() for _ in range(400)]
     for first in leave_at:
         in_window = sum(1 for moment in leave_at if first <= moment < first + 1.0)
         assert in_window <= 40 + budget.burst
-    assert 40 + budget.burst < 50  # Discord's limit
+
+
+def test_default_budget_keeps_what_discord_counts_in_a_second_within_its_limit() -> None:
+    """Starts in a second (rate + burst) plus those under way when it began: 50 at most."""
+    budget = RequestBudget(40.0)
+    assert (budget.burst, budget.max_in_flight) == (2, 8)
+    assert int(budget.rate) + budget.burst + budget.max_in_flight == 50  # Discord's limit
 
 
 @pytest.mark.parametrize(
@@ -157,3 +163,31 @@ async def test_budget_caps_a_bunch_released_by_a_stalled_loop(
     assert sum(task.done() for task in tasks) == 10 + 2
     budget.close()
     await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def test_budget_holds_no_more_requests_in_flight_than_its_share() -> None:
+    """Unanswered requests hold their place: the ninth at 40/s waits for an answer."""
+    budget = RequestBudget(40.0, burst=20, max_in_flight=8)  # slots enough: places limit
+    answered = [asyncio.Event() for _ in range(10)]
+    started: list[int] = []
+
+    async def request(number: int) -> None:
+        async with budget.request():
+            started.append(number)
+            await answered[number].wait()
+
+    tasks = [asyncio.ensure_future(request(number)) for number in range(10)]
+    while len(started) < 8:
+        await asyncio.sleep(0)
+    for _ in range(5):  # more loop turns change nothing: the other two wait
+        await asyncio.sleep(0)
+    assert (len(started), budget.in_flight) == (8, 8)
+    answered[0].set()
+    while len(started) < 9:
+        await asyncio.sleep(0)
+    assert started[-1] in (8, 9)
+    assert budget.in_flight == 8
+    for event in answered:
+        event.set()
+    await asyncio.gather(*tasks)
+    assert budget.in_flight == 0
