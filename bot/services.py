@@ -94,6 +94,6 @@ class Services:
 
     async def close(self) -> None:
         """Stop delivering (call ``delivery.drain()`` first to let sends land), close the rest."""
-        self.delivery.stop()
+        await self.delivery.stop()
         await self.scheduler.drain()
         await self.database.close()

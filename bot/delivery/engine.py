@@ -304,15 +304,21 @@ class DeliveryEngine:
                 )
         await self.deliver_due()
 
-    def stop(self) -> None:
-        """Stop waking up at once (rows stay in the database for the next start)."""
+    async def stop(self) -> None:
+        """Stop waking up at once (rows stay in the database for the next start).
+
+        Sends and DM opens under way are cancelled and awaited, so none of them touches
+        the database after this returns (it is closed next).
+        """
         self._stopping = True
         self.budget.close()
         self.dm_open_budget.close()
         self._scheduler.cancel(WAKE_JOB_KEY)
-        for task in [*self._in_flight, *self._background]:
+        tasks = [*self._in_flight, *self._background]
+        for task in tasks:
             task.cancel()
         self._sender = None
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     async def drain(self, timeout: float | None = None) -> None:
         """Stop claiming, let in-flight sends finish (at most ``timeout`` s), then stop.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 
 import pytest
@@ -232,3 +233,20 @@ async def test_a_dm_channel_opened_at_subscription_makes_the_reminder_one_reques
     await engine_of(fast).deliver_due()
     assert len(fast.sandbox.transcript.requests(method="POST", route=OPEN_DM_ROUTE)) == opened == 1
     assert len(message_posts(fast)) == 1
+
+
+async def test_stop_waits_for_the_dm_opens_it_cancels(fast: ConferenceHarness) -> None:
+    """A DM being opened in the background when the bot stops is ended before stop returns."""
+
+    def opening() -> list[asyncio.Task[object]]:
+        return [
+            task
+            for task in asyncio.all_tasks()
+            if not task.done() and "open_dm_channel" in repr(task.get_coro())
+        ]
+
+    inject(fast, Faults(latency=60.0))  # Discord answers far later than the test lasts
+    engine_of(fast).open_dm_channel_soon(fast.member("alice").id)
+    assert len(opening()) == 1
+    await engine_of(fast).stop()
+    assert opening() == []
