@@ -29,11 +29,12 @@ from bot.reminders.calendar import calendar_bytes, calendar_filename
 from bot.reminders.leads import leads_text, parse_digest_time, parse_leads
 from bot.reminders.planner import DIGEST, REMINDER, ROOM_POST, ReminderPlanner
 from bot.reminders.texts import digest_text, reminder_text, room_post_text
-from bot.rendering.cards import Reply
+from bot.rendering.cards import MESSAGE_LIMIT, Reply
 from bot.rendering.outgoing import ButtonSpec, OutgoingMessage
 from bot.rendering.pages import Answer, first_reply
 from bot.rendering.sessions import session_card, title_of, when
-from bot.rendering.text import neutralise, plural, truncate
+from bot.rendering.text import human_join, neutralise, plural, truncate
+from bot.schedule.index import ScheduleIndex
 from bot.schedule.model import Session, Track
 from bot.storage.repositories.outbox import OutboxItem
 from bot.timezones import discord_timestamp, format_time, local_day
@@ -141,6 +142,59 @@ class CalendarButton(_SessionAction, template=rf"{PREFIX}:ics:(?P<session>.+)"):
         )
 
 
+REMIND_PICK = f"{PREFIX}:remind-pick"
+# Discord's limit on a select's options.
+SELECT_OPTIONS = 25
+
+
+def _pick_option(session: Session, index: ScheduleIndex) -> discord.SelectOption:
+    """Return a session as an option: its title, its room and speakers beneath."""
+    room = index.room(session.room_id or "")
+    speakers = [s.name for speaker_id in session.speaker_ids if (s := index.speaker(speaker_id))]
+    about = " · ".join(part for part in (room.name if room else "", human_join(speakers)) if part)
+    return discord.SelectOption(
+        label=truncate(session.title, 100) or session.id[:100],
+        value=id_in_custom_id("", session.id),
+        description=truncate(about, 100) or None,
+    )
+
+
+class RemindSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=REMIND_PICK):
+    """ "Remind me of…" under a list page or a speaker card: one or more of its sessions.
+
+    The options' values are the sessions (long ids as digests); a press after a restart
+    is rebuilt from the custom_id and the chosen values alone.
+    """
+
+    def __init__(self, options: list[discord.SelectOption] | None = None) -> None:
+        options = options or []
+        super().__init__(
+            discord.ui.Select(
+                custom_id=REMIND_PICK,
+                placeholder="⏰ Remind me of…",
+                min_values=1,
+                max_values=max(1, len(options)),
+                options=options,
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> RemindSelect:
+        """Rebuild the select (discord.py fills in the chosen values afterwards)."""
+        return cls()
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        """Subscribe the chooser to each chosen session."""
+        chosen = list(self.item.values)
+        await _pressed(interaction, lambda cog: cog.remind_from_select(interaction, chosen))
+
+
 async def _pressed(
     interaction: discord.Interaction[Any], action: Callable[[Reminders], Awaitable[None]]
 ) -> None:
@@ -194,7 +248,7 @@ class Reminders(commands.Cog):
         delivery.register(REMINDER, self.render_reminder)
         delivery.register(DIGEST, self.render_digest)
         delivery.register(ROOM_POST, self.render_room_post)
-        self.bot.add_dynamic_items(RemindButton, StopButton, CalendarButton)
+        self.bot.add_dynamic_items(RemindButton, StopButton, CalendarButton, RemindSelect)
         await install_page_buttons(self.bot)
         self.bot.when_ready(self._plan_when_ready)
 
@@ -202,7 +256,7 @@ class Reminders(commands.Cog):
         """Stop rendering (rows stay planned) and forget the buttons."""
         for kind in (REMINDER, DIGEST, ROOM_POST):
             self.bot.services.delivery.unregister(kind)
-        self.bot.remove_dynamic_items(RemindButton, StopButton, CalendarButton)
+        self.bot.remove_dynamic_items(RemindButton, StopButton, CalendarButton, RemindSelect)
 
     async def _plan_when_ready(self) -> None:
         """Follow schedule changes, plan room posts and digests once channels are known."""
@@ -480,6 +534,44 @@ class Reminders(commands.Cog):
             return
         await self._subscribe(interaction, session, None)
 
+    async def remind_from_select(self, interaction: discord.Interaction, tokens: list[str]) -> None:
+        """Subscribe to each session chosen in "Remind me of…"; say what was done, once."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        index = self.bot.services.schedule
+        user_id = interaction.user.id
+        chosen: list[Session] = []
+        gone = 0
+        for token in dict.fromkeys(tokens):
+            session_id = id_from_custom_id(token, (session.id for session in index.sessions))
+            found = index.session(session_id) if session_id is not None else None
+            if found is None:
+                gone += 1
+            else:
+                chosen.append(found)
+        lines: list[str] = []
+        subscriptions = self.bot.services.database.subscriptions
+        added = False
+        for session in chosen:
+            if await subscriptions.get(user_id, session.id) is not None:
+                lines.append(f"You already get reminders for **{title_of(session)}**.")
+            else:
+                lines.append(await self._subscribed_text(user_id, session, None))
+                added = True
+        if gone:
+            lines.append(
+                f"{plural(gone, 'session')} you chose {'is' if gone == 1 else 'are'} no longer "
+                "in the schedule."
+            )
+        stops = [StopButton(session.id, f"Stop: {session.title}") for session in chosen]
+        await interaction.followup.send(
+            truncate("\n".join(lines), MESSAGE_LIMIT),
+            view=PersistentView(stops[:SELECT_OPTIONS]) if stops else discord.utils.MISSING,
+            ephemeral=True,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+        if added and await self.planner.delivery_for(user_id) == "dm":
+            self.bot.services.delivery.open_dm_channel_soon(user_id)
+
     async def forget_session(self, interaction: discord.Interaction, session_id: str) -> None:
         """Remove one session from the agenda and say so."""
         if not interaction.response.is_done():
@@ -510,11 +602,21 @@ class Reminders(commands.Cog):
         )
 
     def session_buttons(self, reply: Reply, invoker_id: int) -> list[discord.ui.Item[Any]]:
-        """Add "Remind me" and "Add to calendar" to a card about one session ahead."""
-        session = self.bot.services.schedule.session(reply.session_id or "")
-        if session is None or session.start <= self.bot.clock.now():
+        """Add "Remind me" and "Add to calendar" to a card about one session ahead, and
+        "Remind me of…" to a list page or a speaker card with sessions ahead."""
+        index, now = self.bot.services.schedule, self.bot.clock.now()
+        session = index.session(reply.session_id or "")
+        if session is not None:
+            if session.start <= now:
+                return []
+            return [RemindButton(session.id), CalendarButton(session.id)]
+        listed = [found for id_ in reply.listed_session_ids if (found := index.session(id_))]
+        for speaker_id in reply.speaker_ids:
+            listed.extend(index.sessions_by_speaker(speaker_id))
+        ahead = list({s.id: s for s in listed if s.start > now}.values())[:SELECT_OPTIONS]
+        if not ahead:
             return []
-        return [RemindButton(session.id), CalendarButton(session.id)]
+        return [RemindSelect([_pick_option(found, index) for found in ahead])]
 
     # -- outbox renderers ---------------------------------------------------------------
 
@@ -605,28 +707,30 @@ class Reminders(commands.Cog):
     async def _subscribe(
         self, interaction: discord.Interaction, session: Session, lead: int | None
     ) -> None:
-        now = self.bot.clock.now()
-        outcome = await self.planner.subscribe(
-            interaction.user.id,
-            session,
-            lead=lead,
-            now=now,
-            room_channel_id=self.bot.room_channel_ids().get(session.room_id or ""),
-        )
-        reader = await self.bot.reader(interaction.user.id)
-        times = ", ".join(format_time(due, reader.zone, clock=reader.clock) for due in outcome.due)
-        verb = "I'll remind you" if outcome.added else "Updated: I'll remind you"
+        text = await self._subscribed_text(interaction.user.id, session, lead)
         view = PersistentView([StopButton(session.id)])
         by_dm = await self.planner.delivery_for(interaction.user.id) == "dm"
-        await interaction.followup.send(
-            f"{verb} about **{title_of(session)}** ({when(session, reader)}, "
-            f"{discord_timestamp(session.start, 'R')}) at {times}.",
-            view=view,
-            ephemeral=True,
-        )
+        await interaction.followup.send(text, view=view, ephemeral=True)
         if by_dm:
             # Open the DM channel now, paced, so the fan-out later costs one request per DM.
             self.bot.services.delivery.open_dm_channel_soon(interaction.user.id)
+
+    async def _subscribed_text(self, user_id: int, session: Session, lead: int | None) -> str:
+        """Subscribe ``user_id`` to ``session``; return the sentence saying when they hear."""
+        outcome = await self.planner.subscribe(
+            user_id,
+            session,
+            lead=lead,
+            now=self.bot.clock.now(),
+            room_channel_id=self.bot.room_channel_ids().get(session.room_id or ""),
+        )
+        reader = await self.bot.reader(user_id)
+        times = ", ".join(format_time(due, reader.zone, clock=reader.clock) for due in outcome.due)
+        verb = "I'll remind you" if outcome.added else "Updated: I'll remind you"
+        return (
+            f"{verb} about **{title_of(session)}** ({when(session, reader)}, "
+            f"{discord_timestamp(session.start, 'R')}) at {times}."
+        )
 
     async def _settings_text(self, user_id: int) -> str:
         chosen = await self.planner.preferences(user_id)

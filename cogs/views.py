@@ -50,8 +50,8 @@ log = logging.getLogger(__name__)
 PREFIX = "confbot"
 # Discord refuses a component whose custom_id is longer than this.
 CUSTOM_ID_LIMIT = 100
-# Discord allows 25 components in a message; Previous and Next take two.
-EXTRA_BUTTON_LIMIT = 20
+# Discord allows five rows of five buttons in a message; a select fills a row.
+MESSAGE_WIDTH = 25
 # Lists remembered in memory (no query, or one too long for a custom_id), newest kept.
 REMEMBERED_LISTS = 1000
 # How long the confirm dialogs of :class:`InvokerView` keep working: less than the
@@ -336,9 +336,14 @@ def page_buttons(
     ]
 
 
-def extra_buttons(bot: commands.Bot, reply: Reply, invoker_id: int) -> list[discord.ui.Item[Any]]:
-    """Return the buttons loaded cogs add to ``reply`` (see :mod:`cogs.replies`)."""
-    if reply.session_id is None and not reply.speaker_ids:
+def extra_buttons(
+    bot: commands.Bot, reply: Reply, invoker_id: int, *, room: int = MESSAGE_WIDTH
+) -> list[discord.ui.Item[Any]]:
+    """Return the items loaded cogs add to ``reply`` (see :mod:`cogs.replies`).
+
+    They fit in ``room`` (a button is 1 wide, a select 5: a whole row); the rest are left out.
+    """
+    if reply.session_id is None and not reply.speaker_ids and not reply.listed_session_ids:
         return []
     items: list[discord.ui.Item[Any]] = []
     seen: set[str] = set()
@@ -346,10 +351,12 @@ def extra_buttons(bot: commands.Bot, reply: Reply, invoker_id: int) -> list[disc
         if isinstance(cog, SessionButtonProvider):
             for item in cog.session_buttons(reply, invoker_id):
                 custom_id = str(getattr(item, "custom_id", ""))
-                if custom_id not in seen:  # Discord refuses a custom_id twice in a message
+                # Discord refuses a custom_id twice in a message, and more than fits.
+                if custom_id not in seen and item.width <= room:
                     seen.add(custom_id)
                     items.append(item)
-    return items[:EXTRA_BUTTON_LIMIT]
+                    room -= item.width
+    return items
 
 
 def view_for(
@@ -362,7 +369,10 @@ def view_for(
 ) -> discord.ui.View | None:
     """Return the buttons for ``page`` of ``answer``: page turning and other cogs' extras."""
     items = page_buttons(bot, answer, invoker_id, query, page)
-    items += extra_buttons(bot, page_reply(answer, page), invoker_id)
+    room = MESSAGE_WIDTH - sum(item.width for item in items)
+    items += extra_buttons(bot, page_reply(answer, page), invoker_id, room=room)
+    # Buttons first, then selects: each select takes the first empty row, under them.
+    items.sort(key=lambda item: item.width)
     return PersistentView(items) if items else None
 
 

@@ -88,9 +88,11 @@ class Reply:
     ephemeral: bool = True
     # What the reply is about, for the buttons other features add: a session card has
     # ``session_id`` (it gets "Speaker" buttons), a speaker card ``speaker_ids`` (it gets
-    # one button per session). A reply is about one or the other, never both.
+    # one button per session). A reply is about one or the other, never both. A page of
+    # a list names the sessions it shows in ``listed_session_ids`` ("Remind me of…").
     session_id: str | None = None
     speaker_ids: tuple[str, ...] = field(default=())
+    listed_session_ids: tuple[str, ...] = field(default=())
 
     def fitted(self) -> Reply:
         """Return the reply with its text and every page within Discord's limits."""

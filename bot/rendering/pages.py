@@ -16,12 +16,16 @@ from bot.rendering.cards import Card, Reply
 
 @dataclass(frozen=True, slots=True, eq=False)
 class PagedReply:
-    """Text plus ``page_count`` cards, each rendered on first use by ``render(number)``."""
+    """Text plus ``page_count`` cards, each rendered on first use by ``render(number)``.
+
+    ``listed(number)``, if given, names the sessions page ``number`` shows.
+    """
 
     content: str | None
     page_count: int
     render: Callable[[int], Card]
     ephemeral: bool = True
+    listed: Callable[[int], tuple[str, ...]] | None = None
     _rendered: dict[int, Card] = field(default_factory=dict, repr=False)
 
     def page(self, number: int) -> Card:
@@ -36,7 +40,11 @@ class PagedReply:
     def reply(self, number: int = 0) -> Reply:
         """Return page ``number`` as a one-page :class:`Reply`, within Discord's limits."""
         pages = (self.page(number),) if self.page_count > 0 else ()
-        return Reply(self.content, pages, ephemeral=self.ephemeral).fitted()
+        number = max(0, min(number, self.page_count - 1))
+        listed = self.listed(number) if self.listed is not None else ()
+        return Reply(
+            self.content, pages, ephemeral=self.ephemeral, listed_session_ids=listed
+        ).fitted()
 
     def all_pages(self) -> tuple[Card, ...]:
         """Return every page (tests and the terminal; Discord shows one at a time)."""

@@ -166,7 +166,11 @@ def schedule_pages(
             footer=_footer(reader, number, count, "\n".join(lines)),
         )
 
-    return PagedReply(content, count, render)
+    def listed(number: int) -> tuple[str, ...]:
+        chunk = entries[number * PAGE_SESSIONS : (number + 1) * PAGE_SESSIONS]
+        return tuple(session.id for _, session in chunk)
+
+    return PagedReply(content, count, render, listed=listed)
 
 
 def session_card(session: Session, index: ScheduleIndex, reader: Reader) -> Card:
@@ -332,7 +336,11 @@ def search_pages(
         footer = f"{plural(len(matches), 'result')} · {where}"
         return Card(title=heading, description="\n".join(lines), footer=footer)
 
-    return PagedReply(content, count, render)
+    def listed(number: int) -> tuple[str, ...]:
+        chunk = matches[number * PAGE_SESSIONS : (number + 1) * PAGE_SESSIONS]
+        return tuple(match.id for match in chunk if match.kind == "session")
+
+    return PagedReply(content, count, render, listed=listed)
 
 
 def _match_line(match: Match, index: ScheduleIndex, reader: Reader) -> str:

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from icalendar import Calendar
 
-from bot.harness import ConferenceHarness
+from bot.harness import ConferenceHarness, harness_config
+from bot.rendering.sessions import title_of
 from bot.sandbox import InteractionResult
-from tests.cogs.generated_conference import generated_config
+from bot.schedule.native_dump import write_native_schedule
+from tests.cogs.generated_conference import generated_config, generated_schedule
 
 # The seed keynote: Wed 24 Feb 2021 16:00-17:45 in New York, 22:00 in Paris.
 KEYNOTE_START = datetime(2021, 2, 24, 21, 0, tzinfo=UTC)
@@ -371,4 +375,93 @@ async def test_closed_dms_get_a_mention_in_the_room_once_and_no_second_try(
             for m in harness.sandbox.messages(harness.channel("main-stage"))
         )
         == 2
+    )
+
+
+@pytest.fixture
+async def unlinked(tmp_path: Path) -> AsyncIterator[ConferenceHarness]:
+    """The generated conference with no speaker linked to Discord (no heads-ups to send)."""
+    schedule = generated_schedule()
+    speakers = tuple(replace(speaker, discord_user_id=None) for speaker in schedule.speakers)
+    path = write_native_schedule(replace(schedule, speakers=speakers), tmp_path / "unlinked.json")
+    async with ConferenceHarness(
+        harness_config(tmp_path, schedule=path), start=datetime(2025, 10, 23, 5, 0, tzinfo=UTC)
+    ) as started:
+        yield started
+        assert started.sandbox.rejections == []
+
+
+def remind_select(result: InteractionResult) -> dict[str, Any]:
+    """Return the "Remind me of…" select of an answer (it must have one)."""
+    assert result.message is not None
+    (found,) = [
+        component
+        for row in result.message.get("components") or []
+        for component in row.get("components") or []
+        if component.get("custom_id") == "confbot:remind-pick"
+    ]
+    return found
+
+
+async def test_remind_me_of_on_a_search_page_reminds_of_each_chosen_session(
+    unlinked: ConferenceHarness,
+) -> None:
+    """A search page offers its sessions; choosing two reminds of both, once each."""
+    assert unlinked.bot is not None
+    alice = unlinked.member("alice")
+    index = unlinked.bot.services.schedule
+    results = await unlinked.sandbox.invoke(alice, "search", {"query": "the"})
+    select = remind_select(results)
+    offered = [option["value"] for option in select["options"]]
+    listed = results.embeds[0]["description"]
+    assert 1 < len(offered) <= 10
+    sessions = [index.session(value) for value in offered]
+    assert all(title_of(session) in listed for session in sessions if session)
+    assert select["max_values"] == len(offered)
+    first, second = sessions[:2]
+    assert first is not None
+    assert second is not None
+
+    chosen = await unlinked.sandbox.select(alice, results, "confbot:remind-pick", offered[:2])
+    assert chosen.ephemeral
+    assert f"I'll remind you about **{title_of(first)}**" in chosen.content
+    assert f"I'll remind you about **{title_of(second)}**" in chosen.content
+    again = await unlinked.sandbox.select(alice, results, "confbot:remind-pick", offered[:1])
+    assert again.content == f"You already get reminders for **{title_of(first)}**."
+    assert [b["label"] for row in again.message["components"] for b in row["components"]] == [  # type: ignore[index]
+        f"Stop: {first.title}"
+    ]
+
+    await advance_to(unlinked, max(first.start, second.start))
+    titles = [m["content"] for m in unlinked.sandbox.dm_messages(alice)]
+    assert sum(first.title in text for text in titles) == 1
+    assert sum(second.title in text for text in titles) == 1
+
+
+async def test_speaker_card_offers_only_the_speakers_sessions_ahead(
+    unlinked: ConferenceHarness,
+) -> None:
+    """The speaker card's "Remind me of…" lists their sessions that have not started."""
+    assert unlinked.bot is not None
+    index = unlinked.bot.services.schedule
+    speaker = next(s for s in index.speakers_sorted if len(index.sessions_by_speaker(s.id)) > 1)
+    sessions = index.sessions_by_speaker(speaker.id)
+    await advance_to(unlinked, sessions[0].start)  # the first has begun
+    card = await unlinked.sandbox.invoke(unlinked.member("alice"), "speaker", {"name": speaker.id})
+    offered = [option["value"] for option in remind_select(card)["options"]]
+    assert offered == [session.id for session in sessions if session.start > sessions[0].start]
+
+
+async def test_a_list_of_sessions_all_begun_offers_no_remind_select(
+    unlinked: ConferenceHarness,
+) -> None:
+    """Once every session on the page has started there is nothing to choose."""
+    assert unlinked.bot is not None
+    await advance_to(unlinked, unlinked.bot.services.schedule.sessions[-1].start)
+    day = await unlinked.sandbox.invoke(unlinked.member("alice"), "schedule", {"day": "2025-10-23"})
+    assert day.message is not None
+    assert all(
+        component.get("custom_id") != "confbot:remind-pick"
+        for row in day.message.get("components") or []
+        for component in row.get("components") or []
     )

@@ -1,11 +1,17 @@
-"""Button custom_ids: what they carry survives the trip through Discord unchanged."""
+"""Button custom_ids survive the trip through Discord; extras fit in a message."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from types import SimpleNamespace
+from typing import Any, cast
 
+import discord
 import pytest
+from discord.ext import commands
 
+from bot.rendering.cards import Reply
+from cogs.reminders import RemindButton, RemindSelect
 from cogs.views import (
     CUSTOM_ID_LIMIT,
     ListQuery,
@@ -13,6 +19,7 @@ from cogs.views import (
     id_in_custom_id,
     page_custom_id,
     parse_page_custom_id,
+    view_for,
 )
 
 AT = datetime(2025, 10, 23, 9, 30, 15, tzinfo=UTC)
@@ -56,3 +63,29 @@ def test_a_hashed_id_that_left_the_schedule_resolves_to_nothing() -> None:
     """A hashed id whose session is gone resolves to None, not to another session."""
     token = id_in_custom_id("confbot:session:", "y" * 200).removeprefix("confbot:session:")
     assert id_from_custom_id(token, ["other", "y" * 199]) is None
+
+
+class _Extras:
+    """A cog that offers ``items`` under every reply (the session_buttons hook)."""
+
+    def __init__(self, items: list[discord.ui.Item[Any]]) -> None:
+        self.items = items
+
+    def session_buttons(self, reply: Reply, invoker_id: int) -> list[discord.ui.Item[Any]]:
+        return self.items
+
+
+async def test_extras_beyond_a_messages_25_places_are_left_out() -> None:
+    """A select (a row of five) and 30 buttons: the select and 20 buttons fit, in 5 rows."""
+    options = [discord.SelectOption(label=f"Talk {n}", value=f"s{n}") for n in range(3)]
+    offered: list[discord.ui.Item[Any]] = [
+        RemindSelect(options),
+        *(RemindButton(f"s{n}") for n in range(30)),
+    ]
+    bot = cast(commands.Bot, SimpleNamespace(cogs={"extras": _Extras(offered)}))
+    view = view_for(bot, Reply("Talks", listed_session_ids=("s0",)), INVOKER)
+    assert view is not None
+    rows = view.to_components()
+    assert len(rows) == 5
+    assert [len(row["components"]) for row in rows] == [5, 5, 5, 5, 1]
+    assert rows[-1]["components"][0]["custom_id"] == "confbot:remind-pick"

@@ -216,6 +216,21 @@ async def test_reminder_buttons_work_after_a_restart(conference: ConferenceHarne
     assert name.endswith(".ics")
 
 
+async def test_remind_me_of_on_a_search_page_works_after_a_restart(
+    conference: ConferenceHarness,
+) -> None:
+    """ "Remind me of…" under search results answers on the old bot's message."""
+    sandbox, bob = conference.sandbox, conference.member("bob")
+    results = await sandbox.invoke(
+        bob, "search", {"query": "long identifiers"}, channel=conference.channel("general")
+    )
+    await conference.restart_bot()
+    reminded = await sandbox.select(bob, results, "confbot:remind-pick", [LONG_SESSION])
+    assert reminded.content.startswith("I'll remind you about **Long identifiers in practice**")
+    agenda = await sandbox.invoke(bob, "agenda show")
+    assert "Long identifiers in practice" in agenda.embeds[0]["description"]
+
+
 async def test_first_page_disables_previous_and_last_page_disables_next(
     conference: ConferenceHarness,
 ) -> None:
