@@ -6,6 +6,7 @@ Line forms::
     :complete /name opt:partial                    autocomplete the last option
     :as NAME | :dm | :channel NAME                 who you are, where you type
     :click LABEL | :submit LABEL="value" ...       buttons and modals
+    :choose OPTION | OPTION ...                    options of a select menu
     :wait 1h30m | :time | :help | :quit            the clock and the session
     # a comment                                    ignored
     anything else                                  a chat message (@confbot mentions the bot)
@@ -80,6 +81,13 @@ class Click:
 
 
 @dataclass(frozen=True)
+class Choose:
+    """Choose options (by label) in the select of the latest bot message that has them."""
+
+    labels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Submit:
     """Fill in and submit the modal the bot opened last."""
 
@@ -116,6 +124,7 @@ Action: TypeAlias = (
     | GoToDm
     | GoToChannel
     | Click
+    | Choose
     | Submit
     | Wait
     | ShowTime
@@ -240,6 +249,11 @@ def _parse_directive(text: str) -> Action:
         if not label:
             raise ScriptError("usage: :click LABEL")
         return Click(label)
+    if name == "choose":
+        labels = tuple(label.strip() for label in rest.split("|") if label.strip())
+        if not labels:
+            raise ScriptError("usage: :choose OPTION | OPTION ... (the start of a label is enough)")
+        return Choose(labels)
     if name == "submit":
         return Submit(_parse_fields(rest))
     if name == "wait":

@@ -30,6 +30,8 @@ Type a line and press Enter:
   :dm | :channel NAME             type in your DM with the bot, or in a server channel
   :click LABEL                    press a button on the latest bot message that has it
                                   (the start of a long label is enough)
+  :choose OPTION | OPTION         choose options in a menu ("Remind me of…") on the latest
+                                  bot message that has them (the start of a label is enough)
   :submit LABEL="value" ...       fill in and submit the form the bot opened
   :wait 10m                       move the clock on (30s, 2h, 1h30m, 3d) and see what fell due
   :time | :help | :quit           the simulated time, this help, leave
@@ -156,6 +158,8 @@ class DemoSession:
                 self._go_to(name)
             case script.Click(label):
                 await self._click(label)
+            case script.Choose(labels):
+                await self._choose(labels)
             case script.Submit(values):
                 await self._submit(values)
             case script.Wait(delta):
@@ -203,6 +207,30 @@ class DemoSession:
         listed = ", ".join(dict.fromkeys(labels)) or "none"
         raise script.ScriptError(
             f"no recent bot message has a button {label!r} (buttons: {listed})"
+        )
+
+    async def _choose(self, labels: tuple[str, ...]) -> None:
+        world = self.harness.sandbox.world
+        offered: list[str] = []
+        for message in reversed(self._recent):
+            current = world.messages.get(int(message["id"]), message)
+            for select in _selects(current.get("components") or []):
+                options = select.get("options") or []
+                values = [_option_value(options, label) for label in labels]
+                if all(value is not None for value in values):
+                    result = await self.harness.sandbox.select(
+                        self.user,
+                        current,
+                        str(select["custom_id"]),
+                        [str(value) for value in dict.fromkeys(values)],
+                        timeout=self.timeout,
+                    )
+                    self._show_result(result)
+                    return
+                offered += [str(option.get("label")) for option in options]
+        listed = ", ".join(dict.fromkeys(offered)) or "none"
+        raise script.ScriptError(
+            f"no recent bot message has a menu with {' | '.join(labels)!r} (options: {listed})"
         )
 
     async def _submit(self, values: dict[str, str]) -> None:
@@ -360,6 +388,31 @@ def _buttons(components: list[dict[str, Any]]) -> list[dict[str, Any]]:
             if isinstance(comp.get(key), dict):
                 stack.append(comp[key])
     return buttons
+
+
+def _selects(components: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return the string selects among ``components`` (type 3), in order."""
+    found: list[dict[str, Any]] = []
+    stack = list(components)
+    while stack:
+        comp = stack.pop(0)
+        if comp.get("type") == 3 and "custom_id" in comp:
+            found.append(comp)
+        stack.extend(comp.get("components") or [])
+    return found
+
+
+def _option_value(options: list[dict[str, Any]], typed: str) -> str | None:
+    """Return the value of the option ``typed`` names: its label, else a unique label prefix."""
+    for option in options:
+        if typed.casefold() == str(option.get("label", "")).casefold():
+            return str(option["value"])
+    prefixed = [
+        str(option["value"])
+        for option in options
+        if str(option.get("label", "")).casefold().startswith(typed.casefold())
+    ]
+    return prefixed[0] if len(prefixed) == 1 else None
 
 
 def _labels(message: dict[str, Any]) -> list[str]:

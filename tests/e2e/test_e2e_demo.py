@@ -332,6 +332,28 @@ async def test_session_click_of_a_missing_label_lists_the_buttons(demo: Demo) ->
     )
 
 
+async def test_session_choose_picks_an_option_of_a_menu(demo: Demo) -> None:
+    """:choose with the start of an option's label chooses it: "Remind me of…" answers."""
+    session, out = demo
+    await session.run_line("/search query:organ")
+    assert "<⏰ Remind me of…: Ending forced organ harvesting" in out.getvalue()
+    assert await session.run_line(":choose ending forced")
+    assert "I'll remind you about Ending forced organ harvesting in China" in out.getvalue()
+    assert "[Stop: Ending forced organ harvesting" in out.getvalue()
+
+
+async def test_session_choose_of_a_missing_option_lists_the_options(demo: Demo) -> None:
+    """:choose of an option no recent menu has says which options there are."""
+    session, out = demo
+    await session.run_line("/search query:organ")
+    assert await session.run_line(":choose Nope | ending")
+    assert out.getvalue().splitlines()[-1] == (
+        "error: no recent bot message has a menu with 'Nope | ending'"
+        " (options: Ending forced organ harvesting in China, with a keynote by Sir Geoffrey"
+        " Nice QC)"
+    )
+
+
 # -- the real command, as a subprocess ------------------------------------------------
 
 
