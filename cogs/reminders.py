@@ -551,18 +551,23 @@ class Reminders(commands.Cog):
         lines: list[str] = []
         subscriptions = self.bot.services.database.subscriptions
         added = False
+        on_agenda: list[Session] = []
         for session in chosen:
             if await subscriptions.get(user_id, session.id) is not None:
                 lines.append(f"You already get reminders for **{title_of(session)}**.")
+            elif session.start <= self.bot.clock.now():  # the menu is older than its start
+                lines.append(f"**{title_of(session)}** has already started: nothing to remind.")
+                continue
             else:
                 lines.append(await self._subscribed_text(user_id, session, None))
                 added = True
+            on_agenda.append(session)
         if gone:
             lines.append(
                 f"{plural(gone, 'session')} you chose {'is' if gone == 1 else 'are'} no longer "
                 "in the schedule."
             )
-        stops = [StopButton(session.id, f"Stop: {session.title}") for session in chosen]
+        stops = [StopButton(session.id, f"Stop: {session.title}") for session in on_agenda]
         await interaction.followup.send(
             truncate("\n".join(lines), MESSAGE_LIMIT),
             view=PersistentView(stops[:SELECT_OPTIONS]) if stops else discord.utils.MISSING,

@@ -465,3 +465,26 @@ async def test_a_list_of_sessions_all_begun_offers_no_remind_select(
         for row in day.message.get("components") or []
         for component in row.get("components") or []
     )
+
+
+async def test_remind_me_of_a_session_that_began_since_the_menu_was_sent_says_so(
+    unlinked: ConferenceHarness,
+) -> None:
+    """Chosen after its start, a session gets a sentence; the others are still reminded."""
+    assert unlinked.bot is not None
+    alice = unlinked.member("alice")
+    index = unlinked.bot.services.schedule
+    results = await unlinked.sandbox.invoke(alice, "search", {"query": "the"})
+    values = [option["value"] for option in remind_select(results)["options"]]
+    sessions = sorted((s for v in values if (s := index.session(v))), key=lambda s: s.start)
+    begun, later = sessions[0], sessions[-1]
+    assert begun.start < later.start
+    await advance_to(unlinked, begun.start)
+    chosen = await unlinked.sandbox.select(
+        alice, results, "confbot:remind-pick", [begun.id, later.id]
+    )
+    assert f"**{title_of(begun)}** has already started: nothing to remind." in chosen.content
+    assert f"I'll remind you about **{title_of(later)}**" in chosen.content
+    assert chosen.message is not None
+    labels = [b["label"] for row in chosen.message["components"] for b in row["components"]]
+    assert labels == [f"Stop: {later.title}"[:80]]
