@@ -93,8 +93,33 @@ class RequestBudget:
         if self.closed:
             raise BudgetClosed
         await self._sleep(self.delay())
+        await self._start()
+
+    @contextlib.asynccontextmanager
+    async def request(self) -> AsyncIterator[None]:
+        """Wait for a slot and a place; hold the place until the block (the request) ends.
+
+        The slot is reserved first, so requests waiting for a place keep their turn and
+        a stall (of the loop, or of Discord's answers) is made up for afterwards, within
+        the rolling cap.
+
+        :raises BudgetClosed: the budget was closed before or while waiting.
+        """
+        if self.closed:
+            raise BudgetClosed
+        await self._sleep(self.delay())
+        async with self._places:
+            self.in_flight += 1
+            try:
+                await self._start()
+                yield
+            finally:
+                self.in_flight -= 1
+
+    async def _start(self) -> None:
+        """Count one start, waiting while the rolling second already holds ``rate + burst``."""
         # A stalled event loop wakes several reserved slots at once; the rolling second
-        # of actual grants is capped too, so such a bunch never exceeds rate + burst.
+        # of actual starts is capped too, so such a bunch never exceeds rate + burst.
         while True:
             now = self._monotonic()
             while self._recent and self._recent[0] <= now - 1.0:
@@ -102,22 +127,10 @@ class RequestBudget:
             if len(self._recent) < self._cap:
                 break
             await self._sleep(self._recent[0] + 1.0 - now)
+        if self.closed:
+            raise BudgetClosed
         self._recent.append(now)
         self.granted += 1
-
-    @contextlib.asynccontextmanager
-    async def request(self) -> AsyncIterator[None]:
-        """Wait for a place and a slot; hold the place until the block (the request) ends.
-
-        :raises BudgetClosed: the budget was closed before or while waiting.
-        """
-        async with self._places:
-            self.in_flight += 1
-            try:
-                await self.acquire()
-                yield
-            finally:
-                self.in_flight -= 1
 
     async def _sleep(self, seconds: float) -> None:
         if seconds > 0:
