@@ -31,7 +31,7 @@ FILE_NAMES = ("s.toml", "s.json", "s.xml", "s.ics", "s.csv", "s.bin")
 DISCORD_NUMBER_BOUND = 2**53
 # Interaction contexts: 0 is a server, 1 the bot's DM.
 GUILD_CONTEXT, BOT_DM_CONTEXT = 0, 1
-BUTTON, LINK_STYLE = 2, 5
+BUTTON, STRING_SELECT, LINK_STYLE = 2, 3, 5
 
 # Text a hostile or careless attendee types: calendar extremes, control characters,
 # pings, masked links, Discord's longest strings.
@@ -234,6 +234,18 @@ def pressable_buttons(message: dict[str, Any]) -> list[str]:
     ]
 
 
+def pressable_selects(message: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Return the enabled string selects on a bot message, by custom_id."""
+    return {
+        component["custom_id"]: component
+        for row in message.get("components") or []
+        for component in row.get("components") or []
+        if component.get("type") == STRING_SELECT
+        and not component.get("disabled")
+        and component.get("options")
+    }
+
+
 @pytest.fixture
 async def stage(seed_config: Config) -> AsyncIterator[Stage]:
     """Start the seed conference once for all of a test's generated examples."""
@@ -280,16 +292,31 @@ async def invoke_and_press(stage: Stage, leaf: Leaf, data: st.DataObject) -> Non
     )
     assert result.type is not None, f"/{leaf.path} got no answer"
     message = result.message
-    for _ in range(3):  # press a few buttons in a row, as a curious attendee would
+    for _ in range(3):  # press a few buttons or menus in a row, as a curious attendee would
         if message is None:
             break
         message = sandbox.world.messages.get(int(message["id"]), message)
-        buttons = pressable_buttons(message)
-        if not buttons:
+        selects = pressable_selects(message)
+        components = pressable_buttons(message) + sorted(selects)
+        if not components:
             break
-        custom_id = data.draw(st.sampled_from(buttons), label="button")
-        pressed = await sandbox.click(user, message, custom_id)
-        assert pressed.type is not None, f"button {custom_id} on /{leaf.path} got no answer"
+        custom_id = data.draw(st.sampled_from(components), label="component")
+        if custom_id in selects:
+            menu = selects[custom_id]
+            values = [option["value"] for option in menu["options"]]
+            chosen = data.draw(
+                st.lists(
+                    st.sampled_from(values),
+                    min_size=max(1, menu.get("min_values", 1)),
+                    max_size=menu.get("max_values", 1),
+                    unique=True,
+                ),
+                label="options",
+            )
+            pressed = await sandbox.select(user, message, custom_id, chosen)
+        else:
+            pressed = await sandbox.click(user, message, custom_id)
+        assert pressed.type is not None, f"{custom_id} on /{leaf.path} got no answer"
         message = pressed.message or message
 
 
