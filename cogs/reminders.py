@@ -568,13 +568,15 @@ class Reminders(commands.Cog):
                 "in the schedule."
             )
         stops = [StopButton(session.id, f"Stop: {session.title}") for session in on_agenda]
+        # Read before answering: once answered, the bot may be stopping (nothing may wait).
+        by_dm = added and await self.planner.delivery_for(user_id) == "dm"
         await interaction.followup.send(
             truncate("\n".join(lines), MESSAGE_LIMIT),
             view=PersistentView(stops[:SELECT_OPTIONS]) if stops else discord.utils.MISSING,
             ephemeral=True,
             allowed_mentions=discord.AllowedMentions.none(),
         )
-        if added and await self.planner.delivery_for(user_id) == "dm":
+        if by_dm:
             self.bot.services.delivery.open_dm_channel_soon(user_id)
 
     async def forget_session(self, interaction: discord.Interaction, session_id: str) -> None:

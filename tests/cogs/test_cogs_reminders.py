@@ -13,7 +13,8 @@ from icalendar import Calendar
 
 from bot.harness import ConferenceHarness, harness_config
 from bot.rendering.sessions import title_of
-from bot.sandbox import InteractionResult
+from bot.sandbox import InteractionResult, User
+from bot.schedule.index import ScheduleIndex
 from bot.schedule.native_dump import write_native_schedule
 from tests.cogs.generated_conference import generated_config, generated_schedule
 
@@ -403,14 +404,19 @@ def remind_select(result: InteractionResult) -> dict[str, Any]:
     return found
 
 
+async def search_the(harness: ConferenceHarness) -> tuple[User, ScheduleIndex, InteractionResult]:
+    """Have alice search for "the" (ten sessions a page); return her, the schedule, the page."""
+    assert harness.bot is not None
+    alice = harness.member("alice")
+    results = await harness.sandbox.invoke(alice, "search", {"query": "the"})
+    return alice, harness.bot.services.schedule, results
+
+
 async def test_remind_me_of_on_a_search_page_reminds_of_each_chosen_session(
     unlinked: ConferenceHarness,
 ) -> None:
     """A search page offers its sessions; choosing two reminds of both, once each."""
-    assert unlinked.bot is not None
-    alice = unlinked.member("alice")
-    index = unlinked.bot.services.schedule
-    results = await unlinked.sandbox.invoke(alice, "search", {"query": "the"})
+    alice, index, results = await search_the(unlinked)
     select = remind_select(results)
     offered = [option["value"] for option in select["options"]]
     listed = results.embeds[0]["description"]
@@ -471,10 +477,7 @@ async def test_remind_me_of_a_session_that_began_since_the_menu_was_sent_says_so
     unlinked: ConferenceHarness,
 ) -> None:
     """Chosen after its start, a session gets a sentence; the others are still reminded."""
-    assert unlinked.bot is not None
-    alice = unlinked.member("alice")
-    index = unlinked.bot.services.schedule
-    results = await unlinked.sandbox.invoke(alice, "search", {"query": "the"})
+    alice, index, results = await search_the(unlinked)
     values = [option["value"] for option in remind_select(results)["options"]]
     sessions = sorted((s for v in values if (s := index.session(v))), key=lambda s: s.start)
     begun, later = sessions[0], sessions[-1]
