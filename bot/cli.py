@@ -400,8 +400,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     from bot.schedule.formats import FORMATS
 
+    from bot.import_progress import LARGE_INPUT_BYTES
+
     importer = with_config(
-        sub.add_parser("import", help="read a schedule export and show what would change")
+        sub.add_parser(
+            "import",
+            help="read a schedule export and show what would change",
+            description="Read a schedule export, validate it, and show what it would change. "
+            f"On a terminal, an input of {LARGE_INPUT_BYTES // (1024 * 1024)} MiB or more gets "
+            "a progress bar while it is read and parsed (never when piped).",
+        )
     )
     importer.add_argument(
         "source", help="schedule file or http(s) address (frab, pentabarf, Sessionize, ...)"
