@@ -1,0 +1,85 @@
+"""A swap that fails midway: the old schedule, reminders and silence stay, the failure is told."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.config import Config
+from bot.harness import ConferenceHarness
+from tests.conftest import ErrorCollector
+from tests.live_schedule import MORNING, TALK_START, live_config, write_programme
+
+MOVED = {"talk": "2030-06-05 11:00", "talk_end": "2030-06-05 11:30", "room": "b"}
+
+
+@pytest.fixture
+async def conference(tmp_path: Path, example_config: Config) -> AsyncIterator[ConferenceHarness]:
+    """Start the bot on the two-talk programme; alice (in Tokyo) follows the talk."""
+    config = live_config(tmp_path, base=example_config)
+    # An hour between refreshes: before the talk's reminder only a reload swaps.
+    schedule = config.schedule.model_copy(update={"refresh_minutes": 60})
+    async with ConferenceHarness(
+        config.model_copy(update={"schedule": schedule}), start=MORNING
+    ) as harness:
+        assert harness.bot is not None
+        await harness.bot.services.scheduler.settle()
+        alice = harness.member("alice")
+        await harness.sandbox.invoke(alice, "timezone set", {"zone": "Asia/Tokyo"})
+        await harness.sandbox.invoke(alice, "remind", {"session": "talk"})
+        yield harness
+        assert harness.sandbox.rejections == []
+
+
+async def settle(harness: ConferenceHarness, instant: Any = None) -> None:
+    """Move the clock (if given) and let everything due finish."""
+    assert harness.bot is not None
+    if instant is not None:
+        harness.clock.set(instant)
+    await harness.bot.services.scheduler.settle()
+
+
+def fail_room_posts(harness: ConferenceHarness, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Make the last step of a swap (re-planning room posts) raise; return the calls seen."""
+    assert harness.bot is not None
+    calls: list[str] = []
+
+    async def broken(kind: str, scope: str, keep: Any = ()) -> int:
+        calls.append(kind)
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(harness.bot.services.database.outbox, "cancel_scope", broken)
+    return calls
+
+
+async def test_a_swap_failing_after_the_reminders_moved_changes_nothing(
+    conference: ConferenceHarness,
+    bot_logs_no_errors: ErrorCollector,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Reload fails at its last step: 10:00 still shown, reminder at 9:50, no notice, one code."""
+    bot_logs_no_errors.allow("unexpected error")
+    calls = fail_room_posts(conference, monkeypatch)
+    source = conference.config.schedule.source
+    assert isinstance(source, Path)
+    write_programme(source, **MOVED)
+    moderator, general = conference.member("moderator"), conference.channel("general")
+    reply = await conference.sandbox.invoke(moderator, "conference reload", {}, channel=general)
+    assert calls, "the swap never reached the failing step"
+    assert reply.ephemeral
+    assert reply.content.startswith("Something went wrong on my side (error code ")
+    (logged,) = bot_logs_no_errors.records
+    assert logged.getMessage().startswith("unexpected error ")
+    bob = conference.member("bob")
+    card = await conference.sandbox.invoke(bob, "session", {"session": "talk"})
+    assert "10:00-10:30" in str(card.embeds[0])
+    await settle(conference, TALK_START - timedelta(minutes=11))
+    assert conference.sandbox.dm_messages(conference.member("alice")) == []
+    await settle(conference, TALK_START - timedelta(minutes=10))
+    (reminder,) = [m["content"] for m in conference.sandbox.dm_messages(conference.member("alice"))]
+    assert "Starts in 10 min" in reminder
+    assert conference.sandbox.messages(conference.channel("schedule-updates")) == []
