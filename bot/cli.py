@@ -398,9 +398,8 @@ def build_parser() -> argparse.ArgumentParser:
     schedule.add_argument("--clock", choices=["24h", "12h"], default="24h")
     schedule.set_defaults(handler=command_schedule)
 
-    from bot.schedule.formats import FORMATS
-
     from bot.import_progress import LARGE_INPUT_BYTES
+    from bot.schedule.formats import FORMATS
 
     importer = with_config(
         sub.add_parser(

@@ -11,6 +11,7 @@ import pytest
 
 from bot.config import Config
 from bot.harness import ConferenceHarness
+from bot.reminders.planner import ROOM_PLAN_KEY
 from tests.conftest import ErrorCollector
 from tests.live_schedule import MORNING, TALK_START, live_config, write_programme
 
@@ -83,3 +84,47 @@ async def test_a_swap_failing_after_the_reminders_moved_changes_nothing(
     (reminder,) = [m["content"] for m in conference.sandbox.dm_messages(conference.member("alice"))]
     assert "Starts in 10 min" in reminder
     assert conference.sandbox.messages(conference.channel("schedule-updates")) == []
+
+
+@pytest.fixture
+async def room_posts(tmp_path: Path, example_config: Config) -> AsyncIterator[ConferenceHarness]:
+    """Start the bot with Room A's "starting soon" posts in #main-stage and no updates channel."""
+    config = live_config(tmp_path, base=example_config)
+    guild = config.guild.model_copy(
+        update={"room_channels": {"a": "main-stage"}, "schedule_updates_channel": None}
+    )
+    schedule = config.schedule.model_copy(update={"refresh_minutes": 60})
+    config = config.model_copy(update={"guild": guild, "schedule": schedule})
+    async with ConferenceHarness(config, start=MORNING) as harness:
+        assert harness.bot is not None
+        await harness.bot.services.scheduler.settle()
+        yield harness
+        assert harness.sandbox.rejections == []
+
+
+async def test_a_failed_swap_leaves_the_room_post_at_its_old_time(
+    room_posts: ConferenceHarness,
+    bot_logs_no_errors: ErrorCollector,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The talk's move an hour later fails: #main-stage still gets its post at 9:55, not 10:55."""
+    assert room_posts.bot is not None
+    bot_logs_no_errors.allow("unexpected error")
+    meta = room_posts.bot.services.database.meta
+    remember = meta.set
+
+    async def broken(key: str, value: str) -> None:
+        if key == ROOM_PLAN_KEY:  # the swap's very last write
+            raise RuntimeError("the disk is full")
+        await remember(key, value)
+
+    monkeypatch.setattr(meta, "set", broken)
+    source = room_posts.config.schedule.source
+    assert isinstance(source, Path)
+    write_programme(source, talk="2030-06-05 11:00", talk_end="2030-06-05 11:30")
+    moderator, general = room_posts.member("moderator"), room_posts.channel("general")
+    reply = await room_posts.sandbox.invoke(moderator, "conference reload", {}, channel=general)
+    assert reply.content.startswith("Something went wrong on my side (error code ")
+    await settle(room_posts, TALK_START - timedelta(minutes=5))
+    (post,) = room_posts.sandbox.messages(room_posts.channel("main-stage"))
+    assert "Rust at scale" in post["content"]
