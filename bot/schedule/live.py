@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Literal
 
 from bot.delivery import TEXT_KIND
+from bot.errors import error_code
 from bot.schedule.apply import Applied, NoticeTargets, ScheduleApplier
 from bot.schedule.diff import ScheduleDiff, carry_cancelled, diff_schedules
 from bot.schedule.model import Schedule
@@ -174,7 +175,17 @@ class LiveSchedule:
         except SourceError as error:
             await self.report(f"The imported schedule was not applied: {error.reason}")
             return None
-        applied = await self._commit(prepared)
+        try:
+            applied = await self._commit(prepared)
+        except Exception:
+            # Marked applied above, so it is not retried every refresh: told once, here.
+            code = error_code()
+            log.exception("applying the schedule from confbot import failed (code %s)", code)
+            await self.report(
+                f"The imported schedule was not applied: an unexpected error (code {code}); "
+                "nothing changed. Run `confbot import` again to retry."
+            )
+            return None
         await self.report(
             f"Applied the schedule from `confbot import` ({change_summary(applied.diff)})."
         )

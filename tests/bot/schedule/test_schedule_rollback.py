@@ -12,8 +12,9 @@ import pytest
 from bot.config import Config
 from bot.harness import ConferenceHarness
 from bot.reminders.planner import ROOM_PLAN_KEY
+from bot.schedule.refresh import stage_import
 from tests.conftest import ErrorCollector
-from tests.live_schedule import MORNING, TALK_START, live_config, write_programme
+from tests.live_schedule import MORNING, TALK_START, live_config, programme, write_programme
 
 MOVED = {"talk": "2030-06-05 11:00", "talk_end": "2030-06-05 11:30", "room": "b"}
 
@@ -128,3 +129,26 @@ async def test_a_failed_swap_leaves_the_room_post_at_its_old_time(
     await settle(room_posts, TALK_START - timedelta(minutes=5))
     (post,) = room_posts.sandbox.messages(room_posts.channel("main-stage"))
     assert "Rust at scale" in post["content"]
+
+
+async def test_a_staged_import_that_fails_to_apply_is_reported_once(
+    conference: ConferenceHarness,
+    bot_logs_no_errors: ErrorCollector,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`confbot import` whose swap fails: one mod-log line with a code, the old schedule stays."""
+    assert conference.bot is not None
+    bot_logs_no_errors.allow("applying the schedule from confbot import failed")
+    fail_room_posts(conference, monkeypatch)
+    await stage_import(conference.config, programme(**MOVED).encode(), "moved.toml")
+    await settle(conference, MORNING + timedelta(hours=1))  # the next refresh
+    await settle(conference, MORNING + timedelta(hours=2))  # and the one after
+    log = [m["content"] for m in conference.sandbox.messages(conference.channel("mod-log"))]
+    (report,) = [line for line in log if "imported schedule" in line]
+    assert report.startswith("The imported schedule was not applied: an unexpected error (code ")
+    assert report.endswith("nothing changed. Run `confbot import` again to retry.")
+    (logged,) = bot_logs_no_errors.records
+    assert "failed (code " in logged.getMessage()
+    card = await conference.sandbox.invoke(conference.member("bob"), "session", {"session": "talk"})
+    assert "10:00-10:30" in str(card.embeds[0])
+    assert conference.sandbox.messages(conference.channel("schedule-updates")) == []
