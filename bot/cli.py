@@ -16,12 +16,17 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.clock import Clock, SimulatedClock, SystemClock
 from bot.config import Config, load_config
 from bot.errors import ConfigError, DatabaseVersionError, UserError
 from bot.schedule.index import ScheduleIndex
+
+if TYPE_CHECKING:
+    from bot.import_progress import ImportProgress
 
 log = logging.getLogger("confbot")
 
@@ -214,8 +219,9 @@ def command_import(args: argparse.Namespace) -> int:
     """Read a schedule export, validate it, and print its summary and the diff."""
     import json
 
+    from bot.import_progress import ImportProgress
     from bot.schedule.diff import diff_schedules
-    from bot.schedule.formats import import_schedule
+    from bot.schedule.formats import import_bytes
     from bot.schedule.import_report import (
         change_line,
         diff_rows,
@@ -227,23 +233,23 @@ def command_import(args: argparse.Namespace) -> int:
     from bot.timezones import resolve_zone
 
     config_path = _config_path(args.config)
+    # Drawn only on a terminal, only for a large input; a pipe sees nothing of it.
+    progress = ImportProgress.for_terminal()
     try:
         config = load_config(config_path) if config_path is not None else None
-        zone = resolve_zone(args.tz) if args.tz else config.guild.zone if config else None
-        if args.source.startswith(("http://", "https://")):
-            from bot.schedule.formats import import_bytes
-            from bot.schedule.formats.download import download
-
-            content = asyncio.run(download(args.source))
-            result = import_bytes(content, source=args.source, format=args.format, zone=zone)
-        else:
-            result = import_schedule(Path(args.source), format=args.format, zone=zone)
+        given_zone = resolve_zone(args.tz) if args.tz else None
+        zone = given_zone or (config.guild.zone if config else None)
+        content, name, path = _read_import_source(args.source, progress)
+        with progress.parsing(len(content)):
+            result = import_bytes(content, source=name, format=args.format, zone=zone, path=path)
     except ConfigError as error:
         _print_problems(error.problems)
         return 1
     except UserError as error:
         print(f"confbot import: --tz: {error}", file=sys.stderr)
         return 2
+    finally:
+        progress.close()
     current = None
     if config is not None:
         from bot.schedule.formats import without_cancelled
@@ -284,12 +290,46 @@ def command_import(args: argparse.Namespace) -> int:
     if result.problems:
         _print_problems(list(result.problems))
     if not args.dry_run:
-        return _apply_import(args, config, result.problems)
+        staged = _Staged(content, result.format, given_zone)
+        return _apply_import(args, config, result.problems, staged)
     return 1 if result.problems else 0
 
 
-def _apply_import(args: argparse.Namespace, config: Config | None, problems: Sequence[str]) -> int:
-    """Stage the imported file for the bot, which applies it as a refresh would."""
+def _read_import_source(source: str, progress: ImportProgress) -> tuple[bytes, str, Path | None]:
+    """Return the body of ``source`` (a file or an http(s) address), its name and its path.
+
+    :raises ConfigError: it cannot be read or fetched whole; the sentence says why.
+    """
+    from bot.import_progress import read_file
+
+    if source.startswith(("http://", "https://")):
+        from bot.schedule.formats.download import download
+
+        return asyncio.run(download(source, progress=progress.received)), source, None
+    path = Path(source)
+    try:
+        return read_file(path, progress), path.name, path
+    except OSError as error:
+        raise ConfigError([f"{path.name}: cannot read the file: {error.strerror}"]) from None
+
+
+@dataclass(frozen=True, slots=True)
+class _Staged:
+    """What ``confbot import`` read and how: the bytes shown, their format, ``--tz``."""
+
+    body: bytes
+    format: str
+    zone: str | None
+
+
+def _apply_import(
+    args: argparse.Namespace, config: Config | None, problems: Sequence[str], staged: _Staged
+) -> int:
+    """Stage the bytes just shown for the bot, which applies them as a refresh would.
+
+    The format they were read as and ``--tz`` go with them, so the bot reads them as
+    this command did (not by detecting again, nor in ``guild.zone``).
+    """
     from bot.schedule.refresh import SourceError, source_name, stage_import
 
     if problems:
@@ -303,14 +343,14 @@ def _apply_import(args: argparse.Namespace, config: Config | None, problems: Seq
         return 2
     source = args.source
     try:
-        if source.startswith(("http://", "https://")):
-            from bot.schedule.formats.download import download
-
-            body = asyncio.run(download(source))
-        else:
-            body = Path(source).read_bytes()
         asyncio.run(
-            stage_import(config, body, source_name(source if "://" in source else Path(source)))
+            stage_import(
+                config,
+                staged.body,
+                source_name(source if "://" in source else Path(source)),
+                format=staged.format,
+                zone=staged.zone,
+            )
         )
     except (ConfigError, SourceError, OSError) as error:
         print(f"confbot import: nothing was applied: {error}", file=sys.stderr)
@@ -358,10 +398,17 @@ def build_parser() -> argparse.ArgumentParser:
     schedule.add_argument("--clock", choices=["24h", "12h"], default="24h")
     schedule.set_defaults(handler=command_schedule)
 
+    from bot.import_progress import LARGE_INPUT_BYTES
     from bot.schedule.formats import FORMATS
 
     importer = with_config(
-        sub.add_parser("import", help="read a schedule export and show what would change")
+        sub.add_parser(
+            "import",
+            help="read a schedule export and show what would change",
+            description="Read a schedule export, validate it, and show what it would change. "
+            f"On a terminal, an input of {LARGE_INPUT_BYTES // (1024 * 1024)} MiB or more gets "
+            "a progress bar while it is read and parsed (never when piped).",
+        )
     )
     importer.add_argument(
         "source", help="schedule file or http(s) address (frab, pentabarf, Sessionize, ...)"

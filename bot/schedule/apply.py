@@ -87,31 +87,40 @@ class ScheduleApplier:
     ) -> Applied:
         """Make ``live`` (tombstones carried) the schedule and act on ``diff``, atomically.
 
+        If any step fails, nothing of it stays: the schedule shown, the notices, the
+        reminders and the delivery wake-up are as they were, and the error propagates.
+
         :raises DatabaseBusyError: another process kept the database locked; nothing changed.
         """
         services = self._services
         database = services.database
         previous = services.live
         notices = notices_for(diff, previous, live)
-        async with database.transaction():
-            latest = await database.snapshots.latest(source)
-            base = latest.id if latest is not None else 0
-            snapshot_id = await database.snapshots.add(
-                source, copy.to_json(), content_hash, fetched_at=now
-            )
-            await database.snapshots.prune(source, SNAPSHOTS_KEPT)
-            services.swap_schedule(live)
-            try:
-                rows = self._post_rows(notices, base, targets, now)
-                direct = await self._direct_rows(notices, base, now)
-                await services.delivery.enqueue_many([*rows, *direct])
-                reminders = await self.planner.follow_sessions(
-                    _reminder_sessions(diff), now=now, room_channels=targets.room_channels
+        try:
+            async with database.transaction():
+                latest = await database.snapshots.latest(source)
+                base = latest.id if latest is not None else 0
+                snapshot_id = await database.snapshots.add(
+                    source, copy.to_json(), content_hash, fetched_at=now
                 )
-                await self.planner.plan_room_posts(targets.room_channels, now=now)
-            except BaseException:
-                services.swap_schedule(previous)
-                raise
+                await database.snapshots.prune(source, SNAPSHOTS_KEPT)
+                services.swap_schedule(live)
+                try:
+                    rows = self._post_rows(notices, base, targets, now)
+                    direct = await self._direct_rows(notices, base, now)
+                    await services.delivery.enqueue_many([*rows, *direct])
+                    reminders = await self.planner.follow_sessions(
+                        _reminder_sessions(diff), now=now, room_channels=targets.room_channels
+                    )
+                    await self.planner.plan_room_posts(targets.room_channels, now=now)
+                except BaseException:
+                    services.swap_schedule(previous)
+                    raise
+        except Exception:
+            # The delivery wake-up was re-armed from rows the rollback undid (a reminder
+            # moved later): arm it again from the rows that stayed, or they are sent late.
+            await services.delivery.rearm()
+            raise
         # After the commit: the file never claims a version the database rolled back.
         write_last_good_file(last_good_path(services.config), copy)
         if diff:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Literal
 
 from bot.delivery import TEXT_KIND
+from bot.errors import error_code
 from bot.schedule.apply import Applied, NoticeTargets, ScheduleApplier
 from bot.schedule.diff import ScheduleDiff, carry_cancelled, diff_schedules
 from bot.schedule.model import Schedule
@@ -168,11 +169,23 @@ class LiveSchedule:
         await database.meta.set(IMPORT_APPLIED_KEY, str(staged.id))
         try:
             copy = LastGood.from_json(staged.body)
-            prepared = self.prepare(copy.text.encode(), name=copy.name)
+            prepared = self.prepare(
+                copy.text.encode(), name=copy.name, format=copy.format, zone=copy.zone
+            )
         except SourceError as error:
             await self.report(f"The imported schedule was not applied: {error.reason}")
             return None
-        applied = await self._commit(prepared)
+        try:
+            applied = await self._commit(prepared)
+        except Exception:
+            # Marked applied above, so it is not retried every refresh: told once, here.
+            code = error_code()
+            log.exception("applying the schedule from confbot import failed (code %s)", code)
+            await self.report(
+                f"The imported schedule was not applied: an unexpected error (code {code}); "
+                "nothing changed. Run `confbot import` again to retry."
+            )
+            return None
         await self.report(
             f"Applied the schedule from `confbot import` ({change_summary(applied.diff)})."
         )
@@ -180,18 +193,31 @@ class LiveSchedule:
 
     # -- uploads and their like ------------------------------------------------------
 
-    def prepare(self, body: bytes, *, name: str, path: Path | None = None) -> Prepared:
+    def prepare(
+        self,
+        body: bytes,
+        *,
+        name: str,
+        path: Path | None = None,
+        format: str | None = None,
+        zone: str | None = None,
+    ) -> Prepared:
         """Validate ``body`` and return what applying it would change.
+
+        ``format`` skips the detection and ``zone`` replaces the config's for times
+        without one (``confbot import --format/--tz``); both are kept with the copy.
 
         :raises SourceError: it does not validate (or is not UTF-8 text).
         """
         services = self._services
-        imported = parse_source(body, name=name, zone=services.config.guild.zone, path=path)
+        imported = parse_source(
+            body, name=name, format=format, zone=zone or services.config.guild.zone, path=path
+        )
         if not any(not session.cancelled for session in imported.sessions):
             raise SourceError(f"{name}: no sessions; the schedule was not replaced with nothing")
         current = services.live
         live = carry_cancelled(current, imported)
-        copy = LastGood.of(name, body, live)
+        copy = LastGood.of(name, body, live, format=format, zone=zone)
         return Prepared(live, diff_schedules(current, imported), copy, content_hash(body))
 
     async def apply_upload(self, body: bytes, *, name: str) -> Applied:

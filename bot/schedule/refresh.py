@@ -8,8 +8,10 @@ A fetch that fails, arrives truncated, or does not validate raises
 its cache before parsing, and a bad fetch became the schedule).
 
 The last good copy is a :class:`LastGood`: the source's text, its name (the format
-is detected from both) and the tombstones (sessions cancelled or removed earlier, so
-they stay cancelled while later versions lack them). It is stored in the
+is detected from both, unless ``confbot import`` stored the format it read), the
+zone ``confbot import --tz`` gave for times without one, and the tombstones
+(sessions cancelled or removed earlier, so they stay cancelled while later versions
+lack them). It is stored in the
 ``schedule_snapshots`` table and as a file next to the database; at start the bot
 uses the database's copy, else the source, else the file.
 """
@@ -166,12 +168,17 @@ async def _download(
 
 
 def parse_source(
-    body: bytes, *, name: str, zone: str | None = None, path: Path | None = None
+    body: bytes,
+    *,
+    name: str,
+    zone: str | None = None,
+    path: Path | None = None,
+    format: str | None = None,
 ) -> Schedule:
     """Return the validated schedule in ``body`` (cancelled sessions kept, marked).
 
-    ``name`` (a file name) breaks format ties; ``path`` lets a format find a
-    companion file next to it.
+    ``name`` (a file name) breaks format ties; ``format`` skips the detection;
+    ``path`` lets a format find a companion file next to it.
 
     :raises SourceError: the format is unknown or the file has problems (the first
         few are named, the rest counted).
@@ -182,7 +189,7 @@ def parse_source(
         # The native reader tells TOML from JSON by the path; "[conference]" opens both.
         path = Path(name)
     try:
-        result = import_bytes(body, source=name, zone=zone, path=path)
+        result = import_bytes(body, source=name, format=format, zone=zone, path=path)
     except ConfigError as error:
         raise SourceError(_problems_text(error.problems), error.problems) from None
     if result.problems:
@@ -228,15 +235,30 @@ def _session_from_json(data: dict[str, Any]) -> Session:
 
 @dataclass(frozen=True, slots=True)
 class LastGood:
-    """A schedule that validated: its source text and name, and its tombstones."""
+    """A schedule that validated: its source text, name, how it was read, and its tombstones.
+
+    ``format`` and ``zone`` are what ``confbot import --format/--tz`` chose (``None``:
+    detect the format, use the config's zone), kept so every later read of this copy
+    (the apply, a restart) gives the schedule the command showed.
+    """
 
     name: str
     text: str
     tombstones: tuple[Session, ...] = ()
+    format: str | None = None
+    zone: str | None = None
 
     @classmethod
-    def of(cls, name: str, body: bytes, live: Schedule) -> LastGood:
-        """Return the copy of ``body`` (named ``name``) that was applied as ``live``.
+    def of(
+        cls,
+        name: str,
+        body: bytes,
+        live: Schedule,
+        *,
+        format: str | None = None,
+        zone: str | None = None,
+    ) -> LastGood:
+        """Return the copy of ``body`` (named ``name``, read so) that was applied as ``live``.
 
         :raises SourceError: ``body`` is not UTF-8 text (every format we read is).
         """
@@ -244,17 +266,22 @@ class LastGood:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
             raise SourceError(f"{name}: not UTF-8 text") from None
-        return cls(name, text, tuple(s for s in live.sessions if s.cancelled))
+        tombstones = tuple(s for s in live.sessions if s.cancelled)
+        return cls(name, text, tombstones, format=format, zone=zone)
 
     def to_json(self) -> str:
         """Return the copy as one JSON document (what is stored)."""
-        return json.dumps(
-            {
-                "name": self.name,
-                "text": self.text,
-                "tombstones": [_session_to_json(session) for session in self.tombstones],
-            }
-        )
+        document: dict[str, Any] = {
+            "name": self.name,
+            "text": self.text,
+            "tombstones": [_session_to_json(session) for session in self.tombstones],
+        }
+        # Optional keys: copies stored before they existed read as "detect, config zone".
+        if self.format is not None:
+            document["format"] = self.format
+        if self.zone is not None:
+            document["zone"] = self.zone
+        return json.dumps(document)
 
     @classmethod
     def from_json(cls, text: str) -> LastGood:
@@ -268,6 +295,8 @@ class LastGood:
                 str(data["name"]),
                 str(data["text"]),
                 tuple(_session_from_json(item) for item in data.get("tombstones", ())),
+                format=_optional_text(data.get("format")),
+                zone=_optional_text(data.get("zone")),
             )
         except (ValueError, KeyError, TypeError) as error:
             raise SourceError(f"the stored copy is unreadable: {error}") from None
@@ -275,14 +304,23 @@ class LastGood:
     def schedule(self, *, zone: str | None = None) -> Schedule:
         """Return the schedule this copy holds, its tombstones cancelled in it.
 
+        ``zone`` (the config's) is used only if the copy keeps none of its own.
+
         :raises SourceError: it no longer validates (a newer confbot's rules).
         """
-        imported = parse_source(self.text.encode(), name=self.name, zone=zone)
+        imported = parse_source(
+            self.text.encode(), name=self.name, format=self.format, zone=self.zone or zone
+        )
         if not self.tombstones:
             return imported
         present = {session.id for session in imported.sessions}
         tombstones = tuple(s for s in self.tombstones if s.id not in present)
         return carry_cancelled(replace(imported, sessions=tombstones), imported)
+
+
+def _optional_text(value: object) -> str | None:
+    """Return ``value`` as text, ``None`` staying ``None``."""
+    return None if value is None else str(value)
 
 
 def last_good_path(config: Config) -> Path:
@@ -348,11 +386,20 @@ async def initial_schedule(config: Config, database: Database) -> Schedule:
     return live
 
 
-async def stage_import(config: Config, body: bytes, name: str) -> int:
+async def stage_import(
+    config: Config,
+    body: bytes,
+    name: str,
+    *,
+    format: str | None = None,
+    zone: str | None = None,
+) -> int:
     """Store ``body`` for the bot to apply at its next refresh (or start); return its id.
 
     The bot applies it as a refresh would: the diff against what it shows, the
     notices, the moved reminders (``confbot import`` has no Discord connection).
+    ``format`` and ``zone`` (``--format``, ``--tz``) are stored with it, so the bot
+    reads it as the command did.
 
     :raises SourceError: ``body`` is not UTF-8 text.
     """
@@ -364,7 +411,9 @@ async def stage_import(config: Config, body: bytes, name: str) -> int:
         raise SourceError(f"{name}: not UTF-8 text") from None
     async with await open_database(config.storage.database) as database:
         return await database.snapshots.add(
-            IMPORT_SOURCE, LastGood(name, text).to_json(), content_hash(body)
+            IMPORT_SOURCE,
+            LastGood(name, text, format=format, zone=zone).to_json(),
+            content_hash(body),
         )
 
 

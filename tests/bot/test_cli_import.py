@@ -279,3 +279,16 @@ def test_current_frab_schedule_is_loaded_by_the_bot(tmp_path: Path) -> None:
         ],
     )
     assert [s.id for s in load_schedule(source).sessions] == ["g1"]
+
+
+async def test_a_download_tells_its_progress_in_bytes(http_server: str) -> None:
+    """download() reports the bytes received against the announced size, ending at the total."""
+    from bot.schedule.formats.download import download
+
+    seen: list[tuple[int, int | None]] = []
+    body = await download(
+        f"{http_server}/{HIMMEL.name}", progress=lambda done, total: seen.append((done, total))
+    )
+    assert body == HIMMEL.read_bytes()
+    assert seen[-1] == (len(body), len(body))
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)

@@ -8,6 +8,8 @@ Conditional requests and periodic refresh belong to live refresh, not here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import aiohttp
 
 from bot.errors import ConfigError
@@ -18,8 +20,17 @@ __all__ = ["MAX_BYTES", "download"]
 MAX_BYTES = 32 * 1024 * 1024
 
 
-async def download(url: str, *, timeout: float = 30.0, max_bytes: int = MAX_BYTES) -> bytes:
+async def download(
+    url: str,
+    *,
+    timeout: float = 30.0,
+    max_bytes: int = MAX_BYTES,
+    progress: Callable[[int, int | None], None] | None = None,
+) -> bytes:
     """Return the body at ``url``.
+
+    ``progress`` is told the bytes received so far and the size announced (``None``
+    without a Content-Length) after every piece, for a progress bar.
 
     :raises ConfigError: the address cannot be fetched whole; the sentence says why.
     """
@@ -36,6 +47,8 @@ async def download(url: str, *, timeout: float = 30.0, max_bytes: int = MAX_BYTE
                 body += chunk
                 if len(body) > max_bytes:
                     raise ConfigError([f"{url}: larger than {max_bytes // 1_000_000} MB; refused"])
+                if progress is not None:
+                    progress(len(body), response.content_length)
             expected = response.content_length
             if expected is not None and len(body) < expected:
                 raise ConfigError(
