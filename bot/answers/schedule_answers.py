@@ -40,6 +40,8 @@ from bot.errors import NotFoundError, TimeParseError, UnknownZoneError, UserErro
 from bot.rendering.cards import Card, Reply
 from bot.rendering.pages import Answer, PagedReply
 from bot.rendering.sessions import (
+    NEXT_LINES,
+    NOW_LINES,
     DayGroup,
     Moment,
     conference_when,
@@ -146,9 +148,10 @@ class ScheduleAnswers:
 
         :raises NotFoundError: no room or track has that name.
         """
-        moment, place = self._moment(now, room=room, track=track, limit=5)
+        moment, place = self._moment(now, room=room, track=track, limit=NEXT_LINES)
         card = now_card(moment, self.schedule, reader, place=place)
-        return Reply(zone_hint(reader), (card,))
+        listed = tuple(session.id for session in moment.upcoming)
+        return Reply(zone_hint(reader), (card,), listed_session_ids=listed)
 
     def next(
         self, reader: Reader, now: datetime, *, room: str | None = None, track: str | None = None
@@ -157,9 +160,10 @@ class ScheduleAnswers:
 
         :raises NotFoundError: no room or track has that name.
         """
-        moment, place = self._moment(now, room=room, track=track, limit=10)
+        moment, place = self._moment(now, room=room, track=track, limit=NOW_LINES)
         card = next_card(moment, self.schedule, reader, place=place)
-        return Reply(zone_hint(reader), (card,))
+        listed = tuple(session.id for session in moment.upcoming)
+        return Reply(zone_hint(reader), (card,), listed_session_ids=listed)
 
     def _moment(
         self, now: datetime, *, room: str | None, track: str | None, limit: int

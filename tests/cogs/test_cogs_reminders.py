@@ -491,3 +491,14 @@ async def test_remind_me_of_a_session_that_began_since_the_menu_was_sent_says_so
     assert chosen.message is not None
     labels = [b["label"] for row in chosen.message["components"] for b in row["components"]]
     assert labels == [f"Stop: {later.title}"[:80]]
+
+
+async def test_next_offers_the_sessions_it_lists(unlinked: ConferenceHarness) -> None:
+    """/next lists what starts soonest; its "Remind me of…" offers exactly those."""
+    assert unlinked.bot is not None
+    upcoming = await unlinked.sandbox.invoke(unlinked.member("alice"), "next")
+    offered = [option["value"] for option in remind_select(upcoming)["options"]]
+    soonest = unlinked.bot.services.schedule.sessions[: len(offered)]
+    assert len(offered) == 10
+    assert offered == [session.id for session in soonest]
+    assert all(title_of(session) in upcoming.embeds[0]["description"] for session in soonest)
