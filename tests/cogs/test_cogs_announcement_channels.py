@@ -366,7 +366,7 @@ async def test_a_post_in_an_announcement_channel_is_crossposted_once(
 async def test_a_refused_crosspost_is_reported_and_never_reposts(
     conference: ConferenceHarness,
 ) -> None:
-    """Send Messages lost right after posting: the log says so; a restart neither reposts nor retries."""
+    """Send Messages lost right after posting: the log says so; no repost, no retry."""
     channel = news(conference)
     conference.sandbox.allow_rejection(status=403, code=50013)
 
@@ -383,8 +383,8 @@ async def test_a_refused_crosspost_is_reported_and_never_reposts(
     assert not int(message["flags"]) & CROSSPOSTED
     line = contents_in(conference, conference.channel("mod-log"))[-1]
     assert (
-        f"could not crosspost announcement #1 “Keynote soon” to the servers following <#{channel.id}>"
-        in line
+        "could not crosspost announcement #1 “Keynote soon” to the servers following "
+        f"<#{channel.id}>" in line
     )
     assert "Discord said 403 Missing Permissions (50013)" in line
     await conference.restart_bot()
