@@ -18,15 +18,15 @@ permission check covers all of them before anything is typed or scheduled.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.announcements.channels import channel_list, state_summary, where_and_state
 from bot.announcements.planning import (
     ANNOUNCEMENT,
     announcement_key,
@@ -45,18 +45,18 @@ from bot.announcements.timing import parse_when, read_back
 from bot.answers.reader import Reader
 from bot.app import Confbot
 from bot.delivery import RenderContext, Skip
-from bot.delivery.pacing import BudgetClosed
 from bot.discord_embeds import card_to_embed
 from bot.errors import NotFoundError, UserError
 from bot.interaction_errors import defer_ephemeral
 from bot.rendering.cards import Card
 from bot.rendering.outgoing import OutgoingMessage
 from bot.rendering.sessions import session_card
-from bot.rendering.text import human_join, neutralise, plural
+from bot.rendering.text import neutralise, plural
 from bot.schedule.model import Session
 from bot.storage.repositories.announcements import Announcement, AnnouncementCopy
 from bot.storage.repositories.outbox import OutboxItem
 from bot.timezones import to_local
+from cogs.announcement_crossposts import Crossposter
 from cogs.announcement_views import AnnouncementButton, AnnouncementModal
 from cogs.checks import MODERATOR_PERMISSIONS, moderator_only
 from cogs.choices import choices, session_choices
@@ -69,8 +69,6 @@ log = logging.getLogger(__name__)
 COOLDOWN_RATE, COOLDOWN_SECONDS = 5, 60.0
 RECENT_LIMIT = 10
 LIST_LIMIT = 2000  # one message
-# Discord's answer to a second crosspost of one message (topics/opcodes-and-status-codes).
-ALREADY_CROSSPOSTED = 40033
 
 
 def _cooldown_key(interaction: discord.Interaction) -> tuple[int | None, int]:
@@ -89,14 +87,15 @@ class Announcements(commands.Cog):
 
     def __init__(self, bot: Confbot) -> None:
         self.bot = bot
+        self.crossposts = Crossposter(bot)
 
     async def cog_load(self) -> None:
         """Render announcement rows, crosspost them, answer preview buttons (old ones too)."""
         self.bot.services.delivery.register(
-            ANNOUNCEMENT, self.render_announcement, after_sent=self.crosspost_after_sending
+            ANNOUNCEMENT, self.render_announcement, after_sent=self.crossposts.after_sent
         )
         self.bot.add_dynamic_items(AnnouncementButton)
-        self.bot.when_ready(self.crosspost_left_over)
+        self.bot.when_ready(self.crossposts.left_over)
 
     async def cog_unload(self) -> None:
         """Stop rendering (rows stay planned) and forget the buttons."""
@@ -246,7 +245,7 @@ class Announcements(commands.Cog):
             await self._cancel(interaction, found)
             return
         if found.status != "draft":
-            state = where_and_state(await self._copy_states(found)).split(": ")[-1]
+            state = state_summary(await self._copy_states(found))
             raise UserError(f"Announcement #{found.id} is already {state}.")
         now = self.bot.clock.now()
         due = now if action == "send" else found.post_at
@@ -306,7 +305,7 @@ class Announcements(commands.Cog):
             return
         await self._apply_edit(interaction, existing, title, body, post_at, message, reader)
 
-    # -- the outbox renderer and what follows a post ----------------------------------------
+    # -- the outbox renderer --------------------------------------------------------------
 
     async def render_announcement(
         self, item: OutboxItem, context: RenderContext
@@ -338,61 +337,6 @@ class Announcements(commands.Cog):
             )
             raise Skip(f"more than {grace} minutes late")
         return self._message(found)
-
-    async def crosspost_after_sending(self, item: OutboxItem, message_id: int) -> None:
-        """Publish a copy posted in an announcement channel to the servers following it.
-
-        Runs after the engine marked the copy sent, so a refusal here never resends it;
-        what became of the crosspost is stored, so a restart neither repeats nor forgets it.
-        """
-        announcements = self.bot.services.database.announcements
-        copy = await announcements.copy_by_key(item.key)
-        if copy is not None and copy.crosspost is None:
-            await self._crosspost(copy, message_id)
-
-    async def crosspost_left_over(self) -> None:
-        """Crosspost copies posted just before the bot stopped (once the channels are known)."""
-        announcements = self.bot.services.database.announcements
-        for copy, message_id in await announcements.posted_awaiting_crosspost():
-            await self._crosspost(copy, message_id)
-
-    async def _crosspost(self, copy: AnnouncementCopy, message_id: int) -> None:
-        announcements = self.bot.services.database.announcements
-        channel = self.bot.get_channel(copy.channel_id)
-        if not isinstance(channel, discord.TextChannel) or not channel.is_news():
-            await announcements.set_crosspost(copy.outbox_key, "not-announcement-channel")
-            return
-        try:
-            # Paced with every other request the bot makes on its own.
-            async with self.bot.services.delivery.budget.request():
-                await channel.get_partial_message(message_id).publish()
-        except BudgetClosed:
-            return  # stopping: the next start crossposts it
-        except discord.HTTPException as error:
-            if error.code == ALREADY_CROSSPOSTED:  # a run stopped before recording it
-                await announcements.set_crosspost(copy.outbox_key, "published")
-                return
-            reason = f"Discord said {error.status} {error.text or 'error'} ({error.code})"
-        except (aiohttp.ClientError, OSError, TimeoutError) as error:
-            reason = f"the connection failed ({type(error).__name__})"
-        else:
-            await announcements.set_crosspost(copy.outbox_key, "published")
-            return
-        await announcements.set_crosspost(copy.outbox_key, "failed")
-        log.warning("crosspost of %s failed: %s", copy.outbox_key, reason)
-        found = await announcements.get(copy.announcement_id)
-        title = neutralise(found.title) if found else ""
-        await log_moderator_action(
-            self.bot,
-            actor_id=None,
-            action=(
-                f"could not crosspost announcement #{copy.announcement_id} “{title}” to the "
-                f"servers following <#{copy.channel_id}>: {reason}. It is posted there once; "
-                "publish it by hand if it should reach them"
-            ),
-            subject=f"announcement-crosspost:{copy.outbox_key}",
-            where=f"<#{copy.channel_id}>",
-        )
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -607,7 +551,7 @@ class Announcements(commands.Cog):
         posted = [copy for copy, state in states if state == "posted"]
         if not waiting:
             raise UserError(
-                f"Announcement #{found.id} is {where_and_state(states).split(': ')[-1]}; only "
+                f"Announcement #{found.id} is {state_summary(states)}; only "
                 "drafts and scheduled ones can be cancelled."
             )
         services = self.bot.services
@@ -652,8 +596,9 @@ class Announcements(commands.Cog):
         posted = [copy for copy, state in states if state == "posted"]
         waiting = [copy for copy, state in states if state == "scheduled"]
         if not posted and not waiting:
-            state = where_and_state(states).split(": ")[-1]
-            raise UserError(f"Announcement #{found.id} is {state}; it can no longer be edited.")
+            raise UserError(
+                f"Announcement #{found.id} is {state_summary(states)}; it can no longer be edited."
+            )
         title = " ".join(title.split())
         if posted:
             # Copies still waiting (a retry) go out with the new text at their own time.
@@ -736,21 +681,6 @@ def _missing_permissions(channel: discord.TextChannel, ping: Ping) -> list[str]:
     if needs_everyone and not permissions.mention_everyone:
         missing.append("Mention @everyone, @here and All Roles")
     return missing
-
-
-def channel_list(channel_ids: Iterable[int]) -> str:
-    """Return "<#a>, <#b> and <#c>"."""
-    return human_join([f"<#{channel_id}>" for channel_id in channel_ids])
-
-
-def where_and_state(states: Sequence[tuple[AnnouncementCopy, str]]) -> str:
-    """Return "in <#a> and <#b>: posted", or "posted in <#a>, failed in <#b>" when they differ."""
-    if not states:
-        return "nowhere: no channel"
-    kinds = {state for _, state in states}
-    if len(kinds) == 1:
-        return f"in {channel_list(copy.channel_id for copy, _ in states)}: {kinds.pop()}"
-    return ", ".join(f"{state} in <#{copy.channel_id}>" for copy, state in states)
 
 
 def _allowed(message: OutgoingMessage) -> discord.AllowedMentions:
