@@ -481,3 +481,13 @@ async def test_edit_after_sending_keeps_the_card_on_every_copy(
         (message,) = messages_in(conference, channel)
         assert message["content"] == "📣 **Keynote soon**\nStarting now."
         assert [card["title"] for card in message["embeds"]] == [SESSION_TITLE]
+
+
+async def test_the_channel_picker_offers_text_and_announcement_channels_only(
+    conference: ConferenceHarness,
+) -> None:
+    """Discord's picker for channel_2 offers #news, never a DM channel (the sandbox refuses it)."""
+    dm = conference.sandbox.world.dm_channel(conference.member("alice"))
+    with pytest.raises(AssertionError, match="Discord would not offer"):
+        await invoke(conference, "announce new", {"channel_2": dm})
+    assert (await invoke(conference, "announce new", {"channel_2": news(conference)})).modal
