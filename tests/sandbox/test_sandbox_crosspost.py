@@ -6,7 +6,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.sandbox import Channel, Sandbox
+from bot.sandbox import Channel, Limits, RouteLimit, Sandbox
 from bot.sandbox.permissions import MANAGE_MESSAGES, SEND_MESSAGES
 from bot.sandbox.spec import response_errors
 from bot.sandbox.state import CROSSPOSTED, GUILD_ANNOUNCEMENT
@@ -109,3 +109,25 @@ async def test_another_authors_message_needs_manage_messages(
     said = sandbox.world.channel_messages(news.id)[-1]
     status, body = await _crosspost(sandbox, news, int(said["id"]))
     assert (status, body["code"]) == (403, 50013)
+
+
+async def test_crossposts_have_a_rate_limit_bucket_per_channel() -> None:
+    """Past the route's limit a crosspost is a 429 with its headers; another channel is not."""
+    sandbox = Sandbox(limits=Limits(routes={"POST " + CROSSPOST: RouteLimit(limit=1, per=60.0)}))
+    await sandbox.start()
+    try:
+        guild = sandbox.add_guild("G")
+        first = sandbox.add_channel(guild, "news", announcement=True)
+        second = sandbox.add_channel(guild, "press", announcement=True)
+        assert (await _crosspost(sandbox, first, await _bot_post(sandbox, first)))[0] == 200
+        url = f"{sandbox.api_base}/channels/{first.id}/messages/{await _bot_post(sandbox, first)}"
+        async with (
+            aiohttp.ClientSession(headers=auth(sandbox)) as http,
+            http.post(url + "/crosspost") as response,
+        ):
+            assert response.status == 429
+            assert response.headers["X-RateLimit-Remaining"] == "0"
+            assert float((await response.json())["retry_after"]) > 0
+        assert (await _crosspost(sandbox, second, await _bot_post(sandbox, second)))[0] == 200
+    finally:
+        await sandbox.stop()
