@@ -491,3 +491,31 @@ async def test_the_channel_picker_offers_text_and_announcement_channels_only(
     with pytest.raises(AssertionError, match="Discord would not offer"):
         await invoke(conference, "announce new", {"channel_2": dm})
     assert (await invoke(conference, "announce new", {"channel_2": news(conference)})).modal
+
+
+async def test_a_long_list_stays_within_one_message(conference: ConferenceHarness) -> None:
+    """Ten long-titled announcements to five channels each: one message, the rest counted."""
+    assert conference.bot is not None
+    database = conference.bot.services.database
+    assert conference.server is not None
+    guild = conference.server.guild
+    channels = [conference.sandbox.add_channel(guild, f"room-{n}").id for n in range(5)]
+    for number in range(10):
+        found = await database.announcements.create(
+            guild.id,
+            channels[0],
+            conference.member("moderator").id,
+            "Body",
+            DUE,
+            title=f"{number} " + "Very long title " * 10,
+            status="draft",
+        )
+        await database.announcements.set_copies(
+            found.id, [(channel, f"announcement:{found.id}:{channel}") for channel in channels]
+        )
+        await database.announcements.mark_scheduled(found.id, DUE, f"announcement:{found.id}")
+    reply = await invoke(conference, "announce list")
+    assert len(reply.content) <= 2000
+    shown = sum(line.startswith("#") for line in reply.content.splitlines())
+    assert 0 < shown < 10
+    assert reply.content.endswith(f"…and {10 - shown} older announcements")
