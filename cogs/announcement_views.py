@@ -106,9 +106,10 @@ class AnnouncementModal(discord.ui.Modal):
         self,
         cog: AnnouncementActions,
         *,
-        channel_id: int,
+        channel_ids: tuple[int, ...],
         ping: Ping,
         when: str,
+        session_id: str | None = None,
         existing: Announcement | None = None,
     ) -> None:
         subject = "new" if existing is None else str(existing.id)
@@ -120,8 +121,9 @@ class AnnouncementModal(discord.ui.Modal):
             timeout=15 * 60,  # an interaction token's lifetime
         )
         self.cog = cog
-        self.channel_id = channel_id
+        self.channel_ids = channel_ids
         self.ping = ping
+        self.session_id = session_id
         self.existing = existing
         self.title_input: discord.ui.TextInput[Any] = discord.ui.TextInput(
             label="Title",

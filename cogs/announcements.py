@@ -5,13 +5,20 @@ name keeps every announcement action together, hidden behind Manage Server at it
 Thin: the text, times and outbox rows come from ``bot/announcements/``. A draft is a row
 (status ``draft``) whose id travels in the preview buttons' custom_ids
 (``discord.ui.DynamicItem``), so a preview still works after a restart. Every command,
-button and modal checks the moderator on the server side; the message itself is an
-outbox row of kind ``announcement``, sent once at its time by the delivery engine.
+button and modal checks the moderator on the server side; each channel's copy is an
+outbox row of kind ``announcement``, sent once at its time by the delivery engine, and
+crossposted after it was sent when the channel is an announcement channel.
+
+Several channels are options of ``/announce new`` (``channel`` … ``channel_5``) rather
+than a select on the preview: Discord's own channel picker offers only text and
+announcement channels, and every target is known before the form opens, so the
+permission check covers all of them before anything is typed or scheduled.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,10 +26,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.announcements.channels import channel_list, state_summary, where_and_state
 from bot.announcements.planning import (
     ANNOUNCEMENT,
     announcement_key,
     announcement_row,
+    announcement_scope,
     too_late,
 )
 from bot.announcements.text import (
@@ -30,21 +39,27 @@ from bot.announcements.text import (
     HERE,
     Ping,
     announcement_message,
+    card_beside,
 )
 from bot.announcements.timing import parse_when, read_back
 from bot.answers.reader import Reader
 from bot.app import Confbot
 from bot.delivery import RenderContext, Skip
+from bot.discord_embeds import card_to_embed
 from bot.errors import NotFoundError, UserError
 from bot.interaction_errors import defer_ephemeral
+from bot.rendering.cards import Card
 from bot.rendering.outgoing import OutgoingMessage
-from bot.rendering.text import neutralise
-from bot.storage.repositories.announcements import Announcement
+from bot.rendering.sessions import session_card
+from bot.rendering.text import neutralise, plural
+from bot.schedule.model import Session
+from bot.storage.repositories.announcements import Announcement, AnnouncementCopy
 from bot.storage.repositories.outbox import OutboxItem
 from bot.timezones import to_local
+from cogs.announcement_crossposts import Crossposter
 from cogs.announcement_views import AnnouncementButton, AnnouncementModal
 from cogs.checks import MODERATOR_PERMISSIONS, moderator_only
-from cogs.choices import choices
+from cogs.choices import choices, session_choices
 from cogs.moderation_log import log_moderator_action
 from cogs.views import PersistentView
 
@@ -53,6 +68,7 @@ log = logging.getLogger(__name__)
 # A moderator may start this many announcements per minute (each may ping a channel).
 COOLDOWN_RATE, COOLDOWN_SECONDS = 5, 60.0
 RECENT_LIMIT = 10
+LIST_LIMIT = 2000  # one message
 
 
 def _cooldown_key(interaction: discord.Interaction) -> tuple[int | None, int]:
@@ -71,11 +87,15 @@ class Announcements(commands.Cog):
 
     def __init__(self, bot: Confbot) -> None:
         self.bot = bot
+        self.crossposts = Crossposter(bot)
 
     async def cog_load(self) -> None:
-        """Render announcement rows and answer preview buttons (old ones too)."""
-        self.bot.services.delivery.register(ANNOUNCEMENT, self.render_announcement)
+        """Render announcement rows, crosspost them, answer preview buttons (old ones too)."""
+        self.bot.services.delivery.register(
+            ANNOUNCEMENT, self.render_announcement, after_sent=self.crossposts.after_sent
+        )
         self.bot.add_dynamic_items(AnnouncementButton)
+        self.bot.when_ready(self.crossposts.left_over)
 
     async def cog_unload(self) -> None:
         """Stop rendering (rows stay planned) and forget the buttons."""
@@ -113,37 +133,63 @@ class Announcements(commands.Cog):
         ]
         return found[:25]
 
+    async def session_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Offer sessions by title or speaker, upcoming first; values are session ids."""
+        return session_choices(self.bot.services.search, current, self.bot.clock.now())
+
     # -- commands ---------------------------------------------------------------------
 
     @announce.command(name="new", description="Moderators: write an announcement and preview it")
     @app_commands.describe(
         channel="Where to post it (default: the announcements channel)",
+        channel_2="Also post it here (each channel gets its own copy)",
+        channel_3="Also post it here",
+        channel_4="Also post it here",
+        channel_5="Also post it here",
         ping="A role to ping (only roles the organisers allow)",
         when="Now (default), or a time in your zone: 15:50, in 10 minutes, tomorrow 9am",
+        session="Attach this session's card (part of its title or a speaker's name)",
     )
-    @app_commands.autocomplete(ping=ping_autocomplete)
+    @app_commands.autocomplete(ping=ping_autocomplete, session=session_autocomplete)
     @app_commands.checks.cooldown(COOLDOWN_RATE, COOLDOWN_SECONDS, key=_cooldown_key)
     @moderator_only()
     async def announce_new(
         self,
         interaction: discord.Interaction,
         channel: discord.TextChannel | None = None,
+        channel_2: discord.TextChannel | None = None,
+        channel_3: discord.TextChannel | None = None,
+        channel_4: discord.TextChannel | None = None,
+        channel_5: discord.TextChannel | None = None,
         ping: str | None = None,
         when: str | None = None,
+        session: str | None = None,
     ) -> None:
-        """Check the channel, ping and time, then open the modal for title and text."""
-        target = channel or self._announcements_channel(interaction.guild)
+        """Check every channel, the ping, time and session, then open the modal for the text."""
+        picked = [each for each in (channel, channel_2, channel_3, channel_4, channel_5) if each]
+        if not picked:
+            picked = [self._announcements_channel(interaction.guild)]
+        targets = list(dict.fromkeys(picked))  # the same channel twice is one copy
         chosen = self._ping(interaction.guild, ping)
-        self._require_can_post(target, chosen)
+        self._require_can_post(targets, chosen)
         reader = await self.bot.reader(interaction.user.id)
         parse_when(when, reader, now=self.bot.clock.now())  # refuse a bad time before typing
-        modal = AnnouncementModal(self, channel_id=target.id, ping=chosen, when=when or "now")
+        named = self._session(session) if session and session.strip() else None
+        modal = AnnouncementModal(
+            self,
+            channel_ids=tuple(target.id for target in targets),
+            ping=chosen,
+            when=when or "now",
+            session_id=named.id if named else None,
+        )
         await interaction.response.send_modal(modal)
 
     @announce.command(name="list", description="Moderators: scheduled and recent announcements")
     @moderator_only()
     async def announce_list(self, interaction: discord.Interaction) -> None:
-        """List scheduled and recent announcements, times in the viewer's zone."""
+        """List scheduled and recent announcements and their channels, in the viewer's zone."""
         await defer_ephemeral(interaction)
         reader = await self.bot.reader(interaction.user.id)
         database = self.bot.services.database
@@ -152,15 +198,17 @@ class Announcements(commands.Cog):
             await interaction.followup.send("No announcements yet.", ephemeral=True)
             return
         lines = ["**Announcements** (newest first)"]
-        for announcement in recent:
-            state = await self._state(announcement)
+        for shown, announcement in enumerate(recent):
+            states = await self._copy_states(announcement)
             when = read_back(announcement.post_at, reader)
             title = neutralise(announcement.title or announcement.content)[:80]
-            lines.append(
-                f"#{announcement.id} **{title}** in <#{announcement.channel_id}>: {state}, {when}"
-            )
+            line = f"#{announcement.id} **{title}** {where_and_state(states)}, {when}"
+            if len("\n".join([*lines, line])) > LIST_LIMIT:
+                lines.append(f"…and {plural(len(recent) - shown, 'older announcement')}")
+                break
+            lines.append(line)
         await interaction.followup.send(
-            "\n".join(lines)[:2000], ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+            "\n".join(lines), ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
         )
 
     @announce.command(name="edit", description="Moderators: change an announcement")
@@ -168,7 +216,7 @@ class Announcements(commands.Cog):
     @app_commands.autocomplete(announcement=announcement_autocomplete)
     @moderator_only()
     async def announce_edit(self, interaction: discord.Interaction, announcement: int) -> None:
-        """Open the modal prefilled; on submit, a scheduled one changes, a posted one is edited."""
+        """Open the modal prefilled; on submit, scheduled copies change, posted ones are edited."""
         found = await self._announcement(interaction, announcement)
         if found.status == "cancelled":
             raise UserError(f"Announcement #{found.id} was cancelled; write a new one.")
@@ -179,7 +227,7 @@ class Announcements(commands.Cog):
     @app_commands.autocomplete(announcement=announcement_autocomplete)
     @moderator_only()
     async def announce_cancel(self, interaction: discord.Interaction, announcement: int) -> None:
-        """Cancel an announcement that has not been posted yet."""
+        """Cancel an announcement in every channel where it has not been posted yet."""
         await defer_ephemeral(interaction)
         found = await self._announcement(interaction, announcement)
         await self._cancel(interaction, found)
@@ -197,7 +245,8 @@ class Announcements(commands.Cog):
             await self._cancel(interaction, found)
             return
         if found.status != "draft":
-            raise UserError(f"Announcement #{found.id} is already {await self._state(found)}.")
+            state = state_summary(await self._copy_states(found))
+            raise UserError(f"Announcement #{found.id} is already {state}.")
         now = self.bot.clock.now()
         due = now if action == "send" else found.post_at
         if due is None:
@@ -219,22 +268,31 @@ class Announcements(commands.Cog):
         reader = await self.bot.reader(interaction.user.id)
         now = self.bot.clock.now()
         post_at = parse_when(when, reader, now=now)
-        message = announcement_message(title, body, modal.ping)  # refuses empty/too long
+        existing = modal.existing
+        session_id = existing.session_id if existing else modal.session_id
+        message = announcement_message(  # refuses empty/too long
+            title, body, modal.ping, self._session_card(session_id)
+        )
         await defer_ephemeral(interaction)
         database = self.bot.services.database
-        existing = modal.existing
         if existing is None or existing.status == "draft":
             if existing is None:
-                draft = await database.announcements.create(
-                    interaction.guild_id or 0,
-                    modal.channel_id,
-                    interaction.user.id,
-                    body.strip(),
-                    post_at,
-                    title=" ".join(title.split()),
-                    ping=modal.ping.stored(),
-                    status="draft",
-                )
+                async with database.transaction():
+                    draft = await database.announcements.create(
+                        interaction.guild_id or 0,
+                        modal.channel_ids[0],
+                        interaction.user.id,
+                        body.strip(),
+                        post_at,
+                        title=" ".join(title.split()),
+                        ping=modal.ping.stored(),
+                        status="draft",
+                        session_id=session_id,
+                    )
+                    await database.announcements.set_copies(
+                        draft.id,
+                        [(each, announcement_key(draft.id, each)) for each in modal.channel_ids],
+                    )
             else:
                 await database.announcements.update_draft(
                     existing.id,
@@ -247,12 +305,14 @@ class Announcements(commands.Cog):
             return
         await self._apply_edit(interaction, existing, title, body, post_at, message, reader)
 
-    # -- the outbox renderer ----------------------------------------------------------------
+    # -- the outbox renderer --------------------------------------------------------------
 
     async def render_announcement(
         self, item: OutboxItem, context: RenderContext
     ) -> OutgoingMessage:
         """Return the announcement as its moderator wrote it, pinging only the chosen role.
+
+        The same text goes to every channel, with the named session's card as it is now.
 
         :raises Skip: it was cancelled, or the bot could not post it within the grace
             (then the moderation log is told).
@@ -264,6 +324,7 @@ class Announcements(commands.Cog):
             raise Skip("the announcement was cancelled")
         grace = self.bot.config.announcements.grace_minutes
         if too_late(item.due_at, context.now, timedelta(minutes=grace)):
+            channel_id = item.target_channel_id or found.channel_id
             await log_moderator_action(
                 self.bot,
                 actor_id=None,
@@ -271,11 +332,11 @@ class Announcements(commands.Cog):
                     f"skipped announcement #{found.id} “{neutralise(found.title)}”: it was due "
                     f"<t:{int(item.due_at.timestamp())}:F>, more than {grace} minutes ago"
                 ),
-                subject=f"announcement-missed:{found.id}",
-                where=f"<#{found.channel_id}>",
+                subject=f"announcement-missed:{found.id}:{channel_id}",
+                where=f"<#{channel_id}>",
             )
             raise Skip(f"more than {grace} minutes late")
-        return announcement_message(found.title, found.content, Ping.parse(found.ping))
+        return self._message(found)
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -320,29 +381,49 @@ class Announcements(commands.Cog):
             "pick one from the list."
         )
 
-    def _require_can_post(self, channel: Any, ping: Ping) -> None:
-        """Stop unless the bot may post (and ping as asked) in ``channel``, overwrites included.
+    def _session(self, typed: str) -> Session:
+        """Return the session the option names (autocomplete sends its id).
 
-        :raises UserError: naming the missing permissions.
+        :raises NotFoundError: nothing matches; the sentence names the closest titles.
         """
-        if not isinstance(channel, discord.TextChannel):
-            raise UserError("Announcements go to a text channel of this server.")
-        me = channel.guild.me
-        permissions = channel.permissions_for(me)
-        missing = []
-        if not permissions.view_channel:
-            missing.append("View Channel")
-        if not permissions.send_messages:
-            missing.append("Send Messages")
-        role = channel.guild.get_role(ping.role_id) if ping.role_id is not None else None
-        needs_everyone = ping.everyone is not None or (role is not None and not role.mentionable)
-        if needs_everyone and not permissions.mention_everyone:
-            missing.append("Mention @everyone, @here and All Roles")
-        if missing:
-            raise UserError(
-                f"I may not post that in {channel.mention}: I lack "
-                f"{', '.join(missing)} there. Nothing was queued."
-            )
+        found = self.bot.services.schedule.session(typed)
+        return found or self.bot.services.answers.find_session(typed, self.bot.clock.now())
+
+    def _session_card(self, session_id: str | None) -> Card | None:
+        """Return the session's card as /session shows it, in the conference's zone.
+
+        The audience is everyone, so no reader's own zone; ``None`` if the session left
+        the schedule (the announcement then goes without it).
+        """
+        if session_id is None:
+            return None
+        index = self.bot.services.schedule
+        session = index.session(session_id)
+        if session is None:
+            return None
+        zone = self.bot.services.conference_zone
+        return session_card(session, index, Reader(zone, "24h", zone, zone_is_set=False))
+
+    def _message(self, found: Announcement) -> OutgoingMessage:
+        """Return the announcement's message as it goes to each of its channels."""
+        return announcement_message(
+            found.title, found.content, Ping.parse(found.ping), self._session_card(found.session_id)
+        )
+
+    def _require_can_post(self, channels: Sequence[Any], ping: Ping) -> None:
+        """Stop unless the bot may post (and ping as asked) in every channel, overwrites included.
+
+        :raises UserError: naming each channel and the permissions missing there.
+        """
+        refusals = []
+        for channel in channels:
+            if not isinstance(channel, discord.TextChannel):
+                raise UserError("Announcements go to a text channel of this server.")
+            missing = _missing_permissions(channel, ping)
+            if missing:
+                refusals.append(f"in {channel.mention}: I lack {', '.join(missing)} there")
+        if refusals:
+            raise UserError(f"I may not post that {'; '.join(refusals)}. Nothing was queued.")
 
     async def _announcement(self, interaction: discord.Interaction, number: int) -> Announcement:
         found = await self.bot.services.database.announcements.get(number)
@@ -350,25 +431,34 @@ class Announcements(commands.Cog):
             raise NotFoundError(f"There is no announcement #{number}; see /announce list.")
         return found
 
-    async def _state(self, announcement: Announcement) -> str:
-        """Return "draft", "scheduled", "posted", "skipped", "failed" or "cancelled"."""
-        if announcement.status in ("draft", "cancelled") or announcement.outbox_key is None:
-            return announcement.status
-        row = await self.bot.services.database.outbox.get(announcement.outbox_key)
-        if row is None or row.status in ("pending", "sending"):
-            return "scheduled"
-        return {"sent": "posted"}.get(row.status, row.status)
+    async def _copy_states(self, announcement: Announcement) -> list[tuple[AnnouncementCopy, str]]:
+        """Return each copy with "draft", "scheduled", "posted", "skipped", "failed"…"""
+        database = self.bot.services.database
+        copies = await database.announcements.copies(announcement.id)
+        states = []
+        for copy in copies:
+            if announcement.status in ("draft", "cancelled"):
+                states.append((copy, str(announcement.status)))
+                continue
+            row = await database.outbox.get(copy.outbox_key)
+            if row is None or row.status in ("pending", "sending"):
+                states.append((copy, "scheduled"))
+            else:
+                states.append((copy, {"sent": "posted"}.get(row.status, row.status)))
+        return states
 
     async def _open_edit(self, interaction: discord.Interaction, found: Announcement) -> None:
         reader = await self.bot.reader(interaction.user.id)
         when = "now"
         if found.post_at is not None and found.post_at > self.bot.clock.now():
             when = f"{to_local(found.post_at, reader.zone):%Y-%m-%d %H:%M}"
+        copies = await self.bot.services.database.announcements.copies(found.id)
         modal = AnnouncementModal(
             self,
-            channel_id=found.channel_id,
+            channel_ids=tuple(copy.channel_id for copy in copies),
             ping=Ping.parse(found.ping),
             when=when,
+            session_id=found.session_id,
             existing=found,
         )
         await interaction.response.send_modal(modal)
@@ -380,23 +470,28 @@ class Announcements(commands.Cog):
         message: OutgoingMessage,
         reader: Reader,
     ) -> None:
-        """Show the announcement exactly as it will appear, the time read back, and buttons."""
+        """Show the announcement exactly as it will appear, where, the time read back, buttons."""
         timing = read_back(draft.post_at, reader)
         actions = (
             ["send", "schedule", "edit", "cancel"] if draft.post_at else ["send", "edit", "cancel"]
         )
         view = PersistentView([AnnouncementButton(action, draft.id) for action in actions])
-        info = discord.Embed(
+        copies = await self.bot.services.database.announcements.copies(draft.id)
+        card = message.cards[0] if message.cards else None
+        info = Card(
             title=f"Preview of announcement #{draft.id}",
             description=(
-                f"Goes to <#{draft.channel_id}> {'at ' if draft.post_at else ''}{timing}; "
-                f"pings {Ping.parse(draft.ping).mention or 'nobody'}.\n"
+                f"Goes to {channel_list(copy.channel_id for copy in copies)} "
+                f"{'at ' if draft.post_at else ''}{timing}; "
+                f"pings {Ping.parse(draft.ping).mention or 'nobody'}"
+                f"{f'; with the card of “{card.title}”' if card else ''}.\n"
                 "Above is exactly what will be posted. Send now, Schedule, Edit or Cancel."
             ),
         )
+        embeds = [card_to_embed(card_beside(card, info))] if card else []
         await interaction.followup.send(
             message.content,
-            embed=info,
+            embeds=[*embeds, card_to_embed(info.fitted())],
             view=view,
             ephemeral=True,
             allowed_mentions=discord.AllowedMentions.none(),
@@ -405,22 +500,28 @@ class Announcements(commands.Cog):
     async def _queue(
         self, interaction: discord.Interaction, draft: Announcement, due: datetime
     ) -> None:
-        """Turn a draft into one outbox row (due now or at its time), log it, say when."""
+        """Turn a draft into one outbox row per channel (due now or at its time), log, say when."""
+        services = self.bot.services
+        copies = await services.database.announcements.copies(draft.id)
+        guild = interaction.guild
         self._require_can_post(
-            interaction.guild.get_channel(draft.channel_id) if interaction.guild else None,
+            [guild.get_channel(copy.channel_id) if guild else None for copy in copies],
             Ping.parse(draft.ping),
         )
-        services = self.bot.services
-        key = announcement_key(draft.id)
-        row = announcement_row(services.delivery, draft.id, draft.channel_id, due)
+        scope = announcement_scope(draft.id)
+        rows = [
+            announcement_row(services.delivery, draft.id, copy.channel_id, due, copy.outbox_key)
+            for copy in copies
+        ]
         async with services.database.transaction():
-            if not await services.database.announcements.mark_scheduled(draft.id, due, key):
+            if not await services.database.announcements.mark_scheduled(draft.id, due, scope):
                 raise UserError(f"Announcement #{draft.id} was already sent or cancelled.")
-            await services.database.outbox.enqueue_many([row])
+            await services.database.outbox.enqueue_many(rows)
         await services.delivery.rearm()
         reader = await self.bot.reader(interaction.user.id)
         now = self.bot.clock.now()
         what = f"announcement #{draft.id} “{neutralise(draft.title)}”"
+        where = channel_list(copy.channel_id for copy in copies)
         await log_moderator_action(
             self.bot,
             actor_id=interaction.user.id,
@@ -429,45 +530,54 @@ class Announcements(commands.Cog):
                 if due <= now
                 else f"scheduled {what} for <t:{int(due.timestamp())}:F>"
             ),
-            subject=key,
-            where=f"<#{draft.channel_id}>",
+            subject=scope,
+            where=where,
         )
         if due <= now:
             # The engine's wake-up sends it within moments; answering does not wait for it.
-            text = f"Posting announcement #{draft.id} in <#{draft.channel_id}> now."
+            text = f"Posting announcement #{draft.id} in {where} now."
         else:
             text = (
                 f"Scheduled announcement #{draft.id} for {read_back(due, reader)} in "
-                f"<#{draft.channel_id}>. Change it with /announce edit, stop it with "
-                "/announce cancel."
+                f"{where}. Change it with /announce edit, stop it with /announce cancel."
             )
         await interaction.followup.send(
             text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
         )
 
     async def _cancel(self, interaction: discord.Interaction, found: Announcement) -> None:
-        state = await self._state(found)
-        if state not in ("draft", "scheduled"):
+        states = await self._copy_states(found)
+        waiting = [copy for copy, state in states if state in ("draft", "scheduled")]
+        posted = [copy for copy, state in states if state == "posted"]
+        if not waiting:
             raise UserError(
-                f"Announcement #{found.id} is {state}; only drafts and scheduled ones can be "
-                "cancelled."
+                f"Announcement #{found.id} is {state_summary(states)}; only "
+                "drafts and scheduled ones can be cancelled."
             )
         services = self.bot.services
         async with services.database.transaction():
-            await services.database.announcements.cancel(found.id)
-            if found.outbox_key is not None:
-                await services.database.outbox.cancel(found.outbox_key)
+            if not posted:
+                await services.database.announcements.cancel(found.id)
+            for copy in waiting:
+                await services.database.outbox.cancel(copy.outbox_key)
         await services.delivery.rearm()
-        if state == "scheduled":
+        cancelled_in = channel_list(copy.channel_id for copy in waiting)
+        if found.status != "draft":
             await log_moderator_action(
                 self.bot,
                 actor_id=interaction.user.id,
                 action=f"cancelled announcement #{found.id} “{neutralise(found.title)}”",
-                subject=announcement_key(found.id),
-                where=f"<#{found.channel_id}>",
+                subject=announcement_scope(found.id),
+                where=cancelled_in,
+            )
+        text = f"Cancelled announcement #{found.id}; nothing will be posted."
+        if posted:
+            text = (
+                f"Cancelled announcement #{found.id} in {cancelled_in}; it stays posted in "
+                f"{channel_list(copy.channel_id for copy in posted)}."
             )
         await interaction.followup.send(
-            f"Cancelled announcement #{found.id}; nothing will be posted.", ephemeral=True
+            text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
         )
 
     async def _apply_edit(
@@ -480,25 +590,26 @@ class Announcements(commands.Cog):
         message: OutgoingMessage,
         reader: Reader,
     ) -> None:
-        """Change a scheduled announcement (text and time), or edit the posted message."""
+        """Change scheduled copies (text and time), or edit every posted copy in place."""
         services = self.bot.services
-        state = await self._state(found)
-        if state not in ("scheduled", "posted"):
-            raise UserError(f"Announcement #{found.id} is {state}; it can no longer be edited.")
+        states = await self._copy_states(found)
+        posted = [copy for copy, state in states if state == "posted"]
+        waiting = [copy for copy, state in states if state == "scheduled"]
+        if not posted and not waiting:
+            raise UserError(
+                f"Announcement #{found.id} is {state_summary(states)}; it can no longer be edited."
+            )
         title = " ".join(title.split())
-        key = announcement_key(found.id)
-        if state == "posted":
-            row = await services.database.outbox.get(key)
-            if row is None or row.discord_message_id is None:
-                raise UserError(f"I can't find the message of announcement #{found.id}.")
+        if posted:
+            # Copies still waiting (a retry) go out with the new text at their own time.
             await services.database.announcements.update_draft(
                 found.id, title=title, content=body.strip(), post_at=found.post_at
             )
-            channel = self.bot.get_partial_messageable(found.channel_id)
-            await channel.get_partial_message(row.discord_message_id).edit(
-                content=message.content, allowed_mentions=_allowed(message)
-            )
-            done = f"Edited the posted announcement #{found.id} in <#{found.channel_id}>."
+            edited, refused = await self._edit_posted(posted, message)
+            done = f"Edited the posted announcement #{found.id} in {channel_list(edited)}."
+            if refused:
+                done += f" I could not edit it in {'; '.join(refused)}."
+            state = "posted"
         else:
             due = post_at or self.bot.clock.now()
             await services.database.announcements.update_draft(
@@ -506,23 +617,70 @@ class Announcements(commands.Cog):
             )
             await services.delivery.replace_scope(
                 ANNOUNCEMENT,
-                key,
-                [announcement_row(services.delivery, found.id, found.channel_id, due)],
+                announcement_scope(found.id),
+                [
+                    announcement_row(
+                        services.delivery, found.id, copy.channel_id, due, copy.outbox_key
+                    )
+                    for copy in waiting
+                ],
             )
             done = (
-                f"Updated announcement #{found.id}: it goes to <#{found.channel_id}> "
+                f"Updated announcement #{found.id}: it goes to "
+                f"{channel_list(copy.channel_id for copy in waiting)} "
                 f"{'at ' if post_at else ''}{read_back(post_at, reader)}."
             )
+            state = "scheduled"
         await log_moderator_action(
             self.bot,
             actor_id=interaction.user.id,
             action=f"edited announcement #{found.id} “{neutralise(title)}” ({state})",
-            subject=key,
-            where=f"<#{found.channel_id}>",
+            subject=announcement_scope(found.id),
+            where=channel_list(copy.channel_id for copy in posted or waiting),
         )
         await interaction.followup.send(
             done, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
         )
+
+    async def _edit_posted(
+        self, copies: Sequence[AnnouncementCopy], message: OutgoingMessage
+    ) -> tuple[list[int], list[str]]:
+        """Edit each posted copy; return the channels edited and a sentence per refusal."""
+        outbox = self.bot.services.database.outbox
+        edited: list[int] = []
+        refused: list[str] = []
+        embeds = [card_to_embed(card) for card in message.cards]
+        for copy in copies:
+            row = await outbox.get(copy.outbox_key)
+            if row is None or row.discord_message_id is None:
+                refused.append(f"<#{copy.channel_id}> (I can't find the message)")
+                continue
+            channel = self.bot.get_partial_messageable(copy.channel_id)
+            try:
+                await channel.get_partial_message(row.discord_message_id).edit(
+                    content=message.content, embeds=embeds, allowed_mentions=_allowed(message)
+                )
+            except discord.HTTPException as error:
+                refused.append(f"<#{copy.channel_id}> (Discord said {error.status} {error.text})")
+                continue
+            edited.append(copy.channel_id)
+        return edited, refused
+
+
+def _missing_permissions(channel: discord.TextChannel, ping: Ping) -> list[str]:
+    """Return what the bot lacks to post (and ping as asked, and crosspost) in ``channel``."""
+    permissions = channel.permissions_for(channel.guild.me)
+    missing = []
+    if not permissions.view_channel:
+        missing.append("View Channel")
+    # Send Messages is also all a crosspost of the bot's own message needs.
+    if not permissions.send_messages:
+        missing.append("Send Messages")
+    role = channel.guild.get_role(ping.role_id) if ping.role_id is not None else None
+    needs_everyone = ping.everyone is not None or (role is not None and not role.mentionable)
+    if needs_everyone and not permissions.mention_everyone:
+        missing.append("Mention @everyone, @here and All Roles")
+    return missing
 
 
 def _allowed(message: OutgoingMessage) -> discord.AllowedMentions:

@@ -2,7 +2,8 @@
 
 - ``timing.py``: what a moderator typed as "when", read in their zone and read back.
 - ``text.py``: the announcement as it will appear (title, body, the chosen ping).
-- ``planning.py``: the outbox row of a scheduled announcement and its grace.
+- ``planning.py``: each channel's outbox row (keyed per announcement and channel), the grace.
+- ``channels.py``: where an announcement goes and what became of each copy, for moderators.
 - ``moderation_log.py``: one line per moderator action (who, what, when, where).
 - ``status.py``: the ``/conference status`` and ``/conference upcoming`` texts.
 """

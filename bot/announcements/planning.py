@@ -1,4 +1,8 @@
-"""A scheduled announcement is one outbox row of the delivery engine, keyed by its id.
+"""A scheduled announcement is one outbox row per channel, keyed by its id and the channel.
+
+All of an announcement's rows share one scope (``announcement:<id>``), so editing or
+cancelling it touches exactly its copies. Announcements queued before several channels
+existed keep their single row keyed ``announcement:<id>`` (the storage copy remembers it).
 
 The row's deadline is far beyond the grace on purpose: the engine skips rows past
 their deadline silently, while an announcement the bot could not post within the
@@ -19,24 +23,39 @@ ANNOUNCEMENT = "announcement"
 REPORT_WINDOW = timedelta(days=7)
 
 
-def announcement_key(announcement_id: int) -> str:
-    """Return the outbox key (and scope) of an announcement: one message per announcement."""
+# Each channel is one request and one line in the moderation log and /announce list.
+MAX_CHANNELS = 5
+
+
+def announcement_scope(announcement_id: int) -> str:
+    """Return the outbox scope shared by every copy of an announcement."""
     return f"{ANNOUNCEMENT}:{announcement_id}"
 
 
+def announcement_key(announcement_id: int, channel_id: int) -> str:
+    """Return the outbox key of the announcement's copy in one channel: posted once there."""
+    return f"{ANNOUNCEMENT}:{announcement_id}:{channel_id}"
+
+
 def announcement_row(
-    engine: DeliveryEngine, announcement_id: int, channel_id: int, due_at: datetime
+    engine: DeliveryEngine,
+    announcement_id: int,
+    channel_id: int,
+    due_at: datetime,
+    key: str | None = None,
 ) -> NewOutboxRow:
-    """Return the outbox row that posts the announcement in its channel at ``due_at``."""
-    key = announcement_key(announcement_id)
+    """Return the outbox row that posts the announcement in one channel at ``due_at``.
+
+    ``key`` is the copy's stored key (an old single-channel announcement's differs).
+    """
     return engine.message(
-        key,
+        key or announcement_key(announcement_id, channel_id),
         ANNOUNCEMENT,
         due_at,
         {"announcement_id": announcement_id},
         deadline_at=due_at + REPORT_WINDOW,
         target_channel_id=channel_id,
-        scope=key,
+        scope=announcement_scope(announcement_id),
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.errors import UserError
+from bot.rendering.cards import EMBED_TOTAL_LIMIT, Card
 from bot.rendering.outgoing import OutgoingMessage
 
 # Modal limits, chosen so the longest announcement plus its ping stays under Discord's
@@ -72,10 +73,24 @@ def announcement_text(title: str, body: str, ping: Ping) -> str:
     return text
 
 
-def announcement_message(title: str, body: str, ping: Ping) -> OutgoingMessage:
-    """Return the message with the only pings it is allowed: its chosen role or @everyone."""
+def announcement_message(
+    title: str, body: str, ping: Ping, card: Card | None = None
+) -> OutgoingMessage:
+    """Return the message with the only pings it is allowed: its chosen role or @everyone.
+
+    ``card`` (the named session's) is its one embed, fitted to Discord's 6,000 characters.
+    """
     return OutgoingMessage(
         announcement_text(title, body, ping),
+        cards=() if card is None else (card.fitted(),),
         mention_role_ids=() if ping.role_id is None else (ping.role_id,),
         mention_everyone=ping.everyone is not None,
     )
+
+
+def card_beside(card: Card, other: Card) -> Card:
+    """Return ``card`` fitted to what ``other`` leaves of one message's 6,000 embed characters.
+
+    The preview shows the session card next to its own information embed.
+    """
+    return card.fitted(total=EMBED_TOTAL_LIMIT - other.fitted().length())

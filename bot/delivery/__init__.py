@@ -10,12 +10,20 @@
 - ``speaker_alerts.py`` — the planner of speakers' heads-up DMs.
 """
 
-from bot.delivery.contracts import DeliverySettings, KindCounts, Renderer, SeenMessage, Sender
+from bot.delivery.contracts import (
+    AfterSent,
+    DeliverySettings,
+    KindCounts,
+    Renderer,
+    SeenMessage,
+    Sender,
+)
 from bot.delivery.engine import TEXT_KIND, DeliveryEngine
 from bot.delivery.policy import DeliveryError, RenderContext, Skip, nonce_for
 
 __all__ = [
     "TEXT_KIND",
+    "AfterSent",
     "DeliveryEngine",
     "DeliveryError",
     "DeliverySettings",

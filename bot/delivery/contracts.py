@@ -26,6 +26,14 @@ should word a late send as late ("started 7 minutes ago").
 """
 
 
+AfterSent = Callable[[OutboxItem, int], Awaitable[None]]
+"""Follow up on a row Discord confirmed (``item``, the message id), e.g. crosspost it.
+
+Runs after the row is marked sent: whatever it raises is logged and never touches the
+row, so a follow-up that fails cannot make the message be sent again.
+"""
+
+
 @dataclass(frozen=True, slots=True)
 class SeenMessage:
     """A message found in a channel's history (for the check after an outage)."""

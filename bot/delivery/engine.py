@@ -31,6 +31,7 @@ from typing import Any
 
 from bot.clock import Clock
 from bot.delivery.contracts import (
+    AfterSent,
     DeliverySettings,
     KindCounts,
     Renderer,
@@ -97,6 +98,7 @@ class DeliveryEngine:
         self.budget = RequestBudget(self.settings.requests_per_second)
         self.dm_open_budget = self._dm_open_budget()
         self._renderers: dict[str, Renderer] = {TEXT_KIND: _render_text}
+        self._after_sent: dict[str, AfterSent] = {}
         self._sender: Sender | None = None
         self._pass_lock = asyncio.Lock()
         self._in_flight: set[asyncio.Task[None]] = set()
@@ -120,9 +122,16 @@ class DeliveryEngine:
 
     # -- registration and planning -----------------------------------------------------
 
-    def register(self, kind: str, renderer: Renderer) -> None:
-        """Render rows of ``kind`` with ``renderer`` (a feature calls this when it loads)."""
+    def register(
+        self, kind: str, renderer: Renderer, *, after_sent: AfterSent | None = None
+    ) -> None:
+        """Render rows of ``kind`` with ``renderer`` (a feature calls this when it loads).
+
+        ``after_sent`` runs once a row of ``kind`` is marked sent (see :data:`AfterSent`).
+        """
         self._renderers[kind] = renderer
+        if after_sent is not None:
+            self._after_sent[kind] = after_sent
 
     async def render_sample(self, item: OutboxItem, now: datetime) -> OutgoingMessage | None:
         """Return ``item`` rendered as if sent at ``now`` (``None``: no renderer, or skipped).
@@ -141,6 +150,7 @@ class DeliveryEngine:
     def unregister(self, kind: str) -> None:
         """Stop rendering ``kind`` (its rows stay in the database)."""
         self._renderers.pop(kind, None)
+        self._after_sent.pop(kind, None)
 
     def message(
         self,
@@ -547,6 +557,18 @@ class DeliveryEngine:
             return
         await outbox.mark_sent(item.id, message_id, late=context.late)
         self._sent_in_pass += 1
+        await self._follow_up(item, message_id)
+
+    async def _follow_up(self, item: OutboxItem, message_id: int) -> None:
+        """Run the kind's ``after_sent``; the row is sent whatever it does."""
+        after_sent = self._after_sent.get(item.kind)
+        if after_sent is None:
+            return
+        try:
+            await after_sent(item, message_id)
+        except Exception:
+            code = error_code()
+            log.exception("follow-up of sent %s failed (code %s)", item.key, code)
 
     async def _destination(
         self, sender: Sender, item: OutboxItem, recipient: Recipient | None
@@ -592,6 +614,7 @@ class DeliveryEngine:
                 await self._database.outbox.mark_sent(item.id, seen.id, late=False)
                 log.info("outbox %s was already delivered before the outage", item.key)
                 self._sent_in_pass += 1
+                await self._follow_up(item, seen.id)
                 return True
         return False
 

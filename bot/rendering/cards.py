@@ -53,8 +53,11 @@ class Card:
             + len(self.footer or "")
         )
 
-    def fitted(self) -> Card:
-        """Return this card cut to every Discord embed limit (title, fields, total)."""
+    def fitted(self, total: int = EMBED_TOTAL_LIMIT) -> Card:
+        """Return this card cut to every Discord embed limit (title, fields, total).
+
+        ``total`` is less than Discord's 6,000 when other embeds share the message.
+        """
         fields = tuple(
             CardField(
                 truncate(item.name, FIELD_NAME_LIMIT) or "\u200b",
@@ -70,11 +73,11 @@ class Card:
             fields=fields,
             footer=truncate(self.footer, FOOTER_LIMIT) if self.footer else None,
         )
-        excess = card.length() - EMBED_TOTAL_LIMIT
+        excess = card.length() - total
         if excess > 0 and card.description:
             keep = max(0, len(card.description) - excess)
             card = replace(card, description=truncate(card.description, keep) or None)
-        while card.length() > EMBED_TOTAL_LIMIT and card.fields:
+        while card.length() > total and card.fields:
             card = replace(card, fields=card.fields[:-1])
         return card
 

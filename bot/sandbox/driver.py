@@ -173,6 +173,13 @@ class Driver:
             resolved.setdefault("roles", {})[str(value.id)] = value.payload()
             return str(value.id)
         if kind == CHANNEL and isinstance(value, Channel):
+            # The client's picker offers only the option's channel types.
+            offered = opt.get("channel_types")
+            if offered and value.type not in offered:
+                raise AssertionError(
+                    f"sandbox: Discord would not offer #{value.name} (type {value.type}) for "
+                    f"option {opt['name']!r}, which takes channel types {offered}"
+                )
             resolved.setdefault("channels", {})[str(value.id)] = {
                 **value.payload(),
                 "permissions": str(self._permissions_of(user, value)),

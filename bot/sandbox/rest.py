@@ -23,6 +23,8 @@ from bot.sandbox.permissions import (
 )
 from bot.sandbox.ratelimit import SlidingWindow
 from bot.sandbox.state import (
+    CROSSPOSTED,
+    GUILD_ANNOUNCEMENT,
     Channel,
     Guild,
     InteractionRecord,
@@ -175,6 +177,7 @@ class Rest:
             web.get(p + msg + "/{message_id}", self.get_message),
             web.patch(p + msg + "/{message_id}", self.edit_message),
             web.delete(p + msg + "/{message_id}", self.delete_message),
+            web.post(p + msg + "/{message_id}/crosspost", self.crosspost_message),
             web.put(p + msg + "/{message_id}/reactions/{emoji}/@me", self.typing),
             web.delete(p + msg + "/{message_id}/reactions/{emoji}/@me", self.typing),
             web.post(p + "/interactions/{interaction_id}/{webhook_token}/callback", self.callback),
@@ -431,6 +434,29 @@ class Rest:
             self._bot_may(channel, MANAGE_MESSAGES)
         await self.remove(message)
         return no_content()
+
+    async def crosspost_message(self, request: web.Request) -> web.Response:
+        """Publish a message of an announcement channel to the servers following it.
+
+        resources/message, "Crosspost Message": SEND_MESSAGES for the bot's own message,
+        MANAGE_MESSAGES too for another author's; returns the message, fires MESSAGE_UPDATE.
+        A second crosspost is ``400 40033`` and a channel of another type ``400 50024``
+        (topics/opcodes-and-status-codes).
+        """
+        channel = self._channel(request)
+        if channel.is_dm:
+            raise DiscordError(400, 50003, "Cannot execute action on a DM channel")
+        message = self._message(channel, _int(request, "message_id"))
+        own = message["author"]["id"] == str(self.world.bot_user.id)
+        self._bot_may(channel, SEND_MESSAGES | (0 if own else MANAGE_MESSAGES))
+        if channel.type != GUILD_ANNOUNCEMENT:
+            raise DiscordError(400, 50024, "Cannot execute action on this channel type")
+        if int(message["flags"]) & CROSSPOSTED:
+            raise DiscordError(400, 40033, "This message has already been crossposted")
+        message["flags"] = int(message["flags"]) | CROSSPOSTED
+        await self.gateway.dispatch("MESSAGE_UPDATE", self.world.gateway_message(message))
+        self.bus.emit("message_update", message)
+        return json_response(message)
 
     # -- message helpers (also used by the driver) -----------------------------------
 

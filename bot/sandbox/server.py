@@ -38,6 +38,7 @@ from bot.sandbox.rest import (
 )
 from bot.sandbox.spec import RequestValidator
 from bot.sandbox.state import (
+    GUILD_ANNOUNCEMENT,
     Channel,
     Guild,
     InteractionResult,
@@ -416,10 +417,20 @@ class Sandbox:
         self._announce("GUILD_CREATE", guild.create_payload())
         return guild
 
-    def add_channel(self, guild: Guild, name: str, *, bot_can_post: bool = True) -> Channel:
-        """Create a text channel; ``bot_can_post=False`` denies the bot SEND_MESSAGES."""
+    def add_channel(
+        self, guild: Guild, name: str, *, bot_can_post: bool = True, announcement: bool = False
+    ) -> Channel:
+        """Create a text channel; ``bot_can_post=False`` denies the bot SEND_MESSAGES.
+
+        ``announcement=True`` makes it an announcement channel (type 5, GUILD_ANNOUNCEMENT),
+        whose messages can be crossposted to following servers.
+        """
         channel = Channel(
-            id=self.ids.next(), name=name, guild_id=guild.id, position=len(guild.channels)
+            id=self.ids.next(),
+            name=name,
+            type=GUILD_ANNOUNCEMENT if announcement else 0,
+            guild_id=guild.id,
+            position=len(guild.channels),
         )
         if not bot_can_post:
             channel.overwrites.append(

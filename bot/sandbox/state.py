@@ -227,9 +227,16 @@ class Overwrite:
         }
 
 
+# Channel types (resources/channel, "Channel Types").
+GUILD_TEXT = 0
+GUILD_ANNOUNCEMENT = 5
+# Message flags (resources/message, "Message Flags").
+CROSSPOSTED = 1 << 0
+
+
 @dataclass
 class Channel:
-    """A guild text channel (type 0) or DM channel (type 1)."""
+    """A guild text channel (type 0), DM channel (type 1) or announcement channel (type 5)."""
 
     id: int
     name: str

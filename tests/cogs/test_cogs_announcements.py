@@ -161,7 +161,8 @@ async def test_cancel_stops_a_scheduled_announcement(conference: ConferenceHarne
     assert posted(conference, "announcements") == []
     assert "cancelled announcement #1" in posted(conference, "mod-log")[-1]
     assert conference.bot is not None
-    row = await conference.bot.services.database.outbox.get("announcement:1")
+    channel = conference.channel("announcements")
+    row = await conference.bot.services.database.outbox.get(f"announcement:1:{channel.id}")
     assert row is not None
     assert row.status == "cancelled"
 

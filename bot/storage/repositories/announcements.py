@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, cast, get_args
@@ -12,6 +13,8 @@ from bot.storage.repositories._base import Repository
 
 AnnouncementStatus = Literal["draft", "scheduled", "posted", "failed", "cancelled"]
 _STATUSES: tuple[str, ...] = get_args(AnnouncementStatus)
+# What became of a posted copy in an announcement (news) channel; None until it is posted.
+Crosspost = Literal["published", "not-announcement-channel", "failed", "before-crossposting"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,12 +37,25 @@ class Announcement:
     updated_at: datetime
     title: str = ""
     ping: str | None = None
+    session_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AnnouncementCopy:
+    """Where one copy of an announcement goes: its channel and the key of its outbox row."""
+
+    announcement_id: int
+    position: int
+    channel_id: int
+    outbox_key: str
+    crosspost: Crosspost | None = None
 
 
 _COLUMNS = (
     "id, guild_id, channel_id, author_id, content, post_at, status, outbox_key,"
-    " created_at, updated_at, title, ping"
+    " created_at, updated_at, title, ping, session_id"
 )
+_COPY_COLUMNS = "announcement_id, position, channel_id, outbox_key, crosspost"
 
 
 def _announcement(row: sqlite3.Row) -> Announcement:
@@ -56,6 +72,17 @@ def _announcement(row: sqlite3.Row) -> Announcement:
         updated_at=from_db_time(row["updated_at"]),
         title=row["title"],
         ping=row["ping"],
+        session_id=row["session_id"],
+    )
+
+
+def _copy(row: sqlite3.Row) -> AnnouncementCopy:
+    return AnnouncementCopy(
+        announcement_id=row["announcement_id"],
+        position=row["position"],
+        channel_id=row["channel_id"],
+        outbox_key=row["outbox_key"],
+        crosspost=cast("Crosspost | None", row["crosspost"]),
     )
 
 
@@ -81,8 +108,11 @@ class AnnouncementRepository(Repository):
         title: str = "",
         ping: str | None = None,
         status: AnnouncementStatus = "scheduled",
+        session_id: str | None = None,
     ) -> Announcement:
         """Record a new announcement (``scheduled`` unless told: a moderator's ``draft``).
+
+        ``channel_id`` is its first channel; :meth:`set_copies` records every channel.
 
         :raises ValueError: ``post_at`` is naive.
         :raises sqlite3.IntegrityError: ``outbox_key`` is already used by another announcement.
@@ -90,8 +120,8 @@ class AnnouncementRepository(Repository):
         now = self._now()
         result = await self._db.execute(
             "INSERT INTO announcements (guild_id, channel_id, author_id, content, post_at,"
-            " status, outbox_key, created_at, updated_at, title, ping)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " status, outbox_key, created_at, updated_at, title, ping, session_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 guild_id,
                 channel_id,
@@ -104,12 +134,65 @@ class AnnouncementRepository(Repository):
                 now,
                 title,
                 ping,
+                session_id,
             ),
         )
         assert result.lastrowid is not None  # noqa: S101 - an INSERT always sets it
         created = await self.get(result.lastrowid)
         assert created is not None  # noqa: S101
         return created
+
+    async def set_copies(self, announcement_id: int, copies: Sequence[tuple[int, str]]) -> None:
+        """Make ``(channel_id, outbox_key)`` pairs, in order, the announcement's channels."""
+        await self._db.execute(
+            "DELETE FROM announcement_channels WHERE announcement_id = ?", (announcement_id,)
+        )
+        await self._db.executemany(
+            "INSERT INTO announcement_channels (announcement_id, position, channel_id,"
+            " outbox_key) VALUES (?, ?, ?, ?)",
+            [
+                (announcement_id, position, channel_id, key)
+                for position, (channel_id, key) in enumerate(copies)
+            ],
+        )
+
+    async def copies(self, announcement_id: int) -> list[AnnouncementCopy]:
+        """Return the announcement's copies (one per channel), in the order chosen."""
+        rows = await self._db.fetchall(
+            f"SELECT {_COPY_COLUMNS} FROM announcement_channels"  # noqa: S608
+            " WHERE announcement_id = ? ORDER BY position",
+            (announcement_id,),
+        )
+        return [_copy(row) for row in rows]
+
+    async def copy_by_key(self, outbox_key: str) -> AnnouncementCopy | None:
+        """Return the copy whose outbox row has ``outbox_key``, or ``None``."""
+        row = await self._db.fetchone(
+            f"SELECT {_COPY_COLUMNS} FROM announcement_channels WHERE outbox_key = ?",  # noqa: S608
+            (outbox_key,),
+        )
+        return None if row is None else _copy(row)
+
+    async def set_crosspost(self, outbox_key: str, crosspost: Crosspost) -> None:
+        """Record what became of the copy's crosspost."""
+        await self._db.execute(
+            "UPDATE announcement_channels SET crosspost = ? WHERE outbox_key = ?",
+            (crosspost, outbox_key),
+        )
+
+    async def posted_awaiting_crosspost(self) -> list[tuple[AnnouncementCopy, int]]:
+        """Return copies posted (outbox row sent) whose crosspost was never settled.
+
+        With the message id of each: a process stopped between posting and crossposting.
+        """
+        rows = await self._db.fetchall(
+            "SELECT c.announcement_id, c.position, c.channel_id, c.outbox_key, c.crosspost,"
+            " o.discord_message_id FROM announcement_channels AS c"
+            " JOIN outbox AS o ON o.key = c.outbox_key"
+            " WHERE c.crosspost IS NULL AND o.status = 'sent'"
+            " AND o.discord_message_id IS NOT NULL ORDER BY c.announcement_id, c.position",
+        )
+        return [(_copy(row), int(row["discord_message_id"])) for row in rows]
 
     async def get(self, announcement_id: int) -> Announcement | None:
         """Return the announcement, or ``None``."""

@@ -8,10 +8,11 @@ import pytest
 
 from bot.announcements.moderation_log import moderation_log_key, moderation_log_line
 from bot.announcements.planning import too_late
-from bot.announcements.text import Ping, announcement_message, announcement_text
+from bot.announcements.text import Ping, announcement_message, announcement_text, card_beside
 from bot.announcements.timing import PastTimeError, parse_when, read_back
 from bot.answers.reader import Reader
 from bot.errors import NonExistentTimeError, TimeParseError, UserError
+from bot.rendering.cards import Card, CardField
 
 NOW = datetime(2021, 2, 24, 20, 45, tzinfo=UTC)  # Thu 25 Feb 07:45 in Sydney
 SYDNEY = Reader("Australia/Sydney", "24h", "America/New_York", zone_is_set=True)
@@ -111,3 +112,31 @@ def test_the_log_line_names_who_what_when_and_where() -> None:
 def test_two_log_lines_at_one_instant_have_different_keys() -> None:
     """Two actions in the same second are both logged (keys never collide)."""
     assert moderation_log_key("announcement:1", NOW) != moderation_log_key("announcement:1", NOW)
+
+
+def _huge_card() -> Card:
+    """Return a card far over every embed limit (title, abstract, 25+ long fields)."""
+    return Card(
+        title="T" * 400,
+        description="A" * 5000,
+        fields=tuple(CardField(f"Field {n}", "v" * 1500) for n in range(30)),
+        footer="F" * 3000,
+    )
+
+
+def test_the_session_card_of_a_message_fits_one_embed() -> None:
+    """However long the session, the announcement's card stays within 6,000 characters."""
+    message = announcement_message("Keynote", "Join us.", Ping(), _huge_card())
+    (card,) = message.cards
+    assert card.length() <= 6000
+    assert len(card.fields) <= 25
+
+
+def test_the_preview_card_leaves_room_for_the_information_embed() -> None:
+    """Card and preview information together stay within one message's 6,000 characters."""
+    info = Card(title="Preview of announcement #1", description="Goes to <#1> " * 30)
+    alone = Card(title="T" * 400, description="A" * 5000, footer="F" * 3000)
+    assert alone.fitted().length() == 6000  # alone it would take all of it
+    card = card_beside(alone, info)
+    assert card.length() + info.fitted().length() <= 6000
+    assert card.length() > 4000  # only what the information needs was given up

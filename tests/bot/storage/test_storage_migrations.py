@@ -22,6 +22,7 @@ EXPECTED_TABLES = {
     "speaker_links",
     "meta",
     "recipients",
+    "announcement_channels",
 }
 
 GOOD_1 = Migration(1, "one", "CREATE TABLE t1 (x INTEGER);")
