@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.config import Config
-from bot.harness import harness_config
+from bot.harness import ConferenceHarness, harness_config
 
 #: The clock the live-schedule tests start at: the morning of the conference day.
 MORNING = datetime(2030, 6, 5, 7, 0, tzinfo=UTC)
@@ -75,3 +77,16 @@ def live_config(
             update={"schedule": config.schedule.model_copy(update={"source": source})}
         )
     return config
+
+
+@asynccontextmanager
+async def following_the_talk(config: Config) -> AsyncIterator[ConferenceHarness]:
+    """Start the bot at :data:`MORNING` on ``config``; alice (in Tokyo) follows the talk."""
+    async with ConferenceHarness(config, start=MORNING) as harness:
+        assert harness.bot is not None
+        await harness.bot.services.scheduler.settle()
+        alice = harness.member("alice")
+        await harness.sandbox.invoke(alice, "timezone set", {"zone": "Asia/Tokyo"})
+        await harness.sandbox.invoke(alice, "remind", {"session": "talk"})
+        yield harness
+        assert harness.sandbox.rejections == []

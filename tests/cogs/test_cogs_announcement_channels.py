@@ -9,13 +9,19 @@ from typing import Any
 import pytest
 
 from bot.announcements.planning import ANNOUNCEMENT
-from bot.config import AnnouncementsConfig, Config
+from bot.config import Config
 from bot.harness import ConferenceHarness
-from bot.sandbox import Channel, Role
+from bot.sandbox import Channel
 from bot.sandbox.permissions import SEND_MESSAGES
 from bot.sandbox.state import CROSSPOSTED, InteractionResult
+from tests.support.announcing import (
+    announcing,
+    attendees_role,
+    invoke,
+    preview,
+    settle_at,
+)
 
-SYDNEY = "Australia/Sydney"
 DUE = datetime(2021, 2, 24, 20, 55, tzinfo=UTC)  # typed as "2021-02-25 07:55" in Sydney
 TEXT = "📣 **Keynote soon**\nJoin the main stage."
 CROSSPOST = "/channels/{channel_id}/messages/{message_id}/crosspost"
@@ -25,18 +31,14 @@ SESSION_TITLE = "Ending forced organ harvesting in China, with a keynote by Sir 
 @pytest.fixture
 async def conference(seed_config: Config) -> AsyncIterator[ConferenceHarness]:
     """The harness with a pingable "Attendees" role, a #news announcement channel, a Sydney mod."""
-    config = seed_config.model_copy(
-        update={"announcements": AnnouncementsConfig(pingable_roles=["Attendees"])}
-    )
-    async with ConferenceHarness(config) as started:
-        assert started.bot is not None
+
+    def channels(started: ConferenceHarness) -> None:
         assert started.server is not None
-        started.sandbox.add_role(started.server.guild, "Attendees")
         started.sandbox.add_channel(started.server.guild, "news", announcement=True)
         started.sandbox.add_channel(started.server.guild, "hallway")
-        await started.bot.services.database.users.set_zone(started.member("moderator").id, SYDNEY)
+
+    async with announcing(seed_config, channels) as started:
         yield started
-        assert started.sandbox.rejections == [], "the bot sent requests Discord would reject"
 
 
 def added(harness: ConferenceHarness, name: str) -> Channel:
@@ -48,12 +50,6 @@ def added(harness: ConferenceHarness, name: str) -> Channel:
 def news(harness: ConferenceHarness) -> Channel:
     """Return the announcement channel the fixture added."""
     return added(harness, "news")
-
-
-def attendees_role(harness: ConferenceHarness) -> Role:
-    """Return the pingable role the fixture added."""
-    assert harness.server is not None
-    return next(role for role in harness.server.guild.roles if role.name == "Attendees")
 
 
 def three_channels(harness: ConferenceHarness) -> dict[str, Any]:
@@ -78,40 +74,6 @@ def contents_in(harness: ConferenceHarness, channel: Channel) -> list[str]:
 def crossposts(harness: ConferenceHarness) -> list[str]:
     """Return the paths of every crosspost request the bot made."""
     return [r.path for r in harness.sandbox.transcript.requests() if r.route == CROSSPOST]
-
-
-async def preview(
-    harness: ConferenceHarness,
-    options: dict[str, Any],
-    *,
-    title: str = "Keynote soon",
-    body: str = "Join the main stage.",
-) -> InteractionResult:
-    """Run /announce new as the moderator, fill in the form, return the preview."""
-    moderator = harness.member("moderator")
-    opened = await harness.sandbox.invoke(
-        moderator, "announce new", options, channel=harness.channel("general")
-    )
-    assert opened.modal is not None, opened.content
-    return await harness.sandbox.submit_modal(
-        moderator, opened.modal, {"Title": title, "Text": body}
-    )
-
-
-async def invoke(
-    harness: ConferenceHarness, command: str, options: dict[str, Any] | None = None
-) -> InteractionResult:
-    """Run ``command`` as the moderator in #general."""
-    return await harness.sandbox.invoke(
-        harness.member("moderator"), command, options or {}, channel=harness.channel("general")
-    )
-
-
-async def settle_at(harness: ConferenceHarness, instant: datetime) -> None:
-    """Move the clock to ``instant`` and let everything due run."""
-    assert harness.bot is not None
-    harness.clock.set(instant)
-    await harness.bot.services.scheduler.settle()
 
 
 async def settle(harness: ConferenceHarness) -> None:

@@ -5,21 +5,24 @@ from __future__ import annotations
 import io
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
 
-from bot.config import AnnouncementsConfig, Config
+from bot.config import Config
 from bot.demo.console import Output
 from bot.demo.render import Style
 from bot.demo.session import DemoSession
 from bot.harness import ConferenceHarness
-from bot.sandbox import Role
 from bot.sandbox.permissions import SEND_MESSAGES
 from bot.sandbox.state import InteractionResult
+from tests.support.announcing import (
+    announcing,
+    attendees_role,
+    invoke,
+    preview,
+    settle_at,
+)
 
-# The seed harness starts at 2021-02-24 20:45 UTC: Thu 25 Feb 07:45 in Sydney (AEDT, +11).
-SYDNEY = "Australia/Sydney"
 DUE = datetime(2021, 2, 24, 20, 55, tzinfo=UTC)  # typed as "2021-02-25 07:55" in Sydney
 HOSTILE = "Join @everyone and @here, <@123456789012345678> and <@&987654321098765432>!"
 
@@ -27,62 +30,14 @@ HOSTILE = "Join @everyone and @here, <@123456789012345678> and <@&98765432109876
 @pytest.fixture
 async def conference(seed_config: Config) -> AsyncIterator[ConferenceHarness]:
     """The harness with an "Attendees" role that announcements may ping, and a Sydney moderator."""
-    config = seed_config.model_copy(
-        update={"announcements": AnnouncementsConfig(pingable_roles=["Attendees"])}
-    )
-    async with ConferenceHarness(config) as started:
-        assert started.bot is not None
-        assert started.server is not None
-        started.sandbox.add_role(started.server.guild, "Attendees")
-        await started.bot.services.database.users.set_zone(started.member("moderator").id, SYDNEY)
+    async with announcing(seed_config) as started:
         yield started
-        assert started.sandbox.rejections == [], "the bot sent requests Discord would reject"
-
-
-def attendees_role(harness: ConferenceHarness) -> Role:
-    """Return the pingable role the fixture added."""
-    assert harness.server is not None
-    return next(role for role in harness.server.guild.roles if role.name == "Attendees")
 
 
 def posted(harness: ConferenceHarness, channel: str) -> list[str]:
     """Return the contents of the messages in ``channel``, oldest first."""
     messages = harness.sandbox.world.channel_messages(harness.channel(channel).id)
     return [str(message["content"]) for message in messages]
-
-
-async def preview(
-    harness: ConferenceHarness,
-    options: dict[str, Any] | None = None,
-    *,
-    title: str = "Keynote soon",
-    body: str = "Join the main stage.",
-) -> InteractionResult:
-    """Run /announce new as the moderator, fill in the modal, return the preview."""
-    moderator = harness.member("moderator")
-    opened = await harness.sandbox.invoke(
-        moderator, "announce new", options or {}, channel=harness.channel("general")
-    )
-    assert opened.modal is not None, opened.content
-    return await harness.sandbox.submit_modal(
-        moderator, opened.modal, {"Title": title, "Text": body}
-    )
-
-
-async def invoke(
-    harness: ConferenceHarness, command: str, options: dict[str, Any] | None = None
-) -> InteractionResult:
-    """Run ``command`` as the moderator in #general."""
-    return await harness.sandbox.invoke(
-        harness.member("moderator"), command, options or {}, channel=harness.channel("general")
-    )
-
-
-async def settle_at(harness: ConferenceHarness, instant: datetime) -> None:
-    """Move the clock to ``instant`` and let everything due run."""
-    assert harness.bot is not None
-    harness.clock.set(instant)
-    await harness.bot.services.scheduler.settle()
 
 
 async def schedule(harness: ConferenceHarness, when: str = "2021-02-25 07:55") -> InteractionResult:

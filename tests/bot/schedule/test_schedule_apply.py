@@ -16,7 +16,14 @@ from bot.schedule.diff import diff_schedules
 from bot.schedule.live import LiveSchedule
 from bot.schedule.notices import MESSAGE_LIMIT, channel_messages, notices_for
 from bot.schedule.refresh import parse_source
-from tests.live_schedule import MORNING, TALK_START, live_config, programme, write_programme
+from tests.live_schedule import (
+    MORNING,
+    TALK_START,
+    following_the_talk,
+    live_config,
+    programme,
+    write_programme,
+)
 
 MOVED = {"talk": "2030-06-05 11:00", "talk_end": "2030-06-05 11:30", "room": "b"}
 
@@ -24,15 +31,8 @@ MOVED = {"talk": "2030-06-05 11:00", "talk_end": "2030-06-05 11:30", "room": "b"
 @pytest.fixture
 async def conference(tmp_path: Path, example_config: Config) -> AsyncIterator[ConferenceHarness]:
     """Start the bot on the two-talk programme; alice (in Tokyo) follows the talk."""
-    config = live_config(tmp_path, base=example_config)
-    async with ConferenceHarness(config, start=MORNING) as harness:
-        assert harness.bot is not None
-        await harness.bot.services.scheduler.settle()
-        alice = harness.member("alice")
-        await harness.sandbox.invoke(alice, "timezone set", {"zone": "Asia/Tokyo"})
-        await harness.sandbox.invoke(alice, "remind", {"session": "talk"})
+    async with following_the_talk(live_config(tmp_path, base=example_config)) as harness:
         yield harness
-        assert harness.sandbox.rejections == []
 
 
 def source(harness: ConferenceHarness) -> Path:

@@ -14,7 +14,14 @@ from bot.harness import ConferenceHarness
 from bot.reminders.planner import ROOM_PLAN_KEY
 from bot.schedule.refresh import stage_import
 from tests.conftest import ErrorCollector
-from tests.live_schedule import MORNING, TALK_START, live_config, programme, write_programme
+from tests.live_schedule import (
+    MORNING,
+    TALK_START,
+    following_the_talk,
+    live_config,
+    programme,
+    write_programme,
+)
 
 MOVED = {"talk": "2030-06-05 11:00", "talk_end": "2030-06-05 11:30", "room": "b"}
 
@@ -25,16 +32,8 @@ async def conference(tmp_path: Path, example_config: Config) -> AsyncIterator[Co
     config = live_config(tmp_path, base=example_config)
     # An hour between refreshes: before the talk's reminder only a reload swaps.
     schedule = config.schedule.model_copy(update={"refresh_minutes": 60})
-    async with ConferenceHarness(
-        config.model_copy(update={"schedule": schedule}), start=MORNING
-    ) as harness:
-        assert harness.bot is not None
-        await harness.bot.services.scheduler.settle()
-        alice = harness.member("alice")
-        await harness.sandbox.invoke(alice, "timezone set", {"zone": "Asia/Tokyo"})
-        await harness.sandbox.invoke(alice, "remind", {"session": "talk"})
+    async with following_the_talk(config.model_copy(update={"schedule": schedule})) as harness:
         yield harness
-        assert harness.sandbox.rejections == []
 
 
 async def settle(harness: ConferenceHarness, instant: Any = None) -> None:
