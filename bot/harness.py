@@ -28,6 +28,9 @@ GUILD_READY_TIMEOUT = 0.1
 # Permission bits a conference moderator role has (MANAGE_MESSAGES | MANAGE_GUILD).
 MODERATOR_PERMISSIONS = (1 << 13) | (1 << 5)
 CHANNELS = ("general", "announcements", "schedule-updates", "mod-log", "main-stage")
+# Announcement (news) channels among them, as conference servers usually have: followers'
+# servers get what the bot publishes there.
+ANNOUNCEMENT_CHANNELS = ("announcements",)
 ATTENDEES = ("alice", "bob")
 MODERATOR = "moderator"
 
@@ -45,7 +48,10 @@ class ConferenceServer:
 def build_conference_server(sandbox: Sandbox, config: Config) -> ConferenceServer:
     """Add the conference guild (channels, moderator role, moderator, attendees) to ``sandbox``."""
     guild = sandbox.add_guild("Conference")
-    channels = {name: sandbox.add_channel(guild, name) for name in CHANNELS}
+    channels = {
+        name: sandbox.add_channel(guild, name, announcement=name in ANNOUNCEMENT_CHANNELS)
+        for name in CHANNELS
+    }
     role_name = config.guild.moderator_role
     moderator_role = sandbox.add_role(
         guild,

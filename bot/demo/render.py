@@ -23,6 +23,8 @@ from bot.demo.viewer import Viewer
 
 EPHEMERAL = 1 << 6
 LOADING = 1 << 7
+# Message flag: published to the servers that follow an announcement channel.
+CROSSPOSTED = 1 << 0
 BUTTON, SELECTS = 2, (3, 5, 6, 7, 8)
 LINK_STYLE = 5
 

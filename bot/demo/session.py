@@ -14,7 +14,14 @@ from bot.demo import script
 from bot.demo.console import Output
 from bot.demo.logs import LOG_FILE
 from bot.demo.options import command_names, convert_options, static_choices
-from bot.demo.render import LOADING, Style, render_choices, render_message, render_modal
+from bot.demo.render import (
+    CROSSPOSTED,
+    LOADING,
+    Style,
+    render_choices,
+    render_message,
+    render_modal,
+)
 from bot.demo.viewer import Viewer
 from bot.harness import ConferenceHarness
 from bot.sandbox import Channel, InteractionResult, User
@@ -304,6 +311,9 @@ class DemoSession:
             message, edited = await self._arrived.get()
             try:
                 where = self.locate(int(message["channel_id"]))
+                if edited and _only_published(message):
+                    self.note(f"confbot published its message in {where}: following servers get it")
+                    continue
                 viewer = await self.viewer()
                 self.output.print(render_message(message, where, self.style, viewer, edited=edited))
                 self.shown += 1
@@ -388,6 +398,12 @@ def _buttons(components: list[dict[str, Any]]) -> list[dict[str, Any]]:
             if isinstance(comp.get(key), dict):
                 stack.append(comp[key])
     return buttons
+
+
+def _only_published(message: dict[str, Any]) -> bool:
+    """Return whether an update of ``message`` only published it (a crosspost, no edit)."""
+    flags = int(message.get("flags") or 0)
+    return bool(flags & CROSSPOSTED) and message.get("edited_timestamp") is None
 
 
 def _selects(components: list[dict[str, Any]]) -> list[dict[str, Any]]:

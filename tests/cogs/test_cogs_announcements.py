@@ -355,6 +355,9 @@ async def test_the_demo_schedules_for_15_50_and_posts_it_once_on_time(
     assert out.count("confbot in #announcements:\n  📣 Keynote in 10 minutes") == 1
     assert "confbot in #mod-log:\n  🛡️ @moderator scheduled announcement #1" in out
     assert "Discord would not show /announce to alice" in out
+    # #announcements is an announcement channel: the post is published, not shown as an edit.
+    assert "confbot published its message in #announcements: following servers get it" in out
+    assert "edited a message in #announcements" not in out
     assert harness.bot is not None
     counts = await harness.bot.services.delivery.delivery_counts()
     assert (counts["announcement"].sent, counts["announcement"].late) == (1, 0)
