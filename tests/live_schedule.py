@@ -14,6 +14,8 @@ from bot.harness import ConferenceHarness, harness_config
 MORNING = datetime(2030, 6, 5, 7, 0, tzinfo=UTC)
 #: The talk tests move: 10:00-10:30 Berlin (08:00 UTC) in Room A.
 TALK_START = datetime(2030, 6, 5, 8, 0, tzinfo=UTC)
+#: The edit that moves it an hour later, into Room B (:func:`programme` keywords).
+MOVED = {"talk": "2030-06-05 11:00", "talk_end": "2030-06-05 11:30", "room": "b"}
 
 
 def programme(

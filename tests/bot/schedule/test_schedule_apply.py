@@ -18,14 +18,13 @@ from bot.schedule.notices import MESSAGE_LIMIT, channel_messages, notices_for
 from bot.schedule.refresh import parse_source
 from tests.live_schedule import (
     MORNING,
+    MOVED,
     TALK_START,
     following_the_talk,
     live_config,
     programme,
     write_programme,
 )
-
-MOVED = {"talk": "2030-06-05 11:00", "talk_end": "2030-06-05 11:30", "room": "b"}
 
 
 @pytest.fixture

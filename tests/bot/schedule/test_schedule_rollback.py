@@ -16,14 +16,13 @@ from bot.schedule.refresh import stage_import
 from tests.conftest import ErrorCollector
 from tests.live_schedule import (
     MORNING,
+    MOVED,
     TALK_START,
     following_the_talk,
     live_config,
     programme,
     write_programme,
 )
-
-MOVED = {"talk": "2030-06-05 11:00", "talk_end": "2030-06-05 11:30", "room": "b"}
 
 
 @pytest.fixture
