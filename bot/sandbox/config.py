@@ -53,6 +53,11 @@ class Limits:
     # POST /users/@me/channels for a new recipient, per sliding minute (40003 beyond).
     dm_channels_per_minute: int = 30
     heartbeat_interval_ms: int = 41_250
+    # How long a heartbeat's ACK takes to come back, as over a network. discord.py's keep-alive
+    # thread notes when it sent a heartbeat only after the send returns; an ACK processed
+    # before that (a loopback answers at once) makes it measure from the previous beat and
+    # report ~41 s of latency ("Can't keep up"). Discord's own round trip is tens of ms.
+    heartbeat_ack_delay: float = 0.01
     wait_timeout: float = 10.0
     clock: Clock = time.monotonic
     bucket_clock: Clock = time.monotonic

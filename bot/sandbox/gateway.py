@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import secrets
 from dataclasses import dataclass, field
@@ -55,6 +56,7 @@ class Gateway:
         self.identifies = 0
         self.heartbeats = 0
         self._sockets: set[web.WebSocketResponse] = set()
+        self._acks: set[asyncio.Task[None]] = set()
 
     # -- outbound --------------------------------------------------------------------
 
@@ -130,6 +132,8 @@ class Gateway:
 
     async def close_all(self) -> None:
         """Close every open socket (sandbox shutdown)."""
+        for ack in list(self._acks):
+            ack.cancel()
         for ws in list(self._sockets):
             await ws.close(code=1001, message=b"sandbox shutdown")
 
@@ -165,7 +169,9 @@ class Gateway:
         data = frame.get("d")
         if op == HEARTBEAT:
             self.heartbeats += 1
-            await self._send(ws, {"op": HEARTBEAT_ACK, "d": None})
+            ack = asyncio.create_task(self._acknowledge(ws))
+            self._acks.add(ack)
+            ack.add_done_callback(self._acks.discard)
             self.bus.emit("heartbeat", self.heartbeats)
         elif op == IDENTIFY:
             await self._identify(ws, data or {})
@@ -173,6 +179,14 @@ class Gateway:
             await self._resume(ws, data or {})
         elif op == REQUEST_MEMBERS:
             await self._members_chunk(data or {})
+
+    async def _acknowledge(self, ws: web.WebSocketResponse) -> None:
+        """Send HEARTBEAT_ACK after the network's delay (see ``Limits.heartbeat_ack_delay``)."""
+        await asyncio.sleep(self.limits.heartbeat_ack_delay)
+        if not ws.closed:
+            with contextlib.suppress(ConnectionError):
+                await self._send(ws, {"op": HEARTBEAT_ACK, "d": None})
+                self.bus.emit("heartbeat_ack", self.heartbeats)
 
     async def _identify(self, ws: web.WebSocketResponse, data: dict[str, Any]) -> None:
         if data.get("token") != self.token:

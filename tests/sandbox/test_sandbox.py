@@ -190,8 +190,8 @@ async def test_handshake_ready_and_heartbeats(world: World) -> None:
     assert {c.name for c in guild.text_channels} == {"general", "announcements"}
     assert [f.op for f in sb.transcript.frames(direction="in", op=2)] == [2]
     assert sb.transcript.frames(direction="out", event="READY")
-    beats = sb.bus.expect("heartbeat", lambda n: n >= 3)
-    await sb.bus.wait(beats, 5, "three heartbeats")
+    acks = sb.bus.expect("heartbeat_ack", lambda n: n >= 3)
+    await sb.bus.wait(acks, 5, "three heartbeats acknowledged")
     assert len(sb.transcript.frames(direction="out", op=11)) >= 3
     names = {c["name"] for c in sb.commands}
     assert {"ping", "tz", "slow", "late", "dm", "menu", "form"} <= names
