@@ -537,17 +537,14 @@ class Reminders(commands.Cog):
     async def remind_from_select(self, interaction: discord.Interaction, tokens: list[str]) -> None:
         """Subscribe to each session chosen in "Remind me of…"; say what was done, once."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        index = self.bot.services.schedule
         user_id = interaction.user.id
         chosen: list[Session] = []
         gone = 0
         for token in dict.fromkeys(tokens):
-            session_id = id_from_custom_id(token, (session.id for session in index.sessions))
-            found = index.session(session_id) if session_id is not None else None
-            if found is None:
+            try:
+                chosen.append(_session_or_expired(self.bot, token))
+            except NotFoundError:
                 gone += 1
-            else:
-                chosen.append(found)
         lines: list[str] = []
         subscriptions = self.bot.services.database.subscriptions
         added = False

@@ -90,9 +90,7 @@ class RequestBudget:
 
         :raises BudgetClosed: the budget was closed before or while waiting.
         """
-        if self.closed:
-            raise BudgetClosed
-        await self._sleep(self.delay())
+        await self._reserve()
         await self._start()
 
     @contextlib.asynccontextmanager
@@ -105,9 +103,7 @@ class RequestBudget:
 
         :raises BudgetClosed: the budget was closed before or while waiting.
         """
-        if self.closed:
-            raise BudgetClosed
-        await self._sleep(self.delay())
+        await self._reserve()
         async with self._places:
             self.in_flight += 1
             try:
@@ -115,6 +111,12 @@ class RequestBudget:
                 yield
             finally:
                 self.in_flight -= 1
+
+    async def _reserve(self) -> None:
+        """Reserve the next slot and sleep until it comes."""
+        if self.closed:
+            raise BudgetClosed
+        await self._sleep(self.delay())
 
     async def _start(self) -> None:
         """Count one start, waiting while the rolling second already holds ``rate + burst``."""

@@ -502,3 +502,18 @@ async def test_next_offers_the_sessions_it_lists(unlinked: ConferenceHarness) ->
     assert len(offered) == 10
     assert offered == [session.id for session in soonest]
     assert all(title_of(session) in upcoming.embeds[0]["description"] for session in soonest)
+
+
+async def test_remind_me_of_a_session_gone_from_the_schedule_says_so(
+    unlinked: ConferenceHarness,
+) -> None:
+    """A chosen session no longer in the schedule (a refresh removed it) gets one sentence."""
+    alice, index, results = await search_the(unlinked)
+    kept = remind_select(results)["options"][0]["value"]
+    chosen = await unlinked.sandbox.select(
+        alice, results, "confbot:remind-pick", [kept, "removed-since"]
+    )
+    session = index.session(kept)
+    assert session is not None
+    assert f"I'll remind you about **{title_of(session)}**" in chosen.content
+    assert chosen.content.endswith("1 session you chose is no longer in the schedule.")
