@@ -59,9 +59,9 @@ from bot.clock import SimulatedClock
 from bot.config import Config
 from bot.delivery.pacing import PLANNING_SHARE
 from bot.endpoints import discord_endpoints
-from bot.harness import harness_config
 from bot.logging_config import configure_logging
 from bot.reminders.planner import REMINDER, ReminderPlanner
+from confbot_dev.harness import harness_config
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "examples" / "seed-conference.toml"

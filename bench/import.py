@@ -39,9 +39,9 @@ sys.path.insert(0, str(REPO))
 
 from bot.schedule.diff import diff_schedules  # noqa: E402
 from bot.schedule.formats import import_bytes, import_schedule  # noqa: E402
-from bot.schedule.generate import generate_schedule  # noqa: E402
 from bot.schedule.model import Schedule  # noqa: E402
 from bot.timezones import to_local  # noqa: E402
+from confbot_dev.generate import generate_schedule  # noqa: E402
 
 CORPUS = REPO.parent / "shared" / "data" / "schedules"  # beside the clone, if there
 FIXTURES = REPO / "tests" / "fixtures" / "schedules"
@@ -149,11 +149,11 @@ async def apply_ms(imported: Schedule, new: Schedule, content: bytes) -> dict[st
     import tempfile
 
     from bot.clock import SimulatedClock
-    from bot.harness import harness_config
     from bot.schedule.apply import NoticeTargets, ScheduleApplier
     from bot.schedule.diff import carry_cancelled
     from bot.schedule.refresh import LastGood, content_hash, source_key
     from bot.services import Services
+    from confbot_dev.harness import harness_config
 
     with tempfile.TemporaryDirectory(prefix="confbot-bench-") as folder:
         source = Path(folder) / "generated.json"

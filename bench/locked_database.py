@@ -32,8 +32,8 @@ from pathlib import Path
 
 from bot.config import load_config
 from bot.errors import BUSY_MESSAGE
-from bot.harness import ConferenceHarness, harness_config
 from bot.storage.database import BUSY_TIMEOUT_MS
+from confbot_dev.harness import ConferenceHarness, harness_config
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "examples" / "seed-conference.toml"

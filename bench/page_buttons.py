@@ -28,11 +28,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bot.harness import ConferenceHarness, harness_config
 from bot.logging_config import configure_logging
-from bot.sandbox import InteractionResult
-from bot.schedule.generate import generate_schedule
 from bot.schedule.native_dump import write_native_schedule
+from confbot_dev.generate import generate_schedule
+from confbot_dev.harness import ConferenceHarness, harness_config
+from confbot_dev.sandbox import InteractionResult
 
 DEADLINE_MS = 3000.0
 

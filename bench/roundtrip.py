@@ -53,9 +53,9 @@ from typing import Any
 import aiohttp
 
 from bot.config import load_config
-from bot.harness import ConferenceHarness, harness_config
 from bot.logging_config import configure_logging
-from bot.sandbox import Sandbox
+from confbot_dev.harness import ConferenceHarness, harness_config
+from confbot_dev.sandbox import Sandbox
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "examples" / "seed-conference.toml"

@@ -21,8 +21,8 @@ import time
 from typing import Any
 
 from bot.config import Config
-from bot.harness import build_conference_server
-from bot.sandbox import Limits, RouteLimit, Sandbox
+from confbot_dev.harness import build_conference_server
+from confbot_dev.sandbox import Limits, RouteLimit, Sandbox
 
 INTERACTION_PREFIXES = ("/interactions/", "/webhooks/")
 

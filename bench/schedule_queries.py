@@ -37,15 +37,15 @@ from pathlib import Path
 from typing import Any
 
 from bot.answers.reader import reader_for
-from bot.harness import ConferenceHarness, harness_config
 from bot.rendering.pages import first_reply
-from bot.sandbox import Limits, RouteLimit
-from bot.schedule.generate import generate_schedule
 from bot.schedule.native_dump import write_native_schedule
 from bot.timezones import search_zones
 from cogs.choices import choices
 from cogs.embeds import message_arguments
 from cogs.replies import view_for
+from confbot_dev.generate import generate_schedule
+from confbot_dev.harness import ConferenceHarness, harness_config
+from confbot_dev.sandbox import Limits, RouteLimit
 
 AUTOCOMPLETE_TARGET_MS = 5.0
 COMMAND_TARGET_MS = 25.0

@@ -1,7 +1,7 @@
 """confbot: a Discord companion bot for virtual conferences.
 
-``bot`` is the core. It never imports ``cogs``; only the Discord adapters in it
-(``bot.app``, ``bot.sandbox``) import :mod:`discord`.
+``bot`` is the core. It never imports ``cogs`` nor the development tooling
+(``confbot_dev``); only its Discord adapters import :mod:`discord`.
 """
 
 from importlib.metadata import PackageNotFoundError, version

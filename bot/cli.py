@@ -15,8 +15,9 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,6 +38,8 @@ SIMULATED_SPEED_VARIABLE = "CONFBOT_SIMULATED_SPEED"
 SANDBOX_GUILD_READY_TIMEOUT = 0.1
 FALLBACK_CONFIG = Path("config.example.toml")
 EXIT_UNREACHABLE = 3
+# Subcommands registered by other installed packages (the dev tools' ``demo``).
+PLUGIN_GROUP = "confbot.commands"
 
 # A whole new programme would print hundreds of "added" lines; --json has them all.
 _LISTED_CHANGES = 50
@@ -364,11 +367,18 @@ def _apply_import(
     return 0
 
 
-def command_demo(args: argparse.Namespace) -> int:
-    """Start the sandbox and the real bot in one process and chat with it."""
-    from bot.demo import run_demo
+def _add_plugin_commands(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    with_config: Callable[[argparse.ArgumentParser], argparse.ArgumentParser],
+) -> None:
+    """Add the subcommands other packages register (``confbot demo`` comes from the dev tools).
 
-    return run_demo(args)
+    The product never imports the development tooling: it plugs in through the
+    ``confbot.commands`` entry-point group, whose entries are ``register(sub, with_config)``.
+    """
+    for entry in sorted(entry_points(group=PLUGIN_GROUP), key=lambda entry: entry.name):
+        register = entry.load()
+        register(sub, with_config)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -421,17 +431,7 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("--json", action="store_true", help="print one JSON object")
     importer.set_defaults(handler=command_import)
 
-    demo = with_config(sub.add_parser("demo", help="chat with the bot offline, in a sandbox"))
-    demo.add_argument("--schedule", type=Path, help="schedule file (default: the config's)")
-    demo.add_argument("--at", help="start the simulated clock at this ISO time (UTC if no offset)")
-    # Read as text: the demo explains a bad value in one line (argparse prints its usage).
-    demo.add_argument("--speed", default="1", help="run the clock N times faster (0: stopped)")
-    demo.add_argument("--data-dir", type=Path, help="keep the demo database here")
-    demo.add_argument("--transcript", action="store_true", help="print every request at the end")
-    demo.add_argument(
-        "--verbose", action="store_true", help="show the bot's log records in the chat"
-    )
-    demo.set_defaults(handler=command_demo)
+    _add_plugin_commands(sub, with_config)
     return parser
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Config, load_config
-from bot.harness import ConferenceHarness, harness_config
+from confbot_dev.harness import ConferenceHarness, harness_config
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "examples" / "seed-conference.toml"

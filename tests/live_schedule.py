@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.config import Config
-from bot.harness import ConferenceHarness, harness_config
+from confbot_dev.harness import ConferenceHarness, harness_config
 
 #: The clock the live-schedule tests start at: the morning of the conference day.
 MORNING = datetime(2030, 6, 5, 7, 0, tzinfo=UTC)

@@ -6,10 +6,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot.config import Config
-from bot.harness import harness_config
-from bot.schedule.generate import generate_schedule
 from bot.schedule.model import Schedule, Session
 from bot.schedule.native_dump import write_native_schedule
+from confbot_dev.generate import generate_schedule
+from confbot_dev.harness import harness_config
 
 #: The schedule features' extensions: these tests do not depend on other features' cogs.
 MY_EXTENSIONS = ("cogs.meta", "cogs.profile", "cogs.schedule", "cogs.questions")

@@ -10,10 +10,10 @@ import pytest
 
 from bot.announcements.planning import ANNOUNCEMENT
 from bot.config import Config
-from bot.harness import ConferenceHarness
-from bot.sandbox import Channel
-from bot.sandbox.permissions import SEND_MESSAGES
-from bot.sandbox.state import CROSSPOSTED, InteractionResult
+from confbot_dev.harness import ConferenceHarness
+from confbot_dev.sandbox import Channel
+from confbot_dev.sandbox.permissions import SEND_MESSAGES
+from confbot_dev.sandbox.state import CROSSPOSTED, InteractionResult
 from tests.support.announcing import (
     announcing,
     attendees_role,

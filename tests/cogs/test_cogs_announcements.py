@@ -9,12 +9,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.config import Config
-from bot.demo.console import Output
-from bot.demo.render import Style
-from bot.demo.session import DemoSession
-from bot.harness import ConferenceHarness
-from bot.sandbox.permissions import SEND_MESSAGES
-from bot.sandbox.state import InteractionResult
+from confbot_dev.demo.console import Output
+from confbot_dev.demo.render import Style
+from confbot_dev.demo.session import DemoSession
+from confbot_dev.harness import ConferenceHarness
+from confbot_dev.sandbox.permissions import SEND_MESSAGES
+from confbot_dev.sandbox.state import InteractionResult
 from tests.support.announcing import (
     announcing,
     attendees_role,

@@ -7,10 +7,10 @@ from functools import partial
 
 from discord import AppCommandOptionType, AppCommandType, app_commands
 
-from bot.harness import ConferenceHarness
-from bot.sandbox.rest import Upload
-from bot.sandbox.state import InteractionResult
 from cogs.checks import MODERATOR_PERMISSIONS, moderator_predicate
+from confbot_dev.harness import ConferenceHarness
+from confbot_dev.sandbox.rest import Upload
+from confbot_dev.sandbox.state import InteractionResult
 
 AnyCommand = app_commands.Command | app_commands.ContextMenu  # type: ignore[type-arg]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.harness import ConferenceHarness
-from bot.sandbox.state import InteractionResult
+from confbot_dev.harness import ConferenceHarness
+from confbot_dev.sandbox.state import InteractionResult
 
 
 async def invoke(

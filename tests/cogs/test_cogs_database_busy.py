@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.harness import ConferenceHarness
-from bot.sandbox import Limits
 from bot.storage.database import BUSY_TIMEOUT_MS
+from confbot_dev.harness import ConferenceHarness
+from confbot_dev.sandbox import Limits
 from tests.cogs.test_cogs_schedule import shown
 from tests.support.write_lock import write_lock_held
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.harness import ConferenceHarness
+from confbot_dev.harness import ConferenceHarness
 
 
 async def test_timezone_set_confirms_with_local_time(harness: ConferenceHarness) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.harness import ConferenceHarness
+from confbot_dev.harness import ConferenceHarness
 from tests.cogs.generated_conference import HOSTILE_TITLE, MY_EXTENSIONS, generated_config
 
 FIRST_START = datetime(2025, 10, 23, 6, 0, tzinfo=UTC)

@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from icalendar import Calendar
 
-from bot.harness import ConferenceHarness, harness_config
 from bot.rendering.sessions import title_of
-from bot.sandbox import InteractionResult, User
 from bot.schedule.index import ScheduleIndex
 from bot.schedule.native_dump import write_native_schedule
+from confbot_dev.harness import ConferenceHarness, harness_config
+from confbot_dev.sandbox import InteractionResult, User
 from tests.cogs.generated_conference import generated_config, generated_schedule
 
 # The seed keynote: Wed 24 Feb 2021 16:00-17:45 in New York, 22:00 in Paris.

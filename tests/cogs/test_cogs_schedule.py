@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from bot.harness import ConferenceHarness
-from bot.sandbox import InteractionResult
+from confbot_dev.harness import ConferenceHarness
+from confbot_dev.sandbox import InteractionResult
 from tests.cogs.generated_conference import MY_EXTENSIONS, generated_config
 
 FIRST_START = datetime(2025, 10, 23, 6, 0, tzinfo=UTC)

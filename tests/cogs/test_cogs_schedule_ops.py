@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from bot.config import Config
-from bot.harness import ConferenceHarness
-from bot.sandbox import InteractionResult
-from bot.sandbox.rest import Upload
+from confbot_dev.harness import ConferenceHarness
+from confbot_dev.sandbox import InteractionResult
+from confbot_dev.sandbox.rest import Upload
 from tests.live_schedule import MORNING, TALK_START, live_config, programme, write_programme
 
 BROKEN = programme(talk_end="2030-06-05 09:00").encode()

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.config import Config
-from bot.harness import ConferenceHarness, harness_config
-from bot.sandbox import CommandNotShown
+from confbot_dev.harness import ConferenceHarness, harness_config
+from confbot_dev.sandbox import CommandNotShown
 from tests.schedule_files import write_schedule
 
 HOSTILE_BIO = (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.harness import ConferenceHarness
+from confbot_dev.harness import ConferenceHarness
 
 
 async def test_bot_registers_its_commands(harness: ConferenceHarness) -> None:

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from bot.config import Config
-from bot.harness import ConferenceHarness, harness_config
-from bot.sandbox import InteractionResult
 from cogs.views import DIALOG_EXPIRED, pages_cog
+from confbot_dev.harness import ConferenceHarness, harness_config
+from confbot_dev.sandbox import InteractionResult
 from tests.schedule_files import write_schedule
 
 START = datetime(2025, 10, 23, 8, 0, tzinfo=UTC)

@@ -19,11 +19,11 @@ from typing import Any
 from bot.clock import SimulatedClock
 from bot.config import load_config
 from bot.delivery import TEXT_KIND, DeliveryEngine
-from bot.harness import build_conference_server
-from bot.sandbox import Limits, RouteLimit, Sandbox
 from bot.scheduler import KeyedScheduler
 from bot.storage.database import open_database
 from bot.storage.repositories.outbox import STATUSES
+from confbot_dev.harness import build_conference_server
+from confbot_dev.sandbox import Limits, RouteLimit, Sandbox
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = REPO / "examples" / "seed-conference.toml"

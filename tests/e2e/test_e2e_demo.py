@@ -15,11 +15,11 @@ import discord
 import pytest
 
 from bot.config import Config
-from bot.demo import session as session_module
-from bot.demo.console import Output
-from bot.demo.render import Style
-from bot.demo.session import DemoSession
-from bot.harness import ConferenceHarness
+from confbot_dev.demo import session as session_module
+from confbot_dev.demo.console import Output
+from confbot_dev.demo.render import Style
+from confbot_dev.demo.session import DemoSession
+from confbot_dev.harness import ConferenceHarness
 
 if TYPE_CHECKING:
     from tests.conftest import ErrorCollector

@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.config import Config
-from bot.harness import ConferenceHarness
-from bot.sandbox import Channel, User
-from bot.sandbox.rest import Upload
+from confbot_dev.harness import ConferenceHarness
+from confbot_dev.sandbox import Channel, User
+from confbot_dev.sandbox.rest import Upload
 
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
 STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER = 3, 4, 5, 6, 7, 8, 9, 10

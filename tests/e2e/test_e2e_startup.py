@@ -12,7 +12,7 @@ import pytest
 from bot.app import ALL_EXTENSIONS
 from bot.config import Config
 from bot.errors import DatabaseVersionError
-from bot.harness import ConferenceHarness
+from confbot_dev.harness import ConferenceHarness
 
 if TYPE_CHECKING:
     from tests.conftest import ErrorCollector

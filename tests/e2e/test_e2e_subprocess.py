@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from bot.config import load_config
-from bot.harness import ConferenceServer, build_conference_server
-from bot.sandbox import Sandbox
+from confbot_dev.harness import ConferenceServer, build_conference_server
+from confbot_dev.sandbox import Sandbox
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = REPO / "examples" / "seed-conference.toml"

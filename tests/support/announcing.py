@@ -8,9 +8,9 @@ from datetime import datetime
 from typing import Any
 
 from bot.config import AnnouncementsConfig, Config
-from bot.harness import ConferenceHarness
-from bot.sandbox import Role
-from bot.sandbox.state import InteractionResult
+from confbot_dev.harness import ConferenceHarness
+from confbot_dev.sandbox import Role
+from confbot_dev.sandbox.state import InteractionResult
 
 # The seed harness starts at 2021-02-24 20:45 UTC: Thu 25 Feb 07:45 in Sydney (AEDT, +11).
 SYDNEY = "Australia/Sydney"

@@ -9,9 +9,9 @@ import pytest
 
 from bot.config import Config
 from bot.delivery import DeliveryEngine
-from bot.harness import ConferenceHarness
-from bot.sandbox import Faults, Limits, RouteLimit
-from bot.sandbox.transcript import RequestRecord
+from confbot_dev.harness import ConferenceHarness
+from confbot_dev.sandbox import Faults, Limits, RouteLimit
+from confbot_dev.sandbox.transcript import RequestRecord
 
 MESSAGES_ROUTE = "/channels/{channel_id}/messages"
 OPEN_DM_ROUTE = "/users/@me/channels"

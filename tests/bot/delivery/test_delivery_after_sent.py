@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.delivery import RenderContext
-from bot.harness import ConferenceHarness
 from bot.storage.repositories.outbox import OutboxItem
+from confbot_dev.harness import ConferenceHarness
 
 from .conftest import engine_of
 

@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 import pytest
 
 from bot.delivery import TEXT_KIND, RenderContext, nonce_for
-from bot.harness import ConferenceHarness
-from bot.sandbox import Faults
 from bot.storage.repositories.outbox import OutboxItem
+from confbot_dev.harness import ConferenceHarness
+from confbot_dev.sandbox import Faults
 
 from .conftest import OPEN_DM_ROUTE, deliver_until_settled, engine_of, inject, message_posts
 

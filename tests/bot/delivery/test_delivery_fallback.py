@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.delivery import TEXT_KIND
-from bot.harness import ConferenceHarness
-from bot.sandbox import User
+from confbot_dev.harness import ConferenceHarness
+from confbot_dev.sandbox import User
 
 from .conftest import engine_of
 

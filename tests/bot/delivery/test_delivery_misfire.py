@@ -10,9 +10,9 @@ from bot.delivery import RenderContext
 from bot.delivery.pacing import RequestBudget
 from bot.delivery.policy import minutes_phrase
 from bot.delivery.sender import DiscordSender
-from bot.harness import ConferenceHarness
-from bot.sandbox import Faults
 from bot.storage.repositories.outbox import OutboxItem
+from confbot_dev.harness import ConferenceHarness
+from confbot_dev.sandbox import Faults
 
 from .conftest import deliver_until_settled, engine_of, inject, message_posts
 

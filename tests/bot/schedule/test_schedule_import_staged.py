@@ -12,7 +12,7 @@ import pytest
 
 from bot.cli import main
 from bot.config import load_config
-from bot.harness import ConferenceHarness
+from confbot_dev.harness import ConferenceHarness
 from tests.live_schedule import MORNING, write_programme
 
 # Times with no zone: 18:00 in Tokyo is 09:00 UTC, 11:00 in Berlin (guild.zone).

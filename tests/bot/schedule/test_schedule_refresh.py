@@ -13,7 +13,6 @@ import pytest
 from aiohttp import web
 
 from bot.config import Config
-from bot.harness import ConferenceHarness
 from bot.schedule.live import LiveSchedule
 from bot.schedule.refresh import (
     LAST_GOOD_FILE,
@@ -22,6 +21,7 @@ from bot.schedule.refresh import (
     initial_schedule,
 )
 from bot.storage.database import open_database
+from confbot_dev.harness import ConferenceHarness
 from tests.live_schedule import MORNING, TALK_START, live_config, programme
 
 GOOD = programme().encode()
