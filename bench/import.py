@@ -149,9 +149,9 @@ async def apply_ms(imported: Schedule, new: Schedule, content: bytes) -> dict[st
     import tempfile
 
     from bot.clock import SimulatedClock
-    from bot.schedule.apply import NoticeTargets, ScheduleApplier
+    from bot.programme.apply import NoticeTargets
+    from bot.programme.refresh import LastGood, content_hash, source_key
     from bot.schedule.diff import carry_cancelled
-    from bot.schedule.refresh import LastGood, content_hash, source_key
     from bot.services import Services
     from confbot_dev.harness import harness_config
 
@@ -162,7 +162,7 @@ async def apply_ms(imported: Schedule, new: Schedule, content: bytes) -> dict[st
         start = min(session.start for session in imported.sessions) - timedelta(days=1)
         services = await Services.open(config, SimulatedClock(start, speed=0))
         try:
-            applier = ScheduleApplier(services)
+            applier = services.applier
             diff = diff_schedules(services.live, new)
             changed_ids = [change.session_id for change in diff.changes][:100]
             async with services.database.transaction():
@@ -170,13 +170,13 @@ async def apply_ms(imported: Schedule, new: Schedule, content: bytes) -> dict[st
                     session_id = changed_ids[user % len(changed_ids)]
                     await services.database.subscriptions.subscribe(10_000 + user, session_id)
             # Plan the reminders the move will carry (and store the starts it compares).
-            await applier.planner.follow_schedule(now=start, room_channels={})
+            await services.reminders.follow_schedule(now=start, room_channels={})
             for session_id in changed_ids:
                 session = services.schedule.session(session_id)
                 if session is None:
                     continue
                 for subscription in await services.database.subscriptions.for_session(session_id):
-                    await applier.planner.subscribe(
+                    await services.reminders.subscribe(
                         subscription.user_id, session, lead=None, now=start, room_channel_id=None
                     )
             started = time.perf_counter()
@@ -198,7 +198,7 @@ async def apply_ms(imported: Schedule, new: Schedule, content: bytes) -> dict[st
         "changes": len(diff.changes),
         "direct_messages": applied.direct_messages,
         "posts": applied.posts,
-        "reminders": applied.reminders,
+        "reminders": applied.followed.get("reminders", {}),
     }
 
 

@@ -20,7 +20,7 @@ from discord.ext import commands
 from bot import __version__
 from bot.answers.reader import Reader, reader_for
 from bot.clock import Clock, SystemClock
-from bot.config import Config
+from bot.config import ChannelRef, Config
 from bot.delivery.sender import DiscordSender
 from bot.interaction_errors import ConfbotCommandTree
 from bot.services import Services
@@ -92,6 +92,16 @@ class Confbot(commands.Bot):
         services = self.services
         return await reader_for(services.database, user_id, services.conference_zone)
 
+    def channel_id(self, configured: ChannelRef | None) -> int | None:
+        """Return the id of a configured channel (an id, or a name looked up in the servers)."""
+        if configured is None or isinstance(configured, int):
+            return configured
+        for guild in self.guilds:
+            channel = discord.utils.get(guild.text_channels, name=configured)
+            if channel is not None:
+                return channel.id
+        return None
+
     def room_channel_ids(self) -> dict[str, int]:
         """Return room id -> channel id for the configured room channels the bot can see.
 
@@ -115,7 +125,7 @@ class Confbot(commands.Bot):
 
     async def setup_hook(self) -> None:
         """Open the core, start the scheduler, load the cogs and sync the commands."""
-        self._services = await Services.open(self.config, self.clock)
+        self._services = await Services.open(self.config, self.clock, channels=self)
         self._services.scheduler.start()
         for extension in self._extensions:
             await self.load_extension(extension)

@@ -255,8 +255,8 @@ def command_import(args: argparse.Namespace) -> int:
         progress.close()
     current = None
     if config is not None:
+        from bot.programme.refresh import applied_schedule
         from bot.schedule.formats import without_cancelled
-        from bot.schedule.refresh import applied_schedule
 
         # What the bot shows now: its last applied schedule, else the configured source.
         applied = asyncio.run(applied_schedule(config))
@@ -333,7 +333,7 @@ def _apply_import(
     The format they were read as and ``--tz`` go with them, so the bot reads them as
     this command did (not by detecting again, nor in ``guild.zone``).
     """
-    from bot.schedule.refresh import SourceError, source_name, stage_import
+    from bot.programme.refresh import SourceError, source_name, stage_import
 
     if problems:
         print("confbot import: nothing was applied: fix the problems above.", file=sys.stderr)

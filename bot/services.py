@@ -1,70 +1,44 @@
-"""The core services a running confbot holds, opened and closed together.
+"""Every service a running confbot holds, built once, opened and closed together.
 
-Cogs reach the core only through this object (``bot.services``); it holds no
-Discord state, so the core stays testable without a gateway.
+:class:`Services` is the composition root: :meth:`Services.open` builds the core
+(:class:`~bot.core.Core`) and each feature's service on it, in an order that does not
+depend on which cogs load, and registers the features' hooks (the schedule's
+followers). Cogs receive these services; they never build one.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from bot.answers.schedule_answers import ScheduleAnswers
-from bot.answers.search import SearchIndex
+from bot.answers.current import CurrentSchedule
+from bot.channels import ChannelDirectory, NoChannels
 from bot.clock import Clock
 from bot.config import Config
+from bot.core import Core
 from bot.delivery import DeliveryEngine, DeliverySettings
-from bot.schedule.formats import without_cancelled
-from bot.schedule.index import ScheduleIndex
-from bot.schedule.model import Schedule
-from bot.schedule.refresh import initial_schedule
+from bot.moderation import ModerationLog
+from bot.programme.apply import ScheduleApplier
+from bot.programme.live import LiveSchedule
+from bot.programme.refresh import initial_schedule
+from bot.reminders.planner import ReminderPlanner
 from bot.scheduler import KeyedScheduler
 from bot.storage.database import Database, open_database
 
 
 @dataclass(slots=True)
-class Services:
-    """Configuration, clock, database, schedule and search indexes, scheduler, delivery.
+class Services(Core):
+    """The core, and the features' services built on it."""
 
-    ``schedule``, ``search`` and ``answers`` belong to one version of the programme and
-    are replaced together by :meth:`swap_schedule`; read them from here on every call
-    rather than keeping them, so a refresh reaches every reader at once.
-    """
-
-    config: Config
-    clock: Clock
-    database: Database
-    schedule: ScheduleIndex
-    search: SearchIndex
-    scheduler: KeyedScheduler
-    delivery: DeliveryEngine
-    # The applied schedule with its tombstones (cancelled sessions kept for the next diff).
-    live: Schedule
-    answers: ScheduleAnswers = field(init=False)
-    # How many times the schedule was swapped since start (cogs cache per generation).
-    generation: int = field(init=False, default=0)
-
-    def __post_init__(self) -> None:
-        self.answers = self._answers(self.schedule, self.search)
-
-    def _answers(self, schedule: ScheduleIndex, search: SearchIndex) -> ScheduleAnswers:
-        zone = self.config.guild.zone or schedule.schedule.conference.zone
-        return ScheduleAnswers(schedule, search, conference_zone=zone)
-
-    def swap_schedule(self, live: Schedule) -> None:
-        """Make ``live`` (tombstones included) the schedule every reader sees from now on.
-
-        The indexes are built first and assigned without an ``await`` in between, so
-        no reader ever sees one version's index with another's search.
-        """
-        shown = without_cancelled(live)
-        schedule, search = ScheduleIndex(shown), SearchIndex(shown)
-        answers = self._answers(schedule, search)
-        self.live, self.schedule, self.search, self.answers = live, schedule, search, answers
-        self.generation += 1
+    moderation: ModerationLog
+    applier: ScheduleApplier
+    live_schedule: LiveSchedule
+    reminders: ReminderPlanner
 
     @classmethod
-    async def open(cls, config: Config, clock: Clock) -> Services:
-        """Open and migrate the database, load the schedule, and create the scheduler.
+    async def open(
+        cls, config: Config, clock: Clock, channels: ChannelDirectory | None = None
+    ) -> Services:
+        """Open and migrate the database, load the schedule, and build every service.
 
         The schedule is the last one applied (kept in the database), else the source,
         else the last good copy on disk: a source that is down does not stop the bot.
@@ -78,22 +52,56 @@ class Services:
         except BaseException:
             await database.close()
             raise
-        loaded = without_cancelled(live)
-        # Both indexes are built once per schedule: queries then answer in microseconds.
-        schedule, search = ScheduleIndex(loaded), SearchIndex(loaded)
+        current = CurrentSchedule(live, zone_override=config.guild.zone)
         scheduler = KeyedScheduler(clock)
         delivery = DeliveryEngine(
             database, scheduler, clock, DeliverySettings.from_config(config.delivery)
         )
-        return cls(config, clock, database, schedule, search, scheduler, delivery, live)
+        core = Core(config, clock, database, current, scheduler, delivery)
+        return cls.build(core, channels or NoChannels())
 
-    @property
-    def conference_zone(self) -> str:
-        """Return the zone the conference is held in (the guild override wins)."""
-        return self.config.guild.zone or self.schedule.schedule.conference.zone
+    @classmethod
+    def build(cls, core: Core, channels: ChannelDirectory) -> Services:
+        """Build each feature's service on ``core`` and register their hooks.
+
+        ``channels`` resolves configured channels once the gateway is ready (the bot).
+        """
+        moderation = ModerationLog(
+            core.config, core.clock, core.delivery, channels, lambda: core.conference_zone
+        )
+        settings = core.config.reminders
+        reminders = ReminderPlanner(
+            core.delivery,
+            core.database,
+            lambda: core.current.schedule,
+            default_leads=(settings.lead_minutes,),
+            default_delivery=settings.delivery,
+            room_post_lead=settings.room_post_lead_minutes,
+        )
+        applier = ScheduleApplier(core)
+        # Followers run inside every apply's transaction, in this order.
+        applier.follow(reminders)
+        live_schedule = LiveSchedule(
+            core, applier=applier, channels=channels, moderation=moderation
+        )
+        return cls(
+            core.config,
+            core.clock,
+            core.database,
+            core.current,
+            core.scheduler,
+            core.delivery,
+            moderation=moderation,
+            applier=applier,
+            live_schedule=live_schedule,
+            reminders=reminders,
+        )
 
     async def close(self) -> None:
         """Stop delivering (call ``delivery.drain()`` first to let sends land), close the rest."""
         await self.delivery.stop()
         await self.scheduler.drain()
         await self.database.close()
+
+
+__all__ = ["Database", "Services"]

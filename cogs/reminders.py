@@ -27,7 +27,7 @@ from bot.interaction_errors import defer_ephemeral
 from bot.reminders.agenda import agenda_reply
 from bot.reminders.calendar import calendar_bytes, calendar_filename
 from bot.reminders.leads import leads_text, parse_digest_time, parse_leads
-from bot.reminders.planner import DIGEST, REMINDER, ROOM_POST, ReminderPlanner
+from bot.reminders.planner import DIGEST, REMINDER, ROOM_POST
 from bot.reminders.texts import digest_text, reminder_text, room_post_text
 from bot.rendering.cards import MESSAGE_LIMIT, Reply
 from bot.rendering.outgoing import ButtonSpec, OutgoingMessage
@@ -225,16 +225,7 @@ class Reminders(commands.Cog):
 
     def __init__(self, bot: Confbot) -> None:
         self.bot = bot
-        services = bot.services
-        config = services.config.reminders
-        self.planner = ReminderPlanner(
-            services.delivery,
-            services.database,
-            lambda: self.bot.services.schedule,
-            default_leads=(config.lead_minutes,),
-            default_delivery=config.delivery,
-            room_post_lead=config.room_post_lead_minutes,
-        )
+        self.planner = bot.services.reminders
 
     @property
     def answers(self) -> ScheduleAnswers:

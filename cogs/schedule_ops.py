@@ -1,6 +1,6 @@
 """Moderators' schedule operations: reload the source, upload a file; the refresh job.
 
-The core is :class:`~bot.schedule.live.LiveSchedule`; this cog resolves the channels
+The core is :class:`~bot.programme.live.LiveSchedule`; this cog resolves the channels
 it posts to, renders subscribers' change DMs in their zone, and answers
 ``/conference reload`` and ``/conference upload`` (declared in ``cogs/conference.py``
 with the rest of that group) through :meth:`ScheduleOps.reload` and
@@ -15,16 +15,15 @@ from typing import TYPE_CHECKING
 import discord
 from discord.ext import commands
 
-from bot.config import ChannelRef
 from bot.delivery import RenderContext
 from bot.errors import UserError
 from bot.interaction_errors import defer_ephemeral
+from bot.programme.apply import SCHEDULE_CHANGE_KIND, Applied
+from bot.programme.live import Prepared, change_summary
+from bot.programme.notices import MESSAGE_LIMIT, ChangeNotice, dm_text, notice_line, notices_for
+from bot.programme.refresh import MAX_BYTES, SourceError, source_name
 from bot.rendering.text import neutralise
-from bot.schedule.apply import SCHEDULE_CHANGE_KIND, Applied, NoticeTargets
-from bot.schedule.live import LiveSchedule, Prepared, change_summary
 from bot.schedule.model import Schedule
-from bot.schedule.notices import MESSAGE_LIMIT, ChangeNotice, dm_text, notice_line, notices_for
-from bot.schedule.refresh import MAX_BYTES, SourceError, source_name
 from bot.storage.repositories.outbox import OutboxItem
 from cogs.checks import is_moderator
 from cogs.views import InvokerView
@@ -37,17 +36,6 @@ log = logging.getLogger(__name__)
 NOBODY = discord.AllowedMentions.none()
 # Changes listed in an upload's preview; the rest are counted.
 PREVIEW_LINES = 10
-
-
-def channel_id(bot: commands.Bot, configured: ChannelRef | None) -> int | None:
-    """Return the id of a configured channel (an id, or a name looked up in the servers)."""
-    if configured is None or isinstance(configured, int):
-        return configured
-    for guild in bot.guilds:
-        channel = discord.utils.get(guild.text_channels, name=configured)
-        if channel is not None:
-            return channel.id
-    return None
 
 
 def upload_preview(prepared: Prepared, current: Schedule, name: str, zone: str) -> str:
@@ -106,9 +94,7 @@ class ScheduleOps(commands.Cog):
 
     def __init__(self, bot: Confbot) -> None:
         self.bot = bot
-        self.live = LiveSchedule(
-            bot.services, targets=self.notice_targets, moderation_channel=self.moderation_channel
-        )
+        self.live = bot.services.live_schedule
         self.live.on_applied = self._applied
 
     async def cog_load(self) -> None:
@@ -127,15 +113,6 @@ class ScheduleOps(commands.Cog):
     async def _applied(self, applied: Applied) -> None:
         # Other features (speakers' heads-ups) re-plan on ``on_schedule_applied``.
         self.bot.dispatch("schedule_applied", applied)
-
-    def notice_targets(self) -> NoticeTargets:
-        """Return the schedule-updates channel and the rooms' channels, as ids."""
-        updates = channel_id(self.bot, self.bot.config.guild.schedule_updates_channel)
-        return NoticeTargets(updates, self.bot.room_channel_ids())
-
-    def moderation_channel(self) -> int | None:
-        """Return the moderation-log channel's id, if one is configured and found."""
-        return channel_id(self.bot, self.bot.config.guild.moderation_log_channel)
 
     async def render_change(self, item: OutboxItem, context: RenderContext) -> str:
         """Word a change for the subscriber, in their zone and clock."""

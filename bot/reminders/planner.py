@@ -28,6 +28,7 @@ from typing import Any
 
 from bot.delivery import DeliveryEngine
 from bot.errors import AmbiguousTimeError, NonExistentTimeError, UserError
+from bot.programme.followers import ScheduleChange
 from bot.schedule.index import ScheduleIndex
 from bot.schedule.model import Session
 from bot.storage.database import Database
@@ -266,6 +267,19 @@ class ReminderPlanner:
         if moved or cancelled:
             log.info("schedule changed: reminders of %d moved, %d cancelled", moved, cancelled)
         return {"moved": moved, "cancelled": cancelled}
+
+    follower_name = "reminders"
+
+    async def follow_schedule_change(self, change: ScheduleChange) -> dict[str, int]:
+        """Move, cancel or revive the changed sessions' reminders; re-plan room posts.
+
+        Runs inside the schedule apply's transaction (a :class:`ScheduleFollower`).
+        """
+        counts = await self.follow_sessions(
+            change.rescheduled_session_ids(), now=change.now, room_channels=change.room_channels
+        )
+        await self.plan_room_posts(change.room_channels, now=change.now)
+        return counts
 
     async def follow_sessions(
         self, session_ids: Iterable[str], *, now: datetime, room_channels: Mapping[str, int]

@@ -6,12 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.announcements.moderation_log import moderation_log_key, moderation_log_line
 from bot.announcements.planning import too_late
 from bot.announcements.text import Ping, announcement_message, announcement_text, card_beside
 from bot.announcements.timing import PastTimeError, parse_when, read_back
 from bot.answers.reader import Reader
 from bot.errors import NonExistentTimeError, TimeParseError, UserError
+from bot.moderation.lines import moderation_log_key, moderation_log_line
 from bot.rendering.cards import Card, CardField
 
 NOW = datetime(2021, 2, 24, 20, 45, tzinfo=UTC)  # Thu 25 Feb 07:45 in Sydney

@@ -89,7 +89,7 @@ async def test_a_staged_import_keeps_its_format_when_applied_and_after_a_restart
 
 def test_a_copy_stored_before_format_and_zone_existed_still_reads() -> None:
     """A stored copy without "format"/"zone" is detected and read in the zone given."""
-    from bot.schedule.refresh import LastGood
+    from bot.programme.refresh import LastGood
 
     old = json.dumps({"name": "programme.csv", "text": SPREADSHEET, "tombstones": []})
     copy = LastGood.from_json(old)
@@ -100,7 +100,7 @@ def test_a_copy_stored_before_format_and_zone_existed_still_reads() -> None:
 
 def test_a_copy_keeps_its_format_and_zone_through_json() -> None:
     """format and zone survive to_json/from_json and win over the zone the caller gives."""
-    from bot.schedule.refresh import LastGood
+    from bot.programme.refresh import LastGood
 
     copy = LastGood("programme.toml", SPREADSHEET, format="csv", zone="Asia/Tokyo")
     again = LastGood.from_json(copy.to_json())

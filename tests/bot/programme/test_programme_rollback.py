@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from bot.config import Config
+from bot.programme.refresh import stage_import
 from bot.reminders.planner import ROOM_PLAN_KEY
-from bot.schedule.refresh import stage_import
 from confbot_dev.harness import ConferenceHarness
 from tests.conftest import ErrorCollector
 from tests.live_schedule import (

@@ -13,8 +13,8 @@ import pytest
 from aiohttp import web
 
 from bot.config import Config
-from bot.schedule.live import LiveSchedule
-from bot.schedule.refresh import (
+from bot.programme.live import LiveSchedule
+from bot.programme.refresh import (
     LAST_GOOD_FILE,
     SourceError,
     fetch_source,

@@ -11,10 +11,10 @@ import pytest
 
 from bot.cli import main
 from bot.config import Config, load_config
+from bot.programme.live import LiveSchedule
+from bot.programme.notices import MESSAGE_LIMIT, channel_messages, notices_for
+from bot.programme.refresh import parse_source
 from bot.schedule.diff import diff_schedules
-from bot.schedule.live import LiveSchedule
-from bot.schedule.notices import MESSAGE_LIMIT, channel_messages, notices_for
-from bot.schedule.refresh import parse_source
 from confbot_dev.harness import ConferenceHarness
 from tests.live_schedule import (
     MORNING,

@@ -9,7 +9,6 @@ upload (prepared, shown, then committed) and a ``confbot import`` staged in the 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -17,12 +16,12 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 
-from bot.delivery import TEXT_KIND
+from bot.channels import ChannelDirectory
+from bot.core import Core
 from bot.errors import error_code
-from bot.schedule.apply import Applied, NoticeTargets, ScheduleApplier
-from bot.schedule.diff import ScheduleDiff, carry_cancelled, diff_schedules
-from bot.schedule.model import Schedule
-from bot.schedule.refresh import (
+from bot.moderation import ModerationLog
+from bot.programme.apply import Applied, NoticeTargets, ScheduleApplier
+from bot.programme.refresh import (
     ETAG_KEY,
     FAILURE_KEY,
     IMPORT_APPLIED_KEY,
@@ -38,15 +37,14 @@ from bot.schedule.refresh import (
     source_key,
     source_name,
 )
-from bot.services import Services
+from bot.schedule.diff import ScheduleDiff, carry_cancelled, diff_schedules
+from bot.schedule.model import Schedule
 
 __all__ = ["REFRESH_JOB", "LiveSchedule", "Outcome", "Prepared", "change_summary"]
 
 log = logging.getLogger(__name__)
 
 REFRESH_JOB = "schedule:refresh"
-# A moderation-log line is news for a day; the engine skips it after that.
-REPORT_DEADLINE = timedelta(hours=24)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,15 +71,16 @@ class LiveSchedule:
 
     def __init__(
         self,
-        services: Services,
+        services: Core,
         *,
-        targets: Callable[[], NoticeTargets],
-        moderation_channel: Callable[[], int | None],
+        applier: ScheduleApplier,
+        channels: ChannelDirectory,
+        moderation: ModerationLog,
     ) -> None:
         self._services = services
-        self._targets = targets
-        self._moderation_channel = moderation_channel
-        self.applier = ScheduleApplier(services)
+        self._channels = channels
+        self._moderation = moderation
+        self.applier = applier
         # Told after every apply (the Discord layer lets other features re-plan).
         self.on_applied: Callable[[Applied], Awaitable[None]] | None = None
         # One apply at a time: the refresh job, /reload and an upload's Confirm may overlap.
@@ -236,7 +235,7 @@ class LiveSchedule:
             copy=prepared.copy,
             content_hash=prepared.content_hash,
             source=source_key(services.config),
-            targets=self._targets(),
+            targets=self.notice_targets(),
             now=services.clock.now(),
         )
         if self.on_applied is not None:
@@ -247,21 +246,12 @@ class LiveSchedule:
 
     async def report(self, text: str) -> bool:
         """Queue ``text`` for the moderation-log channel; return whether one is configured."""
-        channel_id = self._moderation_channel()
-        if channel_id is None:
-            log.info("moderation log (no channel configured): %s", text)
-            return False
-        now = self._services.clock.now()
-        digest = hashlib.sha256(f"{now.isoformat()}:{text}".encode()).hexdigest()[:16]
-        await self._services.delivery.enqueue(
-            f"modlog:{digest}",
-            TEXT_KIND,
-            now,
-            {"content": text[:2000]},
-            deadline_at=now + REPORT_DEADLINE,
-            target_channel_id=channel_id,
-        )
-        return True
+        return await self._moderation.report(text)
+
+    def notice_targets(self) -> NoticeTargets:
+        """Return the schedule-updates channel and the rooms' channels, as ids."""
+        updates = self._channels.channel_id(self._services.config.guild.schedule_updates_channel)
+        return NoticeTargets(updates, self._channels.room_channel_ids())
 
     async def _failed(self, reason: str) -> None:
         meta = self._services.database.meta

@@ -19,13 +19,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from bot.core import Core
 from bot.delivery import TEXT_KIND
-from bot.reminders.planner import ReminderPlanner
+from bot.programme.followers import ScheduleChange, ScheduleFollower
+from bot.programme.notices import ChangeNotice, channel_messages, combined_fingerprint, notices_for
+from bot.programme.refresh import LastGood, last_good_path, write_last_good_file
 from bot.schedule.diff import Change, ScheduleDiff
 from bot.schedule.model import Schedule
-from bot.schedule.notices import ChangeNotice, channel_messages, combined_fingerprint, notices_for
-from bot.schedule.refresh import LastGood, last_good_path, write_last_good_file
-from bot.services import Services
 from bot.storage.repositories.outbox import NewOutboxRow
 
 __all__ = ["SCHEDULE_CHANGE_KIND", "Applied", "NoticeTargets", "ScheduleApplier"]
@@ -56,23 +56,20 @@ class Applied:
     snapshot_id: int
     posts: int
     direct_messages: int
-    reminders: dict[str, int]
+    # What each follower did, by its name (e.g. "reminders": {"moved": 2, "cancelled": 1}).
+    followed: dict[str, dict[str, int]]
 
 
 class ScheduleApplier:
     """Swap a validated schedule in and queue everything its changes call for."""
 
-    def __init__(self, services: Services) -> None:
-        self._services = services
-        reminders = services.config.reminders
-        self.planner = ReminderPlanner(
-            services.delivery,
-            services.database,
-            lambda: self._services.schedule,
-            default_leads=(reminders.lead_minutes,),
-            default_delivery=reminders.delivery,
-            room_post_lead=reminders.room_post_lead_minutes,
-        )
+    def __init__(self, core: Core) -> None:
+        self._services = core
+        self._followers: list[ScheduleFollower] = []
+
+    def follow(self, follower: ScheduleFollower) -> None:
+        """Run ``follower`` inside every apply's transaction, after the swap (in this order)."""
+        self._followers.append(follower)
 
     async def apply(
         self,
@@ -109,10 +106,11 @@ class ScheduleApplier:
                     rows = self._post_rows(notices, base, targets, now)
                     direct = await self._direct_rows(notices, base, now)
                     await services.delivery.enqueue_many([*rows, *direct])
-                    reminders = await self.planner.follow_sessions(
-                        _reminder_sessions(diff), now=now, room_channels=targets.room_channels
-                    )
-                    await self.planner.plan_room_posts(targets.room_channels, now=now)
+                    change = ScheduleChange(diff, now, targets.room_channels)
+                    followed = {
+                        follower.follower_name: dict(await follower.follow_schedule_change(change))
+                        for follower in self._followers
+                    }
                 except BaseException:
                     services.swap_schedule(previous)
                     raise
@@ -125,7 +123,7 @@ class ScheduleApplier:
         write_last_good_file(last_good_path(services.config), copy)
         if diff:
             log.info("schedule applied: %s", diff.counts())
-        return Applied(diff, snapshot_id, len(rows), len(direct), reminders)
+        return Applied(diff, snapshot_id, len(rows), len(direct), followed)
 
     def _post_rows(
         self, notices: list[ChangeNotice], base: int, targets: NoticeTargets, now: datetime
@@ -173,13 +171,3 @@ class ScheduleApplier:
                     )
                 )
         return rows
-
-
-def _reminder_sessions(diff: ScheduleDiff) -> list[str]:
-    """Return the sessions whose reminders a change moves, cancels or brings back."""
-    kinds = (Change.MOVED, Change.CANCELLED, Change.REMOVED, Change.RESTORED)
-    return [
-        change.session_id
-        for change in diff.changes
-        if any(kind in change.changes for kind in kinds)
-    ]
