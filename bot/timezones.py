@@ -25,7 +25,7 @@ from bot.zone_names import ZoneIndex
 
 __all__ = [
     "UTC",
-    "Clock",
+    "ClockStyle",
     "DiscordStyle",
     "ZoneChoice",
     "day_bounds",
@@ -45,7 +45,8 @@ __all__ = [
     "zone_abbreviation",
 ]
 
-Clock = Literal["12h", "24h"]
+# How a person reads hours: 24-hour or 12-hour with am/pm (a style, not a time source).
+ClockStyle = Literal["24h", "12h"]
 DiscordStyle = Literal["t", "T", "d", "D", "f", "F", "R"]
 
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -197,7 +198,7 @@ def format_day(day: date) -> str:
     return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]}"
 
 
-def _hm(local: datetime, clock: Clock) -> tuple[str, str]:
+def _hm(local: datetime, clock: ClockStyle) -> tuple[str, str]:
     """Return the clock reading and its meridiem ("" on the 24-hour clock)."""
     if clock == "24h":
         return f"{local:%H:%M}", ""
@@ -216,7 +217,7 @@ def _day_marker(instant: datetime, zone: str, reference_zone: str | None) -> str
 
 
 def format_time(
-    instant: datetime, zone: str, *, clock: Clock = "24h", reference_zone: str | None = None
+    instant: datetime, zone: str, *, clock: ClockStyle = "24h", reference_zone: str | None = None
 ) -> str:
     """Return ``instant`` as "Wed 24 Feb 16:00 EST" (or "4:00 p.m. EST") in ``zone``.
 
@@ -234,7 +235,7 @@ def format_time_range(
     end: datetime,
     zone: str,
     *,
-    clock: Clock = "24h",
+    clock: ClockStyle = "24h",
     reference_zone: str | None = None,
 ) -> str:
     """Return a session's span in ``zone``: "Wed 24 Feb 16:00-17:45 EST".

@@ -15,11 +15,11 @@ from bot.errors import UserError
 from bot.rendering.cards import Reply
 from bot.rendering.text import human_join, plural
 from bot.storage.database import Database
-from bot.timezones import Clock, format_time
+from bot.timezones import ClockStyle, format_time
 
 __all__ = ["CLOCK_CHOICES", "Profiles"]
 
-CLOCK_CHOICES: dict[str, Clock] = {"12h": "12h", "12": "12h", "24h": "24h", "24": "24h"}
+CLOCK_CHOICES: dict[str, ClockStyle] = {"12h": "12h", "12": "12h", "24h": "24h", "24": "24h"}
 
 
 class Profiles:

@@ -35,6 +35,7 @@ from bot.answers.questions import (
 )
 from bot.answers.reader import Reader, zone_hint
 from bot.answers.search import SearchIndex
+from bot.answers.search_pages import search_pages
 from bot.answers.speakers import SpeakerAnswers
 from bot.errors import NotFoundError, TimeParseError, UnknownZoneError, UserError
 from bot.rendering.cards import Card, Reply
@@ -48,7 +49,6 @@ from bot.rendering.sessions import (
     next_card,
     now_card,
     schedule_pages,
-    search_pages,
     session_card,
     session_line,
     times_in,

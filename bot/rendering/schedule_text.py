@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from bot.rendering.text import human_join
 from bot.schedule.index import ScheduleIndex
-from bot.timezones import Clock, format_day, format_time_range
+from bot.timezones import ClockStyle, format_day, format_time_range
 
 
 def schedule_as_text(
-    index: ScheduleIndex, zone: str, *, conference_zone: str, clock: Clock = "24h"
+    index: ScheduleIndex, zone: str, *, conference_zone: str, clock: ClockStyle = "24h"
 ) -> str:
     """Return every session grouped by the reader's local day, in the reader's zone.
 

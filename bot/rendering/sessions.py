@@ -16,14 +16,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 
-from bot.answers.reader import Reader
-from bot.answers.search import Match
 from bot.rendering.cards import Card, CardField
 from bot.rendering.pages import PagedReply
-from bot.rendering.text import human_join, neutralise, plural, truncate
+from bot.rendering.reader import Reader
+from bot.rendering.text import human_join, neutralise, truncate
 from bot.schedule.index import ScheduleIndex
 from bot.schedule.model import Session
-from bot.timezones import Clock, discord_timestamp, format_day, format_time, format_time_range
+from bot.timezones import ClockStyle, discord_timestamp, format_day, format_time, format_time_range
 
 # Sessions per schedule or search page: 10 lines of at most LINE_CHARS stay far below
 # the 4,096-character description limit, headings included.
@@ -43,7 +42,7 @@ _DAY_MARK = re.compile(r"\(([+-])\d+ days?\)")
 
 
 @lru_cache(maxsize=65_536)
-def time_range(start: datetime, end: datetime, zone: str, clock: Clock, reference: str) -> str:
+def time_range(start: datetime, end: datetime, zone: str, clock: ClockStyle, reference: str) -> str:
     """Return :func:`format_time_range` with the "(+1 day)" marker, cached.
 
     Formatting one range costs ~80 µs (several zone conversions); the same few hundred
@@ -101,7 +100,7 @@ def session_line(
     return truncate(line, LINE_CHARS)
 
 
-def _footer(reader: Reader, page: int, pages: int, text: str) -> str:
+def footer_line(reader: Reader, page: int, pages: int, text: str) -> str:
     """Return "Page 2/5 · Times in <zone>", explaining only the day marks ``text`` carries."""
     where = times_in(reader, text)
     return f"Page {page + 1}/{pages} · {where}" if pages > 1 else where
@@ -163,7 +162,7 @@ def schedule_pages(
         return Card(
             title=truncate(title, 256),
             description="\n".join(lines) or "No sessions.",
-            footer=_footer(reader, number, count, "\n".join(lines)),
+            footer=footer_line(reader, number, count, "\n".join(lines)),
         )
 
     def listed(number: int) -> tuple[str, ...]:
@@ -315,43 +314,6 @@ def _next_lines(
     lines = ["", f"__**Next{where}**__"] if moment.running else [f"__**Next{where}**__"]
     lines += [_upcoming_line(session, index, reader) for session in shown]
     return lines + _more(len(moment.upcoming), len(shown))
-
-
-def search_pages(
-    matches: Sequence[Match],
-    index: ScheduleIndex,
-    reader: Reader,
-    *,
-    query: str,
-    content: str | None,
-) -> PagedReply:
-    """Return ranked search results, :data:`PAGE_SESSIONS` per page."""
-    count = max(1, math.ceil(len(matches) / PAGE_SESSIONS))
-    heading = f"Search: {neutralise(truncate(' '.join(query.split()), 80))}"
-
-    def render(number: int) -> Card:
-        chunk = matches[number * PAGE_SESSIONS : (number + 1) * PAGE_SESSIONS]
-        lines = [_match_line(match, index, reader) for match in chunk]
-        where = _footer(reader, number, count, "\n".join(lines))
-        footer = f"{plural(len(matches), 'result')} · {where}"
-        return Card(title=heading, description="\n".join(lines), footer=footer)
-
-    def listed(number: int) -> tuple[str, ...]:
-        chunk = matches[number * PAGE_SESSIONS : (number + 1) * PAGE_SESSIONS]
-        return tuple(match.id for match in chunk if match.kind == "session")
-
-    return PagedReply(content, count, render, listed=listed)
-
-
-def _match_line(match: Match, index: ScheduleIndex, reader: Reader) -> str:
-    if match.kind == "session":
-        session = index.session(match.id)
-        if session is not None:
-            return session_line(session, index, reader, day=None)
-    if match.kind == "speaker":
-        talks = len(index.sessions_by_speaker(match.id))
-        return f"Speaker: **{neutralise(match.label)}** ({plural(talks, 'session')})"
-    return f"{match.kind.title()}: **{neutralise(match.label)}**"
 
 
 def help_text(examples: Sequence[str]) -> str:

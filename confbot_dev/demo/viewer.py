@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from bot.timezones import Clock, to_local
+from bot.timezones import ClockStyle, to_local
 
 # Name an id of a kind ("user", "role", "channel"); ``None`` when it is unknown.
 NameLookup = Callable[[str, int], str | None]
@@ -49,7 +49,7 @@ class Viewer:
 
     zone: str
     now: datetime
-    clock: Clock = "24h"
+    clock: ClockStyle = "24h"
     names: NameLookup = field(default=_no_names, compare=False)
 
     def timestamp(self, seconds: int, style: str = "f") -> str | None:

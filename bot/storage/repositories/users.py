@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from typing import Literal, cast, get_args
 
 from bot.storage.repositories._base import Repository
+from bot.timezones import ClockStyle
 
-ClockStyle = Literal["24h", "12h"]
 Delivery = Literal["dm", "channel"]
 
 _CLOCKS: tuple[str, ...] = get_args(ClockStyle)

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.answers.reader import Reader
-from bot.answers.search import Match
 from bot.rendering.cards import EMBED_TOTAL_LIMIT
+from bot.rendering.reader import Reader
 from bot.rendering.sessions import (
     DayGroup,
     Moment,
@@ -19,7 +18,6 @@ from bot.rendering.sessions import (
     next_card,
     now_card,
     schedule_pages,
-    search_pages,
     session_card,
     session_line,
 )
@@ -183,20 +181,6 @@ def test_now_card_before_during_and_after(seed: ScheduleIndex) -> None:
     assert "The conference is over" in (after.description or "")
 
 
-def test_search_pages_list_sessions_and_speakers(seed: ScheduleIndex) -> None:
-    """Session results show their time; speaker results their session count."""
-    matches = [
-        Match("session", "conference", "Ending…", 0.9),
-        Match("speaker", "nice", "Sir Geoffrey Nice QC", 0.8),
-        Match("room", "online", "Online", 0.5),
-    ]
-    page = search_pages(matches, seed, reader(NEW_YORK), query="nice", content=None).page(0)
-    assert "4:00-5:45 p.m. EST" in (page.description or "")
-    assert "Speaker: **Sir Geoffrey Nice QC** (1 session)" in (page.description or "")
-    assert "Room: **Online**" in (page.description or "")
-    assert "3 results" in (page.footer or "")
-
-
 def test_help_lists_examples_and_commands() -> None:
     """The help text is a short list of things to ask and the slash commands."""
     text = help_text(["when is the keynote?"])
@@ -259,13 +243,6 @@ def test_footer_explains_an_earlier_date_mark() -> None:
     assert "(-1 day)" in (first.description or "")
     assert "-1 day marks an earlier date than in Europe/Berlin" in (first.footer or "")
     assert "+1 day" not in (first.footer or "")
-
-
-def test_search_footer_without_marks_has_no_legend(seed: ScheduleIndex) -> None:
-    """A search result read in Paris carries no day mark, so no legend either."""
-    matches = [Match("session", "conference", "Ending…", 0.9)]
-    page = search_pages(matches, seed, reader("Europe/Paris"), query="nice", content=None).page(0)
-    assert page.footer == "1 result · Times in Europe/Paris"
 
 
 @pytest.mark.parametrize(
