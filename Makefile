@@ -18,12 +18,13 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/confbot demo
 
-## Install, then run every check CI runs: lint, format, types, tests.
+## Install, then run every check CI runs: lint, format, import contracts, types, tests.
 test: $(STAMP) lint typecheck pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
