@@ -16,7 +16,7 @@ from discord.ext import commands
 from bot.answers.profile import Profiles
 from bot.app import Confbot
 from bot.interaction_errors import defer_ephemeral
-from bot.timezones import search_zones
+from cogs.transformers import ZoneOption
 from cogs.views import InvokerView
 
 
@@ -62,17 +62,9 @@ class Profile(commands.Cog):
         services = bot.services
         self.profiles = Profiles(services.database, conference_zone=services.conference_zone)
 
-    async def zone_autocomplete(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        """Offer zones with their current local time; popular zones on empty input."""
-        zones = search_zones(current[:100], now=self.bot.clock.now(), limit=25)
-        return [app_commands.Choice(name=zone.label, value=zone.name) for zone in zones]
-
     @timezone.command(name="set", description="Set your time zone")
     @app_commands.describe(zone="A city, a country or a zone name, e.g. Sydney or Europe/Paris")
-    @app_commands.autocomplete(zone=zone_autocomplete)
-    async def timezone_set(self, interaction: discord.Interaction, zone: str) -> None:
+    async def timezone_set(self, interaction: discord.Interaction, zone: ZoneOption) -> None:
         """Store the zone and confirm with its current local time."""
         await defer_ephemeral(interaction)
         reply = await self.profiles.set_zone(interaction.user.id, zone, self.bot.clock.now())

@@ -18,8 +18,9 @@ from bot.answers.search import normalise
 from bot.app import Confbot
 from bot.rendering.pages import Answer
 from bot.timezones import format_day
-from cogs.choices import choices, room_choices, session_choices, track_choices
+from cogs.choices import choices, room_choices
 from cogs.replies import answer_interaction
+from cogs.transformers import SessionOption, TrackOption, interaction_reader
 from cogs.views import ListQuery, install_page_buttons
 
 # The lists whose page buttons this cog answers (``ListQuery.kind``).
@@ -47,10 +48,10 @@ class Schedule(commands.Cog):
         """Answer a ``/schedule`` or ``/search`` list again, as of when it was asked."""
         if query.kind == SCHEDULE_LIST and len(query.arguments) == 3:
             day, track, room = query.arguments
-            reader = await self.bot.reader(interaction.user.id)
+            reader = await interaction_reader(interaction)
             return self.answers.schedule_for(reader, query.at, day=day, track=track, room=room)
         if query.kind == SEARCH_LIST and len(query.arguments) == 1:
-            reader = await self.bot.reader(interaction.user.id)
+            reader = await interaction_reader(interaction)
             return self.answers.search(reader, query.arguments[0] or "")
         return None
 
@@ -60,7 +61,7 @@ class Schedule(commands.Cog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """Offer the reader's local days with sessions ("Thu 25 Feb"), value an ISO date."""
-        reader = await self.bot.reader(interaction.user.id)
+        reader = await interaction_reader(interaction)
         wanted = normalise(current[:100])
         pairs = [
             (format_day(day), day.isoformat())
@@ -68,23 +69,11 @@ class Schedule(commands.Cog):
         ]
         return choices([p for p in pairs if wanted in normalise(p[0]) or wanted in p[1]])
 
-    async def track_autocomplete(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        """Offer the tracks whose name contains what was typed."""
-        return track_choices(self.bot.services.schedule, current)
-
     async def room_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """Offer the rooms whose name contains what was typed."""
         return room_choices(self.bot.services.schedule, current)
-
-    async def session_autocomplete(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        """Offer sessions by title or speaker, upcoming first; values are session ids."""
-        return session_choices(self.bot.services.search, current, self.bot.clock.now())
 
     # ------------------------------------------------------------ commands
 
@@ -94,18 +83,16 @@ class Schedule(commands.Cog):
         track="Only this track",
         room="Only this room",
     )
-    @app_commands.autocomplete(
-        day=day_autocomplete, track=track_autocomplete, room=room_autocomplete
-    )
+    @app_commands.autocomplete(day=day_autocomplete, room=room_autocomplete)
     async def schedule(
         self,
         interaction: discord.Interaction,
         day: str | None = None,
-        track: str | None = None,
+        track: TrackOption | None = None,
         room: str | None = None,
     ) -> None:
         """Show the sessions grouped by the reader's local day, a page at a time."""
-        reader = await self.bot.reader(interaction.user.id)
+        reader = await interaction_reader(interaction)
         now = self.bot.clock.now()
         answer = self.answers.schedule_for(reader, now, day=day, track=track, room=room)
         query = ListQuery(SCHEDULE_LIST, now, (day, track, room))
@@ -113,46 +100,45 @@ class Schedule(commands.Cog):
 
     @app_commands.command(name="now", description="What is on right now, and what is next")
     @app_commands.describe(room="Only this room", track="Only this track")
-    @app_commands.autocomplete(room=room_autocomplete, track=track_autocomplete)
+    @app_commands.autocomplete(room=room_autocomplete)
     async def schedule_now(
         self,
         interaction: discord.Interaction,
         room: str | None = None,
-        track: str | None = None,
+        track: TrackOption | None = None,
     ) -> None:
         """Show the running sessions with the time left, and the next ones."""
-        reader = await self.bot.reader(interaction.user.id)
+        reader = await interaction_reader(interaction)
         answer = self.answers.now(reader, self.bot.clock.now(), room=room, track=track)
         await answer_interaction(self.bot, interaction, answer)
 
     @app_commands.command(name="next", description="What starts next, with a countdown")
     @app_commands.describe(room="Only this room", track="Only this track")
-    @app_commands.autocomplete(room=room_autocomplete, track=track_autocomplete)
+    @app_commands.autocomplete(room=room_autocomplete)
     async def schedule_next(
         self,
         interaction: discord.Interaction,
         room: str | None = None,
-        track: str | None = None,
+        track: TrackOption | None = None,
     ) -> None:
         """Show the sessions starting next, soonest first."""
-        reader = await self.bot.reader(interaction.user.id)
+        reader = await interaction_reader(interaction)
         answer = self.answers.next(reader, self.bot.clock.now(), room=room, track=track)
         await answer_interaction(self.bot, interaction, answer)
 
     @app_commands.command(name="session", description="A session's card, in your time zone")
     @app_commands.describe(session="Part of the title or a speaker's name")
-    @app_commands.autocomplete(session=session_autocomplete)
-    async def session(self, interaction: discord.Interaction, session: str) -> None:
+    async def session(self, interaction: discord.Interaction, session: SessionOption) -> None:
         """Show the session's times (yours and the conference's), room, people, abstract."""
-        reader = await self.bot.reader(interaction.user.id)
-        answer = self.answers.session(reader, session, self.bot.clock.now())
+        reader = await interaction_reader(interaction)
+        answer = self.answers.session_reply(reader, session)
         await answer_interaction(self.bot, interaction, answer)
 
     @app_commands.command(name="search", description="Search titles, abstracts, speakers, rooms")
     @app_commands.describe(query="Words to look for")
     async def search(self, interaction: discord.Interaction, query: str) -> None:
         """Show ranked matches, a page at a time."""
-        reader = await self.bot.reader(interaction.user.id)
+        reader = await interaction_reader(interaction)
         answer = self.answers.search(reader, query)
         listed = ListQuery(SEARCH_LIST, self.bot.clock.now(), (query,))
         await answer_interaction(self.bot, interaction, answer, query=listed)

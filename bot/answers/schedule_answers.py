@@ -182,8 +182,11 @@ class ScheduleAnswers:
 
         :raises NotFoundError: nothing matches; the sentence names the closest titles.
         """
-        found = self.find_session(text, now)
-        return self._session_reply(found, reader, zone_hint(reader))
+        return self.session_reply(reader, self.find_session(text, now))
+
+    def session_reply(self, reader: Reader, session: Session) -> Reply:
+        """Return the card of ``session`` in the reader's zone."""
+        return self._session_reply(session, reader, zone_hint(reader))
 
     def find_session(self, text: str, now: datetime) -> Session:
         """Return the session ``text`` names, preferring sessions not yet over.
