@@ -18,6 +18,7 @@ import discord
 from discord.ext import commands
 
 from bot import __version__
+from bot.answer_hooks import AnswerHooks
 from bot.answers.reader import Reader, reader_for
 from bot.clock import Clock, SystemClock
 from bot.config import ChannelRef, Config
@@ -77,6 +78,8 @@ class Confbot(commands.Bot):
         self._delivery_task: asyncio.Task[None] | None = None
         # Work cogs need done once channels are known, before delivery starts (see on_ready).
         self._ready_work: list[Callable[[], Awaitable[object]]] = []
+        # What features add to each other's answers (buttons, page sources): cogs register.
+        self.answer_hooks = AnswerHooks()
         self.started = asyncio.Event()
         """Set once the gateway is ready, the cogs' ready work is done and delivery runs."""
 

@@ -53,6 +53,11 @@ class Questions(commands.Cog):
     async def cog_load(self) -> None:
         """Answer the page buttons of answers to questions, old messages' too."""
         await install_page_buttons(self.bot)
+        self.bot.answer_hooks.add_list_source(self.reopen_list)
+
+    async def cog_unload(self) -> None:
+        """Stop answering this cog's lists."""
+        self.bot.answer_hooks.remove_list_source(self.reopen_list)
 
     async def reopen_list(
         self, query: ListQuery, interaction: discord.Interaction

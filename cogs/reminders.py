@@ -241,6 +241,8 @@ class Reminders(commands.Cog):
         delivery.register(ROOM_POST, self.render_room_post)
         self.bot.add_dynamic_items(RemindButton, StopButton, CalendarButton, RemindSelect)
         await install_page_buttons(self.bot)
+        self.bot.answer_hooks.add_list_source(self.reopen_list)
+        self.bot.answer_hooks.add_extras(self.session_buttons)
         self.bot.when_ready(self._plan_when_ready)
 
     async def cog_unload(self) -> None:
@@ -248,6 +250,8 @@ class Reminders(commands.Cog):
         for kind in (REMINDER, DIGEST, ROOM_POST):
             self.bot.services.delivery.unregister(kind)
         self.bot.remove_dynamic_items(RemindButton, StopButton, CalendarButton, RemindSelect)
+        self.bot.answer_hooks.remove_list_source(self.reopen_list)
+        self.bot.answer_hooks.remove_extras(self.session_buttons)
 
     async def _plan_when_ready(self) -> None:
         """Follow schedule changes, plan room posts and digests once channels are known."""

@@ -3,15 +3,16 @@
 One place decides which buttons an answer carries (built by :func:`cogs.views.view_for`):
 
 * several pages get Previous/Next, which only the person who asked can press. Pass the
-  ``query`` the list answers (:class:`~cogs.views.ListQuery`) and implement
-  ``reopen_list`` in the cog, so the buttons still work after a restart;
+  ``query`` the list answers (:class:`~bot.rendering.pages.ListQuery`) and register a list
+  source for its kind (``bot.answer_hooks.add_list_source(self.reopen_list)`` in
+  ``cog_load``), so the buttons still work after a restart;
 * a reply about one session or speaker (``Reply.session_id`` / ``Reply.speaker_ids``)
-  gets the buttons of every loaded cog that offers some. **Hook:** a cog that defines
-  ``session_buttons(reply: Reply, invoker_id: int) -> list[discord.ui.Item]`` adds
-  its buttons (the speakers cog adds "Speaker") to ``/session`` cards, to the answer to
-  "when is X?" and to every other single-session answer. No registration is needed
-  for the hook, and load order does not matter; the buttons must be
-  ``DynamicItem``\\ s registered in the cog's ``cog_load`` (see :mod:`cogs.views`).
+  gets the items every registered extras provider offers. **Hook:** a cog registers
+  ``bot.answer_hooks.add_extras(self.session_buttons)`` in ``cog_load`` (a function
+  ``(reply, invoker_id) -> list[discord.ui.Item]``); the speakers cog adds "Speaker" to
+  ``/session`` cards, to the answer to "when is X?" and to every other single-session
+  answer. The items must be ``DynamicItem``\\ s registered in the cog's ``cog_load``
+  (see :mod:`cogs.views`).
 """
 
 from __future__ import annotations
@@ -19,14 +20,13 @@ from __future__ import annotations
 import logging
 
 import discord
-from discord.ext import commands
 
+from bot.app import Confbot
 from bot.rendering.pages import Answer, first_reply
 from cogs.embeds import message_arguments
-from cogs.views import ListQuery, SessionButtonProvider, extra_buttons, view_for
+from cogs.views import ListQuery, extra_buttons, view_for
 
 __all__ = [
-    "SessionButtonProvider",
     "answer_interaction",
     "answer_message",
     "extra_buttons",
@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 
 
 async def answer_interaction(
-    bot: commands.Bot,
+    bot: Confbot,
     interaction: discord.Interaction,
     answer: Answer,
     *,
@@ -56,7 +56,7 @@ async def answer_interaction(
 
 
 async def answer_message(
-    bot: commands.Bot,
+    bot: Confbot,
     message: discord.Message,
     answer: Answer,
     *,

@@ -65,12 +65,16 @@ class Speakers(commands.Cog):
         # Registered, not just sent: presses on messages from before a restart find them.
         self.bot.add_dynamic_items(SessionButton, SpeakerButton)
         await install_page_buttons(self.bot)
+        self.bot.answer_hooks.add_list_source(self.reopen_list)
+        self.bot.answer_hooks.add_extras(self.session_buttons)
         await self.plan_heads_ups()
 
     async def cog_unload(self) -> None:
         """Stop rendering heads-ups (their rows stay planned in the database) and buttons."""
         self.bot.services.delivery.unregister(SPEAKER_ALERT_KIND)
         self.bot.remove_dynamic_items(SessionButton, SpeakerButton)
+        self.bot.answer_hooks.remove_list_source(self.reopen_list)
+        self.bot.answer_hooks.remove_extras(self.session_buttons)
 
     async def links(self) -> dict[str, int]:
         """Return speaker id -> Discord user id (the schedule's, then moderators' links)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from bot.rendering.cards import Card, Reply
 
@@ -63,3 +64,16 @@ def first_reply(answer: Answer) -> Reply:
 def page_count(answer: Answer) -> int:
     """Return how many pages ``answer`` has."""
     return answer.page_count if isinstance(answer, PagedReply) else len(answer.pages)
+
+
+@dataclass(frozen=True, slots=True)
+class ListQuery:
+    """What a paged answer lists, compact enough to travel in a button's custom_id.
+
+    ``kind`` names the feature's list ("schedule", "search", ...), ``at`` is the instant
+    the list was answered for, and ``arguments`` are its options (``None`` = not given).
+    """
+
+    kind: str
+    at: datetime
+    arguments: tuple[str | None, ...] = ()

@@ -8,8 +8,9 @@ from typing import Any, cast
 
 import discord
 import pytest
-from discord.ext import commands
 
+from bot.answer_hooks import AnswerHooks
+from bot.app import Confbot
 from bot.rendering.cards import Reply
 from cogs.reminders import RemindButton, RemindSelect
 from cogs.views import (
@@ -66,7 +67,7 @@ def test_a_hashed_id_that_left_the_schedule_resolves_to_nothing() -> None:
 
 
 class _Extras:
-    """A cog that offers ``items`` under every reply (the session_buttons hook)."""
+    """A feature that offers ``items`` under every reply (an extras provider)."""
 
     def __init__(self, items: list[discord.ui.Item[Any]]) -> None:
         self.items = items
@@ -82,7 +83,9 @@ async def test_extras_beyond_a_messages_25_places_are_left_out() -> None:
         RemindSelect(options),
         *(RemindButton(f"s{n}") for n in range(30)),
     ]
-    bot = cast(commands.Bot, SimpleNamespace(cogs={"extras": _Extras(offered)}))
+    hooks = AnswerHooks()
+    hooks.add_extras(_Extras(offered).session_buttons)
+    bot = cast(Confbot, SimpleNamespace(answer_hooks=hooks))
     view = view_for(bot, Reply("Talks", listed_session_ids=("s0",)), INVOKER)
     assert view is not None
     rows = view.to_components()

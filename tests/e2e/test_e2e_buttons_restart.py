@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from bot.config import Config
-from cogs.views import DIALOG_EXPIRED, pages_cog
+from cogs.views import DIALOG_EXPIRED
 from confbot_dev.harness import ConferenceHarness, harness_config
 from confbot_dev.sandbox import InteractionResult
 from tests.schedule_files import write_schedule
@@ -316,12 +316,12 @@ async def test_dialog_that_times_out_disables_its_buttons(harness: ConferenceHar
     sandbox, alice = harness.sandbox, harness.member("alice")
     ask = await sandbox.invoke(alice, "forget-me")
     assert harness.bot is not None
-    [dialog] = pages_cog(harness.bot).live_dialogs.values()
+    [dialog] = harness.bot.answer_hooks.live_dialogs.values()
     await dialog.on_timeout()  # what discord.py calls when the timeout passes
     assert ask.message is not None
     shown = sandbox.world.messages[int(ask.message["id"])]
     assert [b.get("disabled") for b in buttons(shown)] == [True, True]
-    assert pages_cog(harness.bot).live_dialogs == {}
+    assert harness.bot.answer_hooks.live_dialogs == {}
 
 
 async def test_session_button_for_a_session_that_left_the_schedule_says_so(

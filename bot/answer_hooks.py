@@ -1,0 +1,89 @@
+"""What features add to each other's answers, registered when their cogs load.
+
+A cog never looks another cog up. A feature that adds buttons to answers about
+sessions (reminders' "Remind me", speakers' "Speaker") registers an extras provider;
+a feature whose lists have page buttons registers a list source that answers a
+:class:`~bot.rendering.pages.ListQuery` again. The bot holds one :class:`AnswerHooks`
+(``Confbot.answer_hooks``), so the registrations live exactly as long as the bot.
+It also remembers the lists no query describes and the dialogs still open, both in
+memory until the bot stops.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import discord
+
+from bot.rendering.cards import Reply
+from bot.rendering.pages import Answer, ListQuery
+
+__all__ = ["REMEMBERED", "AnswerHooks", "ExtrasProvider", "ListSource"]
+
+#: Buttons or menus a feature adds to ``reply`` for ``invoker_id`` (none if it does not apply).
+ExtrasProvider = Callable[[Reply, int], list[discord.ui.Item[Any]]]
+#: Answers ``query`` again for the presser, or ``None`` if the list kind is not its own.
+ListSource = Callable[[ListQuery, discord.Interaction[Any]], Awaitable[Answer | None]]
+
+# The ``kind`` of a list kept in memory rather than described by a query.
+REMEMBERED = "memory"
+# Lists remembered in memory (no query, or one too long for a custom_id), newest kept.
+REMEMBERED_LISTS = 1000
+
+
+class AnswerHooks:
+    """The registered extras and list sources, remembered lists and live dialogs."""
+
+    def __init__(self) -> None:
+        self._extras: list[ExtrasProvider] = []
+        self._sources: list[ListSource] = []
+        self._remembered: OrderedDict[str, Answer] = OrderedDict()
+        # Dialogs (cogs.views.InvokerView) this bot sent and still answers, by their token.
+        self.live_dialogs: dict[str, discord.ui.View] = {}
+        # Whether the page buttons' dynamic items are registered with the bot.
+        self.page_buttons_installed = False
+
+    def add_extras(self, provider: ExtrasProvider) -> None:
+        """Ask ``provider`` for items on every answer about sessions or speakers."""
+        self._extras.append(provider)
+
+    def remove_extras(self, provider: ExtrasProvider) -> None:
+        """Stop asking ``provider`` (its cog unloads)."""
+        self._extras = [known for known in self._extras if known != provider]
+
+    def add_list_source(self, source: ListSource) -> None:
+        """Let ``source`` answer page buttons of its lists."""
+        self._sources.append(source)
+
+    def remove_list_source(self, source: ListSource) -> None:
+        """Stop asking ``source`` (its cog unloads)."""
+        self._sources = [known for known in self._sources if known != source]
+
+    def extras(self, reply: Reply, invoker_id: int) -> list[discord.ui.Item[Any]]:
+        """Return every registered provider's items for ``reply``, in registration order."""
+        return [item for provider in self._extras for item in provider(reply, invoker_id)]
+
+    def remember(self, answer: Answer) -> ListQuery:
+        """Keep ``answer`` until the bot stops; return the query that finds it again."""
+        token = secrets.token_hex(8)
+        self._remembered[token] = answer
+        while len(self._remembered) > REMEMBERED_LISTS:
+            self._remembered.popitem(last=False)
+        return ListQuery(REMEMBERED, datetime.fromtimestamp(0, UTC), (token,))
+
+    async def reopen(
+        self, query: ListQuery, interaction: discord.Interaction[Any]
+    ) -> Answer | None:
+        """Return the list ``query`` describes (``None``: expired, nobody can rebuild it)."""
+        if query.kind == REMEMBERED:
+            token = query.arguments[0] if query.arguments else None
+            return self._remembered.get(token or "")
+        for source in self._sources:
+            answer = await source(query, interaction)
+            if answer is not None:
+                return answer
+        return None
