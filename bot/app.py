@@ -38,7 +38,6 @@ ALL_EXTENSIONS: tuple[str, ...] = (
     "cogs.reminders",
     "cogs.announcements",
     "cogs.conference",
-    "cogs.schedule_ops",
 )
 COMMANDS_HASH_KEY = "app_commands_hash"
 

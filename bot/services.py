@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from bot.answers.current import CurrentSchedule
 from bot.channels import ChannelDirectory, NoChannels
 from bot.clock import Clock
+from bot.conference import ConferenceService
 from bot.config import Config
 from bot.core import Core
 from bot.delivery import DeliveryEngine, DeliverySettings
@@ -20,6 +21,7 @@ from bot.moderation import ModerationLog
 from bot.programme.apply import ScheduleApplier
 from bot.programme.live import LiveSchedule
 from bot.programme.refresh import initial_schedule
+from bot.programme.renderers import SCHEDULE_CHANGE_KIND, schedule_change_renderer
 from bot.reminders.planner import ReminderPlanner
 from bot.scheduler import KeyedScheduler
 from bot.storage.database import Database, open_database
@@ -33,6 +35,7 @@ class Services(Core):
     applier: ScheduleApplier
     live_schedule: LiveSchedule
     reminders: ReminderPlanner
+    conference: ConferenceService
 
     @classmethod
     async def open(
@@ -84,6 +87,12 @@ class Services(Core):
         live_schedule = LiveSchedule(
             core, applier=applier, channels=channels, moderation=moderation
         )
+        # Subscribers' change DMs, worded at send time in each reader's zone.
+        core.delivery.register(
+            SCHEDULE_CHANGE_KIND,
+            schedule_change_renderer(core.database, lambda: core.conference_zone),
+        )
+        conference = ConferenceService(core, live_schedule, moderation)
         return cls(
             core.config,
             core.clock,
@@ -95,6 +104,7 @@ class Services(Core):
             applier=applier,
             live_schedule=live_schedule,
             reminders=reminders,
+            conference=conference,
         )
 
     async def close(self) -> None:

@@ -5,5 +5,4 @@
 - ``planning.py``: each channel's outbox row (keyed per announcement and channel), the grace.
 - ``channels.py``: where an announcement goes and what became of each copy, for moderators.
 - ``moderation_log.py``: one line per moderator action (who, what, when, where).
-- ``status.py``: the ``/conference status`` and ``/conference upcoming`` texts.
 """

@@ -58,7 +58,7 @@ from bot.errors import error_code
 from bot.rendering.outgoing import OutgoingMessage, as_outgoing
 from bot.scheduler import KeyedScheduler
 from bot.storage.database import Database
-from bot.storage.repositories.outbox import STATUSES, NewOutboxRow, OutboxItem
+from bot.storage.repositories.outbox import STATUSES, NewOutboxRow, OutboxItem, PendingKind
 from bot.storage.repositories.recipients import Recipient
 
 log = logging.getLogger(__name__)
@@ -288,6 +288,27 @@ class DeliveryEngine:
             kind: KindCounts(**{name: counts.get(name, 0) for name in (*STATUSES, "late")})
             for kind, counts in sorted(raw.items())
         }
+
+    async def next_due_at(self) -> datetime | None:
+        """Return when the next pending row is due, or ``None`` if nothing is pending."""
+        return await self._database.outbox.next_due_at()
+
+    async def pending_samples(
+        self, until: datetime, now: datetime
+    ) -> list[tuple[PendingKind, OutgoingMessage | None]]:
+        """Return, per kind, the pending rows due by ``until`` and one of them rendered.
+
+        The sample is rendered as if sent at its due time (``now`` if that has passed);
+        for previews (``/conference upcoming``): nothing is sent or written.
+        """
+        samples = []
+        for pending in await self._database.outbox.pending_by_kind(until):
+            item = await self._database.outbox.get_by_id(pending.sample_id)
+            rendered = (
+                await self.render_sample(item, max(now, item.due_at)) if item is not None else None
+            )
+            samples.append((pending, rendered))
+        return samples
 
     # -- lifecycle ---------------------------------------------------------------------
 

@@ -7,4 +7,5 @@
   change notices and runs the followers.
 - ``followers.py`` — :class:`ScheduleFollower`: the one hook for features that follow changes.
 - ``notices.py`` — the words of change notices (channel post and DM).
+- ``renderers.py`` — the subscriber's change DM (an outbox kind), in their zone and clock.
 """

@@ -24,16 +24,15 @@ from bot.delivery import TEXT_KIND
 from bot.programme.followers import ScheduleChange, ScheduleFollower
 from bot.programme.notices import ChangeNotice, channel_messages, combined_fingerprint, notices_for
 from bot.programme.refresh import LastGood, last_good_path, write_last_good_file
+from bot.programme.renderers import SCHEDULE_CHANGE_KIND
 from bot.schedule.diff import Change, ScheduleDiff
 from bot.schedule.model import Schedule
 from bot.storage.repositories.outbox import NewOutboxRow
 
-__all__ = ["SCHEDULE_CHANGE_KIND", "Applied", "NoticeTargets", "ScheduleApplier"]
+__all__ = ["Applied", "NoticeTargets", "ScheduleApplier"]
 
 log = logging.getLogger(__name__)
 
-# The outbox kind of a subscriber's DM about a change (rendered in their zone).
-SCHEDULE_CHANGE_KIND = "schedule_change"
 # Snapshots kept per source: enough to look back over a day of changes.
 SNAPSHOTS_KEPT = 20
 # A notice is news for a few hours; after that it is skipped rather than sent late.

@@ -44,7 +44,7 @@ def source(harness: ConferenceHarness) -> Path:
 def live(harness: ConferenceHarness) -> LiveSchedule:
     """Return the bot's live schedule."""
     assert harness.bot is not None
-    found = getattr(harness.bot.get_cog("ScheduleOps"), "live", None)
+    found = harness.bot.services.live_schedule
     assert isinstance(found, LiveSchedule)
     return found
 

@@ -103,9 +103,9 @@ async def live(
 
 
 def live_schedule(harness: ConferenceHarness) -> LiveSchedule:
-    """Return the bot's live schedule (the cog's core object)."""
+    """Return the bot's live schedule (a service)."""
     assert harness.bot is not None
-    live = getattr(harness.bot.get_cog("ScheduleOps"), "live", None)
+    live = harness.bot.services.live_schedule
     assert isinstance(live, LiveSchedule)
     return live
 
