@@ -18,7 +18,7 @@ from typing import Literal
 
 from bot.channels import ChannelDirectory
 from bot.core import Core
-from bot.errors import error_code
+from bot.errors import DatabaseBusyError, error_code
 from bot.moderation import ModerationLog
 from bot.programme.apply import Applied, NoticeTargets, ScheduleApplier
 from bot.programme.refresh import (
@@ -99,6 +99,10 @@ class LiveSchedule:
     async def _tick(self) -> None:
         try:
             await self.refresh()
+        except DatabaseBusyError:
+            # Another process held the database past the busy timeout: nothing was applied
+            # (the apply is one transaction), and the next tick tries again.
+            log.warning("schedule refresh postponed: the database is busy")
         finally:
             minutes = self._services.config.schedule.refresh_minutes
             if minutes:

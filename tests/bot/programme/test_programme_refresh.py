@@ -23,6 +23,7 @@ from bot.programme.refresh import (
 from bot.storage.database import open_database
 from confbot_dev.harness import ConferenceHarness
 from tests.live_schedule import MORNING, TALK_START, live_config, programme
+from tests.support.write_lock import write_lock_held
 
 GOOD = programme().encode()
 # The talk ends before it starts: the file fails validation.
@@ -232,3 +233,20 @@ async def test_a_missing_file_is_a_source_error(tmp_path: Path) -> None:
     """A file source that vanished is one sentence, not an OSError."""
     with pytest.raises(SourceError, match=r"cannot read gone\.toml"):
         await fetch_source(tmp_path / "gone.toml")
+
+
+async def test_a_refresh_meeting_a_locked_database_waits_for_the_next_tick(
+    live: ConferenceHarness, origin: Origin
+) -> None:
+    """Another process holding the database postpones a refresh quietly; the next one applies."""
+    assert live.bot is not None
+    services = live.bot.services
+    await services.database.set_busy_timeout(50)
+    origin.body = LATER
+    with write_lock_held(live.config.storage.database):
+        live.clock.advance(timedelta(minutes=services.config.schedule.refresh_minutes))
+        await services.scheduler.settle()
+        assert talk_start(live) == TALK_START
+    live.clock.advance(timedelta(minutes=services.config.schedule.refresh_minutes))
+    await services.scheduler.settle()
+    assert talk_start(live) == TALK_START.replace(hour=9)

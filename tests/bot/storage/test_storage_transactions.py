@@ -49,17 +49,21 @@ async def test_nested_transaction_rolls_back_only_inner(db: Database) -> None:
 
 async def test_other_tasks_do_not_join_an_open_transaction(db: Database) -> None:
     """A write from another task waits and survives a rollback of the open transaction."""
-    started = asyncio.Event()
+    started, writing = asyncio.Event(), asyncio.Event()
 
     async def other_writer() -> None:
         await started.wait()
+        writing.set()
         await db.meta.set("other", "kept")
 
     async def write_wait_fail() -> None:
         async with db.transaction():
             await db.meta.set("mine", "x")
             started.set()
-            await asyncio.sleep(0.05)
+            await writing.wait()
+            # A few loop turns: a write let into the transaction would be queued by now.
+            for _ in range(3):
+                await asyncio.sleep(0)
             raise RuntimeError("boom")
 
     writer = asyncio.create_task(other_writer())
