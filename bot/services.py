@@ -22,6 +22,8 @@ from bot.programme.live import LiveSchedule
 from bot.programme.refresh import initial_schedule
 from bot.reminders.planner import ReminderPlanner
 from bot.scheduler import KeyedScheduler
+from bot.speakers.heads_ups import SPEAKER_ALERT_KIND
+from bot.speakers.service import SpeakerService
 from bot.storage.database import Database, open_database
 
 
@@ -33,6 +35,7 @@ class Services(Core):
     applier: ScheduleApplier
     live_schedule: LiveSchedule
     reminders: ReminderPlanner
+    speakers: SpeakerService
 
     @classmethod
     async def open(
@@ -81,6 +84,9 @@ class Services(Core):
         applier = ScheduleApplier(core)
         # Followers run inside every apply's transaction, in this order.
         applier.follow(reminders)
+        speakers = SpeakerService(core, moderation, channels)
+        core.delivery.register(SPEAKER_ALERT_KIND, speakers.render_heads_up)
+        applier.follow(speakers)
         live_schedule = LiveSchedule(
             core, applier=applier, channels=channels, moderation=moderation
         )
@@ -95,6 +101,7 @@ class Services(Core):
             applier=applier,
             live_schedule=live_schedule,
             reminders=reminders,
+            speakers=speakers,
         )
 
     async def close(self) -> None:

@@ -8,7 +8,8 @@ question cannot be answered. Nothing here knows about Discord.
 Speaker questions ("who is X?", "what is X talking about?", "who gives the keynote?")
 have a default answer here, :meth:`ScheduleAnswers.speaker_question`, built from the
 schedule alone. The plain-question path (:class:`bot.answers.conversation.Conversation`)
-takes a :data:`SpeakerAnswerer` that replaces it when the speakers feature is loaded.
+takes a :data:`SpeakerAnswerer` that replaces it (the speakers service's, which adds the
+members speakers are linked to).
 """
 
 from __future__ import annotations
@@ -35,7 +36,6 @@ from bot.answers.questions import (
 )
 from bot.answers.reader import Reader, zone_hint
 from bot.answers.search import SearchIndex
-from bot.answers.speakers import SpeakerAnswers
 from bot.errors import NotFoundError, TimeParseError, UnknownZoneError, UserError
 from bot.rendering.cards import Card, Reply
 from bot.rendering.pages import Answer, PagedReply
@@ -58,6 +58,7 @@ from bot.rendering.sessions import (
 from bot.rendering.text import human_join, neutralise, printable, truncate
 from bot.schedule.index import ScheduleIndex
 from bot.schedule.model import Session
+from bot.speakers.answers import SpeakerAnswers
 from bot.timezones import (
     discord_timestamp,
     format_day,
@@ -101,6 +102,7 @@ class ScheduleAnswers:
         self.schedule = schedule
         self.search_index = search
         self.conference_zone = conference_zone
+        # For the schedule-only default of speaker questions (the one import of a feature).
         self.speakers = SpeakerAnswers(schedule, search)
 
     # ------------------------------------------------------------ /schedule, /now, /next
