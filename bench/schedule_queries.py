@@ -172,9 +172,8 @@ async def handle_speaker_autocomplete(bench: Bench) -> None:
 async def handle_speaker(bench: Bench) -> None:
     user_id = bench.user()
     reader = await _reader(bench, user_id)
-    cog = bench.bot.get_cog("Speakers")
     speaker = bench.rng.choice(bench.bot.services.schedule.speakers_sorted)
-    answer = cog.answers.speaker(reader, speaker.name, await cog.links())
+    answer = await bench.bot.services.speakers.speaker(reader, speaker.name)
     await bench.finish(answer, user_id)
 
 

@@ -24,6 +24,8 @@ from bot.programme.refresh import initial_schedule
 from bot.programme.renderers import SCHEDULE_CHANGE_KIND, schedule_change_renderer
 from bot.reminders.planner import ReminderPlanner
 from bot.scheduler import KeyedScheduler
+from bot.speakers.heads_ups import SPEAKER_ALERT_KIND
+from bot.speakers.service import SpeakerService
 from bot.storage.database import Database, open_database
 
 
@@ -36,6 +38,7 @@ class Services(Core):
     live_schedule: LiveSchedule
     reminders: ReminderPlanner
     conference: ConferenceService
+    speakers: SpeakerService
 
     @classmethod
     async def open(
@@ -84,6 +87,9 @@ class Services(Core):
         applier = ScheduleApplier(core)
         # Followers run inside every apply's transaction, in this order.
         applier.follow(reminders)
+        speakers = SpeakerService(core, moderation, channels)
+        core.delivery.register(SPEAKER_ALERT_KIND, speakers.render_heads_up)
+        applier.follow(speakers)
         live_schedule = LiveSchedule(
             core, applier=applier, channels=channels, moderation=moderation
         )
@@ -105,6 +111,7 @@ class Services(Core):
             live_schedule=live_schedule,
             reminders=reminders,
             conference=conference,
+            speakers=speakers,
         )
 
     async def close(self) -> None:

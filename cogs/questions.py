@@ -4,10 +4,9 @@ Replies go to the same channel or DM, as a reply to the question, pinging nobody
 No input ever goes unanswered with a traceback: a user mistake becomes its sentence,
 anything unexpected a short error code (also logged).
 
-Speaker questions use the default answers of
-:meth:`~bot.answers.schedule_answers.ScheduleAnswers.speaker_question` unless a loaded
-cog defines ``async answer_speaker_question(question, reader, now) -> Answer``
-(**hook** for the speakers feature; the first such cog wins).
+Speaker questions are answered by the speakers service
+(:meth:`bot.speakers.service.SpeakerService.answer_question`), which adds the members
+speakers are linked to.
 
 Page buttons on an answer re-read the question they answer (the message the answer
 replies to) as of when it was asked, so they keep turning after a restart.
@@ -22,7 +21,6 @@ from discord.ext import commands
 
 from bot.answers.conversation import Conversation
 from bot.answers.questions import is_text_command
-from bot.answers.schedule_answers import SpeakerAnswerer
 from bot.app import Confbot
 from bot.interaction_errors import describe_failure
 from bot.rendering.about import about_text
@@ -47,7 +45,12 @@ class Questions(commands.Cog):
         """Return the conversation over the schedule in use (rebuilt when a refresh swaps it)."""
         services = self.bot.services
         if self._conversation is None or self._conversation.answers is not services.answers:
-            self._conversation = Conversation(services.answers, services.database, about=self.about)
+            self._conversation = Conversation(
+                services.answers,
+                services.database,
+                about=self.about,
+                speaker_answerer=services.speakers.answer_question,
+            )
         return self._conversation
 
     async def cog_load(self) -> None:
@@ -96,14 +99,6 @@ class Questions(commands.Cog):
             services.schedule.schedule.conference, services.conference_zone, self.bot.version
         )
 
-    def speaker_answerer(self) -> SpeakerAnswerer | None:
-        """Return a loaded cog's speaker answers, if any (see the module docstring)."""
-        for cog in self.bot.cogs.values():
-            method = getattr(cog, "answer_speaker_question", None)
-            if callable(method):
-                return method
-        return None
-
     def addressed_text(self, message: discord.Message) -> str | None:
         """Return what a person asked the bot in ``message``, or ``None`` if it is not for it.
 
@@ -149,7 +144,6 @@ class Questions(commands.Cog):
                 message.author.id,
                 now or self.bot.clock.now(),
                 bot_names=names,
-                speaker_answerer=self.speaker_answerer(),
             )
         except Exception as error:  # every input gets an answer; bugs get a code in the log
             return Reply(describe_failure(error, context="a message"), ephemeral=False)

@@ -42,11 +42,19 @@ class Conversation:
         database: Database,
         *,
         about: Callable[[], str],
+        speaker_answerer: SpeakerAnswerer | None = None,
     ) -> None:
+        """Answer over ``answers``; ``speaker_answerer`` answers speaker questions.
+
+        ``speaker_answerer`` (the speakers service's ``answer_question``, which adds the
+        members speakers are linked to) replaces the schedule's default answers to
+        "who is X", "what is X talking about", "who gives Y" and "tell me about <speaker>".
+        """
         self.answers = answers
         self.database = database
         self.profiles = Profiles(database, conference_zone=answers.conference_zone)
         self._about = about
+        self._speaker_answerer = speaker_answerer
 
     async def reply(
         self,
@@ -55,12 +63,8 @@ class Conversation:
         now: datetime,
         *,
         bot_names: tuple[str, ...] = ("confbot",),
-        speaker_answerer: SpeakerAnswerer | None = None,
     ) -> Answer:
         """Return the answer to ``text`` from ``user_id``; ``Help`` when not understood.
-
-        ``speaker_answerer`` replaces the schedule's default answers to "who is X",
-        "what is X talking about", "who gives Y" and "tell me about <speaker>".
 
         :raises UserError: the question names a session, zone or time that cannot be used.
         """
@@ -70,23 +74,18 @@ class Conversation:
         if isinstance(intent, Command):
             return await self._command(intent, user_id, now)
         reader = await reader_for(self.database, user_id, self.answers.conference_zone)
+        speaker_answerer = self._speaker_answerer
         if isinstance(intent, WhoIs | SpeakerTopic | WhoSpeaks):
-            return await self._speaker(intent, reader, now, speaker_answerer)
+            return await self._speaker(intent, reader, now)
         if isinstance(intent, About) and speaker_answerer is not None:
             match = self.answers.search_index.find(intent.query[:200])
             if match is not None and match.kind == "speaker":
                 return await speaker_answerer(WhoIs(match.id), reader, now)
         return self.answers.answer(intent, reader, now)
 
-    async def _speaker(
-        self,
-        question: SpeakerQuestion,
-        reader: Reader,
-        now: datetime,
-        speaker_answerer: SpeakerAnswerer | None,
-    ) -> Answer:
-        if speaker_answerer is not None:
-            return await speaker_answerer(question, reader, now)
+    async def _speaker(self, question: SpeakerQuestion, reader: Reader, now: datetime) -> Answer:
+        if self._speaker_answerer is not None:
+            return await self._speaker_answerer(question, reader, now)
         return self.answers.speaker_question(question, reader, now)
 
     async def _command(self, command: Command, user_id: int, now: datetime) -> Answer:

@@ -8,7 +8,8 @@ question cannot be answered. Nothing here knows about Discord.
 Speaker questions ("who is X?", "what is X talking about?", "who gives the keynote?")
 have a default answer here, :meth:`ScheduleAnswers.speaker_question`, built from the
 schedule alone. The plain-question path (:class:`bot.answers.conversation.Conversation`)
-takes a :data:`SpeakerAnswerer` that replaces it when the speakers feature is loaded.
+takes a :data:`SpeakerAnswerer` that replaces it (the speakers service's, which adds the
+members speakers are linked to).
 """
 
 from __future__ import annotations
@@ -349,7 +350,7 @@ class ScheduleAnswers:
     def speaker_question(self, question: SpeakerQuestion, reader: Reader, now: datetime) -> Answer:
         """Answer "who is X", "what is X talking about", "who gives Y" from the schedule alone.
 
-        The speakers cog answers the same with the speakers' Discord links added.
+        The speakers service answers the same with the speakers' Discord links added.
 
         :raises NotFoundError: no speaker (or session, for ``WhoSpeaks``) matches.
         """

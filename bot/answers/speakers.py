@@ -8,9 +8,9 @@ from datetime import datetime
 from bot.answers.questions import SpeakerTopic, WhoIs, WhoSpeaks
 from bot.answers.reader import Reader
 from bot.answers.search import SearchIndex
+from bot.answers.speaker_cards import speaker_card, speaker_list_pages
 from bot.errors import NotFoundError
 from bot.rendering.cards import Reply
-from bot.rendering.speakers import speaker_card, speaker_list_pages
 from bot.rendering.text import did_you_mean, human_join, neutralise
 from bot.schedule.index import ScheduleIndex
 from bot.schedule.model import Session, Speaker

@@ -7,7 +7,6 @@
 - ``policy.py`` — failure classification, backoff, nonces, :class:`RenderContext`.
 - ``sender.py`` — :class:`~bot.delivery.sender.DiscordSender`, the Discord adapter (the only
   module here that imports discord; import it from there).
-- ``speaker_alerts.py`` — the planner of speakers' heads-up DMs.
 """
 
 from bot.delivery.contracts import (

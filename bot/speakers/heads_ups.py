@@ -1,4 +1,4 @@
-"""Heads-up DMs for speakers who are on Discord: planned as outbox rows.
+"""Heads-up DMs for speakers who are on Discord: the outbox kind and its planner.
 
 One row per (session, speaker, Discord user), due ``lead`` before the session, with
 the session's start as its deadline (a heads-up after the talk began is no use).
@@ -15,12 +15,22 @@ from bot.delivery.engine import DeliveryEngine
 from bot.schedule.index import ScheduleIndex
 from bot.storage.repositories.outbox import NewOutboxRow
 
-KIND = "speaker_dm"
+__all__ = [
+    "SPEAKER_ALERT_KIND",
+    "alert_key",
+    "plan_speaker_alert",
+    "plan_speaker_alerts",
+    "speaker_rows",
+    "speaker_scope",
+]
+
+# The outbox kind of a speaker's heads-up DM (``/conference status`` counts it by this name).
+SPEAKER_ALERT_KIND = "speaker_dm"
 
 
 def alert_key(session_id: str, speaker_id: str, user_id: int) -> str:
     """Return the outbox key of one speaker's heads-up for one session."""
-    return f"{KIND}:{session_id}:{speaker_id}:{user_id}"
+    return f"{SPEAKER_ALERT_KIND}:{session_id}:{speaker_id}:{user_id}"
 
 
 def speaker_scope(speaker_id: str) -> str:
@@ -43,7 +53,7 @@ def speaker_rows(
     return [
         engine.message(
             alert_key(session.id, speaker_id, user_id),
-            KIND,
+            SPEAKER_ALERT_KIND,
             session.start - lead,
             {"session_id": session.id, "speaker_id": speaker_id},
             deadline_at=session.start,
@@ -67,7 +77,7 @@ async def plan_speaker_alert(
 ) -> int:
     """Make one speaker's pending heads-ups match their link; return how many were added."""
     rows = speaker_rows(engine, index, speaker_id, user_id, lead=lead, now=now)
-    return await engine.replace_scope(KIND, speaker_scope(speaker_id), rows)
+    return await engine.replace_scope(SPEAKER_ALERT_KIND, speaker_scope(speaker_id), rows)
 
 
 async def plan_speaker_alerts(

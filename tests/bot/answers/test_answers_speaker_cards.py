@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.answers.reader import Reader
-from bot.rendering.speakers import speaker_card, speaker_list_pages
+from bot.answers.speaker_cards import speaker_card, speaker_list_pages
 from bot.schedule.index import ScheduleIndex
 from bot.schedule.native import load_schedule
 

@@ -1,4 +1,4 @@
-"""Speaker cards, the speaker list, and the heads-up DM a speaker gets before a session."""
+"""Speaker cards and the speaker list, as plain data (Discord's limits applied)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from bot.rendering.cards import Card, CardField
 from bot.rendering.sessions import times_in, when
 from bot.rendering.text import neutralise, plural, truncate
 from bot.schedule.index import ScheduleIndex
-from bot.schedule.model import Session, Speaker
+from bot.schedule.model import Speaker
 from bot.timezones import discord_timestamp
 
 # A bio longer than this is cut, with a link to the full page when there is one.
@@ -19,7 +19,7 @@ SESSIONS_ON_CARD = 10
 SPEAKERS_PER_PAGE = 15
 
 
-def _safe_url(url: str | None) -> str | None:
+def safe_url(url: str | None) -> str | None:
     """Return ``url`` if it is an http(s) address Discord will accept, else ``None``."""
     if url and url.startswith(("https://", "http://")) and len(url) <= 2000 and " " not in url:
         return url
@@ -41,7 +41,7 @@ def speaker_card(
         lines.append(f"On Discord: <@{discord_user_id}>")
     if speaker.bio:
         bio = neutralise(" ".join(speaker.bio.split()))
-        page = _safe_url(speaker.url)
+        page = safe_url(speaker.url)
         if len(bio) > BIO_LIMIT:
             bio = truncate(bio, BIO_LIMIT) + (f" [Full bio]({page})" if page else "")
         lines.append(bio)
@@ -57,7 +57,7 @@ def speaker_card(
         fields.append(CardField("More sessions", f"and {len(sessions) - SESSIONS_ON_CARD} more."))
     if not sessions:
         fields.append(CardField("Sessions", "No sessions in the schedule."))
-    links = [url for url in speaker.links if _safe_url(url)]
+    links = [url for url in speaker.links if safe_url(url)]
     if links:
         fields.append(CardField("Links", "\n".join(f"<{url}>" for url in links[:5])))
     footer = times_in(reader, "\n".join(field.value for field in fields))
@@ -65,10 +65,10 @@ def speaker_card(
     return Card(
         title=neutralise(speaker.name),
         description="\n\n".join(lines) or None,
-        url=_safe_url(speaker.url),
+        url=safe_url(speaker.url),
         fields=tuple(fields),
         footer=f"{footer}. {hint}" if hint else footer,
-        thumbnail_url=_safe_url(speaker.avatar_url),
+        thumbnail_url=safe_url(speaker.avatar_url),
     )
 
 
@@ -116,29 +116,3 @@ def speaker_list_pages(
             )
         )
     return tuple(pages)
-
-
-def speaker_heads_up(
-    speaker: Speaker,
-    session: Session,
-    reader: Reader,
-    *,
-    room_name: str | None,
-    room_channel_mention: str | None,
-    stream_url: str | None,
-) -> str:
-    """Return the DM a speaker gets shortly before their session."""
-    lines = [
-        f"Hello {neutralise(speaker.name)}, your session starts "
-        f"{discord_timestamp(session.start, 'R')}:",
-        f"**{neutralise(session.title)}**",
-        f"When: {when(session, reader)} ({discord_timestamp(session.start, 'F')})",
-    ]
-    if room_channel_mention:
-        lines.append(f"Room: {room_channel_mention}")
-    elif room_name:
-        lines.append(f"Room: {neutralise(room_name)}")
-    if _safe_url(stream_url):
-        lines.append(f"Stream: <{stream_url}>")
-    lines.append("Good luck!")
-    return truncate("\n".join(lines), 2000)
