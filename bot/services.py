@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.announcements.planning import ANNOUNCEMENT
+from bot.announcements.service import AnnouncementService
 from bot.answers.current import CurrentSchedule
 from bot.channels import ChannelDirectory, NoChannels
 from bot.clock import Clock
@@ -33,6 +35,7 @@ class Services(Core):
     applier: ScheduleApplier
     live_schedule: LiveSchedule
     reminders: ReminderPlanner
+    announcements: AnnouncementService
 
     @classmethod
     async def open(
@@ -84,6 +87,10 @@ class Services(Core):
         live_schedule = LiveSchedule(
             core, applier=applier, channels=channels, moderation=moderation
         )
+        announcements = AnnouncementService(core, moderation)
+        core.delivery.register(
+            ANNOUNCEMENT, announcements.render, after_sent=announcements.crossposts.after_sent
+        )
         return cls(
             core.config,
             core.clock,
@@ -95,6 +102,7 @@ class Services(Core):
             applier=applier,
             live_schedule=live_schedule,
             reminders=reminders,
+            announcements=announcements,
         )
 
     async def close(self) -> None:
