@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.announcements.planning import ANNOUNCEMENT
+from bot.announcements.service import AnnouncementService
 from bot.answers.current import CurrentSchedule
 from bot.channels import ChannelDirectory, NoChannels
 from bot.clock import Clock
@@ -39,6 +41,7 @@ class Services(Core):
     reminders: ReminderPlanner
     conference: ConferenceService
     speakers: SpeakerService
+    announcements: AnnouncementService
 
     @classmethod
     async def open(
@@ -99,6 +102,10 @@ class Services(Core):
             schedule_change_renderer(core.database, lambda: core.conference_zone),
         )
         conference = ConferenceService(core, live_schedule, moderation)
+        announcements = AnnouncementService(core, moderation)
+        core.delivery.register(
+            ANNOUNCEMENT, announcements.render, after_sent=announcements.crossposts.after_sent
+        )
         return cls(
             core.config,
             core.clock,
@@ -112,6 +119,7 @@ class Services(Core):
             reminders=reminders,
             conference=conference,
             speakers=speakers,
+            announcements=announcements,
         )
 
     async def close(self) -> None:

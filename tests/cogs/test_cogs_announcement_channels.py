@@ -360,10 +360,9 @@ async def test_a_copy_posted_just_before_a_stop_is_crossposted_at_the_next_start
 ) -> None:
     """Posted but not yet crossposted when the bot stopped: the next start publishes it, once."""
     assert conference.bot is not None
-    cog: Any = conference.bot.get_cog("Announcements")
     engine = conference.bot.services.delivery
     engine.unregister(ANNOUNCEMENT)  # as if the process stopped right after the post
-    engine.register(ANNOUNCEMENT, cog.render_announcement)
+    engine.register(ANNOUNCEMENT, conference.bot.services.announcements.render)
     await send_now(conference, {"channel": news(conference)})
     (message,) = messages_in(conference, news(conference))
     assert not int(message["flags"]) & CROSSPOSTED
