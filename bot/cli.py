@@ -79,7 +79,7 @@ def command_check(args: argparse.Namespace) -> int:
 
 
 def _load_index(config: Config) -> ScheduleIndex:
-    from bot.schedule.native import load_schedule
+    from bot.schedule.files import load_schedule
 
     return ScheduleIndex(load_schedule(config.schedule.source, zone=config.guild.zone))
 
@@ -224,6 +224,7 @@ def command_import(args: argparse.Namespace) -> int:
 
     from bot.import_progress import ImportProgress
     from bot.schedule.diff import diff_schedules
+    from bot.schedule.files import load_schedule
     from bot.schedule.formats import import_bytes
     from bot.schedule.import_report import (
         change_line,
@@ -232,7 +233,6 @@ def command_import(args: argparse.Namespace) -> int:
         import_summary,
         render_table,
     )
-    from bot.schedule.native import load_schedule
     from bot.timezones import resolve_zone
 
     config_path = _config_path(args.config)

@@ -19,7 +19,7 @@ from types import TracebackType
 from bot.app import ALL_EXTENSIONS, Confbot, create_bot
 from bot.clock import SimulatedClock
 from bot.config import Config
-from bot.schedule.native import load_schedule
+from bot.schedule.files import load_schedule
 from confbot_dev.sandbox import (
     Channel,
     Faults,

@@ -64,7 +64,7 @@ from bot.schedule.validation import Problems, Table, describe_type, did_you_mean
 from bot.text_files import read_text_file
 from bot.timezones import is_valid_zone, localize_wall_time
 
-__all__ = ["load_native_schedule", "load_schedule", "parse_native_text", "parse_schedule"]
+__all__ = ["load_native_schedule", "parse_native_text", "parse_schedule"]
 
 _Item = TypeVar("_Item", Room, Track, Speaker, Session)
 
@@ -98,47 +98,10 @@ _SESSION_KEYS = (
     "stream_url",
 )
 
-_SCHEDULE_SUFFIXES = (".toml", ".json", ".xml", ".ics", ".csv", ".tsv")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:\d{2})?")
 _TIME_OF_DAY = re.compile(r"\d{2}:\d{2}")
 _DURATION = re.compile(r"(?:(?P<hours>\d+)\s*h)?\s*(?:(?P<minutes>\d+)\s*m(?:in)?)?")
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
-
-
-def load_schedule(path: str | os.PathLike[str], *, zone: str | None = None) -> Schedule:
-    """Read a schedule file in any known format and return the checked schedule.
-
-    A ``.toml`` file, or JSON holding a ``conference`` table, is the native format;
-    anything else (frab, pentabarf, Sessionize, iCalendar, CSV...) goes through
-    :mod:`bot.schedule.formats`, with ``zone`` for files that name none. Cancelled
-    sessions are left out: this is the programme attendees see.
-
-    :raises ConfigError: the file cannot be read or parsed, or breaks any rule; its
-        ``problems`` name the file and list every mistake found, not only the first.
-    """
-    from bot.schedule.formats import UnknownFormatError, import_bytes, without_cancelled
-
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix == ".toml":
-        return load_native_schedule(path)
-    if suffix not in _SCHEDULE_SUFFIXES:
-        raise ConfigError(
-            [f"{path.name}: a schedule file must end in {', '.join(_SCHEDULE_SUFFIXES)}"]
-        )
-    try:
-        content = path.read_bytes()
-    except OSError as error:
-        raise ConfigError([f"{path.name}: cannot read the file: {error}"]) from None
-    try:
-        result = import_bytes(content, source=path.name, zone=zone, path=path)
-    except UnknownFormatError:
-        if suffix != ".json":
-            raise
-        return load_native_schedule(path)  # it says where the JSON breaks
-    if result.problems:
-        raise ConfigError(list(result.problems))
-    return without_cancelled(result.schedule)
 
 
 def load_native_schedule(path: str | os.PathLike[str]) -> Schedule:

@@ -269,7 +269,7 @@ def test_problems_are_listed_with_where(capsys: pytest.CaptureFixture[str], tmp_
 
 def test_current_frab_schedule_is_loaded_by_the_bot(tmp_path: Path) -> None:
     """The bot's loader reads a schedule.json source too, leaving cancelled talks out."""
-    from bot.schedule.native import load_schedule
+    from bot.schedule.files import load_schedule
 
     source = frab(
         tmp_path / "s.json",

@@ -9,8 +9,8 @@ import pytest
 from bot.answers.search import Match
 from bot.answers.search_pages import search_pages
 from bot.rendering.reader import Reader
+from bot.schedule.files import load_schedule
 from bot.schedule.index import ScheduleIndex
-from bot.schedule.native import load_schedule
 
 SEED = Path(__file__).resolve().parents[3] / "examples" / "seed-conference.toml"
 NEW_YORK = "America/New_York"

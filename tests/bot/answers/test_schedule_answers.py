@@ -15,8 +15,8 @@ from bot.answers.search import SearchIndex
 from bot.errors import NotFoundError, UnknownZoneError, UserError
 from bot.rendering.cards import Reply
 from bot.rendering.pages import PagedReply
+from bot.schedule.files import load_schedule
 from bot.schedule.index import ScheduleIndex
-from bot.schedule.native import load_schedule
 from confbot_dev.generate import generate_schedule
 
 SEED = Path(__file__).resolve().parents[3] / "examples" / "seed-conference.toml"

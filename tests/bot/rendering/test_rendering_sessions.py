@@ -21,8 +21,8 @@ from bot.rendering.sessions import (
     session_card,
     session_line,
 )
+from bot.schedule.files import load_schedule
 from bot.schedule.index import ScheduleIndex
-from bot.schedule.native import load_schedule
 from confbot_dev.generate import generate_schedule
 
 SEED = Path(__file__).resolve().parents[3] / "examples" / "seed-conference.toml"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.schedule.files import load_schedule
 from bot.schedule.index import ScheduleIndex
 from bot.schedule.model import Conference, Room, Schedule, Session, Speaker, Track
-from bot.schedule.native import load_schedule
 
 SEED = Path(__file__).resolve().parents[3] / "examples" / "seed-conference.toml"
 

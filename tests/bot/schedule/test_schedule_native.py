@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from bot.errors import ConfigError
-from bot.schedule.native import load_schedule, parse_schedule
+from bot.schedule.files import load_schedule
+from bot.schedule.native import parse_schedule
 
 ROOT = Path(__file__).resolve().parents[3]
 FIXTURES = ROOT / "tests" / "fixtures" / "schedules"
