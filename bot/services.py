@@ -20,7 +20,7 @@ from bot.moderation import ModerationLog
 from bot.programme.apply import ScheduleApplier
 from bot.programme.live import LiveSchedule
 from bot.programme.refresh import initial_schedule
-from bot.reminders.planner import ReminderPlanner
+from bot.reminders.service import ReminderService
 from bot.scheduler import KeyedScheduler
 from bot.storage.database import Database, open_database
 
@@ -32,7 +32,7 @@ class Services(Core):
     moderation: ModerationLog
     applier: ScheduleApplier
     live_schedule: LiveSchedule
-    reminders: ReminderPlanner
+    reminders: ReminderService
 
     @classmethod
     async def open(
@@ -69,18 +69,11 @@ class Services(Core):
         moderation = ModerationLog(
             core.config, core.clock, core.delivery, channels, lambda: core.conference_zone
         )
-        settings = core.config.reminders
-        reminders = ReminderPlanner(
-            core.delivery,
-            core.database,
-            lambda: core.current.schedule,
-            default_leads=(settings.lead_minutes,),
-            default_delivery=settings.delivery,
-            room_post_lead=settings.room_post_lead_minutes,
-        )
+        reminders = ReminderService(core, channels)
+        reminders.register_kinds()  # renderers of reminders, digests, room posts; DM hint
         applier = ScheduleApplier(core)
         # Followers run inside every apply's transaction, in this order.
-        applier.follow(reminders)
+        applier.follow(reminders.planner)
         live_schedule = LiveSchedule(
             core, applier=applier, channels=channels, moderation=moderation
         )
