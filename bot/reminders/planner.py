@@ -70,12 +70,13 @@ class Preferences:
 
 @dataclass(frozen=True, slots=True)
 class Subscribed:
-    """What /remind did: whether it was new, and when the reminders will come."""
+    """What /remind did: whether it was new, when the reminders will come, and where."""
 
     session: Session
     added: bool
     due: tuple[datetime, ...]
     leads: tuple[int, ...]
+    delivery: str
 
 
 def reminder_times(
@@ -168,7 +169,7 @@ class ReminderPlanner:
             if not added:
                 await self._database.subscriptions.set_lead(user_id, session.id, lead)
             await self._engine.replace_scope(REMINDER, reminder_scope(session.id, user_id), rows)
-        return Subscribed(session, added, tuple(due for _, due in times), leads)
+        return Subscribed(session, added, tuple(due for _, due in times), leads, delivery)
 
     async def unsubscribe(self, user_id: int, session_id: str) -> bool:
         """Remove the session from the user's agenda and cancel its pending reminders."""

@@ -24,7 +24,7 @@ from bot.reminders.calendar import calendar_bytes, calendar_filename
 from bot.reminders.custom_ids import session_custom_id, session_id_from_token
 from bot.reminders.kinds import DIGEST, REMINDER, ROOM_POST
 from bot.reminders.leads import parse_digest_time, parse_leads
-from bot.reminders.planner import ReminderPlanner
+from bot.reminders.planner import ReminderPlanner, Subscribed
 from bot.reminders.renderers import ReminderRenderers
 from bot.reminders.texts import (
     EMPTY_AGENDA,
@@ -200,9 +200,9 @@ class ReminderService:
 
         :raises UserError: the session has already started.
         """
-        text = await self._subscribe(user_id, reader, session, lead)
-        by_dm = await self.planner.delivery_for(user_id) == "dm"
-        return Reminded(text, (StopOffer(session.id),), user_id, by_dm=by_dm)
+        outcome = await self._subscribe(user_id, session, lead)
+        text = subscribed_text(session, reader, outcome.due, added=outcome.added)
+        return Reminded(text, (StopOffer(session.id),), user_id, by_dm=outcome.delivery == "dm")
 
     async def remind_from_button(self, user_id: int, reader: Reader, token: str) -> Reminded:
         """Subscribe from "Remind me"; if already subscribed, say so and offer "Stop".
@@ -226,7 +226,7 @@ class ReminderService:
                 gone += 1
         lines: list[str] = []
         subscriptions = self._core.database.subscriptions
-        added = False
+        by_dm = False
         on_agenda: list[Session] = []
         for session in chosen:
             if await subscriptions.get(user_id, session.id) is not None:
@@ -235,13 +235,13 @@ class ReminderService:
                 lines.append(already_started_text(session))
                 continue
             else:
-                lines.append(await self._subscribe(user_id, reader, session, None))
-                added = True
+                outcome = await self._subscribe(user_id, session, None)
+                lines.append(subscribed_text(session, reader, outcome.due, added=outcome.added))
+                by_dm = outcome.delivery == "dm"
             on_agenda.append(session)
         if gone:
             lines.append(gone_text(gone))
         stops = tuple(StopOffer(session.id, stop_label(session)) for session in on_agenda)
-        by_dm = added and await self.planner.delivery_for(user_id) == "dm"
         text = truncate("\n".join(lines), MESSAGE_LIMIT)
         return Reminded(text, stops[:SELECT_OPTIONS], user_id, by_dm=by_dm)
 
@@ -262,18 +262,15 @@ class ReminderService:
         removed = await self.planner.unsubscribe(user_id, session.id)
         return forgotten_text(session, removed=removed)
 
-    async def _subscribe(
-        self, user_id: int, reader: Reader, session: Session, lead: int | None
-    ) -> str:
-        """Subscribe ``user_id`` to ``session``; return the sentence saying when they hear."""
-        outcome = await self.planner.subscribe(
+    async def _subscribe(self, user_id: int, session: Session, lead: int | None) -> Subscribed:
+        """Subscribe ``user_id`` to ``session`` (its room's channel is the DM fallback)."""
+        return await self.planner.subscribe(
             user_id,
             session,
             lead=lead,
             now=self.now(),
             room_channel_id=self._channels.room_channel_ids().get(session.room_id or ""),
         )
-        return subscribed_text(session, reader, outcome.due, added=outcome.added)
 
     # -- the agenda and calendar files ----------------------------------------------------
 
