@@ -60,7 +60,7 @@ from bot.config import Config
 from bot.delivery.pacing import PLANNING_SHARE
 from bot.endpoints import discord_endpoints
 from bot.logging_config import configure_logging
-from bot.reminders.planner import REMINDER, ReminderPlanner
+from bot.reminders.kinds import REMINDER
 from confbot_dev.harness import harness_config
 
 REPO = Path(__file__).resolve().parents[1]
@@ -112,11 +112,10 @@ async def plan_fan_out(
     in one transaction, planned by :class:`~bot.reminders.planner.ReminderPlanner`.
     ``memory`` gets the resident memory when half of them are subscribed.
     """
-    # discord.py loads extensions as fresh modules: find the planner by name, not class.
-    planner: ReminderPlanner | None = getattr(bot.get_cog("Reminders"), "planner", None)
+    planner = bot.services.reminders.planner
     session = bot.services.schedule.session(KEYNOTE)
-    if planner is None or session is None:
-        raise RuntimeError("the reminders cog and the seed keynote are needed")
+    if session is None:
+        raise RuntimeError("the seed keynote is needed")
     lead = int(LEAD.total_seconds() // 60)
     half = len(users) // 2
     for number, user in enumerate(users):

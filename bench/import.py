@@ -170,13 +170,13 @@ async def apply_ms(imported: Schedule, new: Schedule, content: bytes) -> dict[st
                     session_id = changed_ids[user % len(changed_ids)]
                     await services.database.subscriptions.subscribe(10_000 + user, session_id)
             # Plan the reminders the move will carry (and store the starts it compares).
-            await services.reminders.follow_schedule(now=start, room_channels={})
+            await services.reminders.planner.follow_schedule(now=start, room_channels={})
             for session_id in changed_ids:
                 session = services.schedule.session(session_id)
                 if session is None:
                     continue
                 for subscription in await services.database.subscriptions.for_session(session_id):
-                    await services.reminders.subscribe(
+                    await services.reminders.planner.subscribe(
                         subscription.user_id, session, lead=None, now=start, room_channel_id=None
                     )
             started = time.perf_counter()

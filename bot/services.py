@@ -24,7 +24,7 @@ from bot.programme.apply import ScheduleApplier
 from bot.programme.live import LiveSchedule
 from bot.programme.refresh import initial_schedule
 from bot.programme.renderers import SCHEDULE_CHANGE_KIND, schedule_change_renderer
-from bot.reminders.planner import ReminderPlanner
+from bot.reminders.service import ReminderService
 from bot.scheduler import KeyedScheduler
 from bot.speakers.heads_ups import SPEAKER_ALERT_KIND
 from bot.speakers.service import SpeakerService
@@ -38,7 +38,7 @@ class Services(Core):
     moderation: ModerationLog
     applier: ScheduleApplier
     live_schedule: LiveSchedule
-    reminders: ReminderPlanner
+    reminders: ReminderService
     conference: ConferenceService
     speakers: SpeakerService
     announcements: AnnouncementService
@@ -78,18 +78,11 @@ class Services(Core):
         moderation = ModerationLog(
             core.config, core.clock, core.delivery, channels, lambda: core.conference_zone
         )
-        settings = core.config.reminders
-        reminders = ReminderPlanner(
-            core.delivery,
-            core.database,
-            lambda: core.current.schedule,
-            default_leads=(settings.lead_minutes,),
-            default_delivery=settings.delivery,
-            room_post_lead=settings.room_post_lead_minutes,
-        )
+        reminders = ReminderService(core, channels)
+        reminders.register_kinds()  # renderers of reminders, digests, room posts; DM hint
         applier = ScheduleApplier(core)
         # Followers run inside every apply's transaction, in this order.
-        applier.follow(reminders)
+        applier.follow(reminders.planner)
         speakers = SpeakerService(core, moderation, channels)
         core.delivery.register(SPEAKER_ALERT_KIND, speakers.render_heads_up)
         applier.follow(speakers)

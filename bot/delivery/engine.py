@@ -25,7 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -239,6 +239,16 @@ class DeliveryEngine:
         changed = await self._database.outbox.enqueue_many(rows, move_pending=True)
         await self.rearm()
         return changed
+
+    async def cancel_sessions(self, kind: str, session_ids: Iterable[str]) -> int:
+        """Cancel the pending ``kind`` rows of these sessions, re-arm; return how many.
+
+        For a planner about to write a whole set again (a schedule apply).
+        """
+        cancelled = await self._database.outbox.cancel_sessions(kind, session_ids)
+        if cancelled:
+            await self.rearm()
+        return cancelled
 
     async def cancel(self, key: str) -> bool:
         """Cancel the pending row ``key``; return whether there was one."""

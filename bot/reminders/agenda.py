@@ -12,6 +12,7 @@ from bot.rendering.sessions import minutes_text, session_line, title_of
 from bot.rendering.text import plural, truncate
 from bot.schedule.index import ScheduleIndex
 from bot.schedule.model import Session
+from bot.storage.database import Database
 from bot.timezones import discord_timestamp, format_day, local_day
 
 # An agenda page lists at most this many sessions (each line ≤ 300 characters plus a
@@ -25,6 +26,15 @@ class AgendaEntry:
 
     session: Session
     overlaps: tuple[Session, ...]
+
+
+async def agenda_sessions(database: Database, index: ScheduleIndex, user_id: int) -> list[Session]:
+    """Return the sessions on the user's agenda that are still in the schedule."""
+    return [
+        session
+        for subscription in await database.subscriptions.for_user(user_id)
+        if (session := index.session(subscription.session_id)) is not None
+    ]
 
 
 def agenda_entries(sessions: Sequence[Session]) -> list[AgendaEntry]:

@@ -29,6 +29,7 @@ from typing import Any
 from bot.delivery import DeliveryEngine
 from bot.errors import AmbiguousTimeError, NonExistentTimeError, UserError
 from bot.programme.followers import ScheduleChange
+from bot.reminders.kinds import DIGEST, REMINDER, ROOM_POST
 from bot.schedule.index import ScheduleIndex
 from bot.schedule.model import Session
 from bot.storage.database import Database
@@ -38,9 +39,6 @@ from bot.timezones import localize_wall_time
 
 log = logging.getLogger(__name__)
 
-REMINDER = "reminder"
-DIGEST = "digest"
-ROOM_POST = "room_post"
 # Meta keys: each planned session's start, and what the room posts were planned from.
 STARTS_KEY = "reminders:planned_starts"
 ROOM_PLAN_KEY = "reminders:room_plan"
@@ -72,12 +70,13 @@ class Preferences:
 
 @dataclass(frozen=True, slots=True)
 class Subscribed:
-    """What /remind did: whether it was new, and when the reminders will come."""
+    """What /remind did: whether it was new, when the reminders will come, and where."""
 
     session: Session
     added: bool
     due: tuple[datetime, ...]
     leads: tuple[int, ...]
+    delivery: str
 
 
 def reminder_times(
@@ -170,7 +169,7 @@ class ReminderPlanner:
             if not added:
                 await self._database.subscriptions.set_lead(user_id, session.id, lead)
             await self._engine.replace_scope(REMINDER, reminder_scope(session.id, user_id), rows)
-        return Subscribed(session, added, tuple(due for _, due in times), leads)
+        return Subscribed(session, added, tuple(due for _, due in times), leads, delivery)
 
     async def unsubscribe(self, user_id: int, session_id: str) -> bool:
         """Remove the session from the user's agenda and cancel its pending reminders."""
@@ -323,7 +322,7 @@ class ReminderPlanner:
             )
             moved += 1
         async with self._database.transaction():
-            await self._database.outbox.cancel_sessions(REMINDER, wanted)
+            await self._engine.cancel_sessions(REMINDER, wanted)
             await self._engine.replace_rows(rows)
             current = {session.id: session.start.isoformat() for session in index.sessions}
             await self._database.meta.set(STARTS_KEY, json.dumps(current, sort_keys=True))

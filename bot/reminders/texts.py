@@ -1,19 +1,22 @@
-"""What a reminder, a morning digest and a room's "starting soon" post say.
+"""The reminders' words: what a reminder, a digest and a room post say, and the replies.
 
 Pure functions of the schedule, the reader and "now": the delivery engine renders
 each row at send time, so a late send is worded as late and a retitled session
-shows its current title.
+shows its current title. The replies to /remind, /forget, /agenda, /reminders settings,
+/tracks and the buttons are here too, so the cog only sends them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from bot.answers.reader import Reader
+from bot.reminders.leads import leads_text
 from bot.rendering.sessions import minutes_text, place_of, speaker_names, title_of, when
-from bot.rendering.text import plural, truncate
+from bot.rendering.text import neutralise, plural, truncate
 from bot.schedule.index import ScheduleIndex
-from bot.schedule.model import Session
+from bot.schedule.model import Session, Track
 from bot.timezones import discord_timestamp, format_day, format_time
 
 MESSAGE_LIMIT = 2000
@@ -93,3 +96,123 @@ def digest_text(
         lines.append(f"…and {len(sessions) - DIGEST_LINES} more: see /agenda show.")
     lines.append(f"Sent at {format_time(now, reader.zone, clock=reader.clock)}.")
     return truncate("\n".join(lines), MESSAGE_LIMIT)
+
+
+# Said once to each attendee whose reminder had to be a mention (their DMs are closed).
+FALLBACK_HINT = (
+    "You get this here because your DMs are closed to this server's members: allow direct "
+    "messages from this server (its Privacy Settings), or choose /reminders settings "
+    "delivery: Mention in the room's channel."
+)
+
+# -- buttons ---------------------------------------------------------------------------
+
+REMIND_LABEL = "Remind me"
+STOP_LABEL = "Stop reminding"
+CALENDAR_LABEL = "Add to calendar"
+PICK_PLACEHOLDER = "⏰ Remind me of…"
+STOP_REMINDER_LABEL = "Stop reminders for this session"
+OPEN_SESSION_LABEL = "Open session"
+
+
+def stop_label(session: Session) -> str:
+    """Return the label of a "Stop" button naming its session (under a list of them)."""
+    return f"Stop: {session.title}"
+
+
+# -- replies -----------------------------------------------------------------------------
+
+UNAVAILABLE = "Reminders are not available right now."
+SESSION_GONE = "That session is no longer in the schedule."
+EMPTY_AGENDA = "Your agenda is empty: add sessions with /remind first."
+
+
+def subscribed_text(
+    session: Session, reader: Reader, due: Sequence[datetime], *, added: bool
+) -> str:
+    """Return "I'll remind you about **Title** (Wed 24 Feb 22:00, <t:…:R>) at 21:50 CET."."""
+    times = ", ".join(format_time(instant, reader.zone, clock=reader.clock) for instant in due)
+    verb = "I'll remind you" if added else "Updated: I'll remind you"
+    return (
+        f"{verb} about **{title_of(session)}** ({when(session, reader)}, "
+        f"{discord_timestamp(session.start, 'R')}) at {times}."
+    )
+
+
+def already_subscribed_text(session: Session) -> str:
+    """Return the answer to "Remind me" on a session already on the agenda."""
+    return f"You already get reminders for **{title_of(session)}**."
+
+
+def already_started_text(session: Session) -> str:
+    """Return the answer to choosing a session that started since the menu was sent."""
+    return f"**{title_of(session)}** has already started: nothing to remind."
+
+
+def gone_text(gone: int) -> str:
+    """Return the line saying how many chosen sessions left the schedule."""
+    return (
+        f"{plural(gone, 'session')} you chose {'is' if gone == 1 else 'are'} no longer "
+        "in the schedule."
+    )
+
+
+def forgotten_text(session: Session, *, removed: bool) -> str:
+    """Return the answer to /forget or "Stop reminding"."""
+    if removed:
+        return f"Done: no more reminders for **{title_of(session)}**."
+    return f"**{title_of(session)}** was not on your agenda."
+
+
+def agenda_file_text(count: int) -> str:
+    """Return the line sent with agenda.ics."""
+    return f"Your agenda: {plural(count, 'session')}. Open the file to add it to your calendar."
+
+
+def session_file_text(session: Session) -> str:
+    """Return the line sent with one session's .ics."""
+    return f"**{title_of(session)}**: open the file to add it to your calendar."
+
+
+def settings_text(leads: tuple[int, ...], delivery: str, digest_time: str | None) -> str:
+    """Return how the attendee is reminded, in one sentence."""
+    where = "a direct message" if delivery == "dm" else "a mention in the room's channel"
+    morning = f"a morning digest at {digest_time} your time" if digest_time else "no morning digest"
+    return f"Reminders {leads_text(leads)} each session, by {where}; {morning}."
+
+
+# -- tracks ------------------------------------------------------------------------------
+
+TRACK_GONE = "That track is no longer in the schedule."
+NO_TRACK_ROLE = "This track has no role to follow yet: ask the organisers to set one."
+CANNOT_CREATE_ROLES = (
+    "I may not create track roles here: the organisers need to give me the "
+    "Manage Roles permission (or map the track to a role)."
+)
+TRACKS_IN_SERVER_ONLY = "Tracks can only be followed in the conference server."
+
+
+def followed_text(track: Track, role_mention: str) -> str:
+    """Return the answer to /tracks follow."""
+    return (
+        f"You now follow **{neutralise(track.name)}**: each of its sessions' “starting "
+        f"soon” post pings {role_mention}. /tracks unfollow stops it."
+    )
+
+
+def unfollowed_text(track: Track) -> str:
+    """Return the answer to /tracks unfollow."""
+    return f"You no longer follow **{neutralise(track.name)}**."
+
+
+def not_following_text(track: Track) -> str:
+    """Return the refusal of /tracks unfollow for a track not followed."""
+    return f"You don't follow **{neutralise(track.name)}**."
+
+
+def cannot_hand_out_text(role_mention: str) -> str:
+    """Return the refusal when Discord forbids handing out a track's role."""
+    return (
+        f"I may not hand out {role_mention}: my role must be above it and have "
+        "Manage Roles. Please tell the organisers."
+    )

@@ -1,0 +1,77 @@
+"""The engine cancels a kind's pending rows of some sessions, then re-arms its wake-up."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.clock import SimulatedClock
+from bot.delivery import DeliveryEngine
+from bot.scheduler import KeyedScheduler
+from bot.storage import Database, open_database
+
+NOW = datetime(2025, 10, 24, 12, 0, tzinfo=UTC)
+
+
+class CountingEngine(DeliveryEngine):
+    """An engine that counts its re-arms (it has no sender, so it arms nothing)."""
+
+    rearms = 0
+
+    async def rearm(self) -> datetime | None:
+        """Count the call."""
+        self.rearms += 1
+        return None
+
+
+def engine_on(database: Database) -> CountingEngine:
+    """Return a counting engine on a simulated clock standing at :data:`NOW`."""
+    clock = SimulatedClock(NOW, speed=0)
+    return CountingEngine(database, KeyedScheduler(clock), clock)
+
+
+@pytest.fixture
+async def database(tmp_path: Path) -> AsyncIterator[Database]:
+    """Open a fresh database."""
+    opened = await open_database(tmp_path / "confbot.db")
+    try:
+        yield opened
+    finally:
+        await opened.close()
+
+
+async def test_cancel_sessions_cancels_only_that_kind_of_those_sessions(
+    database: Database,
+) -> None:
+    """Rows of other sessions and other kinds stay pending; the engine re-arms once."""
+    engine = engine_on(database)
+    due = NOW + timedelta(hours=1)
+    await database.outbox.enqueue_many(
+        [
+            engine.message("reminder:a:1", "reminder", due, session_id="a"),
+            engine.message("reminder:b:1", "reminder", due, session_id="b"),
+            engine.message("room_post:a:9", "room_post", due, session_id="a"),
+        ]
+    )
+    assert await engine.cancel_sessions("reminder", ["a"]) == 1
+    assert engine.rearms == 1
+    statuses = {
+        key: item.status
+        for key in ("reminder:a:1", "reminder:b:1", "room_post:a:9")
+        if (item := await database.outbox.get(key)) is not None
+    }
+    assert statuses == {
+        "reminder:a:1": "cancelled",
+        "reminder:b:1": "pending",
+        "room_post:a:9": "pending",
+    }
+
+
+async def test_cancelling_nothing_leaves_the_wake_up_alone(database: Database) -> None:
+    """No pending row of those sessions: nothing cancelled, no re-arm."""
+    engine = engine_on(database)
+    assert await engine.cancel_sessions("reminder", ["gone"]) == 0
+    assert engine.rearms == 0
