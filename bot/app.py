@@ -12,7 +12,6 @@ import contextlib
 import hashlib
 import json
 import logging
-from collections.abc import Awaitable, Callable
 
 import discord
 from discord.ext import commands
@@ -75,8 +74,6 @@ class Confbot(commands.Bot):
         self._services: Services | None = None
         self.commands_synced = False
         self._delivery_task: asyncio.Task[None] | None = None
-        # Work cogs need done once channels are known, before delivery starts (see on_ready).
-        self._ready_work: list[Callable[[], Awaitable[object]]] = []
         # What features add to each other's answers (buttons, page sources): cogs register.
         self.answer_hooks = AnswerHooks()
         self.started = asyncio.Event()
@@ -134,15 +131,10 @@ class Confbot(commands.Bot):
         await self.sync_commands_if_changed()
         self._delivery_task = asyncio.create_task(self._start_delivery())
 
-    def when_ready(self, work: Callable[[], Awaitable[object]]) -> None:
-        """Run ``work`` once the gateway is ready (channels known), before delivery starts."""
-        self._ready_work.append(work)
-
     async def _start_delivery(self) -> None:
         """Start sending due outbox rows once the gateway is ready (channels are known)."""
         await self.wait_until_ready()
-        for work in self._ready_work:
-            await work()
+        await self.services.when_ready(self)
         try:
             await self.services.delivery.start(DiscordSender(self))
         except Exception:

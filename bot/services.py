@@ -115,6 +115,20 @@ class Services(Core):
             announcements=announcements,
         )
 
+    async def when_ready(self, channels: ChannelDirectory) -> None:
+        """Do each feature's start-up work once channels are known, before delivery starts.
+
+        In this order, whichever cogs are loaded: speakers' heads-ups are planned; reminders
+        follow what changed while the bot was down and plan room posts and digests;
+        announcements' copies posted just before a stop are crossposted; the schedule
+        refresh job starts (its first run fetches what changed meanwhile).
+        """
+        now = self.clock.now()
+        await self.speakers.plan_heads_ups(now=now)
+        await self.reminders.on_ready(now, channels.room_channel_ids())
+        await self.announcements.crosspost_left_over()
+        await self.conference.start()
+
     async def close(self) -> None:
         """Stop delivering (call ``delivery.drain()`` first to let sends land), close the rest."""
         await self.delivery.stop()

@@ -58,7 +58,6 @@ class Announcements(commands.Cog):
         service = self.bot.services.announcements
         service.connect(DiscordPostedMessages(self.bot))
         self.bot.add_dynamic_items(AnnouncementButton)
-        self.bot.when_ready(service.crosspost_left_over)
 
     async def cog_unload(self) -> None:
         """Forget the buttons (announcement rows are still rendered and sent)."""

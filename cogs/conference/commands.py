@@ -41,7 +41,6 @@ class Conference(commands.Cog):
     async def cog_load(self) -> None:
         """Start refreshing the schedule once channels are known; tell listeners of applies."""
         self.bot.services.live_schedule.on_applied = self._applied
-        self.bot.when_ready(self.service.start)
 
     async def cog_unload(self) -> None:
         """Stop refreshing the schedule."""

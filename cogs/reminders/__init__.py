@@ -54,7 +54,6 @@ class Reminders(AgendaCommands, TrackCommands):
         await install_page_buttons(self.bot)
         self.bot.answer_hooks.add_list_source(self.reopen_list)
         self.bot.answer_hooks.add_extras(self.session_buttons)
-        self.bot.when_ready(self._plan_when_ready)
 
     async def cog_unload(self) -> None:
         """Forget the buttons and the roles (rows stay planned and rendered)."""
@@ -62,10 +61,6 @@ class Reminders(AgendaCommands, TrackCommands):
         self.bot.remove_dynamic_items(*ITEMS)
         self.bot.answer_hooks.remove_list_source(self.reopen_list)
         self.bot.answer_hooks.remove_extras(self.session_buttons)
-
-    async def _plan_when_ready(self) -> None:
-        """Follow schedule changes, plan room posts and digests once channels are known."""
-        await self.service.on_ready(self.service.now(), self.bot.room_channel_ids())
 
     # -- autocomplete -----------------------------------------------------------------
 

@@ -49,7 +49,6 @@ class Speakers(commands.Cog):
         await install_page_buttons(self.bot)
         self.bot.answer_hooks.add_list_source(self.reopen_list)
         self.bot.answer_hooks.add_extras(self.session_buttons)
-        await self.service.plan_heads_ups()
 
     async def cog_unload(self) -> None:
         """Stop answering the buttons (heads-ups stay planned and rendered by the service)."""
