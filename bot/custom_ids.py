@@ -10,11 +10,23 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-__all__ = ["CUSTOM_ID_LIMIT", "PREFIX", "digest", "id_from_custom_id", "id_in_custom_id"]
+__all__ = [
+    "CUSTOM_ID_LIMIT",
+    "PREFIX",
+    "SESSION_CARD",
+    "SESSION_CARD_TEMPLATE",
+    "digest",
+    "id_from_custom_id",
+    "id_in_custom_id",
+]
 
 PREFIX = "confbot"
 # Discord refuses a component whose custom_id is longer than this.
 CUSTOM_ID_LIMIT = 100
+# "Open session" on a reminder and "Session: …" on a speaker's card open the same card:
+# ``confbot:session:<session id>``, answered by the speakers cog's session button.
+SESSION_CARD = f"{PREFIX}:session:"
+SESSION_CARD_TEMPLATE = rf"{PREFIX}:session:(?P<id>.+)"
 
 
 def digest(value: str) -> str:

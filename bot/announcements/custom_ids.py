@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import secrets
 
-# Every confbot custom_id starts so (cogs/views.py names it PREFIX).
-CUSTOM_ID_PREFIX = "confbot"
+from bot.custom_ids import PREFIX as CUSTOM_ID_PREFIX
+
 # The preview's buttons, in the order they are shown.
 ACTIONS = ("send", "schedule", "edit", "cancel")
 BUTTON_TEMPLATE = rf"{CUSTOM_ID_PREFIX}:announce:(?P<action>{'|'.join(ACTIONS)}):(?P<id>\d+)"

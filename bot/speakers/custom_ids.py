@@ -2,10 +2,12 @@
 
 A button's custom_id carries the id of the card it opens, so a press on any old message
 is answered after a restart too. An id too long for Discord's 100 characters is replaced
-by a digest (``cogs.views.id_in_custom_id``) and looked up in the schedule when pressed.
+by a digest (:func:`bot.custom_ids.id_in_custom_id`) and looked up in the schedule when pressed.
 """
 
 from __future__ import annotations
+
+from bot.custom_ids import PREFIX, SESSION_CARD, SESSION_CARD_TEMPLATE
 
 __all__ = [
     "SESSION_CARD",
@@ -14,9 +16,7 @@ __all__ = [
     "SPEAKER_CARD_TEMPLATE",
 ]
 
-# "Session: …" on a speaker's card: ``confbot:session:<session id>``.
-SESSION_CARD = "confbot:session:"
-SESSION_CARD_TEMPLATE = r"confbot:session:(?P<id>.+)"
-# "Speaker" on a session's card: ``confbot:speaker:<speaker id>``.
-SPEAKER_CARD = "confbot:speaker:"
-SPEAKER_CARD_TEMPLATE = r"confbot:speaker:(?P<id>.+)"
+# "Speaker" on a session's card: ``confbot:speaker:<speaker id>``. "Session: …" on a
+# speaker's card is the shared ``SESSION_CARD`` (a reminder's "Open session" is the same).
+SPEAKER_CARD = f"{PREFIX}:speaker:"
+SPEAKER_CARD_TEMPLATE = rf"{PREFIX}:speaker:(?P<id>.+)"
