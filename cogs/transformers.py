@@ -27,7 +27,7 @@ from bot.answers.schedule_answers import zone_from_text
 from bot.app import Confbot
 from bot.errors import UserError
 from bot.schedule.model import Session, Speaker
-from bot.timezones import format_time, search_zones
+from bot.timezones import format_time, parse_user_time, search_zones
 from cogs.choices import MAX_CHOICES, choices, session_choices, track_choices
 
 __all__ = [
@@ -83,8 +83,9 @@ class SessionTransformer(app_commands.Transformer):
 
         :raises NotFoundError: nothing matches; the sentence names the closest titles.
         """
-        bot = confbot_of(interaction)
-        return bot.services.answers.find_session(value, bot.clock.now())
+        services = confbot_of(interaction).services
+        found = services.schedule.session(value)  # autocomplete sends the id
+        return found or services.answers.find_session(value, services.clock.now())
 
 
 class SpeakerTransformer(app_commands.Transformer):
@@ -161,12 +162,15 @@ class WhenTransformer(app_commands.Transformer):
         if typed.casefold() in NOW_WORDS:
             return choices([(example, example) for example in WHEN_EXAMPLES])
         reader = await interaction_reader(interaction)
+        now = confbot_of(interaction).clock.now()
         try:
-            instant = parse_when(typed, reader, now=confbot_of(interaction).clock.now())
+            instant = parse_user_time(typed, reader.zone, now=now)
         except UserError as error:
-            return choices([(f"{typed}: {error}", typed)])
-        local = format_time(instant, reader.zone, clock=reader.clock) if instant else "now"
-        return choices([(f"{typed} → {local}", typed)])
+            # The first sentence of the refusal the command would give (choices are plain text).
+            return choices([(f"{typed}: {str(error).split('. ')[0]}", typed)])
+        local = format_time(instant, reader.zone, clock=reader.clock)
+        passed = " (already passed)" if instant <= now else ""
+        return choices([(f"{typed} → {local}{passed}", typed)])
 
     async def transform(self, interaction: discord.Interaction[Any], value: str) -> When:
         """Return the instant ``value`` names in the reader's zone (``None`` for now).

@@ -30,7 +30,8 @@ from cogs.announcements.publisher import DiscordPostedMessages
 from cogs.announcements.targets import announcements_channel, require_can_post, server_roles
 from cogs.announcements.views import AnnouncementButton, AnnouncementModal, open_edit, reply
 from cogs.checks import MODERATOR_PERMISSIONS, moderator_only
-from cogs.choices import choices, session_choices
+from cogs.choices import choices
+from cogs.transformers import SessionOption, WhenOption
 
 # A moderator may start this many announcements per minute (each may ping a channel).
 COOLDOWN_RATE, COOLDOWN_SECONDS = 5, 60.0
@@ -86,12 +87,6 @@ class Announcements(commands.Cog):
         ]
         return found[:25]
 
-    async def session_autocomplete(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        """Offer sessions by title or speaker, upcoming first; values are session ids."""
-        return session_choices(self.bot.services.search, current, self.bot.clock.now())
-
     # -- commands ---------------------------------------------------------------------
 
     @announce.command(name="new", description="Moderators: write an announcement and preview it")
@@ -105,7 +100,7 @@ class Announcements(commands.Cog):
         when="Now (default), or a time in your zone: 15:50, in 10 minutes, tomorrow 9am",
         session="Attach this session's card (part of its title or a speaker's name)",
     )
-    @app_commands.autocomplete(ping=ping_autocomplete, session=session_autocomplete)
+    @app_commands.autocomplete(ping=ping_autocomplete)
     @app_commands.checks.cooldown(COOLDOWN_RATE, COOLDOWN_SECONDS, key=_cooldown_key)
     @moderator_only()
     async def announce_new(
@@ -117,8 +112,8 @@ class Announcements(commands.Cog):
         channel_4: discord.TextChannel | None = None,
         channel_5: discord.TextChannel | None = None,
         ping: str | None = None,
-        when: str | None = None,
-        session: str | None = None,
+        when: WhenOption | None = None,
+        session: SessionOption | None = None,
     ) -> None:
         """Check every channel, the ping, time and session, then open the modal for the text."""
         service = self.bot.services.announcements
@@ -129,14 +124,11 @@ class Announcements(commands.Cog):
         targets = list(dict.fromkeys(picked))  # the same channel twice is one copy
         chosen = service.ping(ping, server_roles(interaction.guild))
         require_can_post(targets, chosen)
-        reader = await self.bot.reader(interaction.user.id)
-        service.when(when, reader)  # refuse a bad time before typing
-        named = service.session(session) if session and session.strip() else None
         modal = AnnouncementModal(
             channel_ids=tuple(target.id for target in targets),
             ping=chosen,
-            when=when or "now",
-            session_id=named.id if named else None,
+            when=when.text if when else "now",
+            session_id=session.id if session else None,
         )
         await interaction.response.send_modal(modal)
 

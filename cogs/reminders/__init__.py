@@ -22,8 +22,8 @@ from bot.reminders.custom_ids import AGENDA_LIST
 from bot.reminders.tracks import NoRoles
 from bot.rendering.cards import Reply
 from bot.rendering.pages import Answer
-from cogs.choices import choices, session_choices
 from cogs.reminders.agenda import AgendaCommands
+from cogs.reminders.options import AgendaSessionOption
 from cogs.reminders.tracks import GuildRoles, TrackCommands
 from cogs.reminders.views import (
     ITEMS,
@@ -34,6 +34,7 @@ from cogs.reminders.views import (
     offer_items,
     send_reminded,
 )
+from cogs.transformers import SessionOption, interaction_reader
 from cogs.views import ListQuery, install_page_buttons
 
 __all__ = ["CalendarButton", "RemindButton", "RemindSelect", "Reminders", "StopButton"]
@@ -64,18 +65,6 @@ class Reminders(AgendaCommands, TrackCommands):
 
     # -- autocomplete -----------------------------------------------------------------
 
-    async def session_autocomplete(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        """Offer sessions by title or speaker, upcoming first."""
-        return session_choices(self.service.search, current, self.service.now())
-
-    async def agenda_autocomplete(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        """Offer the sessions on the user's agenda whose title contains what was typed."""
-        return choices(await self.service.agenda_choices(interaction.user.id, current))
-
     # -- commands ---------------------------------------------------------------------
 
     @app_commands.command(name="remind", description="Get a reminder before a session")
@@ -83,28 +72,24 @@ class Reminders(AgendaCommands, TrackCommands):
         session="The session (title or speaker)",
         minutes_before="How long before it starts (default: your /reminders settings)",
     )
-    @app_commands.autocomplete(session=session_autocomplete)
     async def remind(
         self,
         interaction: discord.Interaction,
-        session: str,
+        session: SessionOption,
         minutes_before: app_commands.Range[int, 0, 1440] | None = None,
     ) -> None:
         """Add a session to the agenda and queue its reminders."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        found = self.service.find_session(session)
-        reader = await self.bot.reader(interaction.user.id)
-        reminded = await self.service.remind(interaction.user.id, reader, found, minutes_before)
+        reader = await interaction_reader(interaction)
+        reminded = await self.service.remind(interaction.user.id, reader, session, minutes_before)
         await send_reminded(interaction, self.bot, reminded)
 
     @app_commands.command(name="forget", description="Stop the reminders for a session")
     @app_commands.describe(session="A session on your agenda")
-    @app_commands.autocomplete(session=agenda_autocomplete)
-    async def forget(self, interaction: discord.Interaction, session: str) -> None:
+    async def forget(self, interaction: discord.Interaction, session: AgendaSessionOption) -> None:
         """Remove a session from the agenda."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        found = self.service.find_session(session)
-        text = await self.service.forget(interaction.user.id, found.id)
+        text = await self.service.forget(interaction.user.id, session.id)
         await interaction.followup.send(text, ephemeral=True)
 
     # -- what other answers ask of this cog ---------------------------------------------

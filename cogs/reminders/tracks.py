@@ -25,9 +25,9 @@ from bot.reminders.texts import (
     unfollowed_text,
 )
 from bot.schedule.model import Track
-from cogs.choices import track_choices
 
 __all__ = ["GuildRoles", "TrackCommands"]
+from cogs.transformers import TrackOption
 
 
 class GuildRoles:
@@ -66,16 +66,9 @@ class TrackCommands(commands.Cog):
         guild_only=True,
     )
 
-    async def track_autocomplete(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        """Offer the schedule's tracks matching what was typed."""
-        return track_choices(self.service.schedule, current)
-
     @tracks.command(name="follow", description="Get pinged when this track's sessions start")
     @app_commands.describe(track="The track to follow")
-    @app_commands.autocomplete(track=track_autocomplete)
-    async def tracks_follow(self, interaction: discord.Interaction, track: str) -> None:
+    async def tracks_follow(self, interaction: discord.Interaction, track: TrackOption) -> None:
         """Give the member the track's role, which its "starting soon" posts ping."""
         await defer_ephemeral(interaction)
         found = self.service.find_track(track)
@@ -85,8 +78,7 @@ class TrackCommands(commands.Cog):
 
     @tracks.command(name="unfollow", description="Stop the pings for this track")
     @app_commands.describe(track="The track to stop following")
-    @app_commands.autocomplete(track=track_autocomplete)
-    async def tracks_unfollow(self, interaction: discord.Interaction, track: str) -> None:
+    async def tracks_unfollow(self, interaction: discord.Interaction, track: TrackOption) -> None:
         """Take the track's role away."""
         await defer_ephemeral(interaction)
         found = self.service.find_track(track)

@@ -20,9 +20,9 @@ from bot.rendering.cards import Reply
 from bot.rendering.pages import Answer
 from bot.speakers.service import SpeakerService
 from cogs.checks import moderator_only
-from cogs.choices import track_choices
 from cogs.replies import answer_interaction
 from cogs.speakers.views import SessionButton, SpeakerButton, button_for
+from cogs.transformers import SpeakerOption, TrackOption, interaction_reader
 from cogs.views import ListQuery, install_page_buttons
 
 __all__ = ["SessionButton", "SpeakerButton", "Speakers", "setup"]
@@ -58,41 +58,24 @@ class Speakers(commands.Cog):
 
     # -- autocomplete -----------------------------------------------------------------
 
-    async def speaker_autocomplete(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        """Offer up to 25 speakers matching what was typed (all, by name, when empty)."""
-        return [
-            app_commands.Choice(name=match.label, value=match.id)
-            for match in self.service.complete(current)
-        ]
-
-    async def track_autocomplete(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        """Offer the schedule's tracks matching what was typed."""
-        return track_choices(self.service.schedule, current)
-
     # -- commands ---------------------------------------------------------------------
 
     @app_commands.command(name="speaker", description="A speaker's card: bio and sessions")
     @app_commands.describe(name="The speaker's name (titles such as Sir or Dr are optional)")
-    @app_commands.autocomplete(name=speaker_autocomplete)
-    async def speaker(self, interaction: discord.Interaction, name: str) -> None:
+    async def speaker(self, interaction: discord.Interaction, name: SpeakerOption) -> None:
         """Show a speaker's card with their sessions in the reader's zone."""
-        reply = await self.service.speaker(await self.bot.reader(interaction.user.id), name)
+        reply = await self.service.speaker(await interaction_reader(interaction), name.id)
         await answer_interaction(self.bot, interaction, reply)
 
     @app_commands.command(name="speakers", description="Everyone speaking, with their next session")
     @app_commands.describe(track="Only the speakers of this track")
-    @app_commands.autocomplete(track=track_autocomplete)
-    async def speakers(self, interaction: discord.Interaction, track: str | None = None) -> None:
+    async def speakers(
+        self, interaction: discord.Interaction, track: TrackOption | None = None
+    ) -> None:
         """List the speakers, sorted by name, paginated."""
-        track_id = self.service.track_id(track) if track else None
+        track_id = track
         now = self.bot.services.clock.now()
-        reply = self.service.speakers(
-            await self.bot.reader(interaction.user.id), now, track_id=track_id
-        )
+        reply = self.service.speakers(await interaction_reader(interaction), now, track_id=track_id)
         query = ListQuery(SPEAKERS_LIST, now, (track_id,))
         await answer_interaction(self.bot, interaction, reply, query=query)
 
@@ -103,24 +86,23 @@ class Speakers(commands.Cog):
         if query.kind != SPEAKERS_LIST or len(query.arguments) != 1:
             return None
         [track_id] = query.arguments
-        reader = await self.bot.reader(interaction.user.id)
+        reader = await interaction_reader(interaction)
         return self.service.speakers(reader, query.at, track_id=track_id)
 
     @app_commands.command(
         name="speaker-link", description="Moderators: link a speaker to their Discord account"
     )
     @app_commands.describe(name="The speaker", member="Their Discord account")
-    @app_commands.autocomplete(name=speaker_autocomplete)
     @moderator_only()
     @app_commands.guild_only()
     async def speaker_link(
-        self, interaction: discord.Interaction, name: str, member: discord.Member
+        self, interaction: discord.Interaction, name: SpeakerOption, member: discord.Member
     ) -> None:
         """Link a speaker to a member: their card mentions them and they get heads-up DMs.
 
         Relinking names the member it replaced; that member's pending heads-ups are cancelled.
         """
-        text = await self.service.link(name, member.id, actor_id=interaction.user.id)
+        text = await self.service.link(name.id, member.id, actor_id=interaction.user.id)
         await interaction.response.send_message(
             text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
         )
@@ -129,12 +111,11 @@ class Speakers(commands.Cog):
         name="speaker-unlink", description="Moderators: unlink a speaker from their Discord account"
     )
     @app_commands.describe(name="The speaker")
-    @app_commands.autocomplete(name=speaker_autocomplete)
     @moderator_only()
     @app_commands.guild_only()
-    async def speaker_unlink(self, interaction: discord.Interaction, name: str) -> None:
+    async def speaker_unlink(self, interaction: discord.Interaction, name: SpeakerOption) -> None:
         """Remove a moderator's link; the schedule's own Discord id, if any, applies again."""
-        text = await self.service.unlink(name, actor_id=interaction.user.id)
+        text = await self.service.unlink(name.id, actor_id=interaction.user.id)
         await interaction.response.send_message(
             text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
         )
