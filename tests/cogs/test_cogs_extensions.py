@@ -26,14 +26,15 @@ def extension_modules() -> list[str]:
 
 
 def cog_classes(module: ModuleType) -> list[type[commands.Cog]]:
-    """Return the cog classes an extension module defines."""
-    return [
+    """Return the cog classes an extension adds (not the groups of commands they inherit)."""
+    found = [
         value
         for value in vars(module).values()
         if isinstance(value, type)
         and issubclass(value, commands.Cog)
         and value.__module__.startswith(module.__name__)
     ]
+    return [cog for cog in found if not any(cog in other.__mro__[1:] for other in found)]
 
 
 def qualified_names(cog: type[commands.Cog]) -> list[str]:
