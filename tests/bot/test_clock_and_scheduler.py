@@ -9,34 +9,25 @@ import pytest
 
 from bot.clock import SimulatedClock
 from bot.scheduler import KeyedScheduler
+from tests.support.clocks import HandClock
 
 START = datetime(2021, 2, 24, 20, 45, tzinfo=UTC)
 
 
-class FakeMonotonic:
-    """A monotonic time source the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.value = 1000.0
-
-    def __call__(self) -> float:
-        return self.value
-
-
 def test_simulated_clock_runs_at_its_speed() -> None:
     """Ten real seconds at speed 60 are ten simulated minutes."""
-    real = FakeMonotonic()
+    real = HandClock()
     clock = SimulatedClock(START, speed=60, monotonic=real)
-    real.value += 10
+    real.advance(10)
     assert clock.now() == START + timedelta(minutes=10)
     assert clock.seconds_until(START + timedelta(minutes=20)) == pytest.approx(10)
 
 
 def test_stopped_clock_moves_only_when_advanced() -> None:
     """At speed 0 time stands still until advance() and then jumps exactly."""
-    real = FakeMonotonic()
+    real = HandClock()
     clock = SimulatedClock(START, speed=0, monotonic=real)
-    real.value += 3600
+    real.advance(3600)
     assert clock.now() == START
     assert clock.seconds_until(START + timedelta(minutes=1)) == float("inf")
     assert clock.advance(timedelta(minutes=15)) == START + timedelta(minutes=15)

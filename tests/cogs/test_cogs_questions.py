@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from confbot_dev.harness import ConferenceHarness
-from tests.cogs.generated_conference import HOSTILE_TITLE, MY_EXTENSIONS, generated_config
+from tests.support.generated_conference import HOSTILE_TITLE, MY_EXTENSIONS, generated_config
 
 FIRST_START = datetime(2025, 10, 23, 6, 0, tzinfo=UTC)
 KEYNOTE = "Keynote: Building forced-labour audits after ten years"

@@ -16,7 +16,7 @@ from bot.schedule.index import ScheduleIndex
 from bot.schedule.native_dump import write_native_schedule
 from confbot_dev.harness import ConferenceHarness, harness_config
 from confbot_dev.sandbox import InteractionResult, User
-from tests.cogs.generated_conference import generated_config, generated_schedule
+from tests.support.generated_conference import generated_config, generated_schedule
 
 # The seed keynote: Wed 24 Feb 2021 16:00-17:45 in New York, 22:00 in Paris.
 KEYNOTE_START = datetime(2021, 2, 24, 21, 0, tzinfo=UTC)

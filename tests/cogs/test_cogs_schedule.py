@@ -12,7 +12,7 @@ import pytest
 
 from confbot_dev.harness import ConferenceHarness
 from confbot_dev.sandbox import InteractionResult
-from tests.cogs.generated_conference import MY_EXTENSIONS, generated_config
+from tests.support.generated_conference import MY_EXTENSIONS, generated_config
 
 FIRST_START = datetime(2025, 10, 23, 6, 0, tzinfo=UTC)
 LAST_END = datetime(2025, 10, 24, 15, 0, tzinfo=UTC)

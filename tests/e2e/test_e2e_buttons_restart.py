@@ -14,7 +14,7 @@ from bot.config import Config
 from cogs.views import DIALOG_EXPIRED
 from confbot_dev.harness import ConferenceHarness, harness_config
 from confbot_dev.sandbox import InteractionResult
-from tests.schedule_files import write_schedule
+from tests.support.schedule_files import write_schedule
 
 START = datetime(2025, 10, 23, 8, 0, tzinfo=UTC)
 # The longest ids a schedule may have (64 characters) must fit in the buttons' custom_ids.

@@ -20,7 +20,7 @@ from bot.programme.notices import MESSAGE_LIMIT
 from bot.programme.refresh import LastGood, parse_source
 from bot.schedule.diff import diff_schedules
 from bot.schedule.model import Schedule
-from tests.live_schedule import MOVED, programme
+from tests.support.live_schedule import MOVED, programme
 
 BEFORE = parse_source(programme().encode(), name="live.toml")
 AFTER = parse_source(programme(**MOVED).encode(), name="live.toml")

@@ -15,25 +15,16 @@ from bot.delivery.pacing import RequestBudget, due_horizon, planned_start
 from bot.scheduler import KeyedScheduler
 from bot.storage.database import Database, open_database
 from bot.storage.repositories.outbox import NewOutboxRow
+from tests.support.clocks import HandClock
 
 T = datetime(2021, 2, 24, 21, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
 SECOND = timedelta(seconds=1)
 
 
-class FakeMonotonic:
-    """A monotonic clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def test_budget_allows_a_small_burst_then_one_slot_per_interval() -> None:
     """At 40/s with a burst of 5, five requests go at once, then one every 25 ms."""
-    monotonic = FakeMonotonic()
+    monotonic = HandClock()
     budget = RequestBudget(40.0, burst=5, monotonic=monotonic)
     delays = [budget.delay() for _ in range(8)]
     assert delays == pytest.approx([0.0] * 5 + [0.025, 0.05, 0.075])
@@ -41,7 +32,7 @@ def test_budget_allows_a_small_burst_then_one_slot_per_interval() -> None:
 
 def test_budget_reserves_no_more_than_rate_plus_burst_in_a_second() -> None:
     """However requests arrive, no one-second window of reservations holds more than that."""
-    monotonic = FakeMonotonic()
+    monotonic = HandClock()
     budget = RequestBudget(40.0, monotonic=monotonic)
     leave_at = [monotonic.now + budget.delay() for _ in range(400)]
     for first in leave_at:
@@ -155,7 +146,7 @@ async def test_budget_caps_a_bunch_released_by_a_stalled_loop(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Slots that all fell due during a stall: no more than rate + burst go in one second."""
-    monotonic = FakeMonotonic()
+    monotonic = HandClock()
     budget = RequestBudget(10.0, burst=2, monotonic=monotonic)
     monkeypatch.setattr(budget, "delay", lambda: 0.0)  # every reserved slot is past
     tasks = [asyncio.ensure_future(budget.acquire()) for _ in range(15)]

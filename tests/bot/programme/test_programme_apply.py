@@ -16,7 +16,7 @@ from bot.programme.notices import MESSAGE_LIMIT, channel_messages, notices_for
 from bot.programme.refresh import parse_source
 from bot.schedule.diff import diff_schedules
 from confbot_dev.harness import ConferenceHarness
-from tests.live_schedule import (
+from tests.support.live_schedule import (
     MORNING,
     MOVED,
     TALK_START,

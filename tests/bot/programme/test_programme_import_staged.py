@@ -13,7 +13,7 @@ import pytest
 from bot.cli import main
 from bot.config import load_config
 from confbot_dev.harness import ConferenceHarness
-from tests.live_schedule import MORNING, write_programme
+from tests.support.live_schedule import MORNING, write_programme
 
 # Times with no zone: 18:00 in Tokyo is 09:00 UTC, 11:00 in Berlin (guild.zone).
 SPREADSHEET = """id,title,start,end,room

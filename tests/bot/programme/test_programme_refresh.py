@@ -22,7 +22,7 @@ from bot.programme.refresh import (
 )
 from bot.storage.database import open_database
 from confbot_dev.harness import ConferenceHarness
-from tests.live_schedule import MORNING, TALK_START, live_config, programme
+from tests.support.live_schedule import MORNING, TALK_START, live_config, programme
 from tests.support.write_lock import write_lock_held
 
 GOOD = programme().encode()

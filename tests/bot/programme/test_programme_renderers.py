@@ -21,7 +21,7 @@ from bot.programme.renderers import (
 from bot.schedule.diff import diff_schedules
 from bot.storage.database import Database, open_database
 from bot.storage.repositories.outbox import OutboxItem
-from tests.live_schedule import MOVED, programme
+from tests.support.live_schedule import MOVED, programme
 
 BEFORE = parse_source(programme().encode(), name="live.toml")
 AFTER = parse_source(programme(**MOVED).encode(), name="live.toml")

@@ -14,7 +14,7 @@ from bot.programme.refresh import stage_import
 from bot.reminders.planner import ROOM_PLAN_KEY
 from confbot_dev.harness import ConferenceHarness
 from tests.conftest import ErrorCollector
-from tests.live_schedule import (
+from tests.support.live_schedule import (
     MORNING,
     MOVED,
     TALK_START,

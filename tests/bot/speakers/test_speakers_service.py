@@ -17,7 +17,7 @@ from bot.rendering.cards import Reply
 from bot.services import Services
 from bot.speakers.heads_ups import SPEAKER_ALERT_KIND, alert_key
 from bot.storage.repositories.outbox import OutboxItem
-from tests.live_schedule import MORNING, MOVED, TALK_START, live_config, write_programme
+from tests.support.live_schedule import MORNING, MOVED, TALK_START, live_config, write_programme
 
 ADA = 4242
 MODERATOR = 7

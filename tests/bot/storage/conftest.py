@@ -3,32 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from bot.clock import SimulatedClock
 from bot.storage import Database, open_database
 
 T0 = datetime(2025, 5, 1, 12, 0, tzinfo=UTC)
 
 
-class FakeClock:
-    """An aware-UTC clock that only moves when told to."""
-
-    def __init__(self, start: datetime = T0) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **kwargs: float) -> None:
-        self.now += timedelta(**kwargs)
-
-
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
+def clock() -> SimulatedClock:
+    """Return the database's clock: stopped at T0, moved by hand."""
+    return SimulatedClock(T0, speed=0)
 
 
 @pytest.fixture
@@ -37,8 +26,8 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-async def db(db_path: Path, clock: FakeClock) -> AsyncIterator[Database]:
-    database = await open_database(db_path, clock=clock)
+async def db(db_path: Path, clock: SimulatedClock) -> AsyncIterator[Database]:
+    database = await open_database(db_path, clock=clock.now)
     try:
         yield database
     finally:

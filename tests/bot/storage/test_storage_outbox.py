@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.clock import SimulatedClock
 from bot.storage import Database, open_database
 
-from .conftest import T0, FakeClock
+from .conftest import T0
 
 LATER = T0 + timedelta(minutes=30)
 
@@ -108,11 +109,11 @@ async def test_claim_is_exclusive_within_a_process(db: Database) -> None:
 
 
 async def test_claim_is_exclusive_across_connections(
-    db: Database, db_path: Path, clock: FakeClock
+    db: Database, db_path: Path, clock: SimulatedClock
 ) -> None:
     """A second process cannot claim an item the first one claimed."""
     item_id = await _enqueue(db)
-    async with await open_database(db_path, clock=clock) as other:
+    async with await open_database(db_path, clock=clock.now) as other:
         assert await other.outbox.claim(item_id)
         assert not await db.outbox.claim(item_id)
 
@@ -196,10 +197,10 @@ async def test_pending_lists_pending_items_by_due_time(db: Database) -> None:
     assert [item.key for item in await db.outbox.pending()] == ["a", "b"]
 
 
-async def test_updated_at_follows_the_clock(db: Database, clock: FakeClock) -> None:
+async def test_updated_at_follows_the_clock(db: Database, clock: SimulatedClock) -> None:
     """Status changes stamp updated_at with the injected clock."""
     item_id = await _enqueue(db)
-    clock.advance(minutes=3)
+    clock.advance(timedelta(minutes=3))
     await db.outbox.claim(item_id)
     item = await db.outbox.get_by_id(item_id)
     assert item is not None

@@ -6,10 +6,11 @@ from datetime import timedelta
 
 import pytest
 
+from bot.clock import SimulatedClock
 from bot.storage import Database
 from bot.storage.repositories import GuildSettings
 
-from .conftest import T0, FakeClock
+from .conftest import T0
 
 GUILD = 555
 
@@ -82,10 +83,10 @@ async def test_unsubscribe_removes_and_reports(db: Database) -> None:
     assert not await db.subscriptions.unsubscribe(1, "s1")
 
 
-async def test_for_user_lists_oldest_first(db: Database, clock: FakeClock) -> None:
+async def test_for_user_lists_oldest_first(db: Database, clock: SimulatedClock) -> None:
     """for_user() lists the user's subscriptions in subscription order."""
     await db.subscriptions.subscribe(1, "s2")
-    clock.advance(seconds=1)
+    clock.advance(timedelta(seconds=1))
     await db.subscriptions.subscribe(1, "s1")
     await db.subscriptions.subscribe(2, "s3")
     assert [s.session_id for s in await db.subscriptions.for_user(1)] == ["s2", "s1"]
@@ -172,10 +173,10 @@ async def test_announcement_and_outbox_in_one_transaction(db: Database) -> None:
     assert await db.outbox.get("ann:1") is None
 
 
-async def test_snapshot_latest_is_the_last_added(db: Database, clock: FakeClock) -> None:
+async def test_snapshot_latest_is_the_last_added(db: Database, clock: SimulatedClock) -> None:
     """latest() returns the newest snapshot of that source only."""
     await db.snapshots.add("pretalx", "{v1}", "h1")
-    clock.advance(minutes=5)
+    clock.advance(timedelta(minutes=5))
     new_id = await db.snapshots.add("pretalx", "{v2}", "h2")
     await db.snapshots.add("other", "{x}", "hx")
     latest = await db.snapshots.latest("pretalx")

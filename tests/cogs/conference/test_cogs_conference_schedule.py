@@ -13,7 +13,7 @@ from bot.config import Config
 from confbot_dev.harness import ConferenceHarness
 from confbot_dev.sandbox import InteractionResult
 from confbot_dev.sandbox.rest import Upload
-from tests.live_schedule import MORNING, TALK_START, live_config, programme, write_programme
+from tests.support.live_schedule import MORNING, TALK_START, live_config, programme, write_programme
 
 BROKEN = programme(talk_end="2030-06-05 09:00").encode()
 MOVED = programme(talk="2030-06-05 11:00", talk_end="2030-06-05 11:30").encode()

@@ -11,7 +11,7 @@ import pytest
 from bot.config import Config
 from confbot_dev.harness import ConferenceHarness, harness_config
 from confbot_dev.sandbox import CommandNotShown
-from tests.schedule_files import write_schedule
+from tests.support.schedule_files import write_schedule
 
 HOSTILE_BIO = (
     "@everyone look <@123456789012345678> and <@&42> [click me](https://evil.example) "

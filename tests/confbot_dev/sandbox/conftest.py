@@ -8,7 +8,8 @@ from collections.abc import AsyncIterator
 import pytest
 
 from confbot_dev.sandbox import Limits, Sandbox, point_discord_py_at
-from tests.confbot_dev.sandbox.rules_bot import MANAGE_GUILD, HandClock, RulesBot, RulesWorld, Stall
+from tests.support.clocks import HandClock
+from tests.support.rules_bot import MANAGE_GUILD, RulesBot, RulesWorld, Stall
 
 
 @pytest.fixture

@@ -28,16 +28,7 @@ from confbot_dev.sandbox import (
     point_discord_py_at,
 )
 from confbot_dev.sandbox.config import MESSAGE_CREATE_ROUTE
-
-
-class FakeClock:
-    """A hand-advanced monotonic clock."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.support.clocks import HandClock
 
 
 @dataclass
@@ -145,7 +136,7 @@ class World:
     sb: Sandbox
     bot: ProbeBot
     probe: Probe
-    clock: FakeClock
+    clock: HandClock
     chan: Channel
     guild: Guild
     alice: User
@@ -155,7 +146,7 @@ class World:
 
 @pytest.fixture
 async def world() -> AsyncIterator[World]:
-    clock = FakeClock()
+    clock = HandClock()
     sb = Sandbox(limits=Limits(heartbeat_interval_ms=50, clock=clock, wait_timeout=5.0))
     await sb.start()
     guild = sb.add_guild("ConfCon")

@@ -9,7 +9,7 @@ import aiohttp
 import pytest
 
 from confbot_dev.harness import ConferenceHarness
-from tests.confbot_dev.sandbox.rules_bot import RulesWorld
+from tests.support.rules_bot import RulesWorld
 
 
 async def test_missed_deadline_refuses_the_follow_up_and_the_response(rules: RulesWorld) -> None:

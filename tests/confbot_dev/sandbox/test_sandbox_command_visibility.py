@@ -7,7 +7,7 @@ import pytest
 
 from confbot_dev.sandbox import CommandNotShown
 from confbot_dev.sandbox.permissions import ADMINISTRATOR
-from tests.confbot_dev.sandbox.rules_bot import RulesWorld, auth
+from tests.support.rules_bot import RulesWorld, auth
 
 
 async def test_member_with_the_default_permissions_can_invoke(rules: RulesWorld) -> None:

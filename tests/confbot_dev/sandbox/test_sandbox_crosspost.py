@@ -10,7 +10,8 @@ from confbot_dev.sandbox import Channel, Limits, RouteLimit, Sandbox
 from confbot_dev.sandbox.permissions import MANAGE_MESSAGES, SEND_MESSAGES
 from confbot_dev.sandbox.spec import response_errors
 from confbot_dev.sandbox.state import CROSSPOSTED, GUILD_ANNOUNCEMENT
-from tests.confbot_dev.sandbox.rules_bot import HandClock, auth
+from tests.support.clocks import HandClock
+from tests.support.rules_bot import auth
 
 CROSSPOST = "/channels/{channel_id}/messages/{message_id}/crosspost"
 

@@ -9,7 +9,8 @@ import aiohttp
 import pytest
 
 from confbot_dev.sandbox import Limits, Sandbox, User
-from tests.confbot_dev.sandbox.rules_bot import HandClock, auth
+from tests.support.clocks import HandClock
+from tests.support.rules_bot import auth
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ import pytest
 
 from confbot_dev.sandbox import RouteLimit, Sandbox
 from confbot_dev.sandbox.config import MESSAGE_CREATE_ROUTE
-from tests.confbot_dev.sandbox.rules_bot import HandClock, RulesWorld, auth
+from tests.support.clocks import HandClock
+from tests.support.rules_bot import RulesWorld, auth
 
 
 async def _statuses(sandbox: Sandbox, requests: list[tuple[str, str, bool]]) -> list[int]:

@@ -16,7 +16,8 @@ from confbot_dev.sandbox.permissions import (
     SEND_MESSAGES,
     VIEW_CHANNEL,
 )
-from tests.confbot_dev.sandbox.rules_bot import HandClock, RulesWorld, auth
+from tests.support.clocks import HandClock
+from tests.support.rules_bot import RulesWorld, auth
 
 
 async def _post(sandbox: Sandbox, channel: Channel) -> tuple[int, int | None]:

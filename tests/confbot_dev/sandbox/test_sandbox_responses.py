@@ -15,7 +15,7 @@ from confbot_dev.sandbox.config import MESSAGE_CREATE_ROUTE
 from confbot_dev.sandbox.spec import response_errors
 from confbot_dev.sandbox.spec.responses import has_response_schema
 from confbot_dev.sandbox.transcript import RequestRecord
-from tests.cogs.generated_conference import MY_EXTENSIONS, generated_config
+from tests.support.generated_conference import MY_EXTENSIONS, generated_config
 
 FIRST_START = datetime(2025, 10, 23, 6, 0, tzinfo=UTC)
 # A gateway MESSAGE_CREATE carries a message object, as GET on the message answers.

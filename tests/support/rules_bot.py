@@ -10,22 +10,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from confbot_dev.sandbox import Channel, Guild, Role, Sandbox, User
+from tests.support.clocks import HandClock
 
 MANAGE_GUILD = 1 << 5
-
-
-class HandClock:
-    """A monotonic clock in seconds that only moves when a test moves it."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        """Move the clock forward by ``seconds``."""
-        self.now += seconds
 
 
 @dataclass
