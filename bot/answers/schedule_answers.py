@@ -18,7 +18,7 @@ import re
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 
-from bot.answers.questions import (
+from bot.answers.intents import (
     About,
     At,
     DayPart,
@@ -32,8 +32,8 @@ from bot.answers.questions import (
     WhenIs,
     WhoIs,
     WhoSpeaks,
-    is_bare_time,
 )
+from bot.answers.questions import is_bare_time
 from bot.answers.reader import Reader, zone_hint
 from bot.answers.search import SearchIndex
 from bot.answers.search_pages import search_pages

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.answers.questions import SpeakerTopic, WhoIs, WhoSpeaks
+from bot.answers.intents import SpeakerTopic, WhoIs, WhoSpeaks
 from bot.answers.reader import Reader
 from bot.answers.schedule_answers import ScheduleAnswers, zone_from_text
 from bot.answers.search import SearchIndex
