@@ -14,7 +14,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.answers.schedule_answers import ScheduleAnswers
-from bot.answers.search import normalise
+from bot.answers.search_text import normalise
 from bot.app import Confbot
 from bot.rendering.pages import Answer
 from bot.timezones import format_day

@@ -23,7 +23,7 @@ from discord import app_commands
 
 from bot.announcements.timing import NOW_WORDS, parse_when
 from bot.answers.reader import Reader
-from bot.answers.schedule_answers import zone_from_text
+from bot.answers.schedule_lookup import zone_from_text
 from bot.app import Confbot
 from bot.errors import UserError
 from bot.schedule.model import Session, Speaker

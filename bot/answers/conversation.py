@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from bot.answers.profile import Profiles
-from bot.answers.questions import (
+from bot.answers.intents import (
     HELP_EXAMPLES,
     About,
     Command,
@@ -20,8 +19,9 @@ from bot.answers.questions import (
     SpeakerTopic,
     WhoIs,
     WhoSpeaks,
-    parse_message,
 )
+from bot.answers.profile import Profiles
+from bot.answers.questions import parse_message
 from bot.answers.reader import Reader, reader_for
 from bot.answers.schedule_answers import ScheduleAnswers, SpeakerAnswerer, SpeakerQuestion
 from bot.errors import UserError

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.answers.reader import reader_for
-from bot.answers.schedule_answers import echo, zone_from_text
+from bot.answers.schedule_lookup import echo, zone_from_text
 from bot.errors import UserError
 from bot.rendering.cards import Reply
 from bot.rendering.text import human_join, plural

@@ -5,8 +5,9 @@ it: every normalised field, token posting list and typo table is computed once, 
 autocomplete call on each keystroke costs well under a millisecond on a 1,000-session,
 5,000-speaker programme.
 
-Matching, on normalised text (:func:`normalise`: casefolded, accents stripped,
-punctuation collapsed to spaces):
+Matching, on normalised text (:func:`bot.answers.search_text.normalise`: casefolded,
+accents stripped, punctuation collapsed to spaces), field by field
+(:class:`bot.answers.search_fields.Field`):
 
 ====================================  =====  =====================================
 tier                                  score  example query → label
@@ -27,120 +28,50 @@ title/name tier except "some tokens" (phrase 0.70, every token 0.65, some ≤ 0.
 break by kind (session, speaker, track, room), then sessions by start time (upcoming
 first when ``after`` is given) and speakers by name.
 
-Queries are cut to :data:`MAX_QUERY_CHARS` characters before anything else, and at most
-:data:`MAX_QUERY_TOKENS` tokens are used; no input makes these functions raise.
+Queries are cut to :data:`~bot.answers.search_text.MAX_QUERY_CHARS` characters before
+anything else, and at most :data:`~bot.answers.search_text.MAX_QUERY_TOKENS` tokens are
+used; no input makes these functions raise.
 """
 
 from __future__ import annotations
 
 import difflib
 import heapq
-import re
-import unicodedata
-from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, Protocol
 
+from bot.answers.search_fields import Field, Typos, keep_best
+from bot.answers.search_text import (
+    KIND_STOPWORDS,
+    MAX_QUERY_CHARS,
+    STOPWORDS,
+    Query,
+    normalise,
+    speaker_key,
+    truncate_label,
+)
 from bot.schedule.model import Schedule, Session, Speaker
 
 __all__ = [
     "FIND_THRESHOLD",
-    "MAX_LABEL_CHARS",
-    "MAX_QUERY_CHARS",
-    "MAX_QUERY_TOKENS",
     "Match",
     "MatchKind",
     "SearchIndex",
+    # Re-exported from bot.answers.search_text for cogs/choices.py, which imports them here.
     "normalise",
-    "speaker_key",
     "truncate_label",
 ]
 
 MatchKind = Literal["session", "speaker", "room", "track"]
 
-#: Queries are cut to this many characters before normalising (Discord allows 6,000).
-MAX_QUERY_CHARS = 100
-#: Only the first this-many query tokens are used.
-MAX_QUERY_TOKENS = 8
-#: Discord's limit for an autocomplete choice name; labels are cut to it with "…".
-MAX_LABEL_CHARS = 100
 #: ``find_*`` return the best match only when its score reaches this.
 FIND_THRESHOLD = 0.45
 #: Autocomplete can show at most 25 choices.
 MAX_CHOICES = 25
-
-_NON_ALNUM = re.compile(r"[\W_]+")
-# User, role and channel mentions, custom emoji and timestamps: never part of a name.
-_DISCORD_MARKUP = re.compile(r"<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>|<t:-?\d+(?::\w)?>")
-# Letters that NFKD does not decompose into a base letter plus a combining mark.
-_FOLD = str.maketrans(
-    {
-        "ø": "o",
-        "đ": "d",
-        "ð": "d",
-        "ł": "l",
-        "ħ": "h",
-        "ı": "i",
-        "þ": "th",
-        "æ": "ae",
-        "œ": "oe",
-        "ŋ": "n",
-    }
-)
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-_HONORIFICS = _words(
-    "sir dame dr doctor prof professor mr mrs ms miss mx lord lady rev revd reverend "
-    "hon honourable honorable rt right the fr father sr sister br brother"
-)
-_POST_NOMINALS = _words(
-    "qc kc phd dphil md mbbs obe mbe cbe kbe dbe gbe frs freng fba frse jr jnr junior "
-    "sr snr senior esq ii iii iv msc bsc llb llm mp mep pc kt"
-)
-_STOPWORDS = _words("a an and the of in on at to for by with about from is are what who when")
-_ARTICLES = _words("the a an")
-_KIND_STOPWORDS: dict[str, frozenset[str]] = {
-    "room": _STOPWORDS | {"room"},
-    "track": _STOPWORDS | {"track"},
-}
+#: A typo-corrected query scores this share of what the corrected words would.
 _FUZZY_FACTOR = 0.6
-_FUZZY_MIN_LEN = 4
-_FUZZY_CUTOFF = 0.7
-
-
-def normalise(text: str) -> str:
-    """Return ``text`` casefolded, without accents, with non-alphanumerics as single spaces."""
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    bare = "".join(ch for ch in folded if not unicodedata.combining(ch)).translate(_FOLD)
-    return _NON_ALNUM.sub(" ", bare).strip()
-
-
-def speaker_key(name: str) -> str:
-    """Return the normalised name without leading honorifics or trailing post-nominals.
-
-    Only a leading run of titles ("Sir", "Prof. Dr.") and a trailing run of letters
-    ("QC", "PhD, FRS") are dropped, so a surname such as "Lord" in "Mary Lord" stays;
-    a name made only of such words is kept whole.
-    """
-    tokens = normalise(name).split()
-    start, end = 0, len(tokens)
-    while start < end - 1 and tokens[start] in _HONORIFICS:
-        start += 1
-    while end - 1 > start and tokens[end - 1] in _POST_NOMINALS:
-        end -= 1
-    return " ".join(tokens[start:end])
-
-
-def truncate_label(label: str, limit: int = MAX_LABEL_CHARS) -> str:
-    """Return ``label`` cut to ``limit`` characters, ending in "…" when it was cut."""
-    label = " ".join(label.split())
-    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,184 +82,6 @@ class Match:
     id: str
     label: str
     score: float
-
-
-@dataclass(frozen=True, slots=True)
-class _Query:
-    """A prepared query: normalised text, its tokens and the tokens that carry meaning."""
-
-    text: str
-    tokens: tuple[str, ...]
-
-    @classmethod
-    def of(cls, raw: str) -> _Query:
-        text = _DISCORD_MARKUP.sub(" ", raw[:MAX_QUERY_CHARS])
-        words = normalise(text).split()
-        while len(words) > 1 and words[0] in _ARTICLES:  # "the keynote" means "keynote"
-            del words[0]
-        tokens = tuple(words[:MAX_QUERY_TOKENS])
-        return cls(" ".join(tokens), tokens)
-
-    def significant(self, stopwords: frozenset[str] = _STOPWORDS) -> tuple[str, ...]:
-        meaningful = tuple(t for t in self.tokens if t not in stopwords)
-        return meaningful or self.tokens
-
-
-_EMPTY: frozenset[int] = frozenset()
-
-
-class _Field:
-    """One searchable field of one kind of entity: each document has one or more strings."""
-
-    __slots__ = (
-        "_doc_tokens",
-        "_exact",
-        "_postings",
-        "_prefix_cache",
-        "_sorted_strings",
-        "_strings",
-        "_vocab",
-    )
-
-    def __init__(self, documents: Sequence[Sequence[str]]) -> None:
-        self._strings: list[tuple[str, ...]] = [tuple(s for s in d if s) for d in documents]
-        self._doc_tokens: list[frozenset[str]] = []
-        postings: dict[str, set[int]] = {}
-        exact: dict[str, set[int]] = {}
-        sorted_strings: list[tuple[str, int]] = []
-        for doc, strings in enumerate(self._strings):
-            tokens = frozenset(t for s in strings for t in s.split())
-            self._doc_tokens.append(tokens)
-            for token in tokens:
-                postings.setdefault(token, set()).add(doc)
-            for string in strings:
-                exact.setdefault(string, set()).add(doc)
-                sorted_strings.append((string, doc))
-        self._postings = {t: frozenset(d) for t, d in postings.items()}
-        self._exact = {s: frozenset(d) for s, d in exact.items()}
-        self._sorted_strings = sorted(sorted_strings)
-        self._vocab = sorted(self._postings)
-        self._prefix_cache: dict[str, frozenset[int]] = {}
-        # Short prefixes have the largest posting unions: compute them once, up front.
-        for token in self._vocab:
-            for n in (1, 2):
-                if len(token) >= n:
-                    self._prefix_cache.setdefault(token[:n], _EMPTY)
-        for prefix in list(self._prefix_cache):
-            self._prefix_cache[prefix] = self._compute_prefix(prefix)
-
-    @property
-    def vocabulary(self) -> list[str]:
-        return self._vocab
-
-    def has_prefix(self, prefix: str) -> bool:
-        i = bisect_left(self._vocab, prefix)
-        return i < len(self._vocab) and self._vocab[i].startswith(prefix)
-
-    def _compute_prefix(self, prefix: str) -> frozenset[int]:
-        vocab = self._vocab
-        i = bisect_left(vocab, prefix)
-        docs: set[int] = set()
-        while i < len(vocab) and vocab[i].startswith(prefix):
-            docs |= self._postings[vocab[i]]
-            i += 1
-        return frozenset(docs)
-
-    def prefix_docs(self, prefix: str) -> frozenset[int]:
-        """Return the documents with a word starting with ``prefix`` (cached)."""
-        docs = self._prefix_cache.get(prefix)
-        if docs is None:
-            docs = self._compute_prefix(prefix)
-            if len(self._prefix_cache) > 20_000:
-                self._prefix_cache = {k: v for k, v in self._prefix_cache.items() if len(k) <= 2}
-            self._prefix_cache[prefix] = docs
-        return docs
-
-    def match(
-        self, query: _Query, significant: tuple[str, ...], *, want: int | None
-    ) -> dict[int, float]:
-        """Score documents matching ``query``; "some tokens" only when short of ``want``."""
-        scores: dict[int, float] = {}
-        if not query.tokens:
-            return scores
-        text = query.text
-        for doc in self._exact.get(text, _EMPTY):
-            scores[doc] = 1.0
-        strings, n = self._sorted_strings, len(text)
-        i = bisect_left(strings, (text, -1))
-        while i < len(strings) and strings[i][0].startswith(text):
-            string, doc = strings[i]
-            _keep_best(scores, doc, 0.95 if len(string) == n or string[n] == " " else 0.88)
-            i += 1
-        sets = sorted((self.prefix_docs(t) for t in significant), key=len)
-        every = sets[0].intersection(*sets[1:]) if sets else _EMPTY
-        if len(query.tokens) == 1:
-            whole = self._postings.get(text, _EMPTY)
-            for doc in every:
-                _keep_best(scores, doc, 0.9 if doc in whole else 0.85)
-        else:
-            padded = " " + text
-            for doc in every:
-                if scores.get(doc, 0.0) >= 0.95:
-                    continue
-                texts = self._strings[doc]
-                if any(padded + " " in " " + s + " " for s in texts):
-                    _keep_best(scores, doc, 0.9)
-                elif any(padded in " " + s for s in texts):
-                    _keep_best(scores, doc, 0.85)
-                else:
-                    tokens = self._doc_tokens[doc]
-                    exact = sum(1 for t in significant if t in tokens)
-                    _keep_best(scores, doc, 0.75 + 0.05 * exact / len(significant))
-        if want is None or len(scores) < want:
-            for doc, score in self.some_tokens(significant).items():
-                scores.setdefault(doc, score)
-        return scores
-
-    def some_tokens(self, significant: tuple[str, ...]) -> dict[int, float]:
-        """Score documents with only some of several tokens: 0.3 + 0.3 × share matched."""
-        if len(significant) < 2:
-            return {}
-        counts: dict[int, int] = {}
-        for token in significant:
-            for doc in self.prefix_docs(token):
-                counts[doc] = counts.get(doc, 0) + 1
-        n = len(significant)
-        return {doc: 0.3 + 0.3 * count / n for doc, count in counts.items() if count < n}
-
-
-class _Typos:
-    """Single-edit typo correction (deletion neighbourhoods), then prefix lookup."""
-
-    def __init__(self, vocabulary: Iterable[str]) -> None:
-        self._words = sorted({w for w in vocabulary if len(w) >= _FUZZY_MIN_LEN})
-        self._deletes: dict[str, list[str]] = {}
-        for word in self._words:
-            for variant in {word, *_deletions(word)}:
-                self._deletes.setdefault(variant, []).append(word)
-
-    def corrections(self, token: str, *, partial: bool) -> list[str]:
-        """Return close vocabulary words for ``token``, best first (empty for short tokens)."""
-        if len(token) < _FUZZY_MIN_LEN:
-            return []
-        variants = {token, *_deletions(token)}
-        found = {w for v in variants for w in self._deletes.get(v, ())}
-        if partial:  # The user may still be typing: "geofr" → "geoffrey".
-            for variant in variants:
-                i = bisect_left(self._words, variant)
-                for word in self._words[i : i + 5]:
-                    if word.startswith(variant):
-                        found.add(word[: len(token) + 1])
-        scored = []
-        for word in found:
-            ratio = difflib.SequenceMatcher(None, token, word).ratio()
-            if ratio >= _FUZZY_CUTOFF:
-                scored.append((-ratio, word))
-        return [w for _, w in sorted(scored)[:3]]
-
-
-def _deletions(word: str) -> set[str]:
-    return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
 class _Named(Protocol):
@@ -359,8 +112,8 @@ class SearchIndex:
             key, full = speaker_key(speaker.name), normalise(speaker.name)
             return (key,) if key == full else (key, full)
 
-        self._session_title = _Field([(normalise(s.title),) for s in self._sessions])
-        self._session_speakers = _Field(
+        self._session_title = Field([(normalise(s.title),) for s in self._sessions])
+        self._session_speakers = Field(
             [
                 tuple(
                     n
@@ -371,11 +124,11 @@ class SearchIndex:
                 for s in self._sessions
             ]
         )
-        self._session_abstract = _Field([(normalise(s.abstract or ""),) for s in self._sessions])
-        self._speaker_name = _Field([names(p) for p in self._speakers])
-        self._room_name = _Field([(normalise(r.name),) for r in self._rooms])
-        self._track_name = _Field([(normalise(t.name),) for t in self._tracks])
-        self._typos = _Typos(
+        self._session_abstract = Field([(normalise(s.abstract or ""),) for s in self._sessions])
+        self._speaker_name = Field([names(p) for p in self._speakers])
+        self._room_name = Field([(normalise(r.name),) for r in self._rooms])
+        self._track_name = Field([(normalise(t.name),) for t in self._tracks])
+        self._typos = Typos(
             w
             for f in (self._session_title, self._speaker_name, self._room_name, self._track_name)
             for w in f.vocabulary
@@ -412,7 +165,7 @@ class SearchIndex:
         still running or upcoming at ``after`` come before those already over.
         """
         limit = max(0, min(limit, MAX_CHOICES))
-        query = _Query.of(text)
+        query = Query.of(text)
         if not query.tokens:
             return self._session_matches(
                 dict.fromkeys(range(len(self._sessions)), 0.0), limit, after
@@ -427,7 +180,7 @@ class SearchIndex:
     def complete_speakers(self, text: str, limit: int = MAX_CHOICES) -> list[Match]:
         """Return up to ``limit`` speakers whose name matches ``text``, best first."""
         limit = max(0, min(limit, MAX_CHOICES))
-        query = _Query.of(text)
+        query = Query.of(text)
         if not query.tokens:
             return self._speaker_matches(dict.fromkeys(range(len(self._speakers)), 0.0), limit)
         return self._speaker_matches(self._match_speakers(query, want=limit), limit)
@@ -469,7 +222,7 @@ class SearchIndex:
 
     def search(self, text: str, limit: int | None = None) -> list[Match]:
         """Rank sessions (title, speakers, abstract), speakers, tracks and rooms for ``text``."""
-        query = _Query.of(text)
+        query = Query.of(text)
         if not query.tokens or (limit is not None and limit <= 0):
             return []
         matches = self._search(query)
@@ -501,25 +254,25 @@ class SearchIndex:
 
     # ----------------------------------------------------------------- internals
 
-    def _match_sessions(self, query: _Query, *, want: int | None) -> dict[int, float]:
+    def _match_sessions(self, query: Query, *, want: int | None) -> dict[int, float]:
         significant = query.significant()
         title, speakers = self._session_title, self._session_speakers
         scores = title.match(query, significant, want=0)
         for doc, score in speakers.match(query, significant, want=0).items():
-            _keep_best(scores, doc, score * 0.95)
+            keep_best(scores, doc, score * 0.95)
         if len(significant) > 1:
             # Every token somewhere in the title or the speakers: "keynote nice".
             sets = [title.prefix_docs(t) | speakers.prefix_docs(t) for t in significant]
             for doc in frozenset.intersection(*sets):
-                _keep_best(scores, doc, 0.7)
+                keep_best(scores, doc, 0.7)
             if want is None or len(scores) < want:
                 for doc, score in title.some_tokens(significant).items():
-                    _keep_best(scores, doc, score)
+                    keep_best(scores, doc, score)
                 for doc, score in speakers.some_tokens(significant).items():
-                    _keep_best(scores, doc, score * 0.95)
+                    keep_best(scores, doc, score * 0.95)
         return scores
 
-    def _match_speakers(self, query: _Query, *, want: int | None) -> dict[int, float]:
+    def _match_speakers(self, query: Query, *, want: int | None) -> dict[int, float]:
         scores = self._speaker_name.match(query, query.significant(), want=want)
         if not scores:
             fixed = self._corrected(query)
@@ -530,16 +283,16 @@ class SearchIndex:
                 )
         return scores
 
-    def _search(self, query: _Query) -> list[Match]:
+    def _search(self, query: Query) -> list[Match]:
         significant = query.significant()
         sessions = self._match_sessions(query, want=None)
         for doc, score in self._session_abstract.match(query, significant, want=None).items():
-            _keep_best(sessions, doc, _abstract_score(score))
+            keep_best(sessions, doc, _abstract_score(score))
         speakers = self._speaker_name.match(query, significant, want=None)
         tracks = self._track_name.match(
-            query, query.significant(_KIND_STOPWORDS["track"]), want=None
+            query, query.significant(KIND_STOPWORDS["track"]), want=None
         )
-        rooms = self._room_name.match(query, query.significant(_KIND_STOPWORDS["room"]), want=None)
+        rooms = self._room_name.match(query, query.significant(KIND_STOPWORDS["room"]), want=None)
         ranked: list[tuple[float, int, int, Match]] = []
         for doc, score in sessions.items():
             ranked.append((-score, 0, doc, self._session_match(doc, score)))
@@ -556,38 +309,38 @@ class SearchIndex:
         self,
         text: str,
         kind: Literal["room", "track"],
-        field: _Field,
+        field: Field,
         items: Sequence[_Named],
         positions: dict[str, int],
     ) -> Match | None:
         position = positions.get(text.strip())
         if position is not None:
             return _place_match(kind, items[position], 1.0)
-        query = _Query.of(text)
-        significant = query.significant(_KIND_STOPWORDS[kind])
+        query = Query.of(text)
+        significant = query.significant(KIND_STOPWORDS[kind])
         scores = field.match(query, significant, want=1)
         if not scores:
             fixed = self._corrected(query)
             if fixed is not None:
-                fixed_significant = fixed.significant(_KIND_STOPWORDS[kind])
+                fixed_significant = fixed.significant(KIND_STOPWORDS[kind])
                 scores = _scaled(field.match(fixed, fixed_significant, want=1), _FUZZY_FACTOR)
         if not scores:
             return None
         doc = min(scores, key=lambda d: (-scores[d], d))
         return _best([_place_match(kind, items[doc], scores[doc])])
 
-    def _corrected(self, query: _Query) -> _Query | None:
+    def _corrected(self, query: Query) -> Query | None:
         """Return ``query`` with unknown tokens replaced by their closest word, if any changed."""
         tokens = list(query.tokens)
         changed = False
         for i, token in enumerate(tokens):
-            if token in _STOPWORDS or self._known(token):
+            if token in STOPWORDS or self._known(token):
                 continue
             fixes = self._typos.corrections(token, partial=i == len(tokens) - 1)
             if fixes:
                 tokens[i] = fixes[0]
                 changed = True
-        return _Query(" ".join(tokens), tuple(tokens)) if changed else None
+        return Query(" ".join(tokens), tuple(tokens)) if changed else None
 
     def _known(self, token: str) -> bool:
         return any(
@@ -636,11 +389,6 @@ def _place_match(kind: Literal["room", "track"], item: _Named, score: float) -> 
 
 def _best(matches: list[Match]) -> Match | None:
     return matches[0] if matches and matches[0].score >= FIND_THRESHOLD else None
-
-
-def _keep_best(scores: dict[int, float], doc: int, score: float) -> None:
-    if score > scores.get(doc, 0.0):
-        scores[doc] = score
 
 
 def _scaled(scores: dict[int, float], factor: float) -> dict[int, float]:

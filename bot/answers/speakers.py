@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import datetime
 
-from bot.answers.questions import SpeakerTopic, WhoIs, WhoSpeaks
+from bot.answers.intents import SpeakerTopic, WhoIs, WhoSpeaks
 from bot.answers.reader import Reader
 from bot.answers.search import SearchIndex
 from bot.answers.speaker_cards import speaker_card, speaker_list_pages

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.answers.questions import (
+from bot.answers.intents import (
     HELP_EXAMPLES,
     About,
     At,
@@ -22,9 +22,8 @@ from bot.answers.questions import (
     WhenIs,
     WhoIs,
     WhoSpeaks,
-    is_text_command,
-    parse_message,
 )
+from bot.answers.questions import is_text_command, parse_message
 
 QUESTIONS: list[tuple[str, Intent]] = [
     # WhenIs

@@ -1,4 +1,4 @@
-"""Tests for bot.answers.search: normalising, fuzzy lookup, autocomplete, ranking, speed.
+"""Tests for bot.answers.search: fuzzy lookup, autocomplete, ranking, speed.
 
 Run this file directly (``.venv/bin/python tests/bot/answers/test_answers_search.py``) to
 print autocomplete latency percentiles on a generated 1,000-session, 5,000-speaker schedule.
@@ -11,13 +11,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.answers.search import (
-    MAX_LABEL_CHARS,
-    SearchIndex,
-    normalise,
-    speaker_key,
-    truncate_label,
-)
+from bot.answers.search import SearchIndex
+from bot.answers.search_text import MAX_LABEL_CHARS
 from bot.schedule.model import Conference, Room, Schedule, Session, Speaker, Track
 
 T0 = datetime(2021, 2, 24, 21, 0, tzinfo=UTC)
@@ -65,41 +60,6 @@ SEED = Schedule(
 def index() -> SearchIndex:
     """The index of the seed-like schedule."""
     return SearchIndex(SEED)
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("São Paulo", "sao paulo"),
-        ("  Keynote:  the LATEST!! ", "keynote the latest"),
-        ("Zoë Ångström", "zoe angstrom"),
-        ("Straße", "strasse"),
-        ("Søren Łukasz", "soren lukasz"),
-        ("**bold** _it_ `code`", "bold it code"),
-        ("", ""),
-        ("!!!", ""),
-    ],
-)
-def test_normalise(text: str, expected: str) -> None:
-    """normalise casefolds, strips accents and collapses punctuation."""
-    assert normalise(text) == expected
-
-
-@pytest.mark.parametrize(
-    ("name", "expected"),
-    [
-        ("Sir Geoffrey Nice QC", "geoffrey nice"),
-        ("Dr. Jane Doe, PhD", "jane doe"),
-        ("Prof. Dr. Ana María López, FRS", "ana maria lopez"),
-        ("The Rt Hon Lord Smith KC", "smith"),
-        ("Martin Luther King Jr.", "martin luther king"),
-        ("Mary Lord", "mary lord"),
-        ("Sir", "sir"),
-    ],
-)
-def test_speaker_key(name: str, expected: str) -> None:
-    """speaker_key drops leading honorifics and trailing post-nominals only."""
-    assert speaker_key(name) == expected
 
 
 @pytest.mark.parametrize(
@@ -257,15 +217,6 @@ def test_labels_truncated(index: SearchIndex) -> None:
     (match,) = index.complete_sessions("very long title")
     assert len(match.label) <= MAX_LABEL_CHARS
     assert match.label.endswith("…")
-
-
-@pytest.mark.parametrize(
-    ("label", "expected"),
-    [("short", "short"), ("x" * 100, "x" * 100), ("x" * 101, "x" * 99 + "…")],
-)
-def test_truncate_label(label: str, expected: str) -> None:
-    """truncate_label keeps short labels and cuts long ones to 100 with '…'."""
-    assert truncate_label(label) == expected
 
 
 @pytest.mark.parametrize(

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.answers.questions import SpeakerTopic, WhoIs, WhoSpeaks
+from bot.answers.intents import SpeakerTopic, WhoIs, WhoSpeaks
 from bot.answers.reader import Reader
-from bot.answers.schedule_answers import ScheduleAnswers, zone_from_text
+from bot.answers.schedule_answers import ScheduleAnswers
+from bot.answers.schedule_lookup import zone_from_text
 from bot.answers.search import SearchIndex
-from bot.errors import NotFoundError, UnknownZoneError, UserError
+from bot.errors import NotFoundError, UserError
 from bot.rendering.cards import Reply
 from bot.rendering.pages import PagedReply
 from bot.schedule.files import load_schedule
@@ -252,12 +253,6 @@ def test_default_speaker_answers(answers: ScheduleAnswers) -> None:
     assert speaker.name in (gives.content if isinstance(gives, Reply) else "") or ""
     with pytest.raises(NotFoundError, match="find a speaker called"):
         answers.speaker_question(WhoIs("Zebedee Quorn"), reader(), NOW)
-
-
-def test_unknown_zone_offers_suggestions_in_the_sentence() -> None:
-    """A misspelt zone gets "Did you mean …" with real zones."""
-    with pytest.raises(UnknownZoneError, match="Did you mean Australia/Sydney"):
-        zone_from_text("Sydnee")
 
 
 def test_day_parts_filter_by_local_hour(answers: ScheduleAnswers) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.answers.questions import WhoIs
+from bot.answers.intents import WhoIs
 from bot.answers.reader import reader_for
 from bot.clock import SimulatedClock
 from bot.config import Config
