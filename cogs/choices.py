@@ -6,7 +6,8 @@ from datetime import datetime
 
 from discord import app_commands
 
-from bot.answers.search import SearchIndex, normalise, truncate_label
+from bot.answers.search import SearchIndex
+from bot.answers.search_text import normalise, truncate_label
 from bot.schedule.index import ScheduleIndex
 
 # Discord's limits for autocomplete: 25 choices, names and values of 1-100 characters.

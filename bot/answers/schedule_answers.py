@@ -72,8 +72,6 @@ __all__ = [
     "ScheduleAnswers",
     "SpeakerAnswerer",
     "SpeakerQuestion",
-    # Re-exported from bot.answers.schedule_lookup: bot/reminders/leads.py imports it here.
-    "echo",
 ]
 
 SpeakerQuestion = WhoIs | SpeakerTopic | WhoSpeaks

@@ -59,9 +59,6 @@ __all__ = [
     "Match",
     "MatchKind",
     "SearchIndex",
-    # Re-exported from bot.answers.search_text for cogs/choices.py, which imports them here.
-    "normalise",
-    "truncate_label",
 ]
 
 MatchKind = Literal["session", "speaker", "room", "track"]

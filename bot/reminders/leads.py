@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import time
 
-from bot.answers.schedule_answers import echo
+from bot.answers.schedule_lookup import echo
 from bot.errors import UserError
 
 # Discord's own reminder bots cap at a few leads; three covers "an hour, ten minutes, now".
