@@ -1,7 +1,14 @@
 """Delivery: everything the bot sends on its own, from an outbox row to a Discord message.
 
 - ``contracts.py`` — the :class:`Sender` protocol, the :data:`Renderer` type, settings, counts.
-- ``engine.py`` — :class:`DeliveryEngine`: wake-ups, claiming, the sender pool, outcomes.
+- ``engine.py`` — :class:`DeliveryEngine`: the API features call; the only writer of outbox
+  rows (each write re-arms the wake-up); registration, previews, start, drain, stop.
+- ``state.py`` — :class:`~bot.delivery.state.EngineState`: what the engine's parts share.
+- ``passes.py`` — the wake-up job, a pass: expired rows, claiming, the pool of sends.
+- ``row_delivery.py`` — one claimed row: render, destination, send, its outcome.
+- ``recovery.py`` — rows left half-sent by a stopped process: recovered, checked before a resend.
+- ``direct_messages.py`` — DM channels opened once, paced apart, stored.
+- ``previews.py`` — counts, the next due time, rendered samples: nothing sent or written.
 - ``fallback.py`` — closed DMs become a mention in a channel, in batches.
 - ``pacing.py`` — the shared request budget and the head start of a fan-out.
 - ``policy.py`` — failure classification, backoff, nonces, :class:`RenderContext`.

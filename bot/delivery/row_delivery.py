@@ -1,0 +1,175 @@
+"""One claimed row, from its renderer to its outcome: whatever goes wrong stays with it.
+
+The row is rendered, sent to its destination (a channel, the stored DM channel, or one
+opened now) with its nonce, and its outcome written as it lands: ``sent`` only after
+Discord answered with the message; transient failures back to ``pending`` with backoff;
+permanent ones ``failed``; DMs closed → the user is marked and the row goes to a
+fallback channel. Any exception while rendering or sending fails the row, with an error
+code in the log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime
+
+from bot.clock import Clock
+from bot.delivery.contracts import Sender
+from bot.delivery.direct_messages import DirectMessages
+from bot.delivery.pacing import BudgetClosed
+from bot.delivery.policy import (
+    CANNOT_MESSAGE_USER,
+    DeliveryError,
+    RenderContext,
+    Skip,
+    nonce_for,
+    retry_delay,
+)
+from bot.delivery.recovery import RestartRecovery
+from bot.delivery.state import EngineState
+from bot.errors import error_code
+from bot.rendering.outgoing import as_outgoing
+from bot.storage.database import Database
+from bot.storage.repositories.outbox import OutboxItem
+from bot.storage.repositories.recipients import Recipient
+
+log = logging.getLogger(__name__)
+
+
+class RowDelivery:
+    """Deliver one claimed row and write its outcome (``state.sent_in_pass`` counts sends)."""
+
+    def __init__(
+        self,
+        database: Database,
+        clock: Clock,
+        state: EngineState,
+        direct_messages: DirectMessages,
+        recovery: RestartRecovery,
+    ) -> None:
+        self._database = database
+        self._clock = clock
+        self._state = state
+        self._direct_messages = direct_messages
+        self._recovery = recovery
+
+    async def deliver(self, sender: Sender, item: OutboxItem, recipient: Recipient | None) -> None:
+        """Deliver one claimed row; whatever goes wrong stays with this row."""
+        try:
+            await self._attempt(sender, item, recipient)
+        except BudgetClosed:
+            await self._database.outbox.release([item.id])
+        except asyncio.CancelledError:
+            raise  # the drain timed out: the row stays sending, checked at the next start
+        except Exception as error:
+            code = error_code()
+            log.exception("delivery of %s failed unexpectedly (code %s)", item.key, code)
+            await self._database.outbox.mark_failed(
+                item.id, f"unexpected error (code {code}): {type(error).__name__}"
+            )
+
+    async def _attempt(self, sender: Sender, item: OutboxItem, recipient: Recipient | None) -> None:
+        outbox = self._database.outbox
+        now = self._clock.now()
+        if item.deadline_at < now:
+            await outbox.mark_skipped(item.id, "deadline passed")
+            log.info("outbox %s skipped: its deadline passed", item.key)
+            return
+        renderer = self._state.renderers.get(item.kind)
+        if renderer is None:
+            await outbox.mark_failed(item.id, f"no renderer for outbox kind {item.kind!r}")
+            log.warning("outbox %s failed: no renderer for kind %r", item.key, item.kind)
+            return
+        context = RenderContext(now=now, due_at=item.due_at, deadline_at=item.deadline_at)
+        try:
+            message = as_outgoing(await renderer(item, context))
+            channel_id = await self._destination(sender, item, recipient)
+            if channel_id is None:
+                return  # routed to the fallback channel, or failed there
+            found = await self._recovery.delivered_before(sender, item, channel_id, renderer)
+            if found is not None:
+                await outbox.mark_sent(item.id, found, late=False)
+                log.info("outbox %s was already delivered before the outage", item.key)
+                self._state.sent_in_pass += 1
+                await self._follow_up(item, found)
+                return
+            async with self._state.request():
+                message_id = await sender.send_message(
+                    channel_id,
+                    message.content,
+                    nonce=nonce_for(item.key),
+                    mention_user_ids=message.mention_user_ids,
+                    mention_role_ids=message.mention_role_ids,
+                    mention_everyone=message.mention_everyone,
+                    cards=message.cards,
+                    buttons=message.buttons,
+                )
+        except Skip as reason:
+            await outbox.mark_skipped(item.id, f"skipped: {reason}")
+            log.info("outbox %s skipped: %s", item.key, reason)
+            return
+        except DeliveryError as error:
+            await self._failed(item, error, now)
+            return
+        await outbox.mark_sent(item.id, message_id, late=context.late)
+        self._state.sent_in_pass += 1
+        await self._follow_up(item, message_id)
+
+    async def _follow_up(self, item: OutboxItem, message_id: int) -> None:
+        """Run the kind's ``after_sent``; the row is sent whatever it does."""
+        after_sent = self._state.after_sent.get(item.kind)
+        if after_sent is None:
+            return
+        try:
+            await after_sent(item, message_id)
+        except Exception:
+            code = error_code()
+            log.exception("follow-up of sent %s failed (code %s)", item.key, code)
+
+    async def _destination(
+        self, sender: Sender, item: OutboxItem, recipient: Recipient | None
+    ) -> int | None:
+        """Return the channel to send to: a stored DM channel, one opened now, or a channel.
+
+        A row with both a user and a channel is a mention of that user in the channel.
+        """
+        if item.target_user_id is None or item.target_channel_id is not None:
+            if item.target_channel_id is None:
+                raise DeliveryError("outbox row has no destination", permanent=True)
+            return item.target_channel_id
+        if recipient is not None and not recipient.dm_able:
+            await self._to_fallback(item, "DMs closed (known)")
+            return None
+        if recipient is not None and recipient.dm_channel_id is not None:
+            return recipient.dm_channel_id
+        # Only the first DM to someone costs this extra request, paced apart; the id is kept.
+        return await self._direct_messages.open(sender, item.target_user_id)
+
+    async def _failed(self, item: OutboxItem, error: DeliveryError, now: datetime) -> None:
+        outbox = self._database.outbox
+        if error.code == CANNOT_MESSAGE_USER and item.target_user_id is not None:
+            await self._database.recipients.mark_dms_closed(item.target_user_id, now)
+            await self._to_fallback(item, str(error))
+            return
+        attempts = item.attempts + 1
+        retry_at = None
+        if not error.permanent and attempts < self._state.settings.max_attempts:
+            retry_at = now + retry_delay(attempts, error.retry_after)
+        await outbox.mark_failed(item.id, str(error), retry_at=retry_at, verify=error.ambiguous)
+        log.warning(
+            "outbox %s failed (attempt %d, %s): %s",
+            item.key,
+            attempts,
+            f"retry at {retry_at:%H:%M:%S}" if retry_at else "giving up",
+            error,
+        )
+
+    async def _to_fallback(self, item: OutboxItem, reason: str) -> None:
+        channel = item.fallback_channel_id or self._state.fallback_channel_id
+        outbox = self._database.outbox
+        if channel is None:
+            await outbox.mark_failed(item.id, f"{reason}; no fallback channel")
+            log.warning("outbox %s failed: %s and no fallback channel", item.key, reason)
+            return
+        await outbox.to_fallback(item.id, channel, self._clock.now())
