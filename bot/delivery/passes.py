@@ -230,9 +230,9 @@ class DeliveryPasses:
 
     async def _deliver_fallback(self, sender: Sender, items: list[OutboxItem]) -> None:
         """Mention the users of rows whose DMs are closed, one message per batch."""
-        self._state.sent_in_pass += await self._fallback.deliver(
-            sender, items, self._state.fallback_channel_id
-        )
+        # Await first: rows finishing meanwhile add to the count too (``+=`` reads it before).
+        sent = await self._fallback.deliver(sender, items, self._state.fallback_channel_id)
+        self._state.sent_in_pass += sent
 
     async def _log_counts(self) -> None:
         for kind, counts in (await self._previews.delivery_counts()).items():
