@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot import __version__
 from bot.announcements.planning import ANNOUNCEMENT
 from bot.announcements.service import AnnouncementService
+from bot.answers.conversation import Conversation
 from bot.answers.current import CurrentSchedule
+from bot.answers.profile import Profiles
 from bot.channels import ChannelDirectory, NoChannels
 from bot.clock import Clock
 from bot.conference import ConferenceService
@@ -25,6 +28,7 @@ from bot.programme.live import LiveSchedule
 from bot.programme.refresh import initial_schedule
 from bot.programme.renderers import SCHEDULE_CHANGE_KIND, schedule_change_renderer
 from bot.reminders.service import ReminderService
+from bot.rendering.about import about_text
 from bot.scheduler import KeyedScheduler
 from bot.speakers.heads_ups import SPEAKER_ALERT_KIND
 from bot.speakers.service import SpeakerService
@@ -36,6 +40,8 @@ class Services(Core):
     """The core, and the features' services built on it."""
 
     moderation: ModerationLog
+    profiles: Profiles
+    conversation: Conversation
     applier: ScheduleApplier
     live_schedule: LiveSchedule
     reminders: ReminderService
@@ -78,6 +84,9 @@ class Services(Core):
         moderation = ModerationLog(
             core.config, core.clock, core.delivery, channels, lambda: core.conference_zone
         )
+        profiles = Profiles(
+            core.database, core.delivery, conference_zone=lambda: core.conference_zone
+        )
         reminders = ReminderService(core, channels)
         reminders.register_kinds()  # renderers of reminders, digests, room posts; DM hint
         applier = ScheduleApplier(core)
@@ -99,6 +108,15 @@ class Services(Core):
         core.delivery.register(
             ANNOUNCEMENT, announcements.render, after_sent=announcements.crossposts.after_sent
         )
+        conversation = Conversation(
+            core.current,
+            core.database,
+            profiles,
+            about=lambda: about_text(
+                core.schedule.schedule.conference, core.conference_zone, __version__
+            ),
+            speaker_answerer=speakers.answer_question,
+        )
         return cls(
             core.config,
             core.clock,
@@ -107,6 +125,8 @@ class Services(Core):
             core.scheduler,
             core.delivery,
             moderation=moderation,
+            profiles=profiles,
+            conversation=conversation,
             applier=applier,
             live_schedule=live_schedule,
             reminders=reminders,

@@ -59,8 +59,7 @@ class Profile(commands.Cog):
 
     def __init__(self, bot: Confbot) -> None:
         self.bot = bot
-        services = bot.services
-        self.profiles = Profiles(services.database, conference_zone=services.conference_zone)
+        self.profiles = bot.services.profiles
 
     @timezone.command(name="set", description="Set your time zone")
     @app_commands.describe(zone="A city, a country or a zone name, e.g. Sydney or Europe/Paris")

@@ -23,7 +23,6 @@ from bot.answers.conversation import Conversation
 from bot.answers.questions import is_text_command
 from bot.app import Confbot
 from bot.interaction_errors import describe_failure
-from bot.rendering.about import about_text
 from bot.rendering.cards import Reply
 from bot.rendering.pages import Answer
 from cogs.replies import answer_message
@@ -38,20 +37,11 @@ class Questions(commands.Cog):
 
     def __init__(self, bot: Confbot) -> None:
         self.bot = bot
-        self._conversation: Conversation | None = None
 
     @property
     def conversation(self) -> Conversation:
-        """Return the conversation over the schedule in use (rebuilt when a refresh swaps it)."""
-        services = self.bot.services
-        if self._conversation is None or self._conversation.answers is not services.answers:
-            self._conversation = Conversation(
-                services.answers,
-                services.database,
-                about=self.about,
-                speaker_answerer=services.speakers.answer_question,
-            )
-        return self._conversation
+        """Return the conversation service (built once; it reads the schedule shown now)."""
+        return self.bot.services.conversation
 
     async def cog_load(self) -> None:
         """Answer the page buttons of answers to questions, old messages' too."""
@@ -91,13 +81,6 @@ class Questions(commands.Cog):
             return await answer.channel.fetch_message(reference.message_id)
         except discord.HTTPException:
             return None
-
-    def about(self) -> str:
-        """Return the /about text."""
-        services = self.bot.services
-        return about_text(
-            services.schedule.schedule.conference, services.conference_zone, self.bot.version
-        )
 
     def addressed_text(self, message: discord.Message) -> str | None:
         """Return what a person asked the bot in ``message``, or ``None`` if it is not for it.

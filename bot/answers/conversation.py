@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from bot.answers.current import CurrentSchedule
 from bot.answers.intents import (
     HELP_EXAMPLES,
     About,
@@ -38,8 +39,9 @@ class Conversation:
 
     def __init__(
         self,
-        answers: ScheduleAnswers,
+        current: CurrentSchedule,
         database: Database,
+        profiles: Profiles,
         *,
         about: Callable[[], str],
         speaker_answerer: SpeakerAnswerer | None = None,
@@ -50,11 +52,16 @@ class Conversation:
         members speakers are linked to) replaces the schedule's default answers to
         "who is X", "what is X talking about", "who gives Y" and "tell me about <speaker>".
         """
-        self.answers = answers
+        self._current = current
         self.database = database
-        self.profiles = Profiles(database, conference_zone=answers.conference_zone)
+        self.profiles = profiles
         self._about = about
         self._speaker_answerer = speaker_answerer
+
+    @property
+    def answers(self) -> ScheduleAnswers:
+        """Return the answers of the schedule shown now (a refresh swaps them)."""
+        return self._current.answers
 
     async def reply(
         self,

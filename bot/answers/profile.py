@@ -7,10 +7,12 @@ sydney"). Every answer confirms with the current local time, so a wrong choice
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from bot.answers.reader import reader_for
 from bot.answers.schedule_lookup import echo, zone_from_text
+from bot.delivery import DeliveryEngine
 from bot.errors import UserError
 from bot.rendering.cards import Reply
 from bot.rendering.text import human_join, plural
@@ -25,9 +27,17 @@ CLOCK_CHOICES: dict[str, ClockStyle] = {"12h": "12h", "12": "12h", "24h": "24h",
 class Profiles:
     """Time-zone and clock preferences stored per user (global, not per server)."""
 
-    def __init__(self, database: Database, *, conference_zone: str) -> None:
+    def __init__(
+        self, database: Database, delivery: DeliveryEngine, *, conference_zone: Callable[[], str]
+    ) -> None:
         self.database = database
-        self.conference_zone = conference_zone
+        self._delivery = delivery
+        self._conference_zone = conference_zone
+
+    @property
+    def conference_zone(self) -> str:
+        """Return the zone of readers who set none (the schedule's, unless the guild overrides)."""
+        return self._conference_zone()
 
     async def set_zone(self, user_id: int, text: str, now: datetime) -> Reply:
         """Store the zone ``text`` names and confirm with its current local time.
@@ -80,7 +90,7 @@ class Profiles:
 
     async def forget(self, user_id: int) -> Reply:
         """Erase everything stored about the user and say what was erased."""
-        counts = await self.database.users.forget(user_id)
+        counts = await self._delivery.forget_user(user_id)
         erased = []
         if counts.get("users"):
             erased.append("your time zone and clock settings")

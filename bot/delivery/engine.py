@@ -235,6 +235,18 @@ class DeliveryEngine:
 
     # -- DM channels, opened ahead -------------------------------------------------------
 
+    async def forget_user(self, user_id: int) -> dict[str, int]:
+        """Erase everything stored about ``user_id`` ("forget me"), re-arm; return counts.
+
+        One transaction in storage removes their profile, subscriptions, speaker links,
+        every outbox row addressed to them and how to reach them; the engine re-arms
+        because pending rows may have gone. Keys: users, subscriptions, speaker_links, outbox.
+        """
+        counts = await self._database.users.forget(user_id)
+        if counts.get("outbox"):
+            await self.rearm()
+        return counts
+
     async def open_dm_channel(self, user_id: int) -> int | None:
         """Open and store the DM channel with ``user_id`` now, paced; return its id.
 

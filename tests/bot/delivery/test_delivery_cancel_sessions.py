@@ -3,34 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.clock import SimulatedClock
-from bot.delivery import DeliveryEngine
-from bot.scheduler import KeyedScheduler
 from bot.storage import Database, open_database
-
-NOW = datetime(2025, 10, 24, 12, 0, tzinfo=UTC)
-
-
-class CountingEngine(DeliveryEngine):
-    """An engine that counts its re-arms (it has no sender, so it arms nothing)."""
-
-    rearms = 0
-
-    async def rearm(self) -> datetime | None:
-        """Count the call."""
-        self.rearms += 1
-        return None
-
-
-def engine_on(database: Database) -> CountingEngine:
-    """Return a counting engine on a simulated clock standing at :data:`NOW`."""
-    clock = SimulatedClock(NOW, speed=0)
-    return CountingEngine(database, KeyedScheduler(clock), clock)
+from tests.support.counting_engine import NOW, engine_on
 
 
 @pytest.fixture
