@@ -47,15 +47,19 @@ __all__ = [
 ]
 
 _READER_KEY = "confbot.reader"
+NOT_CONFBOT = "That is not available right now."
 # Offered for an empty "when".
 WHEN_EXAMPLES = ("now", "in 10 minutes", "tomorrow 9am")
 
 
 def confbot_of(interaction: discord.Interaction[Any]) -> Confbot:
-    """Return the bot an interaction reached (always a :class:`Confbot` here)."""
+    """Return the bot an interaction reached: its services answer every option and press.
+
+    :raises UserError: the client is not confbot (only confbot loads these cogs).
+    """
     client = interaction.client
-    if not isinstance(client, Confbot):  # pragma: no cover - only confbot loads these cogs
-        raise TypeError("confbot's options need a Confbot client")
+    if not isinstance(client, Confbot):
+        raise UserError(NOT_CONFBOT)
     return client
 
 

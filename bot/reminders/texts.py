@@ -122,7 +122,6 @@ def stop_label(session: Session) -> str:
 
 # -- replies -----------------------------------------------------------------------------
 
-UNAVAILABLE = "Reminders are not available right now."
 SESSION_GONE = "That session is no longer in the schedule."
 EMPTY_AGENDA = "Your agenda is empty: add sessions with /remind first."
 

@@ -16,13 +16,12 @@ import discord
 from bot.announcements.custom_ids import BUTTON_TEMPLATE, button_id, form_id
 from bot.announcements.service import EditForm, Preview
 from bot.announcements.text import BODY_LIMIT, TITLE_LIMIT, Ping
-from bot.app import Confbot
 from bot.discord_embeds import card_to_embed
-from bot.errors import UserError
 from bot.interaction_errors import defer_ephemeral
 from bot.storage.repositories.announcements import Announcement
 from cogs.announcements.targets import require_can_post
 from cogs.checks import require_moderator
+from cogs.transformers import confbot_of
 from cogs.views import PersistentView, answer_button_failure
 
 BUTTON_STYLES = {
@@ -31,14 +30,6 @@ BUTTON_STYLES = {
     "edit": ("Edit", discord.ButtonStyle.secondary),
     "cancel": ("Cancel", discord.ButtonStyle.danger),
 }
-
-
-def confbot(interaction: discord.Interaction[Any]) -> Confbot:
-    """Return the bot an interaction came to (its services hold the announcements)."""
-    client = interaction.client
-    if not isinstance(client, Confbot):
-        raise UserError("Announcements are not available right now.")
-    return client
 
 
 async def reply(interaction: discord.Interaction[Any], text: str) -> None:
@@ -78,14 +69,14 @@ class AnnouncementButton(
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Check the presser is a moderator, then act on the draft."""
         try:
-            require_moderator(interaction, confbot(interaction).services.config.guild)
+            require_moderator(interaction, confbot_of(interaction).services.config.guild)
             await self.pressed(interaction)
         except Exception as error:  # discord.py would only log it: the user gets a sentence
             await answer_button_failure(interaction, error)
 
     async def pressed(self, interaction: discord.Interaction[Any]) -> None:
         """Open the edit form, cancel, or queue the draft (after checking every channel)."""
-        bot = confbot(interaction)
+        bot = confbot_of(interaction)
         service = bot.services.announcements
         found = await service.get(interaction.guild_id or 0, self.announcement_id)
         if self.action == "edit":
@@ -109,7 +100,7 @@ class AnnouncementButton(
 
 async def open_edit(interaction: discord.Interaction[Any], found: Announcement) -> None:
     """Open the form prefilled with the announcement (its time in the editor's zone)."""
-    bot = confbot(interaction)
+    bot = confbot_of(interaction)
     reader = await bot.reader(interaction.user.id)
     form = await bot.services.announcements.edit_form(found, reader)
     await interaction.response.send_modal(AnnouncementModal.editing(form))
@@ -185,7 +176,7 @@ class AnnouncementModal(discord.ui.Modal):
     async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
         """Refuse a non-moderator's submission (the modal stays open for its moderator)."""
         try:
-            require_moderator(interaction, confbot(interaction).services.config.guild)
+            require_moderator(interaction, confbot_of(interaction).services.config.guild)
         except Exception as error:
             await answer_button_failure(interaction, error)
             return False
@@ -200,7 +191,7 @@ class AnnouncementModal(discord.ui.Modal):
 
     async def submitted(self, interaction: discord.Interaction[Any]) -> None:
         """Store the form's text as a draft (or apply an edit) and show the preview."""
-        bot = confbot(interaction)
+        bot = confbot_of(interaction)
         service = bot.services.announcements
         reader = await bot.reader(interaction.user.id)
         post_at = service.when(self.when_input.value, reader)

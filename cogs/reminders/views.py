@@ -16,7 +16,6 @@ from typing import Any
 import discord
 
 from bot.app import Confbot
-from bot.errors import UserError
 from bot.reminders.custom_ids import (
     CALENDAR,
     CALENDAR_TEMPLATE,
@@ -33,9 +32,9 @@ from bot.reminders.texts import (
     PICK_PLACEHOLDER,
     REMIND_LABEL,
     STOP_LABEL,
-    UNAVAILABLE,
 )
 from bot.rendering.text import truncate
+from cogs.transformers import confbot_of
 from cogs.views import PersistentView, answer_button_failure
 
 __all__ = [
@@ -194,10 +193,7 @@ async def _pressed(
     otherwise only reach discord.py's log and leave the press unanswered.
     """
     try:
-        client = interaction.client
-        if not isinstance(client, Confbot):
-            raise UserError(UNAVAILABLE)
-        await action(client)
+        await action(confbot_of(interaction))
     except Exception as error:  # discord.py would only log it: the user gets a sentence
         await answer_button_failure(interaction, error)
 

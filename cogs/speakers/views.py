@@ -12,8 +12,6 @@ from typing import Any
 
 import discord
 
-from bot.app import Confbot
-from bot.errors import UserError
 from bot.speakers.buttons import CardLink
 from bot.speakers.custom_ids import (
     SESSION_CARD,
@@ -22,6 +20,7 @@ from bot.speakers.custom_ids import (
     SPEAKER_CARD_TEMPLATE,
 )
 from cogs.replies import answer_interaction
+from cogs.transformers import confbot_of
 from cogs.views import answer_button_failure, id_from_custom_id, id_in_custom_id
 
 __all__ = ["SessionButton", "SpeakerButton", "button_for"]
@@ -52,7 +51,7 @@ class SessionButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=SES
     async def callback(self, interaction: discord.Interaction) -> None:
         """Show the session card, privately, in the presser's zone."""
         try:
-            bot = _confbot(interaction)
+            bot = confbot_of(interaction)
             speakers = bot.services.speakers
             session_id = id_from_custom_id(self.session_id, speakers.session_ids())
             reader = await bot.reader(interaction.user.id)
@@ -85,7 +84,7 @@ class SpeakerButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=SPE
     async def callback(self, interaction: discord.Interaction) -> None:
         """Show the speaker card, privately, in the presser's zone."""
         try:
-            bot = _confbot(interaction)
+            bot = confbot_of(interaction)
             speakers = bot.services.speakers
             speaker_id = id_from_custom_id(self.speaker_id, speakers.speaker_ids())
             reader = await bot.reader(interaction.user.id)
@@ -100,14 +99,3 @@ def button_for(link: CardLink) -> SessionButton | SpeakerButton:
     if link.target == "session":
         return SessionButton(link.target_id, link.label)
     return SpeakerButton(link.target_id, link.label)
-
-
-def _confbot(interaction: discord.Interaction) -> Confbot:
-    """Return the bot a press reached.
-
-    :raises UserError: it is not confbot (its buttons cannot be answered).
-    """
-    client = interaction.client
-    if not isinstance(client, Confbot):
-        raise UserError("Speaker cards are not available right now.")
-    return client
