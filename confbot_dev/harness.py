@@ -99,12 +99,15 @@ class ConferenceHarness:
         faults: Faults | None = None,
         extensions: tuple[str, ...] = ALL_EXTENSIONS,
         force_sync: bool = True,
+        stable_ids: bool = False,
     ) -> None:
         """Prepare (not start) the sandbox and the bot.
 
         Every harness starts a new sandbox, which knows no commands, while a kept
         database may say they were synced already: hence ``force_sync``. Tests of
         sync-on-change pass ``False`` and count the sandbox's command requests.
+        ``stable_ids`` gives the server, its channels, roles and people the same ids in
+        every harness, so a kept database still knows them (``confbot demo --data-dir``).
         """
         self.config = config
         self._force_sync = force_sync
@@ -112,7 +115,12 @@ class ConferenceHarness:
         # The sandbox's deadlines, token lifetime, nonce and invalid-request windows run on
         # the bot's clock: advancing it by 16 minutes ages an interaction token.
         limits = dataclasses.replace(limits or Limits(), clock=self.simulated_seconds)
-        self.sandbox = Sandbox(limits=limits, faults=faults, bot_name="confbot")
+        # Discord's 3 s to answer is about the bot's real processing time: on a clock
+        # running N times faster it is 3N simulated seconds (a stopped clock never reaches it).
+        limits.interaction_deadline *= max(speed, 1.0)
+        self.sandbox = Sandbox(
+            limits=limits, faults=faults, bot_name="confbot", stable_ids=stable_ids
+        )
         self._extensions = extensions
         self._endpoints: contextlib.ExitStack | None = None
         self._task: asyncio.Task[None] | None = None

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import mimetypes
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from confbot_dev.demo.script import ScriptError
 from confbot_dev.harness import ConferenceHarness
 from confbot_dev.sandbox import Channel, Role, User
+from confbot_dev.sandbox.rest import Upload
 
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
 STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER = 3, 4, 5, 6, 7, 8, 9, 10
+ATTACHMENT = 11
+# The upload limit the sandbox announces in every interaction (attachment_size_limit).
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 _TRUE = {"true", "yes", "y", "on", "1"}
 _FALSE = {"false", "no", "n", "off", "0"}
 
@@ -120,7 +126,30 @@ def _convert(harness: ConferenceHarness, definition: Mapping[str, Any], text: st
         raise ScriptError(f"option {name!r} needs true or false, got {text!r}")
     if kind in (USER, ROLE, MENTIONABLE, CHANNEL):
         return _entity(harness, kind, name, text)
+    if kind == ATTACHMENT:
+        return attachment(name, text)
     return text
+
+
+def attachment(name: str, text: str) -> Upload:
+    """Return the file ``@path`` names, uploaded as a Discord client attaches it.
+
+    :raises ScriptError: the text is not ``@path``, or the file cannot be read or is too big.
+    """
+    if not text.startswith("@") or len(text) < 2:
+        raise ScriptError(f"option {name!r} takes a file: {name}:@path/to/file")
+    path = Path(text[1:]).expanduser()
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ScriptError(f"option {name!r}: cannot read {path}: {error.strerror}") from None
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ScriptError(
+            f"option {name!r}: {path.name} is {len(data):,} bytes; Discord takes at most "
+            f"{MAX_UPLOAD_BYTES:,} here"
+        )
+    content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return Upload(name, path.name, data, content_type)
 
 
 def _entity(harness: ConferenceHarness, kind: int, name: str, text: str) -> User | Role | Channel:

@@ -16,11 +16,12 @@ from pathlib import Path
 from bot.config import Config, load_config
 from bot.errors import ConfigError, DatabaseVersionError
 from confbot_dev.demo.console import LineReader, Output
+from confbot_dev.demo.keep import DemoHarness, KeptWorld
 from confbot_dev.demo.logs import demo_logging
 from confbot_dev.demo.render import Style
 from confbot_dev.demo.script import EARLIEST, LATEST
 from confbot_dev.demo.session import DemoSession
-from confbot_dev.harness import ConferenceHarness, default_start, harness_config
+from confbot_dev.harness import default_start, harness_config
 from confbot_dev.sandbox import Limits
 
 # How long to wait for the bot to answer one action; a test may shorten it.
@@ -84,13 +85,15 @@ def run_demo(args: argparse.Namespace) -> int:
         return 1
     with _data_dir(args.data_dir) as data_dir:
         config = harness_config(Path(data_dir), schedule=args.schedule, base=base)
+        kept = KeptWorld.load(Path(data_dir))
         try:
-            start = start or default_start(config)
+            # --at wins; else the clock goes on from where the last run on this data dir left it.
+            start = start or kept.clock or default_start(config)
         except (ConfigError, ValueError) as error:
             _print_problems(getattr(error, "problems", [str(error)]))
             return 1
         try:
-            return asyncio.run(_serve(config, Path(data_dir), start, speed, args, timeout))
+            return asyncio.run(_serve(config, Path(data_dir), start, speed, args, timeout, kept))
         except KeyboardInterrupt:
             print(file=sys.stdout, flush=True)
             return 0
@@ -106,9 +109,10 @@ async def _serve(
     speed: float,
     args: argparse.Namespace,
     timeout: float,
+    kept: KeptWorld,
 ) -> int:
-    harness = ConferenceHarness(
-        config, start=start, speed=speed, limits=Limits(wait_timeout=timeout)
+    harness = DemoHarness(
+        config, start=start, speed=speed, limits=Limits(wait_timeout=timeout), kept=kept
     )
     interactive = sys.stdin.isatty()
     style = Style.for_stream(sys.stdout)
@@ -128,9 +132,11 @@ async def _serve(
                 session = DemoSession(harness, output, style, timeout=timeout)
                 try:
                     output.print(_banner(session, speed))
+                    await session.show(harness.sent_while_starting())
                     await _converse(session, output, interactive=interactive)
                 finally:
                     await session.close()
+            harness.kept().save(data_dir)  # once the bot is closed: nothing changes after
     finally:
         if args.transcript:  # the sandbox's throwaway token, redacted all the same
             token = harness.sandbox.bot_token

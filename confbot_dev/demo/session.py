@@ -10,9 +10,11 @@ from collections import deque
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.answers.questions import is_text_command
 from bot.timezones import to_local, zone_abbreviation
 from confbot_dev.demo import script
 from confbot_dev.demo.console import Output
+from confbot_dev.demo.labels import ambiguous, matching_labels, pick_label
 from confbot_dev.demo.logs import LOG_FILE
 from confbot_dev.demo.options import command_names, convert_options, static_choices
 from confbot_dev.demo.render import (
@@ -178,15 +180,25 @@ class DemoSession:
                 self.output.print(f"{HELP}\nRegistered commands: {commands or 'none yet'}")
 
     async def _say(self, text: str) -> None:
-        mention = "@confbot" in text
         content = text.replace("@confbot", self.harness.sandbox.mention_bot)
         await self.harness.sandbox.say(
             self.user,
             self.channel,
             content,
-            expect_reply=mention or self.channel is None,
+            expect_reply=self._answered(text),
             timeout=self.timeout,
         )
+
+    def _answered(self, text: str) -> bool:
+        """Return whether the bot answers chat ``text``, so the demo awaits its reply.
+
+        As the questions cog decides: a DM, a mention, or the text command prefix followed
+        by a known command ("!next"); other prefixed chat ("!!!", "!foo") gets no answer.
+        """
+        if self.channel is None or "@confbot" in text:
+            return True
+        prefix = self.harness.config.bot.command_prefix
+        return bool(prefix) and text.startswith(prefix) and is_text_command(text[len(prefix) :])
 
     def _go_to(self, name: str) -> None:
         server = self.harness.server
@@ -243,9 +255,13 @@ class DemoSession:
     async def _submit(self, values: dict[str, str]) -> None:
         if self._modal is None:
             raise script.ScriptError("no form is open; a command or a button opens one")
+        fields = _field_labels(self._modal)
+        named = {pick_label(typed, fields, "field"): value for typed, value in values.items()}
+        if len(named) < len(values):
+            raise script.ScriptError(f"a field is given twice (fields: {', '.join(fields)})")
         modal, self._modal = self._modal, None
         result = await self.harness.sandbox.submit_modal(
-            self.user, modal, values, timeout=self.timeout
+            self.user, modal, named, timeout=self.timeout
         )
         self._show_result(result)
 
@@ -298,6 +314,12 @@ class DemoSession:
             self.output.print(render_choices(result.choices, self.style))
         elif result.message is None:
             self.note("(the bot answered without a message)")
+
+    async def show(self, messages: list[dict[str, Any]]) -> None:
+        """Show bot messages sent before this session listened (as they are now)."""
+        for message in messages:
+            self._on_bot_message(message, edited=False)
+        await self.flush()
 
     def _on_bot_message(self, message: dict[str, Any], edited: bool) -> None:
         flags = int(message.get("flags") or 0)
@@ -419,16 +441,27 @@ def _selects(components: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _option_value(options: list[dict[str, Any]], typed: str) -> str | None:
-    """Return the value of the option ``typed`` names: its label, else a unique label prefix."""
-    for option in options:
-        if typed.casefold() == str(option.get("label", "")).casefold():
-            return str(option["value"])
-    prefixed = [
-        str(option["value"])
-        for option in options
-        if str(option.get("label", "")).casefold().startswith(typed.casefold())
-    ]
-    return prefixed[0] if len(prefixed) == 1 else None
+    """Return the value of the option ``typed`` names: its label, else a unique label prefix.
+
+    :raises ScriptError: ``typed`` starts several of the options' labels.
+    """
+    found = matching_labels(typed, [str(option.get("label", "")) for option in options])
+    if len(found) > 1:
+        raise ambiguous(typed, found, "option")
+    return next((str(o["value"]) for o in options if found and o.get("label") == found[0]), None)
+
+
+def _field_labels(modal: dict[str, Any]) -> list[str]:
+    """Return the labels of a modal's text inputs, in order (rows or label components)."""
+    labels: list[str] = []
+    for comp in modal.get("components") or []:
+        if comp.get("type") == 1:
+            labels += [
+                str(c.get("label")) for c in comp.get("components") or [] if c.get("type") == 4
+            ]
+        elif comp.get("type") == 18 and (comp.get("component") or {}).get("type") == 4:
+            labels.append(str(comp.get("label")))
+    return labels
 
 
 def _labels(message: dict[str, Any]) -> list[str]:
@@ -436,14 +469,15 @@ def _labels(message: dict[str, Any]) -> list[str]:
 
 
 def _button_label(components: list[dict[str, Any]], typed: str) -> str | None:
-    """Return the button ``typed`` names: its label or custom_id, else a unique label prefix."""
+    """Return the button ``typed`` names: its custom_id, label or a unique label prefix.
+
+    :raises ScriptError: ``typed`` starts several of the buttons' labels.
+    """
     buttons = _buttons(components)
     for button in buttons:
-        if typed in (button.get("label"), button.get("custom_id")):
+        if typed == button.get("custom_id"):
             return str(button.get("label") or button.get("custom_id"))
-    prefixed = [
-        str(b["label"])
-        for b in buttons
-        if b.get("label") and str(b["label"]).casefold().startswith(typed.casefold())
-    ]
-    return prefixed[0] if len(prefixed) == 1 else None
+    found = matching_labels(typed, [str(b["label"]) for b in buttons if b.get("label")])
+    if len(found) > 1:
+        raise ambiguous(typed, found, "button")
+    return found[0] if found else None

@@ -96,15 +96,21 @@ class Sandbox:
         host: str = "127.0.0.1",
         port: int = 0,
         validate_requests: bool = True,
+        stable_ids: bool = False,
     ) -> None:
+        """Prepare (not start) the sandbox.
+
+        ``stable_ids`` derives users', guilds', channels' and roles' ids from their names,
+        so a sandbox rebuilt with the same names has the same ids (see ``Snowflakes``).
+        """
         self.limits = limits or Limits()
         self.faults = faults or Faults()
         self.host = host
         self.port = port
         self.transcript = Transcript()
         self.bus = EventBus()
-        self.ids = Snowflakes()
-        self.bot_user = User(id=self.ids.next(), username=bot_name, bot=True)
+        self.ids = Snowflakes(stable=stable_ids)
+        self.bot_user = User(id=self.ids.named("user", bot_name), username=bot_name, bot=True)
         self.application_id = self.bot_user.id
         self.bot_token = f"sandbox.{secrets.token_urlsafe(24)}"
         self.world = World(self.ids, self.bot_user, self.application_id)
@@ -405,11 +411,17 @@ class Sandbox:
 
     def add_guild(self, name: str) -> Guild:
         """Create a guild (with @everyone, a bot role, an owner and the bot as member)."""
-        guild_id = self.ids.next()
+        guild_id = self.ids.named("guild", name)
         owner = self.world.add_user(f"{name.lower()}-owner")
         guild = Guild(id=guild_id, name=name, owner_id=owner.id)
         guild.roles.append(Role(guild_id, guild_id, "@everyone", EVERYONE_PERMISSIONS, 0))
-        bot_role = Role(self.ids.next(), guild_id, self.bot_user.username, MANAGE_MESSAGES, 1)
+        bot_role = Role(
+            self.ids.named("role", str(guild_id), self.bot_user.username),
+            guild_id,
+            self.bot_user.username,
+            MANAGE_MESSAGES,
+            1,
+        )
         guild.roles.append(bot_role)
         guild.members[owner.id] = Member(owner, guild_id)
         guild.members[self.bot_user.id] = Member(self.bot_user, guild_id, roles=[bot_role])
@@ -426,7 +438,7 @@ class Sandbox:
         whose messages can be crossposted to following servers.
         """
         channel = Channel(
-            id=self.ids.next(),
+            id=self.ids.named("channel", str(guild.id), name),
             name=name,
             type=GUILD_ANNOUNCEMENT if announcement else 0,
             guild_id=guild.id,
@@ -502,7 +514,13 @@ class Sandbox:
 
     def add_role(self, guild: Guild, name: str, *, permissions: int = 0) -> Role:
         """Create a role with the given permission bits."""
-        role = Role(self.ids.next(), guild.id, name, permissions, len(guild.roles))
+        role = Role(
+            self.ids.named("role", str(guild.id), name),
+            guild.id,
+            name,
+            permissions,
+            len(guild.roles),
+        )
         guild.roles.append(role)
         self._announce("GUILD_ROLE_CREATE", {"guild_id": str(guild.id), "role": role.payload()})
         return role

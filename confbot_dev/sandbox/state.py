@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import itertools
 import re
 import time
@@ -97,11 +98,35 @@ def now_iso() -> str:
 
 
 class Snowflakes:
-    """Generate increasing, realistic snowflake ids."""
+    """Generate increasing, realistic snowflake ids.
 
-    def __init__(self) -> None:
+    With ``stable=True``, :meth:`named` derives the id of a named entity (a user, a guild,
+    a channel, a role) from its names, so a world rebuilt by another process has the same
+    ids: ``confbot demo --data-dir`` keeps its database's zones and agendas across runs.
+    """
+
+    def __init__(self, *, stable: bool = False) -> None:
+        self.stable = stable
         self._counter = itertools.count(1)
         self._last = 0
+        self._named: set[int] = set()
+
+    def named(self, *names: str) -> int:
+        """Return an id for the entity ``names`` identify: derived from them if stable."""
+        if not self.stable:
+            return self.next()
+        digest = int.from_bytes(hashlib.sha256("\0".join(names).encode()).digest()[:8], "big")
+        # A creation time within Discord's first weeks (2015), so every named id sorts
+        # before the ids next() makes now, and 22 more bits of the digest.
+        identifier = max((digest >> 34) << 22 | (digest & 0x3FFFFF), 1)
+        if identifier in self._named:  # the same names twice: a fresh id for the second
+            return self.next()
+        self._named.add(identifier)
+        return identifier
+
+    def skip_past(self, identifier: int) -> None:
+        """Make every later id larger than ``identifier`` (one kept from an earlier run)."""
+        self._last = max(self._last, identifier)
 
     def next(self) -> int:
         """Return a fresh id, strictly larger than every previous one."""
@@ -463,7 +488,7 @@ class World:
 
     def add_user(self, name: str, *, dms_open: bool = True, bot: bool = False) -> User:
         """Create a user."""
-        user = User(id=self.ids.next(), username=name, dms_open=dms_open, bot=bot)
+        user = User(id=self.ids.named("user", name), username=name, dms_open=dms_open, bot=bot)
         self.users[user.id] = user
         return user
 
@@ -480,7 +505,7 @@ class World:
         """Return (creating if needed) the DM channel between the bot and ``user``."""
         chan = self.dm_channels.get(user.id)
         if chan is None:
-            chan = Channel(id=self.ids.next(), name="", type=1, recipient=user)
+            chan = Channel(id=self.ids.named("dm", str(user.id)), name="", type=1, recipient=user)
             self.dm_channels[user.id] = chan
             self.channels[chan.id] = chan
         return chan
