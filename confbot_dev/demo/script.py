@@ -2,7 +2,7 @@
 
 Line forms::
 
-    /name sub opt:value opt2:"value with spaces"   a slash command
+    /name sub opt:value with spaces opt2:"x: y"   a slash command (a value runs to the next opt:)
     :complete /name opt:partial                    autocomplete the last option
     :as NAME | :dm | :channel NAME                 who you are, where you type
     :click LABEL | :submit LABEL="value" ...       buttons and modals
@@ -132,7 +132,8 @@ Action: TypeAlias = (
     | Quit
 )
 
-_OPTION = re.compile(r"^([\w-]+):(.*)$", re.DOTALL)
+# An option's name starts with a letter, so "9:30" or "12:00" in a value is not one.
+_OPTION = re.compile(r"^([^\W\d_][\w-]*):(.*)$", re.DOTALL)
 _NAME = re.compile(r"^[\w.-]+$")
 # Up to 15 digits a unit: enough to overflow any calendar, few enough for int() to read.
 _DURATION = re.compile(r"^(?:(\d{1,15})d)?(?:(\d{1,15})h)?(?:(\d{1,15})m)?(?:(\d{1,15})s)?$")
@@ -156,7 +157,11 @@ def parse_line(line: str) -> Action | None:
 
 
 def parse_command(text: str) -> tuple[tuple[str, ...], dict[str, str]]:
-    """Split ``/name sub opt:value ...`` into the command path and its options."""
+    """Split ``/name sub opt:value ...`` into the command path and its options.
+
+    As in Discord's client, a value runs to the next ``opt:``: ``leads:60, 10`` is
+    ``"60, 10"``; double quotes keep an ``x:`` inside a value (``query:"rust: intro"``).
+    """
     words = _split(text.removeprefix("/"))
     path: list[str] = []
     options: dict[str, str] = {}
@@ -164,8 +169,10 @@ def parse_command(text: str) -> tuple[tuple[str, ...], dict[str, str]]:
         match = _OPTION.match(word)
         if match is None:
             if options:
-                raise ScriptError(f"expected opt:value after the options, got {word!r}")
-            path.append(word)
+                last = list(options)[-1]
+                options[last] = f"{options[last]} {word}" if options[last] else word
+            else:
+                path.append(word)
             continue
         name, value = match.groups()
         if name in options:
@@ -219,10 +226,15 @@ def format_duration(delta: timedelta) -> str:
 
 
 def _split(text: str) -> list[str]:
+    """Split at spaces outside double quotes; an apostrophe is a letter ("what's on")."""
+    lexer = shlex.shlex(text, posix=True)
+    lexer.whitespace_split = True
+    lexer.quotes = '"'
+    lexer.commenters = ""
     try:
-        return shlex.split(text)
+        return list(lexer)
     except ValueError as error:
-        raise ScriptError(f"{error}: put values with ' or spaces in double quotes") from None
+        raise ScriptError(f'{error}: a value in double quotes needs its closing "') from None
 
 
 def _parse_directive(text: str) -> Action:

@@ -55,7 +55,7 @@ just chatting, no mention
 # Each steering line above that cannot work, and the one error line it prints.
 STEERING_ERRORS = [
     "error: usage: :click LABEL",
-    "error: No closing quotation: put values with ' or spaces in double quotes",
+    'error: No closing quotation: a value in double quotes needs its closing "',
     "error: '99999999y' is not a duration; use d, h, m and s, e.g. 30s, 10m, 2h, 1h30m or 3d",
     "error: '-5m': the simulated clock only moves forward",
     "error: 'abc' is not a duration; use d, h, m and s, e.g. 30s, 10m, 2h, 1h30m or 3d",
@@ -354,6 +354,99 @@ async def test_session_choose_of_a_missing_option_lists_the_options(demo: Demo) 
     )
 
 
+async def test_session_click_of_the_start_of_two_labels_lists_them(demo: Demo) -> None:
+    """:click with the start of two buttons' labels names both in one error line."""
+    session, out = demo
+    await session.run_line("/session session:keynote")
+    assert await session.run_line(":click A")  # "Add to calendar" alone: it works
+    assert "error" not in out.getvalue()
+    await session.run_line("/session session:keynote")
+    await session.run_line(":as moderator")
+    await session.run_line('/announce new when:"in 30 minutes"')
+    await session.run_line(':submit Ti="Doors" Te="Doors open soon"')
+    assert await session.run_line(":click S")
+    assert out.getvalue().splitlines()[-1] == (
+        "error: 'S' starts more than one button: Send now, Schedule; type more"
+    )
+
+
+SUBMITS = [
+    # (the :submit line, the last line printed)
+    (':submit Ti="Doors" Te="Doors open"', "  [Send now] [Schedule] [Edit] [Cancel]"),
+    (':submit title="Doors" TEXT="Doors open"', "  [Send now] [Schedule] [Edit] [Cancel]"),
+    (
+        ':submit T="Doors"',
+        "error: 'T' starts more than one field: Title, Text; type more",
+    ),
+    (
+        ':submit Body="Doors"',
+        "error: no field 'Body' (fields: Title, Text, When (your time zone), or now)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("line", "last"), SUBMITS, ids=[s[0] for s in SUBMITS])
+async def test_session_submit_takes_the_start_of_a_fields_label(
+    demo: Demo, line: str, last: str
+) -> None:
+    """:submit names fields by the start of their label; none or several is one error line."""
+    session, out = demo
+    await session.run_line(":as moderator")
+    await session.run_line('/announce new when:"in 30 minutes"')
+    assert await session.run_line(line)
+    assert out.getvalue().splitlines()[-1] == last
+
+
+async def test_session_text_command_reply_prints_under_its_line(demo: Demo) -> None:
+    """`!next` waits for the answer, printed before the line returns; `!foo` waits for none."""
+    session, out = demo
+    assert await session.run_line("!next")
+    assert "confbot in #general:" in out.getvalue()
+    assert "The conference starts in 15 minutes" in out.getvalue()
+    before = out.getvalue()
+    assert await session.run_line("!foo")
+    assert out.getvalue() == before  # no reply, and no "timed out" either
+
+
+UPLOAD = REPO / "tests/fixtures/schedules/europython-2024.programapi-schedule-day.2024-07-08.json"
+
+
+async def test_session_conference_upload_attaches_a_file(demo: Demo) -> None:
+    """`/conference upload file:@PATH` uploads the file as an attachment; Confirm applies it."""
+    session, out = demo
+    await session.run_line(":as moderator")
+    assert await session.run_line(f"/conference upload file:@{UPLOAD}")
+    assert f"{UPLOAD.name} is valid: 28 sessions." in out.getvalue()
+    assert await session.run_line(":click Confirm")
+    assert f"Applied {UPLOAD.name}: 28 added, 1 removed." in out.getvalue()
+
+
+ATTACH_ERRORS = [
+    ("file:nope.xml", "error: option 'file' takes a file: file:@path/to/file"),
+    ("file:@nope.xml", "error: option 'file': cannot read nope.xml: No such file or directory"),
+]
+
+
+@pytest.mark.parametrize(("option", "error"), ATTACH_ERRORS, ids=[a[0] for a in ATTACH_ERRORS])
+async def test_session_attachment_that_cannot_be_read_is_one_error(
+    demo: Demo, option: str, error: str
+) -> None:
+    """An attachment option without @, or naming a file that is not there, is one error line."""
+    session, out = demo
+    await session.run_line(":as moderator")
+    assert await session.run_line(f"/conference upload {option}")
+    assert out.getvalue().splitlines()[-1] == error
+
+
+async def test_session_hidden_command_hints_at_the_moderator(demo: Demo) -> None:
+    """A moderator command run as an attendee says Discord hides it and how to act as one."""
+    session, out = demo
+    assert await session.run_line("/announce list")
+    last = out.getvalue().splitlines()[-1]
+    assert last.startswith("error: Discord would not show /announce to alice in #general")
+    assert last.endswith("; :as moderator acts as a moderator")
+
+
 # -- the real command, as a subprocess ------------------------------------------------
 
 
@@ -489,3 +582,55 @@ async def test_wait_runs_each_due_message_at_its_own_time(demo: Demo) -> None:
     assert "confbot in #main-stage:" in text
     assert "Starts in 5 min" in text
     assert "Starting now" not in text
+
+
+def test_demo_at_a_thousand_times_real_time_answers_every_command(tmp_path: Path) -> None:
+    """At --speed 1000 the 3 s to answer is real time: /about, /schedule and /next answer."""
+    done = run_demo(tmp_path, "/about\n/schedule\n/next\n", "--speed", "1000")
+    assert done.returncode == 0, done.stderr
+    assert "error:" not in done.stdout, done.stdout
+    answers = done.stdout.split("alice@#general> ")[1:]
+    assert [answer.splitlines()[1] for answer in answers] == [
+        "confbot in #general (only you):"
+    ] * 3, done.stdout
+
+
+FIRST_RUN = """\
+/timezone set zone:Australia/Sydney
+/remind session:keynote
+:as moderator
+/announce new when:"in 2 hours"
+:submit Title="Doors" Text="Doors open"
+:click Schedule
+"""
+# 20:45 UTC is 15:45 in New York: the keynote (16:00) reminder fell due at 15:50.
+SECOND_RUN = """\
+/session session:keynote
+/agenda show
+:as moderator
+/announce list
+:time
+"""
+
+
+def test_demo_rerun_on_a_data_dir_keeps_people_agenda_announcements_and_time(
+    tmp_path: Path,
+) -> None:
+    """A rerun on the same --data-dir knows the zone, the agenda and the pending announcement.
+
+    The reminder that fell due between the runs (started later with --at) arrives once;
+    a third run, without --at, starts where the second left the clock and sends it no more.
+    """
+    first = run_demo(tmp_path, FIRST_RUN, "--speed", "0", "--at", "2021-02-24T20:45")
+    assert "Scheduled announcement #1" in first.stdout, first.stdout
+    second = run_demo(tmp_path, SECOND_RUN, "--speed", "0", "--at", "2021-02-24T20:52")
+    assert second.returncode == 0, second.stderr
+    assert "error:" not in second.stdout, second.stdout
+    before_prompt = second.stdout.split("alice@#general> ", 1)[0]
+    assert before_prompt.count("confbot in DM to alice:\n  ⏰ Ending forced organ") == 1
+    assert "Your time (Australia/Sydney): Thu 25 Feb 08:00-09:45 AEDT" in second.stdout
+    assert "Your agenda: 1 session" in second.stdout
+    assert "#1 Doors in #announcements: scheduled" in second.stdout
+    third = run_demo(tmp_path, ":time\n:wait 5m\n", "--speed", "0")
+    assert "simulated time: Wed 24 Feb 2021 20:52:00 UTC" in third.stdout, third.stdout
+    assert "⏰" not in third.stdout

@@ -21,6 +21,22 @@ PARSED = [
         script.Command(("ask",), {"question": "when is lunch?", "private": "true"}),
     ),
     ("/remind me session:keynote", script.Command(("remind", "me"), {"session": "keynote"})),
+    # As in Discord's client, a value runs to the next option (the README's examples).
+    (
+        '/reminders settings leads:"60, 10" digest:08:00',
+        script.Command(("reminders", "settings"), {"leads": "60, 10", "digest": "08:00"}),
+    ),
+    (
+        "/reminders settings leads:60, 10 digest:off",
+        script.Command(("reminders", "settings"), {"leads": "60, 10", "digest": "off"}),
+    ),
+    ("/search query:what's on", script.Command(("search",), {"query": "what's on"})),
+    (
+        "/announce new when:tomorrow 9:30am",
+        script.Command(("announce", "new"), {"when": "tomorrow 9:30am"}),
+    ),
+    ('/search query:"rust: intro"', script.Command(("search",), {"query": "rust: intro"})),
+    (":click Don't remind", script.Click("Don't remind")),
     (
         ":complete /timezone set zone:syd",
         script.Complete(("timezone", "set"), {"zone": "syd"}, "zone"),
@@ -60,7 +76,6 @@ def test_parse_line_turns_each_form_into_its_action(
 
 MALFORMED = [
     ("/", "no command name"),
-    ("/about x:1 stray", "expected opt:value"),
     ("/about x:1 x:2", "given twice"),
     ('/about q:"open', "double quotes"),
     (":wait soon", "not a duration"),
