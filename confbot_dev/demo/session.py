@@ -31,8 +31,10 @@ from confbot_dev.sandbox import Channel, CommandNotShown, InteractionResult, Use
 
 HELP = """\
 Type a line and press Enter:
-  /about                          run a slash command; options as opt:value or opt:"two words"
+  /about                          run a slash command; options as opt:value (a value runs
+                                  to the next opt:, or opt:"a: b" in double quotes)
   /timezone set zone:sydney       subcommands go before the first option
+  /conference upload file:@PATH   attach a file to a file option
   :complete /timezone set zone:syd  show the autocomplete choices for the last option
   hello @confbot                  a chat message (@confbot mentions the bot)
   :as NAME                        act as another person (new names join as attendees)
@@ -41,7 +43,8 @@ Type a line and press Enter:
                                   (the start of a long label is enough)
   :choose OPTION | OPTION         choose options in a menu ("Remind me of…") on the latest
                                   bot message that has them (the start of a label is enough)
-  :submit LABEL="value" ...       fill in and submit the form the bot opened
+  :submit LABEL="value" ...       fill in and submit the form the bot opened (the start of
+                                  a label is enough)
   :wait 10m                       move the clock on (30s, 2h, 1h30m, 3d) and see what fell due
   :time | :help | :quit           the simulated time, this help, leave
   # comment                       ignored
