@@ -133,7 +133,7 @@ async def test_session_prints_a_command_reply(demo: Demo) -> None:
 
 
 async def test_session_prints_a_deferred_reply_once_as_a_reply(demo: Demo) -> None:
-    """/agenda show thinks first; its answer is printed once as a reply, not as an edited message."""
+    """/agenda show thinks first; its answer is printed once, as a reply, not as an edit."""
     session, out = demo
     assert await session.run_line("/agenda show")
     text = out.getvalue()
