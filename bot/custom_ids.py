@@ -13,11 +13,13 @@ from collections.abc import Iterable
 __all__ = [
     "CUSTOM_ID_LIMIT",
     "PREFIX",
+    "ROW_MARK_PATTERN",
     "SESSION_CARD",
     "SESSION_CARD_TEMPLATE",
     "digest",
     "id_from_custom_id",
     "id_in_custom_id",
+    "row_mark",
 ]
 
 PREFIX = "confbot"
@@ -26,12 +28,22 @@ CUSTOM_ID_LIMIT = 100
 # "Open session" on a reminder and "Session: …" on a speaker's card open the same card:
 # ``confbot:session:<session id>``, answered by the speakers cog's session button.
 SESSION_CARD = f"{PREFIX}:session:"
-SESSION_CARD_TEMPLATE = rf"{PREFIX}:session:(?P<id>.+)"
+# The delivery engine appends its row's mark (``:o`` + 12 hex digits) to one button of each
+# message it sends, the one thing of its own it can find again in a channel's history (a
+# nonce is not returned there). A template of a button sent on such messages ends with
+# ROW_MARK_PATTERN and matches what precedes it lazily.
+ROW_MARK_PATTERN = r"(?::o[0-9a-f]{12})?"
+SESSION_CARD_TEMPLATE = rf"{PREFIX}:session:(?P<id>.+?){ROW_MARK_PATTERN}"
 
 
 def digest(value: str) -> str:
     """Return a short stable digest of ``value`` (for ids too long for a custom_id)."""
     return hashlib.sha256(value.encode()).hexdigest()[:24]
+
+
+def row_mark(key: str) -> str:
+    """Return the mark of the outbox row keyed ``key``, as appended to a custom_id."""
+    return ":o" + hashlib.sha256(key.encode()).hexdigest()[:12]
 
 
 def id_in_custom_id(prefix: str, value: str) -> str:

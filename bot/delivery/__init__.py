@@ -6,7 +6,8 @@
 - ``state.py`` — :class:`~bot.delivery.state.EngineState`: what the engine's parts share.
 - ``passes.py`` — the wake-up job, a pass: expired rows, claiming, the pool of sends.
 - ``row_delivery.py`` — one claimed row: render, destination, send, its outcome.
-- ``recovery.py`` — rows left half-sent by a stopped process: recovered, checked before a resend.
+- ``recovery.py`` — rows left half-sent by a stopped process: recovered, checked before a resend
+  (by the row's mark on a button: :func:`~bot.delivery.recovery.marked_buttons`).
 - ``direct_messages.py`` — DM channels opened once, paced apart, stored.
 - ``previews.py`` — counts, the next due time, rendered samples: nothing sent or written.
 - ``fallback.py`` — closed DMs become a mention in a channel, in batches.

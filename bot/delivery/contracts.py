@@ -36,12 +36,15 @@ row, so a follow-up that fails cannot make the message be sent again.
 
 @dataclass(frozen=True, slots=True)
 class SeenMessage:
-    """A message found in a channel's history (for the check after an outage)."""
+    """A message found in a channel's history (for the check after an outage).
+
+    History returns no nonce; ``custom_ids`` are its buttons' (one carries its row's mark).
+    """
 
     id: int
     author_id: int
     content: str
-    nonce: str | None
+    custom_ids: tuple[str, ...] = ()
 
 
 class Sender(Protocol):

@@ -26,7 +26,7 @@ from bot.delivery.policy import (
     nonce_for,
     retry_delay,
 )
-from bot.delivery.recovery import RestartRecovery
+from bot.delivery.recovery import RestartRecovery, marked_buttons
 from bot.delivery.state import EngineState
 from bot.errors import error_code
 from bot.rendering.outgoing import as_outgoing
@@ -87,7 +87,10 @@ class RowDelivery:
             channel_id = await self._destination(sender, item, recipient)
             if channel_id is None:
                 return  # routed to the fallback channel, or failed there
-            found = await self._recovery.delivered_before(sender, item, channel_id, renderer)
+            buttons = marked_buttons(message.buttons, item.key)
+            found = await self._recovery.delivered_before(
+                sender, item, channel_id, renderer, marked=buttons != message.buttons
+            )
             if found is not None:
                 await outbox.mark_sent(item.id, found, late=False)
                 log.info("outbox %s was already delivered before the outage", item.key)
@@ -103,7 +106,7 @@ class RowDelivery:
                     mention_role_ids=message.mention_role_ids,
                     mention_everyone=message.mention_everyone,
                     cards=message.cards,
-                    buttons=message.buttons,
+                    buttons=buttons,
                 )
         except Skip as reason:
             await outbox.mark_skipped(item.id, f"skipped: {reason}")

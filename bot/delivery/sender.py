@@ -112,13 +112,12 @@ class DiscordSender:
         found: list[SeenMessage] = []
         async with _translated():
             async for message in channel.history(limit=limit):
-                nonce = message.nonce
                 found.append(
                     SeenMessage(
                         id=message.id,
                         author_id=message.author.id,
                         content=message.content,
-                        nonce=None if nonce is None else str(nonce),
+                        custom_ids=_custom_ids(message),
                     )
                 )
         return found
@@ -132,6 +131,17 @@ class DiscordSender:
             if channel is not None:
                 return channel.id
         return None
+
+
+def _custom_ids(message: discord.Message) -> tuple[str, ...]:
+    """Return the custom_ids of ``message``'s buttons, row by row."""
+    return tuple(
+        child.custom_id
+        for row in message.components
+        if isinstance(row, discord.ActionRow)
+        for child in row.children
+        if isinstance(child, discord.Button) and child.custom_id
+    )
 
 
 def _buttons_view(buttons: Sequence[ButtonSpec]) -> discord.ui.View:

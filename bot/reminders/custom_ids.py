@@ -7,7 +7,14 @@ on a card sent before a restart is answered like any other. An id too long for D
 
 from __future__ import annotations
 
-from bot.custom_ids import CUSTOM_ID_LIMIT, PREFIX, SESSION_CARD, id_from_custom_id, id_in_custom_id
+from bot.custom_ids import (
+    CUSTOM_ID_LIMIT,
+    PREFIX,
+    ROW_MARK_PATTERN,
+    SESSION_CARD,
+    id_from_custom_id,
+    id_in_custom_id,
+)
 
 __all__ = [
     "AGENDA_LIST",
@@ -35,9 +42,10 @@ OPEN_SESSION = SESSION_CARD
 REMIND_PICK = f"{PREFIX}:remind-pick"
 """The "Remind me of…" select under a list page or a speaker card."""
 
-REMIND_TEMPLATE = rf"{PREFIX}:remind:(?P<session>.+)"
-UNREMIND_TEMPLATE = rf"{PREFIX}:unremind:(?P<session>.+)"
-CALENDAR_TEMPLATE = rf"{PREFIX}:ics:(?P<session>.+)"
+# A reminder's buttons carry the delivery engine's row mark (bot.custom_ids.ROW_MARK_PATTERN).
+REMIND_TEMPLATE = rf"{PREFIX}:remind:(?P<session>.+?){ROW_MARK_PATTERN}"
+UNREMIND_TEMPLATE = rf"{PREFIX}:unremind:(?P<session>.+?){ROW_MARK_PATTERN}"
+CALENDAR_TEMPLATE = rf"{PREFIX}:ics:(?P<session>.+?){ROW_MARK_PATTERN}"
 
 AGENDA_LIST = "agenda"
 """The agenda's list kind, answered again by its page buttons (``ListQuery.kind``)."""

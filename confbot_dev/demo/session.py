@@ -72,6 +72,8 @@ class DemoSession:
         self.user_name = "alice"
         self.channel_name: str | None = "general"
         self._recent: deque[dict[str, Any]] = deque(maxlen=RECENT)
+        # "confbot is thinking" messages not shown yet: their first edit is the answer.
+        self._thinking: set[str] = set()
         self._modal: dict[str, Any] | None = None
         # Messages are shown in order by one task, each in the zone the acting attendee
         # has at that moment (reading it takes the database, so it cannot happen inline).
@@ -330,7 +332,11 @@ class DemoSession:
     def _on_bot_message(self, message: dict[str, Any], edited: bool) -> None:
         flags = int(message.get("flags") or 0)
         if flags & LOADING and not edited:
+            self._thinking.add(str(message["id"]))
             return  # "confbot is thinking": shown once the bot edits in its answer
+        if edited and str(message["id"]) in self._thinking:
+            self._thinking.discard(str(message["id"]))
+            edited = False  # the client shows the answer in place of "thinking…"
         self._recent.append(message)
         self._arrived.put_nowait((dict(message), edited))
 

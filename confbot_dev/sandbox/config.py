@@ -82,3 +82,6 @@ class Faults:
     # Share of message creates that are stored and then answered by closing the
     # connection (the client sees aiohttp.ServerDisconnectedError after the commit).
     disconnect_rate: float = 0.0
+    # Share of message creates that are stored and then answered with one of
+    # ``error_statuses`` (a 5xx after the commit: the client cannot tell it landed).
+    stored_error_rate: float = 0.0

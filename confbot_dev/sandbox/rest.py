@@ -412,11 +412,14 @@ class Rest:
                 and now - seen[1] <= self.limits.nonce_window
                 and seen[0] in self.world.messages
             ):
-                return json_response(self.world.messages[seen[0]])
-        message = await self.publish(channel, body, _uploads(request))
-        if nonce is not None:
-            self.world.nonces[(channel.id, str(nonce))] = (int(message["id"]), now)
-        return json_response(message)
+                return json_response({**self.world.messages[seen[0]], "nonce": nonce})
+        message = await self.publish(channel, body, _uploads(request), nonce=nonce)
+        if nonce is None:
+            return json_response(message)
+        self.world.nonces[(channel.id, str(nonce))] = (int(message["id"]), now)
+        # resources/message, "Create Message": the nonce is echoed here and in MESSAGE_CREATE
+        # only; the stored message (history, GET message, edits) does not carry it.
+        return json_response({**message, "nonce": nonce})
 
     async def edit_message(self, request: web.Request) -> web.Response:
         """Edit a bot message."""
@@ -486,8 +489,12 @@ class Rest:
         *,
         author: User | None = None,
         extra: dict[str, Any] | None = None,
+        nonce: str | int | None = None,
     ) -> dict[str, Any]:
-        """Store a new message, dispatch MESSAGE_CREATE (unless ephemeral) and notify."""
+        """Store a new message, dispatch MESSAGE_CREATE (unless ephemeral) and notify.
+
+        ``nonce`` goes into the MESSAGE_CREATE event only, not into the stored message.
+        """
         message = self.world.build_message(
             channel,
             author or self.world.bot_user,
@@ -497,7 +504,10 @@ class Rest:
         )
         self.world.store_message(channel, message)
         if not int(message["flags"]) & EPHEMERAL:
-            await self.gateway.dispatch("MESSAGE_CREATE", self.world.gateway_message(message))
+            event = self.world.gateway_message(message)
+            if nonce is not None:
+                event["nonce"] = nonce
+            await self.gateway.dispatch("MESSAGE_CREATE", event)
         self.bus.emit("message_create", message)
         return message
 
@@ -609,7 +619,10 @@ class Rest:
         resource: dict[str, Any] = {"type": kind}
         if message is not None:
             interaction["response_message_id"] = message["id"]
-            resource["message"] = message
+            # The callback resource object carries the message "only if type is either
+            # CHANNEL_MESSAGE_WITH_SOURCE or UPDATE_MESSAGE": not the loading one of a defer.
+            if kind in (4, 7):
+                resource["message"] = message
         return json_response({"interaction": interaction, "resource": resource})
 
     def _missed_deadline(self, rec: InteractionRecord) -> bool:
@@ -676,23 +689,42 @@ class Rest:
         return message
 
     async def followup(self, request: web.Request) -> web.Response:
-        """Send an interaction follow-up message."""
+        """Send an interaction follow-up message (or, first after a defer, the response).
+
+        interactions/receiving-and-responding, "Create Followup Message": it works as
+        Execute Webhook with ``wait`` always true (the message is returned). Directly after
+        a DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE it "will function as Edit Original Interaction
+        Response": the loading message is edited, no new message is created, and its
+        ephemeral flag stays the one the defer chose.
+        """
         rec = self._webhook_interaction(request)
         body = _payload(request)
         errors = validate_message(body)
         if errors:
             raise invalid_form(errors)
-        message = await self.publish(
-            rec.channel, body, _uploads(request), extra=self._interaction_extra(rec)
-        )
-        rec.result.followups.append(message)
+        loading = self._loading_original(rec)
+        if loading is not None:
+            flags = int(body.get("flags") or 0) & ~EPHEMERAL
+            message = await self.apply_edit(loading, {**body, "flags": flags}, _uploads(request))
+        else:
+            message = await self.publish(
+                rec.channel, body, _uploads(request), extra=self._interaction_extra(rec)
+            )
+            rec.result.followups.append(message)
         if not rec.done:
             if rec.callback_type in (5, 6):
                 rec.result.message = message
             self._complete(rec)
-        if request.query.get("wait") in ("1", "true", "True"):
-            return json_response(message)
-        return no_content()
+        return json_response(message)
+
+    def _loading_original(self, rec: InteractionRecord) -> dict[str, Any] | None:
+        """Return the deferred response still showing "thinking…", if there is one."""
+        if rec.callback_type != 5 or rec.original_id is None:
+            return None
+        original = self.world.messages.get(rec.original_id)
+        if original is None or not int(original["flags"]) & LOADING:
+            return None
+        return original
 
     async def get_webhook_message(self, request: web.Request) -> web.Response:
         """Return the original response or a follow-up."""

@@ -257,15 +257,26 @@ class Sandbox:
                 response = json_response({"code": 0, "message": f"{status}: Server Error"}, status)
             else:
                 response = await handler(request)
+                stored = route_key == MESSAGE_CREATE_ROUTE and response.status == 200
                 if (
-                    route_key == MESSAGE_CREATE_ROUTE
-                    and response.status == 200
+                    stored
                     and self.faults.disconnect_rate > 0
                     and self._random.random() < self.faults.disconnect_rate
                     and request.transport is not None
                 ):
                     self.injected_disconnects += 1
                     request.transport.close()
+                elif (
+                    stored
+                    and self.faults.stored_error_rate > 0
+                    and self._random.random() < self.faults.stored_error_rate
+                ):
+                    fault = True
+                    self.injected_faults += 1
+                    status = self._random.choice(self.faults.error_statuses)
+                    response = json_response(
+                        {"code": 0, "message": f"{status}: Server Error"}, status
+                    )
         except DiscordError as exc:
             response = json_response(exc.body(), exc.status, exc.headers)
         except _RateLimited as exc:

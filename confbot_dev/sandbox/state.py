@@ -395,7 +395,13 @@ class Guild:
 
 @dataclass
 class InteractionResult:
-    """Collect what the bot answered to one user action."""
+    """Collect what the bot answered to one user action.
+
+    ``message`` is the response the user sees: the callback's message, or, after a
+    "thinking…" defer, that message as the first follow-up (or an edit) filled it in; after
+    a silent defer (type 6), the first follow-up. ``followups`` are the new messages sent
+    with the token (the follow-up that fills in a deferred response is not one).
+    """
 
     what: str
     type: int | None = None
@@ -655,8 +661,6 @@ class World:
             "type": 0,
             "flags": int(body.get("flags") or 0),
         }
-        if body.get("nonce") is not None:
-            message["nonce"] = body["nonce"]
         if body.get("allowed_mentions") is not None:
             message["allowed_mentions"] = body["allowed_mentions"]
         ref = body.get("message_reference")

@@ -132,6 +132,15 @@ async def test_session_prints_a_command_reply(demo: Demo) -> None:
     assert CONFERENCE in out.getvalue()
 
 
+async def test_session_prints_a_deferred_reply_once_as_a_reply(demo: Demo) -> None:
+    """/agenda show thinks first; its answer is printed once, as a reply, not as an edit."""
+    session, out = demo
+    assert await session.run_line("/agenda show")
+    text = out.getvalue()
+    assert text.count("confbot in #general (only you):") == 1
+    assert "edited a message" not in text
+
+
 async def test_session_wait_prints_the_time_reached_and_what_fell_due(
     harness: ConferenceHarness, demo: Demo
 ) -> None:

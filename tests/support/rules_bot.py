@@ -22,6 +22,8 @@ class Stall:
     entered: asyncio.Event = field(default_factory=asyncio.Event)
     release: asyncio.Event = field(default_factory=asyncio.Event)
     errors: dict[str, int] = field(default_factory=dict)
+    # The ids discord.py returned for the follow-ups a command sent.
+    sent: list[int] = field(default_factory=list)
     finished: asyncio.Event = field(default_factory=asyncio.Event)
 
 
@@ -74,6 +76,14 @@ class RulesBot(commands.Bot):
                 await interaction.followup.send("too early")
             except discord.HTTPException as exc:
                 stall.errors["followup"] = exc.code
+            stall.finished.set()
+
+        @tree.command(description="Think privately, then answer by two public follow-ups")
+        async def thinking(interaction: discord.Interaction) -> None:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            first = await interaction.followup.send("first", ephemeral=False, wait=True)
+            second = await interaction.followup.send("second", wait=True)
+            stall.sent = [first.id, second.id]
             stall.finished.set()
 
         await tree.sync()

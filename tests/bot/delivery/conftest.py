@@ -57,6 +57,7 @@ def inject(harness: ConferenceHarness, faults: Faults) -> None:
     current.error_statuses = faults.error_statuses
     current.latency = faults.latency
     current.disconnect_rate = faults.disconnect_rate
+    current.stored_error_rate = faults.stored_error_rate
 
 
 def engine_of(harness: ConferenceHarness) -> DeliveryEngine:
