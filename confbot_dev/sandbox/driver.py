@@ -26,9 +26,10 @@ SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
 STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER = 3, 4, 5, 6, 7, 8, 9, 10
 ATTACHMENT = 11
 # The docs' ranges for every option of a type ("Application Command Option Type"): INTEGER
-# between -2^53+1 and 2^53-1, NUMBER between -2^53 and 2^53; a STRING option's max_length
-# is at most 6,000 ("Application Command Option Structure"), so no client sends more.
-INTEGER_BOUND, NUMBER_BOUND, STRING_MAX_LENGTH = 2**53 - 1, 2**53, 6000
+# between -2^53+1 and 2^53-1, NUMBER between -2^53 and 2^53. A STRING option's declared
+# max_length is at most 6,000, but the docs name no limit for one that declares none, so
+# the driver holds a string only to the bounds its option declares.
+INTEGER_BOUND, NUMBER_BOUND = 2**53 - 1, 2**53
 
 Message = dict[str, Any]
 
@@ -557,10 +558,10 @@ def client_refusal(option: Mapping[str, Any], value: Any) -> str | None:
     if choices and value not in [choice["value"] for choice in choices]:
         return f"it offers only the choices {[choice['value'] for choice in choices]}"
     if kind == STRING:
-        low = int(option.get("min_length") or 0)
-        high = int(option.get("max_length") or STRING_MAX_LENGTH)
-        if not low <= len(value) <= high:
-            return f"it takes {low} to {high} characters, not {len(value)}"
+        low, high = option.get("min_length"), option.get("max_length")
+        if (low is not None and len(value) < low) or (high is not None and len(value) > high):
+            wanted = f"{low or 0} to {high}" if high is not None else f"at least {low}"
+            return f"it takes {wanted} characters, not {len(value)}"
     if kind in (INTEGER, NUMBER):
         bound = INTEGER_BOUND if kind == INTEGER else NUMBER_BOUND
         low = -bound if option.get("min_value") is None else option["min_value"]
@@ -572,9 +573,9 @@ def client_refusal(option: Mapping[str, Any], value: Any) -> str | None:
 
 def _require_typeable(option: Mapping[str, Any], typed: str, path: str) -> None:
     """Refuse typing into an option more characters than the client's box accepts."""
-    if int(option["type"]) != STRING:
+    high = option.get("max_length")
+    if int(option["type"]) != STRING or high is None:
         return
-    high = int(option.get("max_length") or STRING_MAX_LENGTH)
     if len(typed) > high:
         raise OptionValueRefused(
             f"sandbox: option {option['name']!r} of /{path} takes at most {high} characters; "

@@ -84,7 +84,7 @@ class RulesBot(commands.Bot):
             ratio: app_commands.Range[float, 0.5, 2.0] | None = None,
             word: app_commands.Range[str, 2, 5] | None = None,
             size: Literal["small", "large"] | None = None,
-            note: str | None = None,
+            note: app_commands.Range[str, None, 100] | None = None,
         ) -> None:
             given = {"count": count, "ratio": ratio, "word": word, "size": size, "note": note}
             await interaction.response.send_message(
