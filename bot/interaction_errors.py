@@ -18,11 +18,14 @@ import discord
 from discord import app_commands
 
 from bot.errors import BUSY_MESSAGE, DatabaseBusyError, UserError, error_code
+from bot.option_bounds import OptionOutOfBounds, check_options
 
 log = logging.getLogger(__name__)
 
 _USER_MESSAGES: dict[type[BaseException], Callable[[BaseException], str]] = {
     UserError: str,
+    # A value outside the option's declared bounds, which only a modified client sends.
+    OptionOutOfBounds: str,
     # Another process held the database longer than a command may wait: retrying works.
     DatabaseBusyError: lambda _: BUSY_MESSAGE,
     app_commands.MissingRole: lambda _: "Only moderators can do that.",
@@ -95,7 +98,16 @@ async def send_ephemeral(interaction: discord.Interaction, text: str) -> None:
 
 
 class ConfbotCommandTree(app_commands.CommandTree):
-    """The command tree, with the global application-command error handler."""
+    """The command tree, with the global option check and application-command error handler."""
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        """Refuse an option outside its declared bounds before the command runs.
+
+        discord.py passes a ``Range`` option's value through unchecked; the refusal
+        (:class:`OptionOutOfBounds`) reaches :meth:`on_error` like any command's error.
+        """
+        check_options(interaction)
+        return True
 
     async def on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError

@@ -42,7 +42,8 @@ __all__ = [
     "UploadPreview",
 ]
 
-# How far ``/conference upcoming`` looks ahead, in hours (Discord enforces the bounds).
+# How far ``/conference upcoming`` looks ahead, in hours: the option's declared bounds,
+# kept by Discord's client and checked again by the command tree (``bot/option_bounds.py``).
 UPCOMING_MIN_HOURS = 1
 UPCOMING_MAX_HOURS = 72
 UPCOMING_DEFAULT_HOURS = 3

@@ -2,7 +2,7 @@
 
 from confbot_dev.sandbox.config import Faults, Limits, RouteLimit
 from confbot_dev.sandbox.discordpy import point_discord_py_at
-from confbot_dev.sandbox.driver import CommandNotShown
+from confbot_dev.sandbox.driver import CommandNotShown, OptionValueRefused
 from confbot_dev.sandbox.server import Sandbox
 from confbot_dev.sandbox.state import Channel, Guild, InteractionResult, Role, User
 from confbot_dev.sandbox.transcript import GatewayRecord, RequestRecord, Transcript
@@ -15,6 +15,7 @@ __all__ = [
     "Guild",
     "InteractionResult",
     "Limits",
+    "OptionValueRefused",
     "RequestRecord",
     "Role",
     "RouteLimit",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import secrets
 from collections.abc import Mapping
 from typing import Any
@@ -24,12 +25,25 @@ APPLICATION_COMMAND, MESSAGE_COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 2, 3, 4, 5
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
 STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER = 3, 4, 5, 6, 7, 8, 9, 10
 ATTACHMENT = 11
+# The docs' ranges for every option of a type ("Application Command Option Type"): INTEGER
+# between -2^53+1 and 2^53-1, NUMBER between -2^53 and 2^53. A STRING option's declared
+# max_length is at most 6,000, but the docs name no limit for one that declares none, so
+# the driver holds a string only to the bounds its option declares.
+INTEGER_BOUND, NUMBER_BOUND = 2**53 - 1, 2**53
 
 Message = dict[str, Any]
 
 
 class CommandNotShown(AssertionError):
     """The Discord client would not offer this command to this user here."""
+
+
+class OptionValueRefused(AssertionError):
+    """The Discord client would not let a user send this value for this option.
+
+    Tests that need the bot to meet such a value anyway (a modified client, a replayed
+    payload) send it with ``Driver.invoke_forged``.
+    """
 
 
 def _walk_components(components: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -153,16 +167,21 @@ class Driver:
         resolved: dict[str, Any],
         user: User,
         guild_id: int | None,
+        *,
+        forged: bool = False,
     ) -> Any:
         kind = int(opt["type"])
-        if kind == STRING:
-            return str(value)
-        if kind == INTEGER:
-            return int(value)
-        if kind == NUMBER:
-            return float(value)
-        if kind == BOOLEAN:
-            return bool(value)
+        if kind in (STRING, INTEGER, NUMBER, BOOLEAN):
+            if forged:
+                return value  # as a modified client would send it: unchecked, uncoerced
+            typed = _typed_value(opt, value)
+            refusal = client_refusal(opt, typed)
+            if refusal is not None:
+                raise OptionValueRefused(
+                    f"sandbox: Discord's client would not send {value!r} for option "
+                    f"{opt['name']!r}: {refusal} (tests can send it with invoke_forged)"
+                )
+            return typed
         if kind in (USER, MENTIONABLE) and isinstance(value, User):
             resolved.setdefault("users", {})[str(value.id)] = value.payload()
             member = self.world.member(guild_id, value.id)
@@ -216,6 +235,8 @@ class Driver:
         options: Mapping[str, Any],
         channel: Channel,
         focused: str | None,
+        *,
+        forged: bool = False,
     ) -> dict[str, Any]:
         parts = path.strip().lstrip("/").split()
         if not parts:
@@ -259,12 +280,15 @@ class Driver:
                 )
             if key == focused:
                 _require_autocomplete(opt, path)
+                _require_typeable(opt, str(value), path)
                 item = {"type": opt["type"], "name": key, "value": str(value), "focused": True}
             else:
                 item = {
                     "type": opt["type"],
                     "name": key,
-                    "value": self._option_value(opt, value, resolved, user, channel.guild_id),
+                    "value": self._option_value(
+                        opt, value, resolved, user, channel.guild_id, forged=forged
+                    ),
                 }
             built.append(item)
         if focused is not None and focused not in options:
@@ -303,6 +327,28 @@ class Driver:
         where = self._channel_for(user, channel)
         data = self._command_data(user, command, options or {}, where, focused=None)
         rec, payload = self._new_interaction(user, where, APPLICATION_COMMAND, data, f"/{command}")
+        return await self._run(rec, payload, timeout)
+
+    async def invoke_forged(
+        self,
+        user: User,
+        command: str,
+        options: Mapping[str, Any] | None = None,
+        *,
+        channel: Channel | None = None,
+        timeout: float | None = None,
+    ) -> InteractionResult:
+        """Run ``command`` with option values no client would send, as a modified one could.
+
+        Strings, integers, numbers and booleans go out exactly as given (out of the option's
+        bounds, not among its choices, of the wrong type); the command must still be one the
+        client shows, and users, channels and files are resolved as ``invoke`` does.
+        """
+        where = self._channel_for(user, channel)
+        data = self._command_data(user, command, options or {}, where, focused=None, forged=True)
+        rec, payload = self._new_interaction(
+            user, where, APPLICATION_COMMAND, data, f"/{command} (forged options)"
+        )
         return await self._run(rec, payload, timeout)
 
     async def autocomplete(
@@ -476,4 +522,62 @@ def _require_autocomplete(option: Mapping[str, Any], path: str) -> None:
     if not option.get("autocomplete"):
         raise AssertionError(
             f"sandbox: option {option['name']!r} of /{path} has no suggestions (no autocomplete)"
+        )
+
+
+def _typed_value(option: Mapping[str, Any], value: Any) -> Any:
+    """Return ``value`` as the option's type sends it, or refuse what no client could type."""
+    kind = int(option["type"])
+    if kind == STRING:
+        return str(value)
+    if kind == BOOLEAN:
+        return bool(value)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if not math.isfinite(number) or (kind == INTEGER and not number.is_integer()):
+        what = "a whole number" if kind == INTEGER else "a number"
+        raise OptionValueRefused(
+            f"sandbox: option {option['name']!r} takes {what}, which {value!r} is not "
+            "(tests can send it with invoke_forged)"
+        )
+    return int(number) if kind == INTEGER else number
+
+
+def client_refusal(option: Mapping[str, Any], value: Any) -> str | None:
+    """Return why Discord's client would not send ``value`` for ``option``, or ``None``.
+
+    Follows interactions/application-commands, "Application Command Option Structure":
+    a value among ``choices`` when there are any, within ``min_value``/``max_value``
+    (INTEGER, NUMBER) or ``min_length``/``max_length`` (STRING), and within the type's
+    own range ("Application Command Option Type").
+    """
+    kind = int(option["type"])
+    choices = option.get("choices")
+    if choices and value not in [choice["value"] for choice in choices]:
+        return f"it offers only the choices {[choice['value'] for choice in choices]}"
+    if kind == STRING:
+        low, high = option.get("min_length"), option.get("max_length")
+        if (low is not None and len(value) < low) or (high is not None and len(value) > high):
+            wanted = f"{low or 0} to {high}" if high is not None else f"at least {low}"
+            return f"it takes {wanted} characters, not {len(value)}"
+    if kind in (INTEGER, NUMBER):
+        bound = INTEGER_BOUND if kind == INTEGER else NUMBER_BOUND
+        low = -bound if option.get("min_value") is None else option["min_value"]
+        high = bound if option.get("max_value") is None else option["max_value"]
+        if not low <= value <= high:
+            return f"it takes values from {low} to {high}"
+    return None
+
+
+def _require_typeable(option: Mapping[str, Any], typed: str, path: str) -> None:
+    """Refuse typing into an option more characters than the client's box accepts."""
+    high = option.get("max_length")
+    if int(option["type"]) != STRING or high is None:
+        return
+    if len(typed) > high:
+        raise OptionValueRefused(
+            f"sandbox: option {option['name']!r} of /{path} takes at most {high} characters; "
+            f"Discord's client would not let a user type {len(typed)}"
         )

@@ -4,7 +4,9 @@ Hypothesis drives the real bot through the sandbox with generated values, extrem
 included. The commands come from what the bot registered, so a new command (or a new
 option) is covered without editing this test. For every action: the bot answers, the
 sandbox rejects nothing, nothing is logged at ERROR (the autouse guard in conftest), and
-no message the bot sends can ping anyone.
+no message the bot sends can ping anyone. Values no client would send (past an option's
+bounds, off its choices, of the wrong type) go through the driver's forged path and must
+be answered with one private sentence naming the option.
 """
 
 from __future__ import annotations
@@ -27,8 +29,9 @@ STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER = 3, 4, 5, 6,
 ATTACHMENT = 11
 # Names an attached file may have: every suffix a schedule reader knows, and one it does not.
 FILE_NAMES = ("s.toml", "s.json", "s.xml", "s.ics", "s.csv", "s.bin")
-# Discord's clients send integers and numbers within +-2^53.
-DISCORD_NUMBER_BOUND = 2**53
+# Discord's clients send integers within +-(2^53-1) and numbers within +-2^53
+# (interactions/application-commands, "Application Command Option Type").
+DISCORD_INTEGER_BOUND, DISCORD_NUMBER_BOUND = 2**53 - 1, 2**53
 # Interaction contexts: 0 is a server, 1 the bot's DM.
 GUILD_CONTEXT, BOT_DM_CONTEXT = 0, 1
 BUTTON, STRING_SELECT, LINK_STYLE = 2, 3, 5
@@ -133,10 +136,9 @@ def value_strategy(option: dict[str, Any], people: list[User]) -> st.SearchStrat
         high = int(option.get("max_length") or 6000)
         return text_values.map(lambda text: text[:high]).filter(lambda text: len(text) >= low)
     if kind == INTEGER:
-        low, high = bounded(option, -DISCORD_NUMBER_BOUND, DISCORD_NUMBER_BOUND)
-        return st.one_of(
-            st.integers(int(low), int(high)), st.sampled_from([int(low), int(high), 0])
-        )
+        low, high = bounded(option, -DISCORD_INTEGER_BOUND, DISCORD_INTEGER_BOUND)
+        edges = [edge for edge in (int(low), int(high), 0) if low <= edge <= high]
+        return st.one_of(st.integers(int(low), int(high)), st.sampled_from(edges))
     if kind == NUMBER:
         low, high = bounded(option, -DISCORD_NUMBER_BOUND, DISCORD_NUMBER_BOUND)
         return st.floats(low, high, allow_nan=False, allow_infinity=False)
@@ -406,3 +408,69 @@ def test_command_leaves_expand_subcommands() -> None:
     assert leaves[0].contexts == (0,)
     assert leaves[0].moderator_only
     assert leaves[1].options[0]["name"] == "zone"
+
+
+def forgeable(option: dict[str, Any]) -> bool:
+    """Return whether a client keeps ``option``'s values within something a forger can pass."""
+    if option["type"] in (INTEGER, NUMBER):
+        return True  # a number box: a forger can always send text
+    return bool(option.get("choices") or option.get("min_length") or option.get("max_length"))
+
+
+def out_of_bounds(option: dict[str, Any]) -> st.SearchStrategy[Any]:
+    """Return values Discord's client would not send for ``option``, each edge included."""
+    kind = option["type"]
+    strategies: list[st.SearchStrategy[Any]] = []
+    if option.get("choices"):
+        offered = [choice["value"] for choice in option["choices"]]
+        strategies.append(text_values.filter(lambda text: text not in offered))
+    if kind in (INTEGER, NUMBER):
+        step = 1 if kind == INTEGER else 0.5
+        numbers = st.integers() if kind == INTEGER else st.floats(allow_nan=False)
+        low, high = option.get("min_value"), option.get("max_value")
+        if low is not None:
+            strategies += [st.just(low - step), numbers.filter(lambda n: n < low)]
+        if high is not None:
+            strategies += [st.just(high + step), numbers.filter(lambda n: n > high)]
+        strategies.append(st.sampled_from(["soon", "", True]))
+        if kind == INTEGER:
+            strategies.append(st.just(2.5))
+    if kind == STRING:
+        if option.get("max_length") is not None:
+            strategies.append(st.just("x" * (int(option["max_length"]) + 1)))
+        if option.get("min_length"):
+            strategies.append(st.just("x" * (int(option["min_length"]) - 1)))
+    return st.one_of(strategies)
+
+
+@FUZZ_SETTINGS
+@given(data=st.data())
+async def test_every_out_of_bounds_value_gets_one_sentence(
+    stage: Stage, data: st.DataObject
+) -> None:
+    """A forged value past any option's bounds is refused privately, naming the option."""
+    sandbox = stage.harness.sandbox
+    people = stage.people()
+    targets = [
+        (leaf, option)
+        for leaf in command_leaves(sandbox.commands)
+        for option in leaf.options
+        if forgeable(option)
+    ]
+    assert targets, "no command declares bounds"
+    for leaf, option in targets:
+        value = data.draw(out_of_bounds(option), label=f"/{leaf.path} {option['name']}")
+        options = {
+            other["name"]: plain_value(other, people)
+            for other in leaf.options
+            if other.get("required")
+        }
+        options[option["name"]] = value
+        user = stage.moderator if leaf.moderator_only else stage.attendee
+        where = stage.general if GUILD_CONTEXT in leaf.contexts else None
+        result = await sandbox.driver.invoke_forged(user, leaf.path, options, channel=where)
+        assert result.ephemeral, f"/{leaf.path} {option['name']}={value!r}: not private"
+        assert result.content.startswith(f"{option['name']}: "), (
+            f"/{leaf.path} {option['name']}={value!r} got {result.content!r}"
+        )
+        assert "error code" not in result.content

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from typing import Literal
 
 import discord
 from discord import app_commands
@@ -85,6 +86,26 @@ class RulesBot(commands.Bot):
             second = await interaction.followup.send("second", wait=True)
             stall.sent = [first.id, second.id]
             stall.finished.set()
+
+        @tree.command(description="Echo options with bounds, as received")
+        async def bounded(
+            interaction: discord.Interaction,
+            count: app_commands.Range[int, 1, 10] | None = None,
+            ratio: app_commands.Range[float, 0.5, 2.0] | None = None,
+            word: app_commands.Range[str, 2, 5] | None = None,
+            size: Literal["small", "large"] | None = None,
+            note: app_commands.Range[str, None, 100] | None = None,
+        ) -> None:
+            given = {"count": count, "ratio": ratio, "word": word, "size": size, "note": note}
+            await interaction.response.send_message(
+                " ".join(f"{k}={v!r}" for k, v in given.items() if v is not None)[:2000]
+            )
+
+        @bounded.autocomplete("note")
+        async def note_choices(
+            interaction: discord.Interaction, current: str
+        ) -> list[app_commands.Choice[str]]:
+            return [app_commands.Choice(name="typed", value=current[:100] or "empty")]
 
         await tree.sync()
 
