@@ -235,7 +235,9 @@ class Sandbox:
                     )
                     if k in request.match_info
                 )
-                verdict = self.ratelimiter.check(route_key, major, global_exempt=exempt)
+                verdict = self.ratelimiter.check_long_retry_after(route_key, self.faults)
+                if verdict.allowed:
+                    verdict = self.ratelimiter.check(route_key, major, global_exempt=exempt)
                 headers = verdict.headers
                 if verdict.allowed:
                     verdict = self.ratelimiter.check_shared(route_key, major)
