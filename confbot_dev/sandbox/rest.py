@@ -796,6 +796,7 @@ class Rest:
             str(body.get("name") or "new role"),
             int(body.get("permissions") or 0),
             1,
+            bool(body.get("mentionable", False)),
         )
         guild.roles.append(role)
         await self.gateway.dispatch(
@@ -810,7 +811,9 @@ class Rest:
         if member is None:
             raise DiscordError(404, 10007, "Unknown Member")
         role = guild.role(_int(request, "role_id"))
-        if role is None:
+        # Every member has @everyone; it is not a role one can give or take (resources/guild
+        # "Add Guild Member Role" names no code; Discord answers Unknown Role).
+        if role is None or role.id == guild.id:
             raise DiscordError(404, 10011, "Unknown Role")
         if role.position >= max((r.position for r in bot.roles), default=0):
             raise DiscordError(403, 50013, "Missing Permissions")

@@ -502,9 +502,11 @@ class Sandbox:
             entries.append({"id": str(target.id), "type": kind, "permission": allowed})
         self.world.command_permissions[(guild.id, key)] = entries
 
-    def add_role(self, guild: Guild, name: str, *, permissions: int = 0) -> Role:
-        """Create a role with the given permission bits."""
-        role = Role(self.ids.next(), guild.id, name, permissions, len(guild.roles))
+    def add_role(
+        self, guild: Guild, name: str, *, permissions: int = 0, mentionable: bool = False
+    ) -> Role:
+        """Create a role with the given permission bits (not mentionable unless asked)."""
+        role = Role(self.ids.next(), guild.id, name, permissions, len(guild.roles), mentionable)
         guild.roles.append(role)
         self._announce("GUILD_ROLE_CREATE", {"guild_id": str(guild.id), "role": role.payload()})
         return role
@@ -521,6 +523,8 @@ class Sandbox:
         """Add a user (created from a name, or an existing one) to ``guild``."""
         if isinstance(user, str):
             user = self.world.add_user(user, dms_open=dms_open)
+        if any(role.id == guild.id for role in roles or []):
+            raise ValueError("@everyone is every member's already; it cannot be given")
         member = Member(user, guild.id, roles=list(roles or []), nick=nick)
         guild.members[user.id] = member
         self._announce("GUILD_MEMBER_ADD", {**member.payload(), "guild_id": str(guild.id)})
