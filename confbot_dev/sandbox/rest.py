@@ -384,7 +384,15 @@ class Rest:
         body = _payload(request)
         if channel.is_dm and channel.recipient is not None and not channel.recipient.dms_open:
             raise DiscordError(403, 50007, "Cannot send messages to this user")
-        self._bot_may(channel, SEND_MESSAGES | (ATTACH_FILES if _uploads(request) else 0))
+        reference = body.get("message_reference")
+        # resources/message "Create Message": a reply needs READ_MESSAGE_HISTORY.
+        replying = isinstance(reference, dict) and reference.get("message_id") is not None
+        self._bot_may(
+            channel,
+            SEND_MESSAGES
+            | (ATTACH_FILES if _uploads(request) else 0)
+            | (READ_MESSAGE_HISTORY if replying else 0),
+        )
         errors = validate_message(body)
         if not (
             body.get("content")

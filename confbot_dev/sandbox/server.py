@@ -37,6 +37,7 @@ from confbot_dev.sandbox.rest import (
     json_response,
 )
 from confbot_dev.sandbox.spec import RequestValidator
+from confbot_dev.sandbox.spec.rules import file_too_large
 from confbot_dev.sandbox.state import (
     GUILD_ANNOUNCEMENT,
     Channel,
@@ -243,7 +244,16 @@ class Sandbox:
                     verdict = self.ratelimiter.check_shared(route_key, major)
                 if not verdict.allowed:
                     raise _RateLimited(verdict.body or {}, verdict.headers)
-            errors = self.request_validator.check(request.method, template, request.get(PAYLOAD))
+            uploads = [(upload.field, len(upload.data)) for upload in request[FILES]]
+            if self.request_validator.enabled and file_too_large(uploads):
+                raise DiscordError(413, 40005, "Request entity too large")
+            errors = self.request_validator.check(
+                request.method,
+                template,
+                request.get(PAYLOAD),
+                files=uploads,
+                interaction_type=self._interaction_type(request),
+            )
             if errors:
                 self._refuse_body(request, invalid_form(errors))
             if self.faults.error_rate > 0 and self._random.random() < self.faults.error_rate:
@@ -271,6 +281,12 @@ class Sandbox:
         self.invalid.record(response.status, response.headers.get("X-RateLimit-Scope"))
         self._record(request, template, response, fault)
         return response
+
+    def _interaction_type(self, request: web.Request) -> int | None:
+        """Return the type of the interaction a callback request answers (None: not one)."""
+        raw = request.match_info.get("interaction_id", "")
+        record = self.world.interactions.get(int(raw)) if raw.isdigit() else None
+        return record.type if record is not None else None
 
     def _refuse_body(self, request: web.Request, error: DiscordError) -> NoReturn:
         """Raise the 50035 ``error``; for a first interaction callback, also make it the result.
