@@ -275,8 +275,9 @@ def _check_modal(data: Any, path: Path, tree: ErrorTree) -> None:
     _check_unique_ids(components, [*path, "components"], tree)
     for component, where in _all_components(components, [*path, "components"]):
         low, high = component.get("min_length"), component.get("max_length")
-        bounded = isinstance(low, int) and isinstance(high, int)
-        if component.get("type") == TEXT_INPUT and bounded and low > high:
+        if component.get("type") != TEXT_INPUT or low is None or high is None:
+            continue
+        if low > high:
             add_error(
                 tree,
                 [*where, "min_length"],
