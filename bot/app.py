@@ -65,6 +65,10 @@ class Confbot(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
             guild_ready_timeout=guild_ready_timeout,
+            # A 429 asking for more than 30 s (discord.py's smallest setting) raises
+            # RateLimited instead of holding the request (and a delivery pass) in a sleep;
+            # the delivery engine then reschedules the row after that Retry-After.
+            max_ratelimit_timeout=30.0,
         )
         self.config = config
         self.clock = clock

@@ -85,3 +85,10 @@ class Faults:
     # Share of message creates that are stored and then answered with one of
     # ``error_statuses`` (a 5xx after the commit: the client cannot tell it landed).
     stored_error_rate: float = 0.0
+    # The next request on ``long_retry_after_route`` is a user-scope 429 whose Retry-After
+    # is this many seconds of the bot's clock (``Limits.clock``); the route stays limited
+    # until then (topics/rate-limits: "wait retry_after seconds before retrying"). Over
+    # discord.py's smallest ``max_ratelimit_timeout`` (30 s) discord.py hands it to the bot
+    # at once (``RateLimited``) instead of sleeping it in real time. 0: off.
+    long_retry_after: float = 0.0
+    long_retry_after_route: str = MESSAGE_CREATE_ROUTE

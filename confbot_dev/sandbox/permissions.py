@@ -114,8 +114,10 @@ def command_denial(
 
     The application-commands page: a member needs every bit of ``default_member_permissions``
     unless a command permission override decides; user overrides beat role overrides, which
-    beat the @everyone override (role id = guild id); a channel override (id = channel, or
-    guild id - 1 for all channels) can disable the command there; ADMINISTRATOR sees all.
+    beat the @everyone override (role id = guild id), and when a member's roles disagree
+    the allowing one wins; a channel override (id = channel, or guild id - 1 for "All
+    Channels", the channel's own first) can disable the command there; ADMINISTRATOR sees
+    all.
     Overrides set on the application id apply to commands without their own.
     """
     if channel.guild_id is None:
@@ -138,8 +140,14 @@ def command_denial(
     def decided(kind: int, ids: set[int]) -> list[bool]:
         return [bool(e["permission"]) for e in entries if e["type"] == kind and int(e["id"]) in ids]
 
-    if False in decided(COMMAND_CHANNEL, {channel.id, guild.id - 1}):
-        return "it is disabled in this channel"
+    # The channel's own override decides before the "All Channels" constant, so a command
+    # switched off everywhere can be switched back on in one channel (and the reverse).
+    for channel_id in (channel.id, guild.id - 1):
+        switched = decided(COMMAND_CHANNEL, {channel_id})
+        if switched:
+            if False in switched:
+                return "it is disabled in this channel"
+            break
     for verdict in (
         decided(COMMAND_USER, {user.id}),
         decided(COMMAND_ROLE, {role.id for role in member.roles}),

@@ -8,7 +8,7 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from confbot_dev.sandbox.config import Clock, Limits, RouteLimit
+from confbot_dev.sandbox.config import Clock, Faults, Limits, RouteLimit
 
 
 @dataclass
@@ -47,6 +47,51 @@ class RateLimiter:
         self._buckets: dict[str, _Window] = {}
         self._global = _Window(limit=limits.global_per_second, per=1.0)
         self.hits: Counter[str] = Counter()
+        # The long Retry-After fault: when its route frees (bot clock), and how many
+        # requests came back before that.
+        self._held_until: float | None = None
+        self.early_retries = 0
+
+    def check_long_retry_after(self, route_key: str, faults: Faults) -> Verdict:
+        """Answer ``Faults.long_retry_after``: one 429 on its route, held on the bot's clock.
+
+        The rate-limits page: a 429 says how long to wait in ``retry_after`` (and the
+        ``Retry-After`` header); a request on the route before then is limited again. The
+        fault is used up by the request it refuses; each request that comes back too early
+        is counted in :attr:`early_retries` and refused with the time still to wait.
+        """
+        if route_key != faults.long_retry_after_route:
+            return Verdict(allowed=True)
+        now = self.limits.clock()
+        if self._held_until is None:
+            if faults.long_retry_after <= 0:
+                return Verdict(allowed=True)
+            self._held_until = now + faults.long_retry_after
+            faults.long_retry_after = 0.0
+        elif now >= self._held_until:
+            self._held_until = None
+            return Verdict(allowed=True)
+        else:
+            self.early_retries += 1
+        retry = self._held_until - now
+        self.hits["user"] += 1
+        return Verdict(
+            allowed=False,
+            headers={
+                "X-RateLimit-Limit": "1",
+                "X-RateLimit-Remaining": "0",
+                "X-RateLimit-Reset-After": f"{retry:.3f}",
+                "X-RateLimit-Bucket": bucket_hash(route_key),
+                "X-RateLimit-Scope": "user",
+                "Retry-After": f"{retry:.3f}",
+            },
+            body={
+                "message": "You are being rate limited.",
+                "retry_after": round(retry, 3),
+                "global": False,
+            },
+            scope="user",
+        )
 
     def check(self, route_key: str, major: str, *, global_exempt: bool) -> Verdict:
         """Charge one request to its buckets and say whether it may proceed."""

@@ -384,7 +384,15 @@ class Rest:
         body = _payload(request)
         if channel.is_dm and channel.recipient is not None and not channel.recipient.dms_open:
             raise DiscordError(403, 50007, "Cannot send messages to this user")
-        self._bot_may(channel, SEND_MESSAGES | (ATTACH_FILES if _uploads(request) else 0))
+        reference = body.get("message_reference")
+        # resources/message "Create Message": a reply needs READ_MESSAGE_HISTORY.
+        replying = isinstance(reference, dict) and reference.get("message_id") is not None
+        self._bot_may(
+            channel,
+            SEND_MESSAGES
+            | (ATTACH_FILES if _uploads(request) else 0)
+            | (READ_MESSAGE_HISTORY if replying else 0),
+        )
         errors = validate_message(body)
         if not (
             body.get("content")
@@ -828,6 +836,7 @@ class Rest:
             str(body.get("name") or "new role"),
             int(body.get("permissions") or 0),
             1,
+            bool(body.get("mentionable", False)),
         )
         guild.roles.append(role)
         await self.gateway.dispatch(
@@ -842,7 +851,9 @@ class Rest:
         if member is None:
             raise DiscordError(404, 10007, "Unknown Member")
         role = guild.role(_int(request, "role_id"))
-        if role is None:
+        # Every member has @everyone; it is not a role one can give or take (resources/guild
+        # "Add Guild Member Role" names no code; Discord answers Unknown Role).
+        if role is None or role.id == guild.id:
             raise DiscordError(404, 10011, "Unknown Role")
         if role.position >= max((r.position for r in bot.roles), default=0):
             raise DiscordError(403, 50013, "Missing Permissions")

@@ -37,6 +37,7 @@ from confbot_dev.sandbox.rest import (
     json_response,
 )
 from confbot_dev.sandbox.spec import RequestValidator
+from confbot_dev.sandbox.spec.rules import file_too_large
 from confbot_dev.sandbox.state import (
     GUILD_ANNOUNCEMENT,
     Channel,
@@ -241,13 +242,24 @@ class Sandbox:
                     )
                     if k in request.match_info
                 )
-                verdict = self.ratelimiter.check(route_key, major, global_exempt=exempt)
+                verdict = self.ratelimiter.check_long_retry_after(route_key, self.faults)
+                if verdict.allowed:
+                    verdict = self.ratelimiter.check(route_key, major, global_exempt=exempt)
                 headers = verdict.headers
                 if verdict.allowed:
                     verdict = self.ratelimiter.check_shared(route_key, major)
                 if not verdict.allowed:
                     raise _RateLimited(verdict.body or {}, verdict.headers)
-            errors = self.request_validator.check(request.method, template, request.get(PAYLOAD))
+            uploads = [(upload.field, len(upload.data)) for upload in request[FILES]]
+            if self.request_validator.enabled and file_too_large(uploads):
+                raise DiscordError(413, 40005, "Request entity too large")
+            errors = self.request_validator.check(
+                request.method,
+                template,
+                request.get(PAYLOAD),
+                files=uploads,
+                interaction_type=self._interaction_type(request),
+            )
             if errors:
                 self._refuse_body(request, invalid_form(errors))
             if self.faults.error_rate > 0 and self._random.random() < self.faults.error_rate:
@@ -286,6 +298,12 @@ class Sandbox:
         self.invalid.record(response.status, response.headers.get("X-RateLimit-Scope"))
         self._record(request, template, response, fault)
         return response
+
+    def _interaction_type(self, request: web.Request) -> int | None:
+        """Return the type of the interaction a callback request answers (None: not one)."""
+        raw = request.match_info.get("interaction_id", "")
+        record = self.world.interactions.get(int(raw)) if raw.isdigit() else None
+        return record.type if record is not None else None
 
     def _refuse_body(self, request: web.Request, error: DiscordError) -> NoReturn:
         """Raise the 50035 ``error``; for a first interaction callback, also make it the result.
@@ -523,14 +541,17 @@ class Sandbox:
             entries.append({"id": str(target.id), "type": kind, "permission": allowed})
         self.world.command_permissions[(guild.id, key)] = entries
 
-    def add_role(self, guild: Guild, name: str, *, permissions: int = 0) -> Role:
-        """Create a role with the given permission bits."""
+    def add_role(
+        self, guild: Guild, name: str, *, permissions: int = 0, mentionable: bool = False
+    ) -> Role:
+        """Create a role with the given permission bits (not mentionable unless asked)."""
         role = Role(
             self.ids.named("role", str(guild.id), name),
             guild.id,
             name,
             permissions,
             len(guild.roles),
+            mentionable,
         )
         guild.roles.append(role)
         self._announce("GUILD_ROLE_CREATE", {"guild_id": str(guild.id), "role": role.payload()})
@@ -548,6 +569,8 @@ class Sandbox:
         """Add a user (created from a name, or an existing one) to ``guild``."""
         if isinstance(user, str):
             user = self.world.add_user(user, dms_open=dms_open)
+        if any(role.id == guild.id for role in roles or []):
+            raise ValueError("@everyone is every member's already; it cannot be given")
         member = Member(user, guild.id, roles=list(roles or []), nick=nick)
         guild.members[user.id] = member
         self._announce("GUILD_MEMBER_ADD", {**member.payload(), "guild_id": str(guild.id)})

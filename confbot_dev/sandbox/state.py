@@ -179,6 +179,8 @@ class Role:
     name: str
     permissions: int = 0
     position: int = 0
+    # resources/guild "Create Guild Role": mentionable defaults to false.
+    mentionable: bool = False
 
     @property
     def mention(self) -> str:
@@ -198,7 +200,7 @@ class Role:
             "position": self.position,
             "permissions": str(self.permissions),
             "managed": False,
-            "mentionable": True,
+            "mentionable": self.mentionable,
             "flags": 0,
         }
 
@@ -637,11 +639,10 @@ class World:
     ) -> dict[str, Any]:
         """Build a Discord message object from a create-message body."""
         content = str(body.get("content") or "")
-        mentions = [
-            self.users[int(uid)].payload()
-            for uid in dict.fromkeys(MENTION_RE.findall(content))
-            if int(uid) in self.users
-        ]
+        # resources/message "Allowed Mentions": interaction and webhook messages parse only
+        # users unless told otherwise; regular messages parse everything.
+        webhook = bool(extra and extra.get("webhook_id"))
+        users, roles, everyone = self.pinged(channel, author, body, webhook=webhook)
         message: dict[str, Any] = {
             "id": str(self.ids.next()),
             "channel_id": str(channel.id),
@@ -650,9 +651,9 @@ class World:
             "timestamp": now_iso(),
             "edited_timestamp": None,
             "tts": bool(body.get("tts", False)),
-            "mention_everyone": False,
-            "mentions": mentions,
-            "mention_roles": list(dict.fromkeys(ROLE_MENTION_RE.findall(content))),
+            "mention_everyone": everyone,
+            "mentions": [self.users[user_id].payload() for user_id in users],
+            "mention_roles": [str(role_id) for role_id in roles],
             "attachments": attachments or [],
             "embeds": list(body.get("embeds") or []),
             "components": numbered_components(body.get("components") or []),
@@ -678,6 +679,66 @@ class World:
         if extra:
             message.update(extra)
         return message
+
+    def pinged(
+        self, channel: Channel, author: User, body: dict[str, Any], *, webhook: bool = False
+    ) -> tuple[list[int], list[int], bool]:
+        """Return the users, roles and whether @everyone/@here a message body really pings.
+
+        resources/message "Allowed Mentions Object": a mention pings only if its type is in
+        ``parse`` (or its id in ``users``/``roles``; the default is every type, or only
+        users for interactions and webhooks) and it appears in the content. A role pings
+        only if it is ``mentionable`` or the author has MENTION_EVERYONE in the channel;
+        @everyone and @here need MENTION_EVERYONE (topics/permissions).
+        """
+        content = str(body.get("content") or "")
+        allowed = body.get("allowed_mentions")
+        if isinstance(allowed, dict):
+            parse = set(allowed.get("parse") or [])
+            listed_users = {str(each) for each in allowed.get("users") or []}
+            listed_roles = {str(each) for each in allowed.get("roles") or []}
+        else:
+            parse = {"users"} if webhook else {"users", "roles", "everyone"}
+            listed_users = listed_roles = set()
+        users = [
+            int(uid)
+            for uid in dict.fromkeys(MENTION_RE.findall(content))
+            if int(uid) in self.users and ("users" in parse or uid in listed_users)
+        ]
+        guild = self.guilds.get(channel.guild_id) if channel.guild_id is not None else None
+        if guild is None:
+            return users, [], False
+        member = guild.members.get(author.id)
+        may_ping_all = member is not None and bool(
+            effective_permissions(guild, member, channel) & MENTION_EVERYONE
+        )
+        roles = []
+        for rid in dict.fromkeys(ROLE_MENTION_RE.findall(content)):
+            role = guild.role(int(rid))
+            if role is None or role.id == guild.id:
+                continue
+            if ("roles" in parse or rid in listed_roles) and (role.mentionable or may_ping_all):
+                roles.append(role.id)
+        everyone = (
+            ("@everyone" in content or "@here" in content) and "everyone" in parse and may_ping_all
+        )
+        return users, roles, everyone
+
+    def notified(self, message: dict[str, Any]) -> set[int]:
+        """Return the ids of the users a stored message notified (its author never)."""
+        channel = self.channels[int(message["channel_id"])]
+        ids = {int(user["id"]) for user in message.get("mentions") or []}
+        guild = self.guilds.get(channel.guild_id) if channel.guild_id is not None else None
+        if guild is not None:
+            roles = {int(rid) for rid in message.get("mention_roles") or []}
+            for member in guild.members.values():
+                everyone = message.get("mention_everyone") and (
+                    effective_permissions(guild, member, channel) & VIEW_CHANNEL
+                )
+                if everyone or roles & {role.id for role in member.roles}:
+                    ids.add(member.user.id)
+        ids.discard(int(message["author"]["id"]))
+        return ids
 
     def store_message(self, channel: Channel, message: dict[str, Any]) -> None:
         """Store a message; ephemeral ones are kept by id only (not in the channel log)."""

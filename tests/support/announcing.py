@@ -30,7 +30,7 @@ async def announcing(
     async with ConferenceHarness(config) as started:
         assert started.bot is not None
         assert started.server is not None
-        started.sandbox.add_role(started.server.guild, "Attendees")
+        started.sandbox.add_role(started.server.guild, "Attendees", mentionable=True)
         prepare(started)
         await started.bot.services.database.users.set_zone(started.member("moderator").id, SYDNEY)
         yield started

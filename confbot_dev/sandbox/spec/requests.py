@@ -111,10 +111,20 @@ class RequestValidator:
     enabled: bool = True
     timings_ms: list[float] = field(default_factory=list)
 
-    def check(self, method: str, template: str, body: Any) -> ErrorTree:
+    def check(
+        self,
+        method: str,
+        template: str,
+        body: Any,
+        *,
+        files: list[tuple[str, int]] | None = None,
+        interaction_type: int | None = None,
+    ) -> ErrorTree:
         """Return the ``errors`` tree for ``body`` sent to ``METHOD template`` (empty: valid).
 
-        Only bodies that were validated are timed (a GET, or a route without a body, is not).
+        ``files`` are a multipart request's uploads (field name, size); ``interaction_type``
+        the type of the interaction a callback answers. Only bodies that were validated are
+        timed (a GET, or a route without a body, is not).
         """
         if not self.enabled:
             return {}
@@ -123,11 +133,14 @@ class RequestValidator:
         if route is None or (body is None and not route.required):
             return {}
         try:
-            return self._check(route, {} if body is None else body)
+            tree = self._check(route, {} if body is None else body, interaction_type)
+            if files and not tree:
+                rules.check_files(files, tree)
+            return tree
         finally:
             self.timings_ms.append((time.perf_counter() - started) * 1000)
 
-    def _check(self, route: _RouteSchema, instance: Any) -> ErrorTree:
+    def _check(self, route: _RouteSchema, instance: Any, interaction_type: int | None) -> ErrorTree:
         try:
             route.fast(instance)
         except fastjsonschema.JsonSchemaValueException:
@@ -135,11 +148,14 @@ class RequestValidator:
         tree: ErrorTree = {}
         key = route.key
         if key in MESSAGE_ROUTES:
-            rules.check_message(instance, [], tree, self.message_exists)
+            channel_create = key == "POST /channels/{channel_id}/messages"
+            rules.check_message(
+                instance, [], tree, self.message_exists, channel_create=channel_create
+            )
         elif key in COMMAND_LIST_ROUTES:
             rules.check_commands(instance, tree)
         elif key in COMMAND_ROUTES:
             rules.check_command(instance, [], tree)
         elif key == CALLBACK_ROUTE:
-            rules.check_callback(instance, tree, self.message_exists)
+            rules.check_callback(instance, tree, self.message_exists, interaction_type)
         return tree

@@ -25,7 +25,18 @@ CHAT_INPUT = 1
 SUBCOMMAND, SUBCOMMAND_GROUP = 1, 2
 LINK, PREMIUM = 5, 6
 BUTTON, ACTION_ROW, TEXT_INPUT = 2, 1, 4
-SELECTS = {3, 5, 6, 7, 8}
+STRING_SELECT = 3
+SELECTS = {STRING_SELECT, 5, 6, 7, 8}
+MODAL_COMPONENTS_LIMIT = 5
+# resources/message "Create Message": only SUPPRESS_EMBEDS, SUPPRESS_NOTIFICATIONS,
+# IS_VOICE_MESSAGE and IS_COMPONENTS_V2 can be set (EPHEMERAL is for interactions).
+CHANNEL_MESSAGE_FLAGS = (1 << 2) | (1 << 12) | (1 << 13) | (1 << 15)
+# interactions/receiving-and-responding "Interaction Callback Type": which callbacks fit
+# which interaction type (by type: 2 command, 3 component, 4 autocomplete, 5 modal submit).
+# 6 and 7 are for components only; a modal (9) never answers a modal submit (or a PING);
+# autocomplete takes only its result (8). PREMIUM_REQUIRED (10) and LAUNCH_ACTIVITY (12)
+# need monetization or Activities, which the sandbox's app has not.
+CALLBACKS_FOR = {2: (4, 5, 9), 3: (4, 5, 6, 7, 9), 4: (8,), 5: (4, 5, 6, 7)}
 MENTION_TYPES = ("roles", "users", "everyone")
 # The docs' name regex is ^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$ (unicode); Python's
 # ``re`` has no \p classes, so letters and digits are ``str.isalnum`` plus the marks that
@@ -113,6 +124,8 @@ def _check_button(button: dict[str, Any], path: Path, tree: ErrorTree) -> None:
 
 
 def _check_select(select: dict[str, Any], path: Path, tree: ErrorTree) -> None:
+    """components/reference "String Select": min_values <= max_values, neither over the
+    number of options, and option values unique."""
     low, high = select.get("min_values"), select.get("max_values")
     low = 1 if low is None else low
     high = 1 if high is None else high
@@ -123,6 +136,28 @@ def _check_select(select: dict[str, Any], path: Path, tree: ErrorTree) -> None:
             "SELECT_COMPONENT_MIN_VALUES_TOO_LARGE",
             "min_values must be less than or equal to max_values",
         )
+    options = select.get("options")
+    if select.get("type") != STRING_SELECT or not isinstance(options, list):
+        return
+    # min_values above the options is then above max_values too, reported above.
+    if high > len(options):
+        add_error(
+            tree,
+            [*path, "max_values"],
+            "SELECT_COMPONENT_TOO_FEW_OPTIONS",
+            "max_values must be less than or equal to the number of options",
+        )
+    values: set[Any] = set()
+    for index, option in enumerate(options):
+        value = option.get("value") if isinstance(option, dict) else None
+        if value in values:
+            add_error(
+                tree,
+                [*path, "options", index, "value"],
+                "SELECT_COMPONENT_OPTION_VALUE_DUPLICATED",
+                "Select option values must be unique",
+            )
+        values.add(value)
 
 
 def _check_rows(components: list[Any], flags: int, path: Path, tree: ErrorTree) -> None:
@@ -191,10 +226,25 @@ def _check_reply(
         add_error(tree, path, "REPLIES_UNKNOWN_MESSAGE", "Unknown message")
 
 
-def check_message(body: Any, path: Path, tree: ErrorTree, exists: MessageExists) -> None:
-    """Check a message body (create, edit, webhook, interaction response data)."""
+def check_message(
+    body: Any, path: Path, tree: ErrorTree, exists: MessageExists, *, channel_create: bool = False
+) -> None:
+    """Check a message body (create, edit, webhook, interaction response data).
+
+    ``channel_create``: a plain channel message (``POST /channels/{id}/messages``), whose
+    ``flags`` may hold only :data:`CHANNEL_MESSAGE_FLAGS` (no EPHEMERAL outside interactions).
+    """
     if not isinstance(body, dict):
         return
+    flags = body.get("flags")
+    if channel_create and isinstance(flags, int) and flags & ~CHANNEL_MESSAGE_FLAGS:
+        add_error(
+            tree,
+            [*path, "flags"],
+            "MESSAGE_FLAGS_INVALID",
+            "Only SUPPRESS_EMBEDS, SUPPRESS_NOTIFICATIONS, IS_VOICE_MESSAGE and"
+            " IS_COMPONENTS_V2 can be set",
+        )
     if isinstance(body.get("embeds"), list):
         _check_embeds(body["embeds"], [*path, "embeds"], tree)
     if isinstance(body.get("allowed_mentions"), dict):
@@ -210,15 +260,49 @@ def check_message(body: Any, path: Path, tree: ErrorTree, exists: MessageExists)
 
 
 def _check_modal(data: Any, path: Path, tree: ErrorTree) -> None:
-    if isinstance(data, dict) and isinstance(data.get("components"), list):
-        _check_unique_ids(data["components"], [*path, "components"], tree)
+    """interactions/receiving-and-responding "Modal": 1 to 5 components, unique ids;
+    components/reference "Text Input": min_length <= max_length."""
+    if not isinstance(data, dict) or not isinstance(data.get("components"), list):
+        return
+    components = data["components"]
+    if len(components) > MODAL_COMPONENTS_LIMIT:
+        add_error(
+            tree,
+            [*path, "components"],
+            "BASE_TYPE_BAD_LENGTH",
+            f"Must be between 1 and {MODAL_COMPONENTS_LIMIT} in length.",
+        )
+    _check_unique_ids(components, [*path, "components"], tree)
+    for component, where in _all_components(components, [*path, "components"]):
+        low, high = component.get("min_length"), component.get("max_length")
+        if component.get("type") != TEXT_INPUT or low is None or high is None:
+            continue
+        if low > high:
+            add_error(
+                tree,
+                [*where, "min_length"],
+                "TEXT_INPUT_MIN_LENGTH_TOO_LARGE",
+                "min_length must be less than or equal to max_length",
+            )
 
 
-def check_callback(body: Any, tree: ErrorTree, exists: MessageExists) -> None:
-    """Check an interaction callback: message data (4, 7) or a modal (9)."""
+def check_callback(
+    body: Any, tree: ErrorTree, exists: MessageExists, interaction_type: int | None = None
+) -> None:
+    """Check an interaction callback: its type fits the interaction, message data (4, 7),
+    a modal (9)."""
     if not isinstance(body, dict):
         return
     kind = body.get("type")
+    fitting = CALLBACKS_FOR.get(interaction_type or 0)
+    if fitting is not None and kind not in fitting:
+        add_error(
+            tree,
+            ["type"],
+            "BASE_TYPE_CHOICES",
+            f"Value must be one of {{{', '.join(str(each) for each in fitting)}}}.",
+        )
+        return
     if kind in (4, 7):
         check_message(body.get("data"), ["data"], tree, exists)
     elif kind == 9:
@@ -320,3 +404,37 @@ def check_commands(commands: Any, tree: ErrorTree) -> None:
                     "Application command names must be unique",
                 )
             seen.add(key)
+
+
+# reference "Uploading Files": 10 MiB per file by default (more only with Nitro or boosts,
+# which the sandbox's guilds have not); files named files[n], each name unique. The
+# message schemas allow 10 attachments.
+FILE_SIZE_LIMIT = 10 * 1024 * 1024
+FILES_LIMIT = 10
+_FILE_FIELD = re.compile(r"files\[(\d+)\]")
+
+
+def file_too_large(files: list[tuple[str, int]]) -> bool:
+    """Return whether any uploaded file is over the per-file limit (``40005``)."""
+    return any(size > FILE_SIZE_LIMIT for _field, size in files)
+
+
+def check_files(files: list[tuple[str, int]], tree: ErrorTree) -> None:
+    """Check the uploads of a multipart request: count, and ``files[n]`` field names."""
+    if len(files) > FILES_LIMIT:
+        add_error(
+            tree,
+            ["attachments"],
+            "BASE_TYPE_MAX_LENGTH",
+            f"Must be {FILES_LIMIT} or fewer in length.",
+        )
+    names: set[str] = set()
+    for name, _size in files:
+        if not _FILE_FIELD.fullmatch(name) or name in names:
+            add_error(
+                tree,
+                [name],
+                "FILE_FIELD_NAME_INVALID",
+                "File fields must be uniquely named files[n]",
+            )
+        names.add(name)

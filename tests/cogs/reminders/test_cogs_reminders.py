@@ -309,6 +309,16 @@ async def test_following_a_track_pings_its_role_and_only_it(tracked: ConferenceH
     assert again.content == "You don't follow **Security**."
 
 
+async def test_the_track_ping_notifies_its_followers(tracked: ConferenceHarness) -> None:
+    """The bot creates the track role mentionable (resources/message "Allowed Mentions
+    Object": else a role ping notifies nobody without MENTION_EVERYONE), so followers hear it."""
+    alice, general = tracked.member("alice"), tracked.channel("general")
+    await tracked.sandbox.invoke(alice, "tracks follow", {"track": "Security"}, channel=general)
+    await advance_to(tracked, datetime(2025, 10, 23, 5, 55, tzinfo=UTC))
+    (post,) = tracked.sandbox.messages(tracked.channel("main-stage"))
+    assert tracked.sandbox.world.notified(post) == {alice.id}
+
+
 async def test_following_without_manage_roles_says_what_is_missing(
     tracked: ConferenceHarness,
 ) -> None:

@@ -6,7 +6,7 @@ import aiohttp
 import pytest
 
 from confbot_dev.sandbox import CommandNotShown
-from confbot_dev.sandbox.permissions import ADMINISTRATOR
+from confbot_dev.sandbox.permissions import ADMINISTRATOR, COMMAND_CHANNEL
 from tests.support.rules_bot import RulesWorld, auth
 
 
@@ -82,3 +82,57 @@ async def test_bot_can_read_the_overrides(rules: RulesWorld) -> None:
     async with aiohttp.ClientSession(headers=auth(sandbox)) as http, http.get(url) as response:
         body = await response.json()
     assert body["permissions"] == [{"id": str(rules.bob.id), "type": 2, "permission": True}]
+
+
+async def test_an_allowing_role_beats_a_denying_role(rules: RulesWorld) -> None:
+    """interactions/application-commands, "Permissions": a member whose roles disagree may use it.
+
+    bob holds Speakers (allowed /manage) and Visitors (denied): the allowing role wins,
+    and a user override still decides over both.
+    """
+    sandbox = rules.sandbox
+    speakers = sandbox.add_role(rules.guild, "Speakers")
+    visitors = sandbox.add_role(rules.guild, "Visitors")
+    rules.guild.members[rules.bob.id].roles.extend([speakers, visitors])
+    sandbox.set_command_permissions(rules.guild, "manage", allow=[speakers], deny=[visitors])
+    reply = await sandbox.invoke(rules.bob, "manage", channel=rules.general)
+    assert reply.content == "managed"
+    sandbox.set_command_permissions(
+        rules.guild, "manage", allow=[speakers], deny=[visitors, rules.bob]
+    )
+    with pytest.raises(CommandNotShown, match="override denies"):
+        await sandbox.invoke(rules.bob, "manage", channel=rules.general)
+
+
+async def test_a_role_override_beats_the_everyone_override(rules: RulesWorld) -> None:
+    """interactions/application-commands, "Permissions": roles decide before @everyone."""
+    sandbox = rules.sandbox
+    everyone = sandbox.everyone_role(rules.guild)
+    sandbox.set_command_permissions(rules.guild, "perms", deny=[everyone, rules.moderator])
+    with pytest.raises(CommandNotShown, match="override denies"):
+        await sandbox.invoke(rules.bob, "perms", channel=rules.general)
+    sandbox.set_command_permissions(rules.guild, "perms", allow=[rules.moderator], deny=[everyone])
+    reply = await sandbox.invoke(rules.alice, "perms", channel=rules.general)
+    assert reply.content
+    with pytest.raises(CommandNotShown, match="override denies"):
+        await sandbox.invoke(rules.bob, "perms", channel=rules.general)
+
+
+async def test_a_channel_override_beats_all_channels(rules: RulesWorld) -> None:
+    """interactions/application-commands, "Application Command Permissions Constants".
+
+    "All Channels" (guild id - 1) switches /perms off everywhere; #general's own override
+    switches it back on there, and only there.
+    """
+    sandbox = rules.sandbox
+    other = sandbox.add_channel(rules.guild, "other")
+    command = sandbox.world.find_command("perms", rules.guild.id)
+    assert command is not None
+    sandbox.world.command_permissions[(rules.guild.id, str(command["id"]))] = [
+        {"id": str(rules.guild.id - 1), "type": COMMAND_CHANNEL, "permission": False},
+        {"id": str(rules.general.id), "type": COMMAND_CHANNEL, "permission": True},
+    ]
+    reply = await sandbox.invoke(rules.bob, "perms", channel=rules.general)
+    assert reply.content
+    with pytest.raises(CommandNotShown, match="disabled in this channel"):
+        await sandbox.invoke(rules.bob, "perms", channel=other)

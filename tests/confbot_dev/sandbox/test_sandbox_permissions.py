@@ -131,3 +131,56 @@ async def test_discord_py_sees_overwrites_added_later(rules: RulesWorld) -> None
     assert isinstance(after, discord.TextChannel)
     assert not after.permissions_for(after.guild.me).send_messages
     assert after.permissions_for(after.guild.me).read_messages
+
+
+@pytest.mark.parametrize(
+    ("everyone_deny", "first_role", "second_role", "member_allow", "allowed"),
+    [
+        (SEND_MESSAGES, (SEND_MESSAGES, 0), (0, SEND_MESSAGES), 0, True),
+        (0, (0, 0), (0, SEND_MESSAGES), 0, False),
+        (0, (SEND_MESSAGES, 0), (0, SEND_MESSAGES), 0, True),
+        (0, (0, SEND_MESSAGES), (0, SEND_MESSAGES), SEND_MESSAGES, True),
+    ],
+    ids=["one-role-allows", "one-role-denies", "allow-beats-deny", "member-beats-roles"],
+)
+async def test_two_roles_with_conflicting_overwrites(
+    bare_rules: tuple[Sandbox, HandClock],
+    everyone_deny: int,
+    first_role: tuple[int, int],
+    second_role: tuple[int, int],
+    member_allow: int,
+    allowed: bool,
+) -> None:
+    """topics/permissions, "Permission Overwrites": all role overwrites combine, deny then allow.
+
+    The bot holds two roles whose overwrites disagree: every role's denies apply first,
+    then every role's allows, so one role allowing beats another denying; the member's
+    own overwrite comes last.
+    """
+    sandbox, _clock = bare_rules
+    sandbox.allow_rejection(code=50013)
+    guild = sandbox.add_guild("G")
+    channel = sandbox.add_channel(guild, "two-roles")
+    bot_member = guild.members[sandbox.bot_user.id]
+    second = sandbox.add_role(guild, "Second")
+    bot_member.roles.append(second)
+    sandbox.add_overwrite(channel, sandbox.everyone_role(guild), deny=everyone_deny)
+    sandbox.add_overwrite(channel, bot_member.roles[0], allow=first_role[0], deny=first_role[1])
+    sandbox.add_overwrite(channel, second, allow=second_role[0], deny=second_role[1])
+    sandbox.add_overwrite(channel, sandbox.bot_user, allow=member_allow)
+    status, _code = await _post(sandbox, channel)
+    assert (status == 200) is allowed
+
+
+async def test_a_role_with_administrator_among_others_ignores_overwrites(
+    bare_rules: tuple[Sandbox, HandClock],
+) -> None:
+    """topics/permissions: ADMINISTRATOR on any one role skips every overwrite."""
+    sandbox, _clock = bare_rules
+    guild = sandbox.add_guild("G")
+    channel = sandbox.add_channel(guild, "locked")
+    bot_member = guild.members[sandbox.bot_user.id]
+    bot_member.roles.append(sandbox.add_role(guild, "Admins", permissions=ADMINISTRATOR))
+    sandbox.add_overwrite(channel, bot_member.roles[0], deny=SEND_MESSAGES | VIEW_CHANNEL)
+    sandbox.add_overwrite(channel, sandbox.bot_user, deny=SEND_MESSAGES)
+    assert await _post(sandbox, channel) == (200, None)
