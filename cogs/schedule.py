@@ -16,9 +16,11 @@ from discord.ext import commands
 from bot.answers.schedule_answers import ScheduleAnswers
 from bot.answers.search_text import normalise
 from bot.app import Confbot
+from bot.pictures.picture import day_picture, picture_day
 from bot.rendering.pages import Answer
 from bot.timezones import format_day
 from cogs.choices import choices, room_choices
+from cogs.pictures import send_picture
 from cogs.replies import answer_interaction
 from cogs.transformers import SessionOption, TrackOption, interaction_reader
 from cogs.views import ListQuery, install_page_buttons
@@ -87,6 +89,13 @@ class Schedule(commands.Cog):
         day="One of your local days (default: every day)",
         track="Only this track",
         room="Only this room",
+        view="Text (default), or also a picture of one day: rooms side by side",
+    )
+    @app_commands.choices(
+        view=[
+            app_commands.Choice(name="Text", value="text"),
+            app_commands.Choice(name="Picture of the day", value="picture"),
+        ]
     )
     @app_commands.autocomplete(day=day_autocomplete, room=room_autocomplete)
     async def schedule(
@@ -95,13 +104,35 @@ class Schedule(commands.Cog):
         day: str | None = None,
         track: TrackOption | None = None,
         room: str | None = None,
+        view: str = "text",
     ) -> None:
-        """Show the sessions grouped by the reader's local day, a page at a time."""
+        """Show the sessions grouped by the reader's local day, a page at a time.
+
+        ``view:picture`` adds the picture of one day (the one asked, else today or the
+        next day with sessions) after the text: the picture adds, it never replaces.
+        """
         reader = await interaction_reader(interaction)
         now = self.bot.clock.now()
         answer = self.answers.schedule_for(reader, now, day=day, track=track, room=room)
         query = ListQuery(SCHEDULE_LIST, now, (day, track, room))
         await answer_interaction(self.bot, interaction, answer, query=query)
+        if view != "picture":
+            return
+        local = self.answers.parse_day(day, reader, now) if day else None
+        index = self.bot.services.schedule
+        if local is None:
+            local = picture_day(index, reader, now)
+        if local is None:
+            return
+        track_id = self.answers.track_id(track) if track else None
+        room_id = self.answers.room_id(room) if room else None
+        sessions = index.sessions_on_local_day(
+            local, reader.zone, track_id=track_id, room_id=room_id
+        )
+        agenda = await self.bot.services.reminders.agenda_session_ids(interaction.user.id)
+        await send_picture(
+            interaction, day_picture(index, reader, local, now, sessions=sessions, agenda=agenda)
+        )
 
     @app_commands.command(name="now", description="What is on right now, and what is next")
     @app_commands.describe(room="Only this room", track="Only this track")

@@ -288,6 +288,14 @@ class ReminderService:
         )
         return AgendaShown(answer, now, stops)
 
+    async def agenda_session_ids(self, user_id: int) -> frozenset[str]:
+        """Return the ids of the sessions on the user's agenda (to mark them in a picture)."""
+        return frozenset(s.id for s in await self.agenda_sessions(user_id))
+
+    async def agenda_sessions(self, user_id: int) -> list[Session]:
+        """Return the sessions on the user's agenda that the schedule still has."""
+        return list(await agenda_sessions(self._core.database, self.schedule, user_id))
+
     async def agenda_answer(self, user_id: int, reader: Reader, at: datetime) -> Answer:
         """Return the agenda as of ``at`` (its page buttons, after restarts too)."""
         sessions = await agenda_sessions(self._core.database, self.schedule, user_id)

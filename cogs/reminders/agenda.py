@@ -16,6 +16,7 @@ from bot.reminders.custom_ids import AGENDA_LIST
 from bot.reminders.service import ReminderService
 from bot.rendering.pages import first_reply
 from cogs.embeds import message_arguments
+from cogs.pictures import send_agenda_picture
 from cogs.reminders.views import send_calendar, stop_buttons
 from cogs.views import ListQuery, PersistentView, page_buttons
 
@@ -32,10 +33,18 @@ class AgendaCommands(commands.Cog):
     settings_group = app_commands.Group(name="reminders", description="How you are reminded")
 
     @agenda.command(name="show", description="Your sessions in your time zone")
-    async def agenda_show(self, interaction: discord.Interaction) -> None:
+    @app_commands.describe(view="Text (default), or also a picture of your next day")
+    @app_commands.choices(
+        view=[
+            app_commands.Choice(name="Text", value="text"),
+            app_commands.Choice(name="Picture of the day", value="picture"),
+        ]
+    )
+    async def agenda_show(self, interaction: discord.Interaction, view: str = "text") -> None:
         """Show the user's sessions by local day, overlaps marked, the next one counted down.
 
-        The next few sessions get a "Stop" button each, like /forget.
+        The next few sessions get a "Stop" button each, like /forget. ``view:picture`` adds
+        the picture of the agenda's day (today, else the next one with a session).
         """
         await interaction.response.defer(ephemeral=True, thinking=True)
         reader = await self.bot.reader(interaction.user.id)
@@ -47,6 +56,8 @@ class AgendaCommands(commands.Cog):
         if items:
             arguments["view"] = PersistentView(items)
         await interaction.followup.send(ephemeral=True, **arguments)
+        if view == "picture":
+            await send_agenda_picture(self.bot, self.service, interaction, reader)
 
     @agenda.command(name="export", description="Your agenda as a calendar file (.ics)")
     async def agenda_export(self, interaction: discord.Interaction) -> None:

@@ -471,9 +471,23 @@ class Rest:
 
     # -- message helpers (also used by the driver) -----------------------------------
 
-    def _attachments(self, channel: Channel, uploads: list[Upload]) -> list[dict[str, Any]]:
+    def _attachments(
+        self, channel: Channel, uploads: list[Upload], body: dict[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
+        """Return the attachment objects of ``uploads``, with the alt text the body gave.
+
+        Reference "Uploading Files": ``files[n]`` is described by the body's ``attachments``
+        entry whose ``id`` is ``n``; Message resource "Attachment Object": ``description``
+        (alt text, at most 1,024 characters) is returned as sent.
+        """
+        described = {
+            str(part.get("id")): part.get("description")
+            for part in (body or {}).get("attachments") or []
+            if isinstance(part, dict)
+        }
         out = []
         for upload in uploads:
+            index = upload.field.removeprefix("files[").removesuffix("]")
             att_id = self.world.ids.next()
             self.world.attachment_data[att_id] = upload.data
             url = f"https://cdn.discordapp.com/attachments/{channel.id}/{att_id}/{upload.filename}"
@@ -487,6 +501,8 @@ class Rest:
                     "content_type": upload.content_type,
                 }
             )
+            if described.get(index) is not None:
+                out[-1]["description"] = described[index]
         return out
 
     async def publish(
@@ -507,7 +523,7 @@ class Rest:
             channel,
             author or self.world.bot_user,
             body,
-            attachments=self._attachments(channel, uploads),
+            attachments=self._attachments(channel, uploads, body),
             extra=extra,
         )
         self.world.store_message(channel, message)
@@ -539,7 +555,10 @@ class Rest:
         if "attachments" in body and body["attachments"] is not None:
             keep = {str(a.get("id")) for a in body["attachments"]}
             message["attachments"] = [a for a in message["attachments"] if a["id"] in keep]
-        message["attachments"] = [*message["attachments"], *self._attachments(channel, uploads)]
+        message["attachments"] = [
+            *message["attachments"],
+            *self._attachments(channel, uploads, body),
+        ]
         message["edited_timestamp"] = now_iso()
         if not int(message["flags"]) & EPHEMERAL:
             await self.gateway.dispatch("MESSAGE_UPDATE", self.world.gateway_message(message))
