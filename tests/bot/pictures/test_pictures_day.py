@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 from PIL import Image
@@ -97,7 +98,7 @@ def test_the_skipped_hour_has_no_tick() -> None:
     assert "02:00" not in labels
     assert labels.count("03:00") == 1
     ticks = picture.layout.ticks
-    assert all(b.minute - a.minute == 60 for a, b in zip(ticks, ticks[1:], strict=False))
+    assert all(b.minute - a.minute == 60 for a, b in pairwise(ticks))
 
 
 def test_png_has_its_size_and_the_agenda_and_now_drawn() -> None:
