@@ -19,7 +19,7 @@ from bot.schedule.index import ScheduleIndex
 from bot.schedule.model import Room, Session
 from bot.timezones import format_day, format_time_range, to_local, zone_abbreviation
 
-__all__ = ["ROOMS_PER_PICTURE", "Block", "DayLayout", "Tick", "day_layout", "local_days_with"]
+__all__ = ["ROOMS_PER_PICTURE", "Block", "DayLayout", "Tick", "day_layout"]
 
 # A phone shows a picture about 400 points wide and lets the reader zoom in: five rooms
 # keep a title legible when zoomed to one column. More rooms go on further pages.
@@ -64,11 +64,6 @@ class DayLayout:
     page: int
     pages: int
     description: str
-
-
-def local_days_with(index: ScheduleIndex, zone: str) -> list[date]:
-    """Return the reader's local days that have sessions (the pictures there are)."""
-    return index.local_days(zone)
 
 
 def _hour_label(local: datetime, reader: Reader) -> str:
