@@ -145,7 +145,6 @@ class FeedService:
             removed = (
                 item.after is None
                 or item.after.cancelled
-                or Change.REMOVED in item.changes
                 or Change.CANCELLED in item.changes
             )
             room = index.room(session.room_id) if session.room_id else None

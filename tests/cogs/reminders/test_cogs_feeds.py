@@ -6,7 +6,9 @@ EPHEMERAL flag 64); the feed is served by the bot's web server on loopback.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import sqlite3
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -172,6 +174,16 @@ async def test_forget_me_kills_the_link(
     ask = await conference.sandbox.invoke(alice, "forget-me")
     await conference.sandbox.click(alice, ask, "Confirm")
     assert (await fetch(http, url))[0] == 404
+
+
+async def test_only_the_tokens_hash_is_stored(conference: ConferenceHarness) -> None:
+    """The link's token (256 random bits) is nowhere in the database; its SHA-256 is."""
+    url = await subscribe(conference)
+    token = url.rsplit("/", 1)[1].removesuffix(".ics")
+    assert len(token) == 43  # token_urlsafe(32): 256 bits
+    dump = "\n".join(sqlite3.connect(conference.config.storage.database).iterdump())
+    assert token not in dump
+    assert hashlib.sha256(token.encode()).hexdigest().upper() in dump.upper()
 
 
 async def test_the_web_server_listens_on_loopback_only(conference: ConferenceHarness) -> None:
