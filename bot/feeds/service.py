@@ -142,11 +142,7 @@ class FeedService:
             session = item.after or item.before
             if session is None:
                 continue
-            removed = (
-                item.after is None
-                or item.after.cancelled
-                or Change.CANCELLED in item.changes
-            )
+            removed = item.after is None or item.after.cancelled or Change.CANCELLED in item.changes
             room = index.room(session.room_id) if session.room_id else None
             await self._core.database.feeds.bump(
                 session.id,

@@ -13,6 +13,8 @@ _CONTENT_LINE = re.compile(
     r"(?P<name>[A-Za-z0-9-]+)(?P<params>(;[A-Za-z0-9-]+=(\"[^\"]*\"|[^;:,\"]*)"
     r"(,(\"[^\"]*\"|[^;:,\"]*))*)*):(?P<value>.*)"
 )
+_TEXT = re.compile(r"([^\\;,]|\\[\\;,nN])*")  # RFC 5545 3.3.11: escapes, no bare ; or ,
+_TEXT_PROPERTIES = ("SUMMARY", "LOCATION", "DESCRIPTION", "X-WR-CALNAME")
 _UTC_STAMP = re.compile(r"\d{8}T\d{6}Z")
 _EVENT_ONCE = ("UID", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY", "SEQUENCE", "STATUS")
 
@@ -57,6 +59,8 @@ def read_events(data: bytes) -> tuple[dict[str, str], list[dict[str, str]]]:
                 current = None
             continue
         target = current if current is not None and stack[-1] == "VEVENT" else calendar
+        if name in _TEXT_PROPERTIES:
+            assert _TEXT.fullmatch(value), f"{name} is not escaped TEXT: {value!r}"
         if stack[-1] in ("VEVENT", "VCALENDAR"):
             assert name not in target or name in ("DESCRIPTION",), f"{name} twice"
             target[name] = value

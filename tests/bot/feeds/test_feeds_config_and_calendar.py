@@ -49,9 +49,16 @@ def test_the_public_url_loses_its_trailing_slash() -> None:
     assert web.public_url == "https://confbot.example.org"
 
 
-def test_a_feed_reads_back_with_both_parsers() -> None:
-    """Long, accented titles fold at 75 octets; both parsers read the same events."""
-    title = "Ünïcödé talk about a very long subject, " * 4
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Ünïcödé talk about a very long subject, " * 4,
+        "会议：分布式系统的未来与挑战" * 6 + " 🎉🚀" * 10,
+        "Commas, semicolons; back\\slashes and\na new line\x07 with a bell",
+    ],
+)
+def test_a_feed_reads_back_with_both_parsers(title: str) -> None:
+    """Long, accented, CJK, emoji and special titles fold and escape; both parsers agree."""
     events = [
         FeedEvent("a@conf.confbot", 2, START, START, START + timedelta(hours=1), title, "Hall"),
         FeedEvent(
@@ -69,7 +76,7 @@ def test_a_feed_reads_back_with_both_parsers() -> None:
     calendar, lines = read_events(body)
     parsed = Calendar.from_ical(body)
     assert calendar["X-WR-CALNAME"] == str(parsed["x-wr-calname"]) == "Conf: my agenda"
-    assert [str(e["summary"]) for e in parsed.walk("VEVENT")] == [title, "Gone"]
+    assert [str(e["summary"]) for e in parsed.walk("VEVENT")] == [title.replace("\x07", ""), "Gone"]
     assert [(e["UID"], e["SEQUENCE"], e["STATUS"]) for e in lines] == [
         ("a@conf.confbot", "2", "CONFIRMED"),
         ("b@conf.confbot", "1", "CANCELLED"),
