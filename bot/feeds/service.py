@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.core import Core
+from bot.errors import DatabaseBusyError
 from bot.feeds import texts
 from bot.feeds.calendar import FeedEvent, feed_bytes
 from bot.feeds.tokens import looks_like_token, new_token, token_hash
@@ -20,6 +22,8 @@ from bot.schedule.model import Session
 from bot.storage.repositories.feeds import FeedToken, SessionVersion
 
 __all__ = ["KEEP_CANCELLED", "FeedAnswer", "FeedService"]
+
+log = logging.getLogger(__name__)
 
 # A session that left the schedule stays in feeds as cancelled this long, long enough
 # for every calendar that polls now and then to see it go.
@@ -110,7 +114,12 @@ class FeedService:
         modified = owner.modified_at
         if etag != owner.etag or modified is None:
             modified = self._core.clock.now()
-            await database.feeds.served(owner.user_id, etag, modified)
+            try:
+                await database.feeds.served(owner.user_id, etag, modified)
+            except DatabaseBusyError:
+                # Another program holds the database: serve the feed anyway; the next
+                # fetch records it (only Last-Modified waits for that).
+                log.warning("database busy; feed served without recording its version")
         if _matches(if_none_match, etag) or (
             if_none_match is None
             and if_modified_since is not None
