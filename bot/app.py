@@ -127,9 +127,10 @@ class Confbot(commands.Bot):
         """Leave messages to the cogs' listeners; there are no prefix commands to run."""
 
     async def setup_hook(self) -> None:
-        """Open the core, start the scheduler, load the cogs and sync the commands."""
+        """Open the core, start the scheduler and web server, load the cogs, sync the commands."""
         self._services = await Services.open(self.config, self.clock, channels=self)
         self._services.scheduler.start()
+        await self._services.start_web()
         for extension in self._extensions:
             await self.load_extension(extension)
         await self.sync_commands_if_changed()

@@ -159,6 +159,25 @@ class AnnouncementsConfig(_Section):
     grace_minutes: Annotated[int, Field(ge=0, le=24 * 60)] = 10
 
 
+class WebConfig(_Section):
+    """The bot's small web server (personal calendar feeds); off unless ``[web]`` is present."""
+
+    # Loopback by default: put a reverse proxy with TLS in front to reach it from outside.
+    listen: str = "127.0.0.1"
+    # 0 lets the system choose a free port (tests); the link then names the port it chose.
+    port: Annotated[int, Field(ge=0, le=65535)] = 8080
+    # The address people are given (the reverse proxy's https URL); by default
+    # http://<listen>:<port>, which only this machine can reach.
+    public_url: str | None = None
+
+    @field_validator("public_url")
+    @classmethod
+    def _http_address(cls, public_url: str | None) -> str | None:
+        if public_url is not None and not is_address(public_url):
+            raise ValueError(f"{public_url!r} is not an http(s) address")
+        return public_url.rstrip("/") if public_url is not None else None
+
+
 class Config(_Section):
     """The whole configuration file."""
 
@@ -171,6 +190,7 @@ class Config(_Section):
     delivery: DeliveryConfig = DeliveryConfig()
     tracks: TracksConfig = TracksConfig()
     announcements: AnnouncementsConfig = AnnouncementsConfig()
+    web: WebConfig | None = None
 
     def token(self, environ: dict[str, str] | None = None) -> str | None:
         """Return the bot token: ``DISCORD_TOKEN`` wins over ``bot.token``."""

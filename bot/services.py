@@ -22,6 +22,8 @@ from bot.conference import ConferenceService
 from bot.config import Config
 from bot.core import Core
 from bot.delivery import DeliveryEngine, DeliverySettings
+from bot.feeds import FeedService
+from bot.feeds.routes import feed_routes
 from bot.moderation import ModerationLog
 from bot.programme.apply import ScheduleApplier
 from bot.programme.live import LiveSchedule
@@ -33,6 +35,7 @@ from bot.scheduler import KeyedScheduler
 from bot.speakers.heads_ups import SPEAKER_ALERT_KIND
 from bot.speakers.service import SpeakerService
 from bot.storage.database import Database, open_database
+from bot.web import WebServer
 
 
 @dataclass(slots=True)
@@ -48,6 +51,9 @@ class Services(Core):
     conference: ConferenceService
     speakers: SpeakerService
     announcements: AnnouncementService
+    feeds: FeedService
+    web: WebServer | None
+    """The web server (feeds), or ``None`` when the config has no ``[web]``."""
 
     @classmethod
     async def open(
@@ -95,6 +101,11 @@ class Services(Core):
         speakers = SpeakerService(core, moderation, channels)
         core.delivery.register(SPEAKER_ALERT_KIND, speakers.render_heads_up)
         applier.follow(speakers)
+        web = WebServer(core.config.web) if core.config.web is not None else None
+        feeds = FeedService(core, (lambda: web.public_url) if web is not None else None)
+        applier.follow(feeds)  # sessions' calendar versions (SEQUENCE, DTSTAMP)
+        if web is not None:
+            web.add_routes(feed_routes(feeds))
         live_schedule = LiveSchedule(
             core, applier=applier, channels=channels, moderation=moderation
         )
@@ -133,6 +144,8 @@ class Services(Core):
             conference=conference,
             speakers=speakers,
             announcements=announcements,
+            feeds=feeds,
+            web=web,
         )
 
     async def when_ready(self, channels: ChannelDirectory) -> None:
@@ -149,8 +162,15 @@ class Services(Core):
         await self.announcements.crosspost_left_over()
         await self.conference.start()
 
+    async def start_web(self) -> None:
+        """Start the web server if the config has one (it needs no gateway)."""
+        if self.web is not None:
+            await self.web.start()
+
     async def close(self) -> None:
         """Stop delivering (call ``delivery.drain()`` first to let sends land), close the rest."""
+        if self.web is not None:
+            await self.web.stop()
         await self.delivery.stop()
         await self.scheduler.drain()
         await self.database.close()

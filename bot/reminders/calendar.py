@@ -7,25 +7,16 @@ shows in its owner's zone; each event carries an alarm at the attendee's lead.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from icalendar import Alarm, Calendar, Event
 
+from bot.rendering.calendar_ids import event_uid, slug
 from bot.schedule.index import ScheduleIndex
 from bot.schedule.model import Session
 
 PRODUCT_ID = "-//confbot//conference companion//EN"
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "conference"
-
-
-def event_uid(session: Session, conference_name: str) -> str:
-    """Return the event's stable UID: the same session always gets the same one."""
-    return f"{_slug(session.id)}@{_slug(conference_name)}.confbot"
 
 
 def _description(session: Session, index: ScheduleIndex) -> str:
@@ -87,4 +78,4 @@ def calendar_filename(session: Session | None) -> str:
     """Return "agenda.ics" for an agenda, "<session>.ics" for one session."""
     if session is None:
         return "agenda.ics"
-    return f"{_slug(session.id)[:60]}.ics"
+    return f"{slug(session.id)[:60]}.ics"

@@ -26,6 +26,7 @@ from bot.storage._executor import Executor, busy_as_error, set_busy_timeout
 from bot.storage.migrate import migrate
 from bot.storage.repositories import (
     AnnouncementRepository,
+    FeedRepository,
     GuildSettingsRepository,
     MetaRepository,
     OutboxRepository,
@@ -85,6 +86,7 @@ class Database:
         self.snapshots = SnapshotRepository(ex, clock)
         self.speaker_links = SpeakerLinkRepository(ex, clock)
         self.meta = MetaRepository(ex, clock)
+        self.feeds = FeedRepository(ex, clock)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:

@@ -1,4 +1,4 @@
-"""``/agenda show``, ``/agenda export`` and ``/reminders settings``.
+"""``/agenda show``, ``/agenda export``, ``/agenda subscribe`` and ``/reminders settings``.
 
 Each command reads the reader once, asks the reminders service, and sends what it
 returned: the agenda's pages (with "Stop" for the next sessions), a calendar file, or
@@ -64,6 +64,14 @@ class AgendaCommands(commands.Cog):
         """Attach agenda.ics with every session on the agenda and an alarm at each lead."""
         await interaction.response.defer(ephemeral=True, thinking=True)
         await send_calendar(interaction, await self.service.agenda_calendar(interaction.user.id))
+
+    @agenda.command(name="subscribe", description="A private calendar feed of your agenda")
+    @app_commands.describe(reset="Make a new link; the old one stops working")
+    async def agenda_subscribe(self, interaction: discord.Interaction, reset: bool = False) -> None:
+        """Answer privately with a link to the user's feed (``bot/feeds``), or how to get one."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        text = await self.bot.services.feeds.subscribe(interaction.user.id, reset=reset)
+        await interaction.followup.send(text, ephemeral=True)
 
     @settings_group.command(name="settings", description="Leads, delivery and morning digest")
     @app_commands.describe(

@@ -169,10 +169,16 @@ def _banner(session: DemoSession, speed: float) -> str:
     name = bot.services.schedule.schedule.conference.name if bot is not None else "confbot"
     pace = "stopped" if speed == 0 else f"{speed:g}x real time"
     now = session.harness.clock.now()
-    return session.style.header(
+    banner = session.style.header(
         f"confbot demo: {name} | simulated time {now:%a %d %b %Y %H:%M} UTC ({pace})"
         " | type :help for help, :quit to leave"
     )
+    web = bot.services.web if bot is not None else None
+    if web is not None:  # [web] is configured: the feed server runs on its address
+        banner += "\n" + session.style.dim(
+            f"calendar feeds at {web.public_url} (/agenda subscribe gives your link)"
+        )
+    return banner
 
 
 def _not_about_voice(record: logging.LogRecord) -> bool:

@@ -5,6 +5,7 @@ from bot.storage.repositories.announcements import (
     AnnouncementRepository,
     AnnouncementStatus,
 )
+from bot.storage.repositories.feeds import FeedRepository, FeedToken, SessionVersion
 from bot.storage.repositories.guilds import (
     GuildSettings,
     GuildSettingsRepository,
@@ -29,6 +30,8 @@ __all__ = [
     "AnnouncementStatus",
     "ClockStyle",
     "Delivery",
+    "FeedRepository",
+    "FeedToken",
     "GuildSettings",
     "GuildSettingsRepository",
     "GuildSettingsUpdate",
@@ -39,6 +42,7 @@ __all__ = [
     "OutboxStatus",
     "Recipient",
     "RecipientRepository",
+    "SessionVersion",
     "Snapshot",
     "SnapshotRepository",
     "SpeakerLink",

@@ -169,8 +169,9 @@ class UserRepository(Repository):
         """Delete everything stored about a user, atomically; return rows deleted per table.
 
         Removes their ``users`` row, their ``subscriptions``, ``speaker_links`` that
-        point at their account, and every ``outbox`` row addressed to them (whatever
-        its status: pending reminders are never sent, sent ones leave no trace).
+        point at their account, their calendar feed's token, and every ``outbox`` row
+        addressed to them (whatever its status: pending reminders are never sent, sent
+        ones leave no trace).
         Guild-owned records are kept: announcements they authored as a moderator,
         and ``linked_by`` on links they made for other people.
         The keys are always ``users``, ``subscriptions``, ``speaker_links``, ``outbox``.
@@ -185,6 +186,8 @@ class UserRepository(Repository):
             outbox = await db.execute("DELETE FROM outbox WHERE target_user_id = ?", (user_id,))
             # How to reach them (DM channel, closed DMs) is about them too.
             await db.execute("DELETE FROM recipients WHERE user_id = ?", (user_id,))
+            # Their calendar feed's link stops working (it answers 404 from now on).
+            await db.execute("DELETE FROM feed_tokens WHERE user_id = ?", (user_id,))
         return {
             "users": users.rowcount,
             "subscriptions": subs.rowcount,

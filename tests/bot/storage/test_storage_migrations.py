@@ -23,6 +23,8 @@ EXPECTED_TABLES = {
     "meta",
     "recipients",
     "announcement_channels",
+    "feed_tokens",
+    "feed_sessions",
 }
 
 GOOD_1 = Migration(1, "one", "CREATE TABLE t1 (x INTEGER);")

@@ -109,6 +109,7 @@ async def _populate(db: Database, user_id: int, speaker: str) -> None:
     due = T0 + timedelta(hours=1)
     await db.outbox.enqueue(f"r:{user_id}:1", "reminder", due, {"s": 1}, target_user_id=user_id)
     await db.outbox.enqueue(f"r:{user_id}:2", "reminder", due, {"s": 2}, target_user_id=user_id)
+    await db.feeds.set_token(user_id, user_id.to_bytes(32, "big"))
 
 
 async def test_forget_reports_rows_deleted_per_table(db: Database) -> None:
@@ -127,6 +128,8 @@ async def test_forget_removes_everything_about_the_user(db: Database) -> None:
     assert await db.speaker_links.get("sp-alice") is None
     assert await db.outbox.get(f"r:{ALICE}:1") is None
     assert await db.outbox.pending() == []
+    assert not await db.feeds.has_token(ALICE)
+    assert await db.feeds.by_token_hash(ALICE.to_bytes(32, "big")) is None
 
 
 async def test_forget_keeps_other_users_data(db: Database) -> None:
@@ -138,6 +141,7 @@ async def test_forget_keeps_other_users_data(db: Database) -> None:
     assert len(await db.subscriptions.for_user(BOB)) == 2
     assert await db.speaker_links.all() == {"sp-bob": BOB}
     assert [item.target_user_id for item in await db.outbox.pending()] == [BOB, BOB]
+    assert await db.feeds.has_token(BOB)
 
 
 async def test_forget_unknown_user_deletes_nothing(db: Database) -> None:
