@@ -56,11 +56,6 @@ class Core:
         return self.current.live
 
     @property
-    def generation(self) -> int:
-        """Return how many times the schedule was swapped since start."""
-        return self.current.generation
-
-    @property
     def conference_zone(self) -> str:
         """Return the zone the conference is held in (the guild override wins)."""
         return self.current.conference_zone

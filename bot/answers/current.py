@@ -19,12 +19,10 @@ class CurrentSchedule:
     keeping them, so a refresh reaches every reader at once.
     """
 
-    __slots__ = ("_zone_override", "answers", "generation", "live", "schedule", "search")
+    __slots__ = ("_zone_override", "answers", "live", "schedule", "search")
 
     def __init__(self, live: Schedule, *, zone_override: str | None = None) -> None:
         self._zone_override = zone_override
-        # How many times the schedule was swapped since start (callers cache per generation).
-        self.generation = 0
         self.live, self.schedule, self.search, self.answers = self._build(live)
 
     def _build(
@@ -43,7 +41,6 @@ class CurrentSchedule:
         no reader ever sees one version's index with another's search.
         """
         self.live, self.schedule, self.search, self.answers = self._build(live)
-        self.generation += 1
 
     @property
     def conference_zone(self) -> str:

@@ -8,27 +8,21 @@ on a card sent before a restart is answered like any other. An id too long for D
 from __future__ import annotations
 
 from bot.custom_ids import (
-    CUSTOM_ID_LIMIT,
     PREFIX,
     ROW_MARK_PATTERN,
     SESSION_CARD,
-    id_from_custom_id,
-    id_in_custom_id,
 )
 
 __all__ = [
     "AGENDA_LIST",
     "CALENDAR",
     "CALENDAR_TEMPLATE",
-    "CUSTOM_ID_LIMIT",
     "OPEN_SESSION",
     "REMIND",
     "REMIND_PICK",
     "REMIND_TEMPLATE",
     "UNREMIND",
     "UNREMIND_TEMPLATE",
-    "session_custom_id",
-    "session_id_from_token",
 ]
 
 REMIND = f"{PREFIX}:remind:"
@@ -49,8 +43,3 @@ CALENDAR_TEMPLATE = rf"{PREFIX}:ics:(?P<session>.+?){ROW_MARK_PATTERN}"
 
 AGENDA_LIST = "agenda"
 """The agenda's list kind, answered again by its page buttons (``ListQuery.kind``)."""
-
-
-# A session in a custom_id: its id, or "#" + a digest when that would not fit.
-session_custom_id = id_in_custom_id
-session_id_from_token = id_from_custom_id

@@ -14,9 +14,10 @@ from datetime import date
 from bot.answers.reader import Reader, reader_for
 from bot.channels import ChannelDirectory
 from bot.core import Core
+from bot.custom_ids import id_in_custom_id
 from bot.delivery import RenderContext, Skip
 from bot.reminders.agenda import agenda_sessions
-from bot.reminders.custom_ids import OPEN_SESSION, UNREMIND, session_custom_id
+from bot.reminders.custom_ids import OPEN_SESSION, UNREMIND
 from bot.reminders.texts import (
     OPEN_SESSION_LABEL,
     STOP_REMINDER_LABEL,
@@ -70,8 +71,8 @@ class ReminderRenderers:
             room_channel_id=self._channels.room_channel_ids().get(session.room_id or ""),
         )
         buttons = (
-            ButtonSpec(STOP_REMINDER_LABEL, session_custom_id(UNREMIND, session.id)),
-            ButtonSpec(OPEN_SESSION_LABEL, session_custom_id(OPEN_SESSION, session.id)),
+            ButtonSpec(STOP_REMINDER_LABEL, id_in_custom_id(UNREMIND, session.id)),
+            ButtonSpec(OPEN_SESSION_LABEL, id_in_custom_id(OPEN_SESSION, session.id)),
         )
         if item.target_channel_id is not None:
             return OutgoingMessage(

@@ -18,10 +18,10 @@ from bot.answers.reader import Reader, reader_for
 from bot.answers.search import SearchIndex
 from bot.channels import ChannelDirectory
 from bot.core import Core
+from bot.custom_ids import id_from_custom_id, id_in_custom_id
 from bot.errors import NotFoundError, UserError
 from bot.reminders.agenda import agenda_reply, agenda_sessions
 from bot.reminders.calendar import calendar_bytes, calendar_filename
-from bot.reminders.custom_ids import session_custom_id, session_id_from_token
 from bot.reminders.kinds import DIGEST, REMINDER, ROOM_POST
 from bot.reminders.leads import parse_digest_time, parse_leads
 from bot.reminders.planner import ReminderPlanner, Subscribed
@@ -179,7 +179,7 @@ class ReminderService:
         :raises NotFoundError: it left the schedule.
         """
         index = self.schedule
-        session_id = session_id_from_token(token, (session.id for session in index.sessions))
+        session_id = id_from_custom_id(token, (session.id for session in index.sessions))
         session = index.session(session_id) if session_id is not None else None
         if session is None:
             raise NotFoundError(SESSION_GONE)
@@ -424,6 +424,6 @@ def _pick_option(session: Session, index: ScheduleIndex) -> PickOption:
     about = " · ".join(part for part in (room.name if room else "", human_join(speakers)) if part)
     return PickOption(
         label=truncate(session.title, 100) or session.id[:100],
-        value=session_custom_id("", session.id),
+        value=id_in_custom_id("", session.id),
         description=truncate(about, 100) or None,
     )

@@ -16,6 +16,7 @@ from typing import Any
 import discord
 
 from bot.app import Confbot
+from bot.custom_ids import id_in_custom_id
 from bot.reminders.custom_ids import (
     CALENDAR,
     CALENDAR_TEMPLATE,
@@ -24,7 +25,6 @@ from bot.reminders.custom_ids import (
     REMIND_TEMPLATE,
     UNREMIND,
     UNREMIND_TEMPLATE,
-    session_custom_id,
 )
 from bot.reminders.service import CalendarFile, Reminded, SessionOffer, StopOffer
 from bot.reminders.texts import (
@@ -65,7 +65,7 @@ class _SessionAction(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"
                 label=truncate(label or self.LABEL, 80),
                 emoji=self.EMOJI,
                 style=self.STYLE,
-                custom_id=session_custom_id(self.ID_PREFIX, session_id),
+                custom_id=id_in_custom_id(self.ID_PREFIX, session_id),
             )
         )
         self.session_id = session_id
