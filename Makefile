@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest install bench clean
+.PHONY: demo test test-deps lint typecheck pytest install bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,11 @@ demo: $(STAMP)
 	$(BIN)/confbot demo
 
 ## Install, then run every check CI runs: lint, format, import contracts, types, tests.
-test: $(STAMP) lint typecheck pytest
+test: $(STAMP) test-deps lint typecheck pytest
+
+## The real components the tests use (Debian packages), installed when missing.
+test-deps:
+	./tools/test-deps
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
