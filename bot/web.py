@@ -38,7 +38,9 @@ async def _security_headers(request: web.Request, handler: Handler) -> web.Strea
     except web.HTTPException as error:
         error.headers.update(SECURITY_HEADERS)
         raise
-    response.headers.update(SECURITY_HEADERS)
+    # A route may set stricter or other values of its own (the agenda page's CSP).
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
     return response
 
 
