@@ -49,6 +49,10 @@ async def _no_server_header(request: web.Request, response: web.StreamResponse) 
     response.headers.pop("Server", None)
 
 
+async def _no_icon(request: web.Request) -> web.StreamResponse:
+    return web.Response(status=204)
+
+
 class WebServer:
     """An aiohttp application on ``[web]``'s address; routes are added before :meth:`start`."""
 
@@ -56,6 +60,8 @@ class WebServer:
         self.config = config
         self._app = web.Application(middlewares=[_security_headers])
         self._app.on_response_prepare.append(_no_server_header)
+        # Browsers ask for an icon beside every page: "none", rather than a 404 in their log.
+        self._app.add_routes([web.get("/favicon.ico", _no_icon)])
         self._runner: web.AppRunner | None = None
         self.port: int | None = None
         """The port it listens on once started (the one chosen when ``port`` is 0)."""
