@@ -136,8 +136,7 @@ def agenda_html(
     for day in days:
         parts += [
             f'<section><h2 id="d{day.day.isoformat()}">{escape(day.label)}</h2>',
-            f'<figure><img src="{escape(day.picture)}" alt="{escape(day.picture_alt)}">'
-            "</figure>",
+            f'<figure><img src="{escape(day.picture)}" alt="{escape(day.picture_alt)}"></figure>',
             "<ol>",
             *(_session(item) for item in day.sessions),
             "</ol></section>",

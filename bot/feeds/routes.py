@@ -61,7 +61,5 @@ def feed_routes(service: FeedService) -> list[web.RouteDef]:
     return [
         web.get("/agenda/{token}.ics", agenda_feed),
         web.get(path, agenda_page),
-        web.get(
-            f"{path}/day/{{day:[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}}}.png", agenda_day_picture
-        ),
+        web.get(f"{path}/day/{{day:[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}}}.png", agenda_day_picture),
     ]
