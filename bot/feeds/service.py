@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 from collections import OrderedDict
@@ -38,6 +39,8 @@ log = logging.getLogger(__name__)
 KEEP_CANCELLED = timedelta(days=14)
 # Rendered feeds kept in memory, by their exact content (a 304 never renders).
 _CACHE_SIZE = 256
+# Days' pictures of agenda pages kept in memory (about 10-100 kB each).
+_PICTURE_CACHE_SIZE = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +86,7 @@ class FeedService:
         self._public_url = public_url
         self._channels = channels or NoChannels()
         self._draw_day = draw_day
+        self._pictures: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
         self._rendered: OrderedDict[tuple[object, ...], tuple[bytes, str]] = OrderedDict()
 
     @property
@@ -221,7 +225,19 @@ class FeedService:
         that_day = [s for s in sessions if local_day(s.start, reader.zone) == day]
         if not that_day:
             return None
-        return self._draw_day(reader, day, that_day, self._core.clock.now())
+        # The "now" line moves by the minute; the same picture is drawn once per minute.
+        now = self._core.clock.now().replace(second=0, microsecond=0)
+        key = (id(self._core.schedule), reader, day, tuple(that_day), now)
+        cached = self._pictures.get(key)
+        if cached is not None:
+            self._pictures.move_to_end(key)
+            return cached
+        # Drawing a busy day takes a while: off the event loop, so the gateway keeps beating.
+        png = await asyncio.to_thread(self._draw_day, reader, day, that_day, now)
+        self._pictures[key] = png
+        if len(self._pictures) > _PICTURE_CACHE_SIZE:
+            self._pictures.popitem(last=False)
+        return png
 
     def _render(self, name: str, events: tuple[FeedEvent, ...]) -> tuple[bytes, str]:
         key = (name, events)
