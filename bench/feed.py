@@ -12,8 +12,12 @@ share one core) fetches the feed ``--n`` times:
 * ``conditional`` — with ``If-None-Match`` set to the current ETag: a body-less 304;
 * ``cold_render_ms`` — a fetch whose feed is not cached (the cache emptied before each):
   what the first fetch after a schedule change costs;
+* ``page`` — the agenda page (HTML, every session by local day; personal, so no
+  validators: each request renders it);
+* ``page_picture`` — one day's picture of the agenda page (drawn once a minute, kept in
+  memory meanwhile), and ``page_picture_cold`` the same drawn afresh for each request;
 * ``requests_per_second_one_core`` — sequential requests (full and conditional) per
-  second of wall time, client included. Target: p99 under 50 ms for every kind.
+  second of wall time, client included. Target: p99 under 50 ms for the feed's kinds.
 """
 
 from __future__ import annotations
@@ -105,9 +109,37 @@ async def run(sessions: int, n: int) -> dict[str, Any]:
                     services.feeds._rendered.clear()  # the cold path, on purpose
                     return await full()
 
+                page_url = url.removesuffix(".ics")
+                async with http.get(page_url) as first_page:
+                    html = await first_page.text()
+                    if first_page.status != 200:
+                        raise RuntimeError(f"the page answered {first_page.status}")
+                picture = re.search(r'<img src="([^"]+)"', html)
+                if picture is None:
+                    raise RuntimeError("the page has no picture")
+                picture_url = page_url.rsplit("/", 1)[0] + "/" + picture[1]
+
+                async def page() -> int:
+                    async with http.get(page_url) as response:
+                        await response.read()
+                        return response.status
+
+                async def page_picture() -> int:
+                    async with http.get(picture_url) as response:
+                        await response.read()
+                        return response.status
+
                 result_full = await timed(n, full, 200)
                 result_conditional = await timed(n, conditional, 304)
                 result_cold = await timed(max(20, n // 10), cold, 200)
+                result_page = await timed(n, page, 200)
+                result_picture = await timed(max(20, n // 10), page_picture, 200)
+
+                async def page_picture_cold() -> int:
+                    services.feeds._pictures.clear()  # the cold path, on purpose
+                    return await page_picture()
+
+                result_picture_cold = await timed(20, page_picture_cold, 200)
         finally:
             await services.close()
     both = (result_full["requests_per_second"] + result_conditional["requests_per_second"]) / 2
@@ -118,6 +150,10 @@ async def run(sessions: int, n: int) -> dict[str, Any]:
         "full": result_full,
         "conditional": result_conditional,
         "cold_render_ms": {"p50_ms": result_cold["p50_ms"], "p99_ms": result_cold["p99_ms"]},
+        "page_bytes": len(html.encode()),
+        "page": result_page,
+        "page_picture": result_picture,
+        "page_picture_cold": result_picture_cold,
         "requests_per_second_one_core": round(both, 1),
         "target_p99_ms": 50,
         "meets_target": max(

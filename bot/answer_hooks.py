@@ -22,10 +22,12 @@ import discord
 from bot.rendering.cards import Reply
 from bot.rendering.pages import Answer, ListQuery
 
-__all__ = ["REMEMBERED", "AnswerHooks", "ExtrasProvider", "ListSource"]
+__all__ = ["REMEMBERED", "AnswerHooks", "ExtrasProvider", "ListExtrasProvider", "ListSource"]
 
 #: Buttons or menus a feature adds to ``reply`` for ``invoker_id`` (none if it does not apply).
 ExtrasProvider = Callable[[Reply, int], list[discord.ui.Item[Any]]]
+#: Buttons a feature adds to every page of the list ``query`` answers ("Picture").
+ListExtrasProvider = Callable[[ListQuery, int], list[discord.ui.Item[Any]]]
 #: Answers ``query`` again for the presser, or ``None`` if the list kind is not its own.
 ListSource = Callable[[ListQuery, discord.Interaction[Any]], Awaitable[Answer | None]]
 
@@ -41,6 +43,7 @@ class AnswerHooks:
     def __init__(self) -> None:
         self._extras: list[ExtrasProvider] = []
         self._sources: list[ListSource] = []
+        self._list_extras: list[ListExtrasProvider] = []
         self._remembered: OrderedDict[str, Answer] = OrderedDict()
         # Dialogs (cogs.views.InvokerView) this bot sent and still answers, by their token.
         self.live_dialogs: dict[str, discord.ui.View] = {}
@@ -54,6 +57,18 @@ class AnswerHooks:
     def remove_extras(self, provider: ExtrasProvider) -> None:
         """Stop asking ``provider`` (its cog unloads)."""
         self._extras = [known for known in self._extras if known != provider]
+
+    def add_list_extras(self, provider: ListExtrasProvider) -> None:
+        """Ask ``provider`` for items on every page of a list described by a query."""
+        self._list_extras.append(provider)
+
+    def remove_list_extras(self, provider: ListExtrasProvider) -> None:
+        """Stop asking ``provider`` (its cog unloads)."""
+        self._list_extras = [known for known in self._list_extras if known != provider]
+
+    def list_extras(self, query: ListQuery, invoker_id: int) -> list[discord.ui.Item[Any]]:
+        """Return every registered provider's items for the list ``query``, in order."""
+        return [item for provider in self._list_extras for item in provider(query, invoker_id)]
 
     def add_list_source(self, source: ListSource) -> None:
         """Let ``source`` answer page buttons of its lists."""

@@ -123,6 +123,13 @@ class Confbot(commands.Bot):
                     break
         return found
 
+    def channel_url(self, channel_id: int) -> str | None:
+        """Return the channel's link as Discord forms it (its ``jump_url``), if visible."""
+        channel = self.get_channel(channel_id)
+        if isinstance(channel, discord.abc.GuildChannel):
+            return channel.jump_url
+        return None
+
     async def on_message(self, message: discord.Message) -> None:
         """Leave messages to the cogs' listeners; there are no prefix commands to run."""
 

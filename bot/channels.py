@@ -24,6 +24,10 @@ class ChannelDirectory(Protocol):
         """Return room id -> channel id for the configured room channels that are visible."""
         ...
 
+    def channel_url(self, channel_id: int) -> str | None:
+        """Return the channel's link (``https://discord.com/channels/<guild>/<channel>``)."""
+        ...
+
 
 class NoChannels:
     """A directory that knows no channel (a bot that is not connected, a benchmark)."""
@@ -35,3 +39,7 @@ class NoChannels:
     def room_channel_ids(self) -> dict[str, int]:
         """Return the rooms configured by id."""
         return {}
+
+    def channel_url(self, channel_id: int) -> str | None:
+        """Return ``None``: the server a channel is in is unknown without Discord."""
+        return None

@@ -25,6 +25,7 @@ from bot.delivery import DeliveryEngine, DeliverySettings
 from bot.feeds import FeedService
 from bot.feeds.routes import feed_routes
 from bot.moderation import ModerationLog
+from bot.pictures.picture import agenda_day_png
 from bot.programme.apply import ScheduleApplier
 from bot.programme.live import LiveSchedule
 from bot.programme.refresh import initial_schedule
@@ -102,7 +103,14 @@ class Services(Core):
         core.delivery.register(SPEAKER_ALERT_KIND, speakers.render_heads_up)
         applier.follow(speakers)
         web = WebServer(core.config.web) if core.config.web is not None else None
-        feeds = FeedService(core, (lambda: web.public_url) if web is not None else None)
+        feeds = FeedService(
+            core,
+            (lambda: web.public_url) if web is not None else None,
+            channels=channels,
+            draw_day=lambda reader, day, sessions, now: agenda_day_png(
+                core.schedule, reader, day, sessions, now
+            ),
+        )
         applier.follow(feeds)  # sessions' calendar versions (SEQUENCE, DTSTAMP)
         if web is not None:
             web.add_routes(feed_routes(feeds))

@@ -38,13 +38,19 @@ async def _security_headers(request: web.Request, handler: Handler) -> web.Strea
     except web.HTTPException as error:
         error.headers.update(SECURITY_HEADERS)
         raise
-    response.headers.update(SECURITY_HEADERS)
+    # A route may set stricter or other values of its own (the agenda page's CSP).
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
     return response
 
 
 async def _no_server_header(request: web.Request, response: web.StreamResponse) -> None:
     # Say nothing about the software behind the link.
     response.headers.pop("Server", None)
+
+
+async def _no_icon(request: web.Request) -> web.StreamResponse:
+    return web.Response(status=204)
 
 
 class WebServer:
@@ -54,6 +60,8 @@ class WebServer:
         self.config = config
         self._app = web.Application(middlewares=[_security_headers])
         self._app.on_response_prepare.append(_no_server_header)
+        # Browsers ask for an icon beside every page: "none", rather than a 404 in their log.
+        self._app.add_routes([web.get("/favicon.ico", _no_icon)])
         self._runner: web.AppRunner | None = None
         self.port: int | None = None
         """The port it listens on once started (the one chosen when ``port`` is 0)."""

@@ -9,6 +9,8 @@ buttons (:class:`~cogs.views.ListQuery`), so they turn after a restart too.
 
 from __future__ import annotations
 
+from typing import Any
+
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -16,11 +18,11 @@ from discord.ext import commands
 from bot.answers.schedule_answers import ScheduleAnswers
 from bot.answers.search_text import normalise
 from bot.app import Confbot
-from bot.pictures.picture import day_picture, picture_day
+from bot.errors import UserError
 from bot.rendering.pages import Answer
 from bot.timezones import format_day
 from cogs.choices import choices, room_choices
-from cogs.pictures import send_picture
+from cogs.pictures import PictureButton, send_schedule_picture
 from cogs.replies import answer_interaction
 from cogs.transformers import SessionOption, TrackOption, interaction_reader
 from cogs.views import ListQuery, install_page_buttons
@@ -43,11 +45,27 @@ class Schedule(commands.Cog):
     async def cog_load(self) -> None:
         """Answer the page buttons of ``/schedule`` and ``/search``, old messages' too."""
         await install_page_buttons(self.bot)
+        self.bot.add_dynamic_items(PictureButton)
         self.bot.answer_hooks.add_list_source(self.reopen_list)
+        self.bot.answer_hooks.add_list_extras(self.picture_button)
 
     async def cog_unload(self) -> None:
-        """Stop answering this cog's lists."""
+        """Stop answering this cog's lists and drawing their pictures."""
         self.bot.answer_hooks.remove_list_source(self.reopen_list)
+        self.bot.answer_hooks.remove_list_extras(self.picture_button)
+        self.bot.remove_dynamic_items(PictureButton)
+
+    def picture_button(self, query: ListQuery, invoker_id: int) -> list[discord.ui.Item[Any]]:
+        """Put "Picture" on every page of a ``/schedule`` answer (the day, track, room asked)."""
+        if query.kind != SCHEDULE_LIST or len(query.arguments) != 3:
+            return []
+        day, track, room = query.arguments
+        try:
+            track_id = self.answers.track_id(track) if track else None
+            room_id = self.answers.room_id(room) if room else None
+        except UserError:  # the schedule changed since: the text answer stands alone
+            return []
+        return PictureButton.for_query(day, track_id, room_id)
 
     async def reopen_list(
         self, query: ListQuery, interaction: discord.Interaction
@@ -116,23 +134,15 @@ class Schedule(commands.Cog):
         answer = self.answers.schedule_for(reader, now, day=day, track=track, room=room)
         query = ListQuery(SCHEDULE_LIST, now, (day, track, room))
         await answer_interaction(self.bot, interaction, answer, query=query)
-        if view != "picture":
-            return
-        local = self.answers.parse_day(day, reader, now) if day else None
-        index = self.bot.services.schedule
-        if local is None:
-            local = picture_day(index, reader, now)
-        if local is None:
-            return
-        track_id = self.answers.track_id(track) if track else None
-        room_id = self.answers.room_id(room) if room else None
-        sessions = index.sessions_on_local_day(
-            local, reader.zone, track_id=track_id, room_id=room_id
-        )
-        agenda = await self.bot.services.reminders.agenda_session_ids(interaction.user.id)
-        await send_picture(
-            interaction, day_picture(index, reader, local, now, sessions=sessions, agenda=agenda)
-        )
+        if view == "picture":
+            await send_schedule_picture(
+                self.bot,
+                interaction,
+                reader,
+                day=day,
+                track_id=self.answers.track_id(track) if track else None,
+                room_id=self.answers.room_id(room) if room else None,
+            )
 
     @app_commands.command(name="now", description="What is on right now, and what is next")
     @app_commands.describe(room="Only this room", track="Only this track")

@@ -1,9 +1,17 @@
-"""The feed's web route: ``GET /agenda/<token>.ics`` (HEAD too)."""
+"""The feed's web routes (GET and HEAD), all at the one token.
+
+- ``/agenda/<token>.ics`` — the calendar feed;
+- ``/agenda/<token>`` — the agenda page (HTML);
+- ``/agenda/<token>/day/<YYYY-MM-DD>.png`` — the picture of one local day of the agenda.
+
+Anything else, and any of these with an unknown or revoked token, is the server's plain 404.
+"""
 
 from __future__ import annotations
 
 from aiohttp import web
 
+from bot.feeds.page import PAGE_HEADERS
 from bot.feeds.service import FeedService
 
 __all__ = ["feed_routes"]
@@ -33,4 +41,25 @@ def feed_routes(service: FeedService) -> list[web.RouteDef]:
             response.headers["Content-Disposition"] = 'inline; filename="agenda.ics"'
         return response
 
-    return [web.get("/agenda/{token}.ics", agenda_feed)]
+    async def agenda_page(request: web.Request) -> web.StreamResponse:
+        body = await service.page(request.match_info["token"])
+        if body is None:
+            raise web.HTTPNotFound()
+        response = web.Response(body=body, content_type="text/html", charset="utf-8")
+        response.headers.update(PAGE_HEADERS)
+        return response
+
+    async def agenda_day_picture(request: web.Request) -> web.StreamResponse:
+        png = await service.day_png(request.match_info["token"], request.match_info["day"])
+        if png is None:
+            raise web.HTTPNotFound()
+        response = web.Response(body=png, content_type="image/png")
+        response.headers.update(PAGE_HEADERS)
+        return response
+
+    path = "/agenda/{token:[A-Za-z0-9_-]+}"  # no dot: "<token>.ics" is the feed's
+    return [
+        web.get("/agenda/{token}.ics", agenda_feed),
+        web.get(path, agenda_page),
+        web.get(f"{path}/day/{{day:[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}}}.png", agenda_day_picture),
+    ]

@@ -2,26 +2,35 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
+from bot.answers.reader import reader_for
+from bot.channels import ChannelDirectory, NoChannels
 from bot.core import Core
 from bot.errors import DatabaseBusyError
 from bot.feeds import texts
 from bot.feeds.calendar import FeedEvent, feed_bytes
+from bot.feeds.page import PageDay, PageSession, agenda_html
 from bot.feeds.tokens import looks_like_token, new_token, token_hash
 from bot.programme.followers import ScheduleChange
 from bot.rendering.calendar_ids import event_uid
+from bot.rendering.reader import Reader
 from bot.schedule.diff import Change
 from bot.schedule.index import ScheduleIndex
 from bot.schedule.model import Session
 from bot.storage.repositories.feeds import FeedToken, SessionVersion
+from bot.timezones import format_day, format_time_range, local_day, zone_abbreviation
 
-__all__ = ["KEEP_CANCELLED", "FeedAnswer", "FeedService"]
+__all__ = ["KEEP_CANCELLED", "DayDrawer", "FeedAnswer", "FeedService"]
+
+DayDrawer = Callable[[Reader, date, Sequence[Session], datetime], bytes]
+"""Draws one local day of an agenda as a PNG (``bot.pictures``, passed in by the factory)."""
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +39,8 @@ log = logging.getLogger(__name__)
 KEEP_CANCELLED = timedelta(days=14)
 # Rendered feeds kept in memory, by their exact content (a 304 never renders).
 _CACHE_SIZE = 256
+# Days' pictures of agenda pages kept in memory (about 10-100 kB each).
+_PICTURE_CACHE_SIZE = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,10 +69,24 @@ class FeedService:
 
     follower_name = "feeds"
 
-    def __init__(self, core: Core, public_url: Callable[[], str] | None) -> None:
-        """``public_url`` returns the web server's address; ``None`` when it is off."""
+    def __init__(
+        self,
+        core: Core,
+        public_url: Callable[[], str] | None,
+        *,
+        channels: ChannelDirectory | None = None,
+        draw_day: DayDrawer | None = None,
+    ) -> None:
+        """``public_url`` returns the web server's address; ``None`` when it is off.
+
+        ``channels`` gives the rooms' channel links on the agenda page; ``draw_day`` its
+        pictures (without it, a day's picture answers 404 and the page shows none).
+        """
         self._core = core
         self._public_url = public_url
+        self._channels = channels or NoChannels()
+        self._draw_day = draw_day
+        self._pictures: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
         self._rendered: OrderedDict[tuple[object, ...], tuple[bytes, str]] = OrderedDict()
 
     @property
@@ -85,8 +110,10 @@ class FeedService:
             return texts.already_subscribed()
         token = new_token()
         await feeds.set_token(user_id, token_hash(token))
-        url = f"{self._public_url()}/agenda/{token}.ics"
-        return texts.reset_link(url) if had_one else texts.new_link(url)
+        base = f"{self._public_url()}/agenda/{token}"
+        if had_one:
+            return texts.reset_link(f"{base}.ics", base)
+        return texts.new_link(f"{base}.ics", base)
 
     # -- serving --------------------------------------------------------------------------
 
@@ -127,6 +154,90 @@ class FeedService:
         ):
             return FeedAnswer(304, etag=etag, last_modified=modified)
         return FeedAnswer(200, body, etag, modified)
+
+    # -- the agenda page --------------------------------------------------------------
+
+    async def _owner_sessions(self, token: str) -> tuple[Reader, list[Session]] | None:
+        """Return the token's owner's reader and agenda (start order), ``None`` if no owner."""
+        if not looks_like_token(token):
+            return None
+        database = self._core.database
+        owner = await database.feeds.by_token_hash(token_hash(token))
+        if owner is None:
+            return None
+        reader = await reader_for(database, owner.user_id, self._core.conference_zone)
+        index = self._core.schedule
+        subscriptions = await database.subscriptions.for_user(owner.user_id)
+        found = (index.session(subscription.session_id) for subscription in subscriptions)
+        sessions = sorted((s for s in found if s is not None), key=lambda s: (s.start, s.id))
+        return reader, sessions
+
+    async def page(self, token: str) -> bytes | None:
+        """Return the owner's agenda page (HTML), ``None`` when the token has no owner."""
+        owned = await self._owner_sessions(token)
+        if owned is None or self._public_url is None:
+            return None
+        reader, sessions = owned
+        index = self._core.schedule
+        now = self._core.clock.now()
+        by_day: dict[date, list[Session]] = {}
+        for session in sessions:
+            by_day.setdefault(local_day(session.start, reader.zone), []).append(session)
+        channel_ids = self._channels.room_channel_ids()
+        days = []
+        for day, that_day in by_day.items():
+            label = format_day(day)
+            count = f"{len(that_day)} session{'s' * (len(that_day) != 1)}"
+            days.append(
+                PageDay(
+                    day,
+                    label,
+                    f"{token}/day/{day.isoformat()}.png",
+                    f"Your agenda on {label} drawn as a timetable, rooms side by side "
+                    f"({count}, listed below).",
+                    tuple(
+                        _page_session(s, index, reader, day, channel_ids, self._channels)
+                        for s in that_day
+                    ),
+                )
+            )
+        moment = sessions[0].start if sessions else now
+        return agenda_html(
+            title=f"{index.conference.name}: my agenda",
+            zone_line=f"Times in {reader.zone} ({zone_abbreviation(moment, reader.zone)}), "
+            f"{'12-hour' if reader.clock == '12h' else '24-hour'} clock.",
+            feed_url=f"{self._public_url()}/agenda/{token}.ics",
+            days=days,
+        )
+
+    async def day_png(self, token: str, day_text: str) -> bytes | None:
+        """Return the picture of one local day of the owner's agenda, ``None`` if none."""
+        if self._draw_day is None:
+            return None
+        try:
+            day = date.fromisoformat(day_text)
+        except ValueError:
+            return None
+        owned = await self._owner_sessions(token)
+        if owned is None:
+            return None
+        reader, sessions = owned
+        that_day = [s for s in sessions if local_day(s.start, reader.zone) == day]
+        if not that_day:
+            return None
+        # The "now" line moves by the minute; the same picture is drawn once per minute.
+        now = self._core.clock.now().replace(second=0, microsecond=0)
+        key = (id(self._core.schedule), reader, day, tuple(that_day), now)
+        cached = self._pictures.get(key)
+        if cached is not None:
+            self._pictures.move_to_end(key)
+            return cached
+        # Drawing a busy day takes a while: off the event loop, so the gateway keeps beating.
+        png = await asyncio.to_thread(self._draw_day, reader, day, that_day, now)
+        self._pictures[key] = png
+        if len(self._pictures) > _PICTURE_CACHE_SIZE:
+            self._pictures.popitem(last=False)
+        return png
 
     def _render(self, name: str, events: tuple[FeedEvent, ...]) -> tuple[bytes, str]:
         key = (name, events)
@@ -201,6 +312,35 @@ def _events(
                 )
             )
     return tuple(events)
+
+
+def _page_session(
+    session: Session,
+    index: ScheduleIndex,
+    reader: Reader,
+    day: date,
+    channel_ids: Mapping[str, int],
+    channels: ChannelDirectory,
+) -> PageSession:
+    room = index.room(session.room_id) if session.room_id else None
+    channel_id = channel_ids.get(session.room_id or "")
+    names = [s.name for i in session.speaker_ids if (s := index.speaker(i)) is not None]
+    time = format_time_range(
+        session.start,
+        session.end,
+        reader.zone,
+        clock=reader.clock,
+        reference_zone=reader.conference_zone,
+    ).removeprefix(format_day(day) + " ")
+    return PageSession(
+        time=time,
+        title=session.title,
+        room=room.name if room else None,
+        room_url=channels.channel_url(channel_id) if channel_id is not None else None,
+        speakers=", ".join(names),
+        stream_url=session.stream_url or (room.stream_url if room else None),
+        details_url=session.url,
+    )
 
 
 def _present(

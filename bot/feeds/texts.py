@@ -8,13 +8,15 @@ WEB_OFF = (
 )
 
 
-def new_link(url: str) -> str:
-    """Return the answer that gives a fresh feed link."""
+def new_link(url: str, page: str) -> str:
+    """Return the answer that gives a fresh feed link and the agenda page beside it."""
     return (
         f"Your agenda as a calendar feed: <{url}>\n"
-        "Add it to your calendar app as a subscription (by URL); it follows schedule changes "
-        "and the sessions you add or remove. Keep the link to yourself: anyone who has it can "
-        "see your agenda. I show it only this once; `/agenda subscribe reset:True` replaces it."
+        f"And as a web page, by day in your time zone: <{page}>\n"
+        "Add the feed to your calendar app as a subscription (by URL); both follow schedule "
+        "changes and the sessions you add or remove. Keep the links to yourself: anyone who "
+        "has them can see your agenda. I show them only this once; "
+        "`/agenda subscribe reset:True` replaces them."
     )
 
 
@@ -27,6 +29,6 @@ def already_subscribed() -> str:
     )
 
 
-def reset_link(url: str) -> str:
-    """Return the answer to a reset: the old link is dead, here is the new one."""
-    return "Your old feed link no longer works.\n" + new_link(url)
+def reset_link(url: str, page: str) -> str:
+    """Return the answer to a reset: the old links are dead, here are the new ones."""
+    return "Your old feed and page links no longer work.\n" + new_link(url, page)

@@ -9,11 +9,9 @@ Discord-free; ``cogs/schedule.py`` (``/schedule view:picture``) and the reminder
   further rooms on further pages), the hour ticks in the reader's zone and clock, the
   sessions' blocks, the "now" line, the "+1 day" marks, the alt text (≤ 1,024 characters).
 - ``draw.py`` — the drawing with Pillow.
+- ``fonts.py`` — DejaVu Sans with fallbacks per character: Droid Sans Fallback (CJK),
+  Symbola (emoji); what a script no font has looks like (a box for that character).
+- ``custom_ids.py`` — the "Picture" button's custom_id (day, track, room).
 
-Fonts: DejaVu Sans (Debian's ``fonts-dejavu-core``, which ``.ci/run`` installs when it is
-missing), found in the usual font folders; it covers Latin with accents, Greek and Cyrillic.
-Without it, Pillow's built-in font draws the picture (it lacks most accents). A title in a
-script the font lacks (CJK, most emoji) shows its missing letters as empty boxes in the
-picture: no fallback font is looked for, to keep the install small. The alt text and the
-text answer always carry the real title.
+Sessions that overlap in one room are drawn side by side, in lanes of its column.
 """

@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 import io
-from functools import lru_cache
-from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
+from bot.pictures.fonts import FontChain, font_chain
 from bot.pictures.layout import Block, DayLayout
 
-__all__ = ["FONT_DIRECTORIES", "draw_png", "font_path"]
+__all__ = ["block_box", "draw_png"]
 
-Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
-
-# Debian's fonts-dejavu-core puts them here; other systems' usual places follow.
-FONT_DIRECTORIES = (
-    Path("/usr/share/fonts/truetype/dejavu"),
-    Path("/usr/share/fonts/TTF"),
-    Path("/usr/share/fonts/dejavu"),
-    Path("/Library/Fonts"),
-)
 
 AXIS = 96  # the time axis' width
 COLUMN = 250
@@ -40,24 +30,11 @@ AGENDA_EDGE = (196, 120, 0)
 NOW = (214, 32, 32)
 
 
-def font_path(bold: bool = False) -> Path | None:
-    """Return DejaVu Sans (bold) if installed, else ``None`` (Pillow's own font is used)."""
-    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-    for directory in FONT_DIRECTORIES:
-        if (directory / name).is_file():
-            return directory / name
-    return None
+def _font(size: int, bold: bool = False) -> FontChain:
+    return font_chain(size, bold)
 
 
-@lru_cache(maxsize=16)
-def _font(size: int, bold: bool = False) -> Font:
-    path = font_path(bold)
-    if path is None:
-        return ImageFont.load_default(size=size)
-    return ImageFont.truetype(str(path), size)
-
-
-def _fit(text: str, font: Font, width: float) -> str:
+def _fit(text: str, font: FontChain, width: float) -> str:
     if font.getlength(text) <= width:
         return text
     while text and font.getlength(text + "…") > width:
@@ -65,7 +42,7 @@ def _fit(text: str, font: Font, width: float) -> str:
     return text.rstrip() + "…"
 
 
-def _wrap(text: str, font: Font, width: float, lines: int) -> list[str]:
+def _wrap(text: str, font: FontChain, width: float, lines: int) -> list[str]:
     """Return at most ``lines`` lines of ``text`` within ``width``, the last cut with "…"."""
     out: list[str] = []
     words = text.split()
@@ -83,30 +60,39 @@ def _y(minute: float) -> int:
     return HEADER + round(minute * PER_HOUR / 60)
 
 
+def block_box(block: Block) -> tuple[int, int, int, int]:
+    """Return the (left, top, right, bottom) pixels of a session's box."""
+    # Overlapping sessions of one room share its column side by side, a lane each.
+    lane_width = (COLUMN - 6) / block.lanes
+    left = round(AXIS + block.column * COLUMN + 3 + block.lane * lane_width)
+    right = round(AXIS + block.column * COLUMN + 3 + (block.lane + 1) * lane_width)
+    right -= 2 if block.lane < block.lanes - 1 else 0  # a gap between neighbours
+    return left, _y(block.top) + 1, right, _y(block.bottom) - 1
+
+
 def _block(draw: ImageDraw.ImageDraw, block: Block) -> None:
-    left = AXIS + block.column * COLUMN + 3
-    top, bottom = _y(block.top) + 1, _y(block.bottom) - 1
+    left, top, right, bottom = block_box(block)
     fill, edge = (AGENDA, AGENDA_EDGE) if block.on_agenda else (BLOCK, BLOCK_EDGE)
     draw.rounded_rectangle(
-        (left, top, left + COLUMN - 6, bottom),
+        (left, top, right, bottom),
         6,
         fill=fill,
         outline=edge,
         width=3 if block.on_agenda else 1,
     )
-    width = COLUMN - 6 - 2 * PAD
+    width = right - left - 2 * PAD
     room = max(1, (bottom - top - PAD) // LINE)
     title = f"★ {block.title}" if block.on_agenda else block.title
     extra = [block.time] + ([block.speakers] if block.speakers else [])
     title_lines = _wrap(title, _font(18, bold=True), width, max(1, min(5, room - len(extra))))
     y = top + PAD // 2
     for line in title_lines:
-        draw.text((left + PAD, y), line, font=_font(18, bold=True), fill=INK)
+        _font(18, bold=True).draw(draw, (left + PAD, y), line, INK)
         y += LINE
     for line in extra:
         if y + LINE > bottom + 2:
             break
-        draw.text((left + PAD, y), _fit(line, _font(15), width), font=_font(15), fill=FAINT)
+        _font(15).draw(draw, (left + PAD, y), _fit(line, _font(15), width), FAINT)
         y += LINE - 4
 
 
@@ -118,34 +104,28 @@ def draw_png(layout: DayLayout) -> bytes:
     image = Image.new("RGB", (width, height), BACKGROUND)
     draw = ImageDraw.Draw(image)
     for n, line in enumerate(_wrap(layout.heading, _font(22, True), width - 24, 2)):
-        draw.text((12, 8 + 28 * n), line, font=_font(22, True), fill=INK)
-    draw.text((12, 66), _fit(layout.subheading, _font(16), width - 24), font=_font(16), fill=FAINT)
+        _font(22, True).draw(draw, (12, 8 + 28 * n), line, INK)
+    _font(16).draw(draw, (12, 66), _fit(layout.subheading, _font(16), width - 24), FAINT)
     for n, name in enumerate(layout.columns):
         x = AXIS + n * COLUMN
-        draw.text(
-            (x + PAD, HEADER - 30),
-            _fit(name, _font(18, True), COLUMN - 2 * PAD),
-            font=_font(18, True),
-            fill=INK,
+        _font(18, True).draw(
+            draw, (x + PAD, HEADER - 30), _fit(name, _font(18, True), COLUMN - 2 * PAD), INK
         )
         draw.line((x, HEADER - 34, x, height), fill=RULE)
     for tick in layout.ticks:
         y = _y(tick.minute)
         draw.line((AXIS - 6, y, width, y), fill=RULE)
-        draw.text((8, y - 9), _fit(tick.label, _font(15), AXIS - 12), font=_font(15), fill=FAINT)
+        _font(15).draw(draw, (8, y - 9), _fit(tick.label, _font(15), AXIS - 12), FAINT)
     if not layout.blocks:
-        draw.text((AXIS + PAD, HEADER + 10), "No sessions.", font=_font(18), fill=INK)
+        _font(18).draw(draw, (AXIS + PAD, HEADER + 10), "No sessions.", INK)
     for block in layout.blocks:
         _block(draw, block)
     if layout.now is not None:
         y = _y(layout.now.minute)
         draw.line((AXIS - 6, y, width, y), fill=NOW, width=3)
         draw.line((0, y, AXIS, y), fill=NOW, width=3)
-        draw.text(
-            (4, y + 3),
-            _fit(layout.now.label, _font(14, True), AXIS - 6),
-            font=_font(14, True),
-            fill=NOW,
+        _font(14, True).draw(
+            draw, (4, y + 3), _fit(layout.now.label, _font(14, True), AXIS - 6), NOW
         )
     out = io.BytesIO()
     # A palette of 256 colours: the picture has a dozen, and it makes the file 3-4x smaller.

@@ -48,6 +48,9 @@ class Block:
     time: str
     speakers: str
     on_agenda: bool
+    lane: int = 0
+    lanes: int = 1
+    """Sessions overlapping in one room share its column side by side: ``lane`` of ``lanes``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +127,38 @@ def _speakers(session: Session, index: ScheduleIndex) -> str:
     return ", ".join(names)
 
 
+def _lanes(sessions: list[Session]) -> dict[str, tuple[int, int]]:
+    """Return session id -> (lane, lanes) for one room's sessions in start order.
+
+    Each session takes the first lane free at its start; a run of sessions that overlap
+    one another directly or through others shares the number of lanes its busiest moment
+    needs, so their boxes are equally wide and never cover each other.
+    """
+    placed: dict[str, tuple[int, int]] = {}
+    run: list[tuple[str, int]] = []
+    lane_ends: list[datetime] = []
+    run_end: datetime | None = None
+
+    def close_run() -> None:
+        for session_id, lane in run:
+            placed[session_id] = (lane, len(lane_ends))
+
+    for session in sessions:
+        if run_end is not None and session.start >= run_end:
+            close_run()
+            run, lane_ends, run_end = [], [], None
+        lane = next((n for n, end in enumerate(lane_ends) if end <= session.start), None)
+        if lane is None:
+            lane = len(lane_ends)
+            lane_ends.append(session.end)
+        else:
+            lane_ends[lane] = session.end
+        run.append((session.id, lane))
+        run_end = session.end if run_end is None else max(run_end, session.end)
+    close_run()
+    return placed
+
+
 def day_layout(
     index: ScheduleIndex,
     reader: Reader,
@@ -176,16 +211,24 @@ def day_layout(
     top = _whole_hour_before(min(s.start for s in drawn), reader.zone)
     bottom = _whole_hour_after(max(s.end for s in drawn), reader.zone)
     minutes = (bottom - top).total_seconds() / 60
+
+    def column(session: Session) -> int:
+        return column_of[session.room_id if session.room_id in known else NO_ROOM.id]
+
+    lanes: dict[str, tuple[int, int]] = {}
+    for number in range(len(shown_rooms)):
+        lanes.update(_lanes([s for s in drawn if column(s) == number]))
     blocks = tuple(
         Block(
             session.id,
-            column_of[session.room_id if session.room_id in known else NO_ROOM.id],
+            column(session),
             (session.start - top).total_seconds() / 60,
             (session.end - top).total_seconds() / 60,
             session.title,
             _session_time(session, day, reader),
             _speakers(session, index),
             session.id in agenda,
+            *lanes[session.id],
         )
         for session in drawn
     )

@@ -13,7 +13,7 @@ from bot.schedule.index import ScheduleIndex
 from bot.schedule.model import Session
 from bot.timezones import local_day
 
-__all__ = ["DayPicture", "day_picture", "picture_day"]
+__all__ = ["DayPicture", "agenda_day_png", "day_picture", "picture_day"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,3 +66,17 @@ def day_picture(
         layout.description[:DESCRIPTION_LIMIT],
         layout,
     )
+
+
+def agenda_day_png(
+    index: ScheduleIndex,
+    reader: Reader,
+    day: date,
+    sessions: Collection[Session],
+    now: datetime,
+) -> bytes:
+    """Return the PNG of one local day of an agenda (its sessions, all marked)."""
+    agenda = {session.id for session in sessions}
+    return day_picture(
+        index, reader, day, now, sessions=sessions, agenda=agenda, title="Your agenda"
+    ).png

@@ -233,8 +233,13 @@ def view_for(
     query: ListQuery | None = None,
     page: int = 0,
 ) -> discord.ui.View | None:
-    """Return the buttons for ``page`` of ``answer``: page turning and other cogs' extras."""
+    """Return the buttons for ``page`` of ``answer``: page turning and other cogs' extras.
+
+    A list described by ``query`` also gets what list-extras providers add ("Picture").
+    """
     items = page_buttons(bot, answer, invoker_id, query, page)
+    if query is not None:
+        items += bot.answer_hooks.list_extras(query, invoker_id)[: MESSAGE_WIDTH - len(items)]
     room = MESSAGE_WIDTH - sum(item.width for item in items)
     items += extra_buttons(bot, page_reply(answer, page), invoker_id, room=room)
     # Buttons first, then selects: each select takes the first empty row, under them.

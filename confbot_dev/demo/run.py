@@ -174,9 +174,10 @@ def _banner(session: DemoSession, speed: float) -> str:
         " | type :help for help, :quit to leave"
     )
     web = bot.services.web if bot is not None else None
-    if web is not None:  # [web] is configured: the feed server runs on its address
+    if web is not None:  # [web] is configured: feeds and pages are served on its address
         banner += "\n" + session.style.dim(
-            f"calendar feeds at {web.public_url} (/agenda subscribe gives your link)"
+            f"calendar feeds and agenda pages at {web.public_url}"
+            " (/agenda subscribe gives your links)"
         )
     return banner
 

@@ -47,3 +47,48 @@ async def test_agenda_picture_marks_the_readers_sessions(harness: ConferenceHarn
     (attachment,) = picture["attachments"]
     assert attachment["description"].startswith("Your agenda · Wed 24 Feb")
     assert "[on your agenda]" in attachment["description"]
+
+
+def button_labels(message: dict[str, Any] | None) -> list[str]:
+    """Return the labels of a message's buttons, row by row."""
+    assert message is not None
+    rows = message.get("components") or []
+    return [str(c.get("label")) for row in rows for c in row.get("components", [])]
+
+
+async def test_the_schedule_answer_has_a_picture_button(harness: ConferenceHarness) -> None:
+    """/schedule's text answer offers "Picture": a private PNG of the day in the presser's zone.
+
+    Discord's "Receiving and Responding": a deferred answer (type 5, EPHEMERAL) then a
+    follow-up message with the file.
+    """
+    sandbox, alice = harness.sandbox, harness.member("alice")
+    await sandbox.invoke(alice, "timezone set", {"zone": "Australia/Sydney"})
+    answer = await sandbox.invoke(alice, "schedule", channel=harness.channel("general"))
+    assert "Picture" in button_labels(answer.message)
+    pressed = await sandbox.click(alice, answer, "Picture")
+    assert pressed.message is not None
+    assert pressed.message["flags"] & 64
+    (attachment,) = pressed.message["attachments"]
+    assert attachment["filename"] == "schedule-2021-02-25.png"
+    assert "08:00-09:45 AEDT" in attachment["description"]
+    assert Image.open(io.BytesIO(sandbox.attachment_bytes(attachment))).format == "PNG"
+
+
+async def test_the_picture_button_keeps_the_day_and_room_asked(
+    harness: ConferenceHarness,
+) -> None:
+    """Pressed by someone in New York, /schedule day:… room:online draws that day, that room."""
+    sandbox, alice, bob = harness.sandbox, harness.member("alice"), harness.member("bob")
+    answer = await sandbox.invoke(
+        alice,
+        "schedule",
+        {"day": "2021-02-24", "room": "Online"},
+        channel=harness.channel("general"),
+    )
+    pressed = await sandbox.click(bob, answer, "Picture")
+    assert pressed.message is not None
+    (attachment,) = pressed.message["attachments"]
+    assert attachment["filename"] == "schedule-2021-02-24.png"
+    assert "Wed 24 Feb" in attachment["description"]
+    assert "16:00-17:45 EST" in attachment["description"]

@@ -102,6 +102,20 @@ async def conference(tmp_path: Path, example_config: Config) -> AsyncIterator[Co
         assert_components_acceptable(started)
 
 
+async def test_the_picture_button_draws_after_a_restart(conference: ConferenceHarness) -> None:
+    """ "Picture" on a /schedule answer the previous bot sent still sends the day's PNG."""
+    sandbox, alice = conference.sandbox, conference.member("alice")
+    answer = await sandbox.invoke(
+        alice, "schedule", {"day": START.date().isoformat()}, channel=conference.channel("general")
+    )
+    await conference.restart_bot()
+    pressed = await sandbox.click(alice, answer, "Picture")
+    assert pressed.message is not None
+    (attachment,) = pressed.message["attachments"]
+    assert attachment["filename"] == f"schedule-{START.date().isoformat()}.png"
+    assert sandbox.attachment_bytes(attachment).startswith(b"\x89PNG")
+
+
 @pytest.mark.parametrize(
     ("command", "options"),
     [("schedule", {}), ("search", {"query": "evidence"}), ("speakers", {})],

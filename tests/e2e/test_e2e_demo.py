@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -643,3 +644,32 @@ def test_demo_rerun_on_a_data_dir_keeps_people_agenda_announcements_and_time(
     third = run_demo(tmp_path, ":time\n:wait 5m\n", "--speed", "0")
     assert "simulated time: Wed 24 Feb 2021 20:52:00 UTC" in third.stdout, third.stdout
     assert "⏰" not in third.stdout
+
+
+def test_demo_with_web_prints_the_feed_and_page_links(tmp_path: Path) -> None:
+    """With [web] on loopback the banner names the server and /agenda subscribe both links."""
+    config = tmp_path / "with-web.toml"
+    example = EXAMPLE.read_text(encoding="utf-8")
+    example = example.replace('"examples/', f'"{REPO}/examples/')  # beside the copy's folder
+    config.write_text(example + "\n[web]\nport = 0\n", encoding="utf-8")
+    options = ["--data-dir", str(tmp_path / "data"), "--at", "2021-02-24T13:00", "--speed", "0"]
+    done = subprocess.run(  # noqa: S603 - our own interpreter and arguments
+        [sys.executable, "-m", "bot", "demo", "--config", str(config), *options],
+        input="/remind session:conference\n/agenda subscribe\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO,
+        env={**os.environ, "NO_COLOR": "1", "CONFBOT_DEMO_TIMEOUT": "2"},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    banner = done.stdout.splitlines()[1]
+    assert banner.startswith("calendar feeds and agenda pages at http://127.0.0.1:")
+    # Discord's client shows <url> as the bare link (the demo prints what it shows).
+    link = r"http://127\.0\.0\.1:\d+/agenda/[A-Za-z0-9_-]{43}"
+    assert re.search(rf"calendar feed: {link}\.ics\n", done.stdout)
+    assert re.search(
+        rf"web page, by day in your time zone: {link}\n",
+        done.stdout,
+    )

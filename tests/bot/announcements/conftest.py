@@ -36,6 +36,10 @@ class ModLogOnly:
         """Return no room channels."""
         return {}
 
+    def channel_url(self, channel_id: int) -> str | None:
+        """Return no link (no server is known)."""
+        return None
+
 
 @dataclass
 class FakePosted:

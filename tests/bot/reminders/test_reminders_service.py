@@ -100,6 +100,10 @@ class Rooms:
         """Return the main hall's channel."""
         return {"main": ROOM_CHANNEL}
 
+    def channel_url(self, channel_id: int) -> str | None:
+        """Return no link (no server is known)."""
+        return None
+
 
 class Roles:
     """A role directory that sees the roles it was given, by name."""
