@@ -19,6 +19,7 @@ from functools import lru_cache
 from bot.rendering.cards import Card, CardField
 from bot.rendering.pages import PagedReply
 from bot.rendering.reader import Reader
+from bot.rendering.relative import rounded_minutes
 from bot.rendering.text import human_join, neutralise, truncate
 from bot.schedule.index import ScheduleIndex
 from bot.schedule.model import Session
@@ -219,8 +220,12 @@ def _web_address(url: str | None) -> str | None:
 
 
 def minutes_text(seconds: float) -> str:
-    """Return a short duration: "35 min", "1 h 05 min", "2 h"."""
-    minutes = max(1, math.ceil(seconds / 60))
+    """Return a short duration: "35 min", "1 h 05 min", "2 h".
+
+    Rounded to the nearest minute, as the reader's client rounds the ``<t:…:R>`` shown
+    beside it (``bot/rendering/relative.py``).
+    """
+    minutes = rounded_minutes(seconds)
     hours, minutes = divmod(minutes, 60)
     if hours == 0:
         return f"{minutes} min"

@@ -65,6 +65,23 @@ async def test_upcoming_groups_by_kind_with_counts_and_a_sample(
     assert session.title.split()[0] in reply.content
 
 
+async def test_upcoming_samples_read_as_at_their_send_time(harness: ConferenceHarness) -> None:
+    """11 hours ahead, a reminder's sample says "Starts in 10 min (in 10 minutes)", no "11 hours".
+
+    A ``<t:…:R>`` left in the preview would be counted by the moderator's client from now
+    (developers/reference, "Message Formatting"), so the sample spells it as at its send time.
+    """
+    assert harness.bot is not None
+    session = harness.bot.services.schedule.sessions[0]
+    harness.clock.set(session.start - timedelta(hours=11, minutes=10))
+    await invoke(harness, "remind", {"session": session.id})
+    reply = await invoke(harness, "conference upcoming", {"hours": 12})
+    assert "**Reminders**: 1 message to 1 attendee, first" in reply.content
+    assert "(one of them, as it will read when sent:)" in reply.content
+    assert "> Starts in 10 min (in 10 minutes)." in reply.content
+    assert ":R>" not in reply.content
+
+
 async def test_upcoming_says_when_nothing_is_due(harness: ConferenceHarness) -> None:
     """With nothing pending in the window, /conference upcoming says so."""
     assert harness.bot is not None
