@@ -109,3 +109,23 @@ async def test_speaker_link_and_unlink_are_written_to_the_moderation_log(
     channel = harness.channel("mod-log").id
     sent = harness.sandbox.transcript.requests("POST", f"/channels/{channel}/messages")
     assert [request.body["allowed_mentions"] for request in sent] == [{"parse": []}] * 2
+
+
+async def test_status_counts_the_write_ahead_log_in_the_database_size(
+    harness: ConferenceHarness,
+) -> None:
+    """The database's size includes its -wal and -shm files, where recent writes live."""
+    assert harness.bot is not None
+    path = harness.config.storage.database
+    await invoke(harness, "remind", {"session": harness.bot.services.schedule.sessions[0].id})
+    files = [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
+
+    def on_disk() -> str:
+        return f"Database: {sum(file.stat().st_size for file in files) / 1024:.0f} KiB"
+
+    assert files[1].stat().st_size > 0  # the writes above are in the log, not the main file
+    before = on_disk()
+    reply = await invoke(harness, "conference status")
+    # A background write (the DM channel opened for the reminder) may land meanwhile.
+    shown = [line for line in reply.content.splitlines() if line.startswith("Database: ")]
+    assert shown[0] in {before, on_disk()}
