@@ -285,7 +285,8 @@ def next_card(moment: Moment, index: ScheduleIndex, reader: Reader, *, place: st
     """Return what starts next (soonest first, with countdowns) for ``place`` or all."""
     where = f" in {neutralise(truncate(place, NAME_CHARS))}" if place else ""
     lines = _opening(moment, reader)
-    lines += _next_lines(moment, index, reader, where=where, limit=NOW_LINES)
+    # The card's title already says "Next": no heading inside it.
+    lines += _next_lines(moment, index, reader, where=where, limit=NOW_LINES, heading=False)
     return Card(
         title=f"Next{where}",
         description="\n".join(lines),
@@ -309,14 +310,22 @@ def _opening(moment: Moment, reader: Reader) -> list[str]:
 
 
 def _next_lines(
-    moment: Moment, index: ScheduleIndex, reader: Reader, *, where: str, limit: int
+    moment: Moment,
+    index: ScheduleIndex,
+    reader: Reader,
+    *,
+    where: str,
+    limit: int,
+    heading: bool = True,
 ) -> list[str]:
     if moment.last_end is not None and moment.now >= moment.last_end:
         return []
     if not moment.upcoming:
         return [f"Nothing else is scheduled{where}."]
     shown = moment.upcoming[:limit]
-    lines = ["", f"__**Next{where}**__"] if moment.running else [f"__**Next{where}**__"]
+    lines = [f"__**Next{where}**__"] if heading else []
+    if moment.running and heading:
+        lines.insert(0, "")
     lines += [_upcoming_line(session, index, reader) for session in shown]
     return lines + _more(len(moment.upcoming), len(shown))
 
