@@ -224,6 +224,24 @@ async def test_agenda_groups_by_my_day_and_marks_overlaps(programme: ConferenceH
     assert agenda.embeds[0]["footer"]["text"] == "Times in Australia/Sydney"
 
 
+async def test_back_to_back_sessions_are_not_marked_as_overlapping(
+    programme: ConferenceHarness,
+) -> None:
+    """One ends exactly when the next starts (half-open spans): no "⚠️ overlaps" on either."""
+    assert programme.bot is not None
+    alice = programme.member("alice")
+    index = programme.bot.services.schedule
+    first, following = next(
+        (a, b) for a in index.sessions for b in index.sessions if b.start == a.end
+    )
+    for session in (first, following):
+        await programme.sandbox.invoke(alice, "remind", {"session": session.id})
+    agenda = await programme.sandbox.invoke(alice, "agenda show")
+    description = agenda.embeds[0]["description"]
+    assert title_of(following, 80) in description.replace("\\", "")
+    assert "overlaps" not in description
+
+
 async def test_morning_digest_comes_at_eight_my_time(programme: ConferenceHarness) -> None:
     """A digest at 08:00 Berlin time lists that local day's agenda, once."""
     alice = programme.member("alice")
