@@ -364,12 +364,31 @@ async def test_the_demo_schedules_for_15_50_and_posts_it_once_on_time(
 
 
 async def test_announce_new_has_a_cooldown(conference: ConferenceHarness) -> None:
-    """A sixth /announce new within a minute is refused with a sentence (it may ping many)."""
-    for _ in range(5):
-        assert (await invoke(conference, "announce new")).modal is not None
+    """A sixth announcement started within a minute is refused with a sentence; later, fine."""
+    for number in range(5):
+        shown = await preview(conference, title=f"Note {number}")
+        assert shown.embeds, shown.content
     refused = await invoke(conference, "announce new")
     assert refused.modal is None
-    assert refused.content.startswith("Slow down a little: try again in")
+    assert refused.content == "Slow down a little: try again in 60 s."
+    conference.clock.advance(timedelta(seconds=61))
+    assert (await invoke(conference, "announce new")).modal is not None
+
+
+async def test_refused_forms_do_not_count_toward_the_cooldown(
+    conference: ConferenceHarness,
+) -> None:
+    """Six forms refused for their time, then a good one: it is previewed, not "Slow down"."""
+    moderator = conference.member("moderator")
+    for _ in range(6):
+        opened = await invoke(conference, "announce new")
+        assert opened.modal is not None, opened.content
+        refused = await conference.sandbox.submit_modal(
+            moderator, opened.modal, {"Text": "Hello", "When (your time zone), or now": "soonish"}
+        )
+        assert not refused.embeds
+    shown = await preview(conference)
+    assert shown.embeds, shown.content
 
 
 async def test_two_moderators_forms_open_at_once_stay_apart(
