@@ -219,6 +219,34 @@ async def test_bad_times_are_refused_before_anything_is_written(
     assert await conference.bot.services.database.announcements.recent(0) == []
 
 
+WHEN = "When (your time zone), or now"
+
+
+async def test_a_refused_form_can_be_reopened_with_its_text(
+    conference: ConferenceHarness,
+) -> None:
+    """A form refused for its time offers "Edit and try again": the form comes back as typed."""
+    moderator = conference.member("moderator")
+    opened = await invoke(conference, "announce new")
+    assert opened.modal is not None
+    typed = {"Title": "Room change", "Text": "The panel moves to Hall B.", WHEN: "whenever"}
+    refused = await conference.sandbox.submit_modal(moderator, opened.modal, typed)
+    assert refused.ephemeral
+    assert "I can't read “whenever” as a time" in refused.content
+    again = await conference.sandbox.click(moderator, refused, "Edit and try again")
+    assert again.modal is not None
+    fields = {
+        field["label"]: field.get("value")
+        for row in again.modal["components"]
+        for field in row["components"]
+    }
+    assert fields == typed
+    shown = await conference.sandbox.submit_modal(moderator, again.modal, {WHEN: "now"})
+    assert shown.embeds[0]["title"] == "Preview of announcement #1"
+    assert "Room change" in shown.content
+    assert "The panel moves to Hall B." in shown.content
+
+
 async def test_a_channel_that_denies_the_bot_is_refused_at_preview(
     conference: ConferenceHarness,
 ) -> None:
@@ -384,7 +412,7 @@ async def test_refused_forms_do_not_count_toward_the_cooldown(
         opened = await invoke(conference, "announce new")
         assert opened.modal is not None, opened.content
         refused = await conference.sandbox.submit_modal(
-            moderator, opened.modal, {"Text": "Hello", "When (your time zone), or now": "soonish"}
+            moderator, opened.modal, {"Text": "Hello", WHEN: "soonish"}
         )
         assert not refused.embeds
     shown = await preview(conference)
