@@ -15,7 +15,7 @@ from bot.answers.reader import Reader
 from bot.reminders.leads import leads_text
 from bot.rendering.relative import nearest_minute
 from bot.rendering.sessions import minutes_text, place_of, speaker_names, title_of, when
-from bot.rendering.text import neutralise, plural, truncate
+from bot.rendering.text import human_join, neutralise, plural, truncate
 from bot.schedule.index import ScheduleIndex
 from bot.schedule.model import Session, Track
 from bot.timezones import discord_timestamp, format_day, format_time
@@ -216,6 +216,21 @@ def unfollowed_text(track: Track) -> str:
 def not_following_text(track: Track) -> str:
     """Return the refusal of /tracks unfollow for a track not followed."""
     return f"You don't follow **{neutralise(track.name)}**."
+
+
+def track_roles_taken_text(names: Sequence[str]) -> str:
+    """Return what /forget-me took back: "your track role Track: Security"."""
+    shown = human_join([f"“{neutralise(name)}”" for name in names])
+    return f"your track {'role' if len(names) == 1 else 'roles'} {shown}"
+
+
+def track_roles_kept_text(names: Sequence[str]) -> str:
+    """Return why /forget-me left track roles: Discord refused to take them away."""
+    shown = human_join([f"“{neutralise(name)}”" for name in names])
+    return (
+        f"I may not take away {shown} (my role must be above it and have Manage Roles): "
+        f"please ask the organisers to remove {'it' if len(names) == 1 else 'them'}."
+    )
 
 
 def cannot_hand_out_text(role_mention: str) -> str:
