@@ -336,5 +336,6 @@ def help_text(examples: Sequence[str]) -> str:
     return (
         "I answer schedule questions in your own time zone. Mention me or DM me, for example:\n"
         f"{asks}\n"
-        "Slash commands: /schedule, /now, /next, /session, /search, /timezone set, /forget-me."
+        "Slash commands: /help lists every one; the usual ones are /schedule, /now, /next, "
+        "/session, /search, /remind, /agenda show and /timezone set."
     )
