@@ -205,6 +205,7 @@ async def test_edit_after_sending_edits_the_posted_message(conference: Conferenc
         ("yesterday 9am", "has already passed"),
         ("2021-10-03 02:30", "does not exist in Australia/Sydney"),  # DST starts: 02:00 → 03:00
         ("whenever suits", "I can't read “whenever suits” as a time"),
+        ("x" * 6000, f"I can't read “{'x' * 59}…” as a time"),  # cut: a message has 2,000
     ],
 )
 async def test_bad_times_are_refused_before_anything_is_written(
