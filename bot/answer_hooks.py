@@ -5,8 +5,10 @@ sessions (reminders' "Remind me", speakers' "Speaker") registers an extras provi
 a feature whose lists have page buttons registers a list source that answers a
 :class:`~bot.rendering.pages.ListQuery` again. The bot holds one :class:`AnswerHooks`
 (``Confbot.answer_hooks``), so the registrations live exactly as long as the bot.
-It also remembers the lists no query describes and the dialogs still open, both in
-memory until the bot stops.
+A feature that gave a member something in Discord (the reminders' track roles)
+registers a forget step, which ``/forget-me`` runs to take it back. It also remembers
+the lists no query describes and the dialogs still open, both in memory until the bot
+stops.
 """
 
 from __future__ import annotations
@@ -22,7 +24,14 @@ import discord
 from bot.rendering.cards import Reply
 from bot.rendering.pages import Answer, ListQuery
 
-__all__ = ["REMEMBERED", "AnswerHooks", "ExtrasProvider", "ListExtrasProvider", "ListSource"]
+__all__ = [
+    "REMEMBERED",
+    "AnswerHooks",
+    "ExtrasProvider",
+    "ForgetStep",
+    "ListExtrasProvider",
+    "ListSource",
+]
 
 #: Buttons or menus a feature adds to ``reply`` for ``invoker_id`` (none if it does not apply).
 ExtrasProvider = Callable[[Reply, int], list[discord.ui.Item[Any]]]
@@ -30,6 +39,9 @@ ExtrasProvider = Callable[[Reply, int], list[discord.ui.Item[Any]]]
 ListExtrasProvider = Callable[[ListQuery, int], list[discord.ui.Item[Any]]]
 #: Answers ``query`` again for the presser, or ``None`` if the list kind is not its own.
 ListSource = Callable[[ListQuery, discord.Interaction[Any]], Awaitable[Answer | None]]
+#: Takes back what a feature gave ``user_id`` in Discord; returns (what it took back, as
+#: phrases for "I erased …", and sentences about what it could not).
+ForgetStep = Callable[[int], Awaitable[tuple[list[str], list[str]]]]
 
 # The ``kind`` of a list kept in memory rather than described by a query.
 REMEMBERED = "memory"
@@ -44,6 +56,7 @@ class AnswerHooks:
         self._extras: list[ExtrasProvider] = []
         self._sources: list[ListSource] = []
         self._list_extras: list[ListExtrasProvider] = []
+        self._forget_steps: list[ForgetStep] = []
         self._remembered: OrderedDict[str, Answer] = OrderedDict()
         # Dialogs (cogs.views.InvokerView) this bot sent and still answers, by their token.
         self.live_dialogs: dict[str, discord.ui.View] = {}
@@ -77,6 +90,24 @@ class AnswerHooks:
     def remove_list_source(self, source: ListSource) -> None:
         """Stop asking ``source`` (its cog unloads)."""
         self._sources = [known for known in self._sources if known != source]
+
+    def add_forget_step(self, step: ForgetStep) -> None:
+        """Run ``step`` when someone confirms ``/forget-me``."""
+        self._forget_steps.append(step)
+
+    def remove_forget_step(self, step: ForgetStep) -> None:
+        """Stop running ``step`` (its cog unloads)."""
+        self._forget_steps = [known for known in self._forget_steps if known != step]
+
+    async def forget_in_discord(self, user_id: int) -> tuple[list[str], list[str]]:
+        """Run every forget step for ``user_id``: what was taken back, what could not be."""
+        erased: list[str] = []
+        problems: list[str] = []
+        for step in self._forget_steps:
+            taken, refused = await step(user_id)
+            erased += taken
+            problems += refused
+        return erased, problems
 
     def extras(self, reply: Reply, invoker_id: int) -> list[discord.ui.Item[Any]]:
         """Return every registered provider's items for ``reply``, in registration order."""

@@ -385,12 +385,20 @@ def _lookup(token: str, names: tuple[str, ...], extra: dict[str, int]) -> int | 
     return None
 
 
+_ECHO_CHARS = 60
+
+
 def _weekday(token: str) -> int | None:
     return _lookup(token, _WEEKDAY_NAMES, {"tues": 1, "weds": 2, "thur": 3, "thurs": 3})
 
 
 def _fail(text: str) -> TimeParseError:
-    return TimeParseError(f"I can't read “{text}” as a time; try for example {_EXAMPLES}.")
+    # Quoted back short, on one line, without control characters (a NUL, a right-to-left
+    # override): an option may hold 6,000 characters, a message only 2,000.
+    shown = "".join(ch for ch in " ".join(text.split()) if ch.isprintable())
+    if len(shown) > _ECHO_CHARS:
+        shown = shown[: _ECHO_CHARS - 1] + "…"
+    return TimeParseError(f"I can't read “{shown}” as a time; try for example {_EXAMPLES}.")
 
 
 def _parse_date(part: str, today: date, original: str) -> date:

@@ -16,7 +16,7 @@ from discord.ext import commands
 from bot.answers.profile import Profiles
 from bot.app import Confbot
 from bot.interaction_errors import defer_ephemeral
-from cogs.transformers import ZoneOption
+from cogs.transformers import ZoneOption, confbot_of
 from cogs.views import InvokerView
 
 
@@ -33,7 +33,10 @@ class ForgetView(InvokerView):
     ) -> None:
         """Erase the data and say what was erased."""
         await defer_ephemeral(interaction)
-        reply = await self.profiles.forget(self.invoker_id)
+        # What features gave in Discord (track roles) first: the database keeps no trace.
+        hooks = confbot_of(interaction).answer_hooks
+        erased, problems = await hooks.forget_in_discord(self.invoker_id)
+        reply = await self.profiles.forget(self.invoker_id, also_erased=erased, problems=problems)
         self.stop()
         await interaction.edit_original_response(
             content=reply.content, view=None, allowed_mentions=discord.AllowedMentions.none()
@@ -97,7 +100,8 @@ class Profile(commands.Cog):
         """Ask for confirmation, then erase the user's data."""
         await ForgetView(self.profiles, interaction.user.id).send(
             interaction,
-            "This erases your time zone, clock setting, reminders and speaker links. Sure?",
+            "This erases your time zone, clock setting, reminders and speaker links, and takes "
+            "away the track roles you follow. Sure?",
         )
 
     @staticmethod

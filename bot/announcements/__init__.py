@@ -9,6 +9,7 @@
 - ``custom_ids.py``: the preview buttons' and the form's custom_ids.
 - ``timing.py``: what a moderator typed as "when", read in their zone and read back.
 - ``text.py``: the announcement as it will appear (title, body, the chosen ping).
+- ``pace.py``: how often a moderator may start one (accepted forms only count).
 - ``pings.py``: whom an announcement may ping (the organisers' allow-list).
 - ``planning.py``: each channel's outbox row (keyed per announcement and channel), the grace.
 - ``channels.py``: where an announcement goes and what became of each copy, for moderators.

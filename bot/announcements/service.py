@@ -18,6 +18,7 @@ from bot.announcements.crossposts import Crossposts
 from bot.announcements.custom_ids import ACTIONS
 from bot.announcements.edits import AnnouncementEdits
 from bot.announcements.kinds import AnnouncementKind
+from bot.announcements.pace import StartPace
 from bot.announcements.pings import RoleName, chosen_ping, ping_choices, pingable_roles
 from bot.announcements.planning import (
     announcement_key,
@@ -93,6 +94,14 @@ class AnnouncementService:
         self.kind = AnnouncementKind(core, moderation)
         self._edits = AnnouncementEdits(core, moderation, self._connected)
         self.crossposts = Crossposts(core.database, core.delivery, moderation)
+        self._pace = StartPace()
+
+    def require_room_to_start(self, guild_id: int, user_id: int) -> None:
+        """Refuse ``/announce new`` to a moderator who started 5 announcements this minute.
+
+        :raises UserError: the sentence saying how long to wait.
+        """
+        self._pace.require_room(guild_id, user_id, self._core.clock.now())
 
     def connect(self, messages: PostedMessages) -> None:
         """Use ``messages`` (the Discord layer) to crosspost and edit posted copies."""
@@ -245,6 +254,8 @@ class AnnouncementService:
                 await database.announcements.set_copies(
                     draft.id, [(each, announcement_key(draft.id, each)) for each in channel_ids]
                 )
+            # Only an accepted form counts toward the pace: refused tries cost nothing.
+            self._pace.record(guild_id, author_id, self._core.clock.now())
         else:
             await database.announcements.update_draft(
                 existing.id, title=title, content=body.strip(), post_at=post_at

@@ -7,7 +7,7 @@ sydney"). Every answer confirms with the current local time, so a wrong choice
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from bot.answers.reader import reader_for
@@ -88,8 +88,14 @@ class Profiles:
         local = format_time(now, reader.zone, clock=clock)
         return Reply(f"Times now show on the {clock} clock: it is {local} in {reader.zone}.")
 
-    async def forget(self, user_id: int) -> Reply:
-        """Erase everything stored about the user and say what was erased."""
+    async def forget(
+        self, user_id: int, *, also_erased: Sequence[str] = (), problems: Sequence[str] = ()
+    ) -> Reply:
+        """Erase everything stored about the user and say what was erased.
+
+        ``also_erased`` names what was taken back in Discord first (track roles), and
+        ``problems`` says what could not be.
+        """
         counts = await self._delivery.forget_user(user_id)
         erased = []
         if counts.get("users"):
@@ -100,6 +106,8 @@ class Profiles:
             erased.append(plural(counts["speaker_links"], "speaker link"))
         if counts.get("outbox"):
             erased.append(plural(counts["outbox"], "pending message"))
+        erased += also_erased
+        told = "".join(f" {problem}" for problem in problems)
         if not erased:
-            return Reply("I had nothing stored about you, so there was nothing to erase.")
-        return Reply(f"Done: I erased {human_join(erased)}. I keep nothing else about you.")
+            return Reply(f"I had nothing stored about you, so there was nothing to erase.{told}")
+        return Reply(f"Done: I erased {human_join(erased)}. I keep nothing else about you.{told}")

@@ -28,6 +28,11 @@ title/name tier except "some tokens" (phrase 0.70, every token 0.65, some ≤ 0.
 break by kind (session, speaker, track, room), then sessions by start time (upcoming
 first when ``after`` is given) and speakers by name.
 
+One-letter tokens: a prefix only when the whole query is that letter (an autocomplete's
+first keystroke, "k" → "Keynote…", titles and names only, never abstracts); among other
+words a one letter token matches a whole word only ("C", "Plan B", "room b"), so "c
+programming" does not bring in every session with a word starting with c.
+
 Queries are cut to :data:`~bot.answers.search_text.MAX_QUERY_CHARS` characters before
 anything else, and at most :data:`~bot.answers.search_text.MAX_QUERY_TOKENS` tokens are
 used; no input makes these functions raise.
@@ -121,7 +126,9 @@ class SearchIndex:
                 for s in self._sessions
             ]
         )
-        self._session_abstract = Field([(normalise(s.abstract or ""),) for s in self._sessions])
+        self._session_abstract = Field(
+            [(normalise(s.abstract or ""),) for s in self._sessions], one_letter_prefix=False
+        )
         self._speaker_name = Field([names(p) for p in self._speakers])
         self._room_name = Field([(normalise(r.name),) for r in self._rooms])
         self._track_name = Field([(normalise(t.name),) for t in self._tracks])
@@ -259,13 +266,13 @@ class SearchIndex:
             keep_best(scores, doc, score * 0.95)
         if len(significant) > 1:
             # Every token somewhere in the title or the speakers: "keynote nice".
-            sets = [title.prefix_docs(t) | speakers.prefix_docs(t) for t in significant]
+            sets = [title.token_docs(t, query) | speakers.token_docs(t, query) for t in significant]
             for doc in frozenset.intersection(*sets):
                 keep_best(scores, doc, 0.7)
             if want is None or len(scores) < want:
-                for doc, score in title.some_tokens(significant).items():
+                for doc, score in title.some_tokens(query, significant).items():
                     keep_best(scores, doc, score)
-                for doc, score in speakers.some_tokens(significant).items():
+                for doc, score in speakers.some_tokens(query, significant).items():
                     keep_best(scores, doc, score * 0.95)
         return scores
 

@@ -27,6 +27,7 @@ class Field:
     __slots__ = (
         "_doc_tokens",
         "_exact",
+        "_one_letter_prefix",
         "_postings",
         "_prefix_cache",
         "_sorted_strings",
@@ -34,7 +35,12 @@ class Field:
         "_vocab",
     )
 
-    def __init__(self, documents: Sequence[Sequence[str]]) -> None:
+    def __init__(
+        self, documents: Sequence[Sequence[str]], *, one_letter_prefix: bool = True
+    ) -> None:
+        """``one_letter_prefix=False``: even a one-letter query matches whole words only
+        (long texts such as abstracts, where some word starts with almost any letter)."""
+        self._one_letter_prefix = one_letter_prefix
         self._strings: list[tuple[str, ...]] = [tuple(s for s in d if s) for d in documents]
         self._doc_tokens: list[frozenset[str]] = []
         postings: dict[str, set[int]] = {}
@@ -90,6 +96,13 @@ class Field:
             self._prefix_cache[prefix] = docs
         return docs
 
+    def token_docs(self, token: str, query: Query) -> frozenset[int]:
+        """Return the documents ``token`` of ``query`` matches: as a prefix if it may be one
+        (:meth:`Query.prefix_allowed`), else as a whole word."""
+        if query.prefix_allowed(token) and (len(token) > 1 or self._one_letter_prefix):
+            return self.prefix_docs(token)
+        return self._postings.get(token, _EMPTY)
+
     def match(
         self, query: Query, significant: tuple[str, ...], *, want: int | None
     ) -> dict[int, float]:
@@ -102,11 +115,13 @@ class Field:
             scores[doc] = 1.0
         strings, n = self._sorted_strings, len(text)
         i = bisect_left(strings, (text, -1))
+        if n == 1 and not self._one_letter_prefix:
+            i = len(strings)  # a lone letter does not start-match a long text
         while i < len(strings) and strings[i][0].startswith(text):
             string, doc = strings[i]
             keep_best(scores, doc, 0.95 if len(string) == n or string[n] == " " else 0.88)
             i += 1
-        sets = sorted((self.prefix_docs(t) for t in significant), key=len)
+        sets = sorted((self.token_docs(t, query) for t in significant), key=len)
         every = sets[0].intersection(*sets[1:]) if sets else _EMPTY
         if len(query.tokens) == 1:
             whole = self._postings.get(text, _EMPTY)
@@ -127,17 +142,21 @@ class Field:
                     exact = sum(1 for t in significant if t in tokens)
                     keep_best(scores, doc, 0.75 + 0.05 * exact / len(significant))
         if want is None or len(scores) < want:
-            for doc, score in self.some_tokens(significant).items():
+            for doc, score in self.some_tokens(query, significant).items():
                 scores.setdefault(doc, score)
         return scores
 
-    def some_tokens(self, significant: tuple[str, ...]) -> dict[int, float]:
-        """Score documents with only some of several tokens: 0.3 + 0.3 × share matched."""
+    def some_tokens(self, query: Query, significant: tuple[str, ...]) -> dict[int, float]:
+        """Score documents with only some of several tokens: 0.3 + 0.3 × share matched.
+
+        Among several tokens a one-letter one counts only as a whole word: as a prefix it
+        alone would bring in nearly every document.
+        """
         if len(significant) < 2:
             return {}
         counts: dict[int, int] = {}
         for token in significant:
-            for doc in self.prefix_docs(token):
+            for doc in self.token_docs(token, query):
                 counts[doc] = counts.get(doc, 0) + 1
         n = len(significant)
         return {doc: 0.3 + 0.3 * count / n for doc, count in counts.items() if count < n}

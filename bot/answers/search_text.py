@@ -32,6 +32,8 @@ MAX_QUERY_TOKENS = 8
 MAX_LABEL_CHARS = 100
 
 _NON_ALNUM = re.compile(r"[\W_]+")
+# "Nice's talk": the possessive would otherwise leave a one-letter "s" token.
+_POSSESSIVE = re.compile(r"(?<=\w)['’]s\b", re.IGNORECASE)
 # User, role and channel mentions, custom emoji and timestamps: never part of a name.
 _DISCORD_MARKUP = re.compile(r"<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>|<t:-?\d+(?::\w)?>")
 # Letters that NFKD does not decompose into a base letter plus a combining mark.
@@ -112,12 +114,21 @@ class Query:
     @classmethod
     def of(cls, raw: str) -> Query:
         """Return the query a user typed: cut, without markup, normalised, no leading article."""
-        text = _DISCORD_MARKUP.sub(" ", raw[:MAX_QUERY_CHARS])
+        text = _POSSESSIVE.sub("", _DISCORD_MARKUP.sub(" ", raw[:MAX_QUERY_CHARS]))
         words = normalise(text).split()
         while len(words) > 1 and words[0] in _ARTICLES:  # "the keynote" means "keynote"
             del words[0]
         tokens = tuple(words[:MAX_QUERY_TOKENS])
         return cls(" ".join(tokens), tokens)
+
+    def prefix_allowed(self, token: str) -> bool:
+        """Return whether ``token`` may match as the start of a word, not only a whole one.
+
+        A one-letter token starts a word in almost every document, so it is a prefix only
+        when it is the whole query (an autocomplete's first keystroke: "k" → "Keynote…");
+        among other words it must be a word itself ("C", "Plan B").
+        """
+        return len(token) > 1 or len(self.tokens) == 1
 
     def significant(self, stopwords: frozenset[str] = STOPWORDS) -> tuple[str, ...]:
         """Return the tokens that are not ``stopwords`` (all of them if none is left)."""

@@ -57,6 +57,22 @@ class UploadPreview:
     confirmable: bool
 
 
+def database_bytes(path: Path) -> int | None:
+    """Return the database's size on disk with its -wal and -shm files, ``None`` if absent.
+
+    In WAL mode recent writes live in ``<name>-wal`` until a checkpoint: the main file
+    alone can be a fraction of what the database takes.
+    """
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None  # in memory, or not created yet
+    for suffix in ("-wal", "-shm"):
+        with contextlib.suppress(OSError):
+            size += path.with_name(path.name + suffix).stat().st_size
+    return size
+
+
 class ConferenceService:
     """The bot's state, what it will send, and the schedule's reload and upload."""
 
@@ -85,9 +101,7 @@ class ConferenceService:
         ``latency_seconds`` is the gateway's (infinite or NaN before the first heartbeat).
         """
         core = self._core
-        size = None
-        with contextlib.suppress(OSError):
-            size = Path(core.config.storage.database).stat().st_size
+        size = database_bytes(Path(core.config.storage.database))
         latency: float | None = latency_seconds
         if math.isinf(latency_seconds) or math.isnan(latency_seconds):
             latency = None  # no heartbeat answered yet

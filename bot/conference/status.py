@@ -117,9 +117,10 @@ def upcoming_text(groups: Sequence[UpcomingKind], hours: int, reader: Reader) ->
     for group in groups:
         first = format_time(group.first_due, reader.zone, clock=reader.clock)
         audience = f" to {plural(group.recipients, 'attendee')}" if group.recipients else ""
+        said = " (one of them, as it will read when sent:)" if group.sample else ""
         lines.append(
             f"**{kind_name(group.kind)}**: {plural(group.count, 'message')}{audience},"
-            f" first {first}"
+            f" first {first}{said}"
         )
         if group.sample:
             sample = (

@@ -6,12 +6,14 @@ sends a message or writes a row.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from bot.delivery.contracts import KindCounts
 from bot.delivery.policy import RenderContext, Skip
 from bot.delivery.state import EngineState
 from bot.rendering.outgoing import OutgoingMessage, as_outgoing
+from bot.rendering.relative import spell_relative_timestamps
 from bot.storage.database import Database
 from bot.storage.repositories.outbox import STATUSES, OutboxItem, PendingKind
 
@@ -51,13 +53,20 @@ class OutboxPreviews:
     ) -> list[tuple[PendingKind, OutgoingMessage | None]]:
         """Return, per kind, the pending rows due by ``until`` and one of them rendered.
 
-        The sample is rendered as if sent at its due time (``now`` if that has passed).
+        The sample is rendered as if sent at its due time (``now`` if that has passed), and
+        its ``<t:…:R>`` timestamps are spelled out as read then: left as markup, the reader's
+        client would count them from the moment the preview is read ("Starts in 10 min (in
+        11 hours)").
         """
         samples = []
         for pending in await self._database.outbox.pending_by_kind(until):
             item = await self._database.outbox.get_by_id(pending.sample_id)
-            rendered = (
-                await self.render_sample(item, max(now, item.due_at)) if item is not None else None
-            )
+            rendered = None
+            if item is not None:
+                sent_at = max(now, item.due_at)
+                rendered = await self.render_sample(item, sent_at)
+                if rendered is not None:
+                    content = spell_relative_timestamps(rendered.content, sent_at)
+                    rendered = replace(rendered, content=content)
             samples.append((pending, rendered))
         return samples

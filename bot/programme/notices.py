@@ -18,7 +18,7 @@ from typing import Any, Literal
 from bot.rendering.text import neutralise
 from bot.schedule.diff import Change, ScheduleDiff, SessionChange
 from bot.schedule.model import Schedule, Session
-from bot.timezones import discord_timestamp, format_time_range
+from bot.timezones import discord_timestamp, format_day, format_time, format_time_range, local_day
 
 __all__ = [
     "MESSAGE_LIMIT",
@@ -154,6 +154,26 @@ def _label(kinds: tuple[str, ...]) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _resized(notice: ChangeNotice) -> str | None:
+    """Return "longer" or "shorter" when only the end moved (same start, same room).
+
+    The diff calls that "moved" (the reminders' deadline, the session's end, moves with
+    it), but readers would look for a new start time that is not there.
+    """
+    before, after = notice.before, notice.after
+    if before is None or after is None or Change.MOVED not in notice.kinds:
+        return None
+    if before.start_at != after.start_at or before.room != after.room:
+        return None
+    return "longer" if after.end_at > before.end_at else "shorter"
+
+
+def _end_time(side: Side, zone: str, clock: Literal["12h", "24h"]) -> str:
+    """Return when ``side`` ends: "10:45 CEST", naming the day only if not its start's."""
+    text = format_time(side.end_at, zone, clock=clock)
+    return text.removeprefix(format_day(local_day(side.start_at, zone)) + " ")
+
+
 def _speakers(side: Side) -> str:
     names = ", ".join(neutralise(name) for name in side.speakers)
     return f" ({names})" if names else ""
@@ -176,13 +196,23 @@ def notice_line(
 ) -> str:
     """Return one line: "Moved: *Title* (Speaker) Thu 13:00-13:30 CET → Fri 14:00-14:30 CET".
 
+    A session that only got longer or shorter reads "Longer: *Title* Thu 13:00-14:00 CET,
+    Room: now ends at 14:00 CET (was 13:30 CET)".
+
     Times are in ``zone``; ``timestamp`` appends ``<t:…:F>`` (each reader's own zone).
     """
     side = notice.current
     kinds = notice.kinds
-    parts = [f"{_label(kinds)}: *{neutralise(side.title)}*{_speakers(side)}"]
+    resized = _resized(notice)
+    named = tuple(resized if kind == Change.MOVED and resized else kind for kind in kinds)
+    parts = [f"{_label(named)}: *{neutralise(side.title)}*{_speakers(side)}"]
     before, after = notice.before, notice.after
-    if before is not None and after is not None and Change.MOVED in kinds:
+    if before is not None and after is not None and resized:
+        parts.append(
+            f" {_span(after, zone, clock)}, {_room(after)}: now ends at "
+            f"{_end_time(after, zone, clock)} (was {_end_time(before, zone, clock)})"
+        )
+    elif before is not None and after is not None and Change.MOVED in kinds:
         span_before, span_after = _span(before, zone, clock), _span(after, zone, clock)
         moves = [f"{span_before} → {span_after}" if span_before != span_after else span_after]
         if before.room != after.room:
@@ -226,6 +256,8 @@ def dm_text(notice: ChangeNotice, zone: str, *, clock: Literal["12h", "24h"] = "
         follow = "Its reminders are cancelled."
     elif Change.RESTORED in notice.kinds:
         follow = "It is back in your agenda, reminders included."
+    elif _resized(notice):
+        follow = "It starts as before, so your reminders stay as they were."
     elif Change.MOVED in notice.kinds:
         follow = "Your reminders moved with it."
     else:

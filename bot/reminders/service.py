@@ -376,6 +376,18 @@ class ReminderService:
         configured = self._core.config.tracks.roles
         return track_role_ref(track_id, self.schedule.track(track_id), configured)
 
+    def track_role_refs(self) -> set[int | str]:
+        """Return every role that follows a track: configured ids or names, and "Track: …".
+
+        ``/forget-me`` takes these away: the bot gave them with ``/tracks follow``.
+        """
+        refs: set[int | str] = set(self._core.config.tracks.roles.values())
+        for track in self.schedule.tracks:
+            ref = self.track_role_ref(track.id)
+            if ref is not None:
+                refs.add(ref)
+        return refs
+
     def track_role_id(self, track_id: str) -> int | None:
         """Return the id of the role that follows ``track_id``, if the server has it."""
         ref = self.track_role_ref(track_id)

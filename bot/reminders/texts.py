@@ -13,8 +13,9 @@ from datetime import date, datetime
 
 from bot.answers.reader import Reader
 from bot.reminders.leads import leads_text
+from bot.rendering.relative import nearest_minute
 from bot.rendering.sessions import minutes_text, place_of, speaker_names, title_of, when
-from bot.rendering.text import neutralise, plural, truncate
+from bot.rendering.text import human_join, neutralise, plural, truncate
 from bot.schedule.index import ScheduleIndex
 from bot.schedule.model import Session, Track
 from bot.timezones import discord_timestamp, format_day, format_time
@@ -33,7 +34,12 @@ def _stream(session: Session, index: ScheduleIndex) -> str | None:
 
 
 def starts_line(session: Session, now: datetime) -> str:
-    """Return "Starts in 10 min (<t:…:R>)", or "Started 7 min ago" for a late send."""
+    """Return "Starts in 10 min (<t:…:R>)", or "Started 7 min ago" for a late send.
+
+    ``now`` is the instant the message is sent; the minutes are rounded as the reader's
+    client rounds the ``<t:…:R>`` beside them, so a reminder sent 30 ms before it is due
+    says "Starts in 10 min (in 10 minutes)", not "11 min".
+    """
     seconds = (session.start - now).total_seconds()
     relative = discord_timestamp(session.start, "R")
     if seconds >= 30:
@@ -94,7 +100,10 @@ def digest_text(
         lines.append(f"• **{when(session, reader)}** {title_of(session, 90)}")
     if len(sessions) > DIGEST_LINES:
         lines.append(f"…and {len(sessions) - DIGEST_LINES} more: see /agenda show.")
-    lines.append(f"Sent at {format_time(now, reader.zone, clock=reader.clock)}.")
+    # A digest due at 07:00 may go out a moment before (the engine starts a fan-out early
+    # so the last lands on time): say 07:00, not 06:59.
+    sent = format_time(nearest_minute(now), reader.zone, clock=reader.clock)
+    lines.append(f"Sent at {sent}.")
     return truncate("\n".join(lines), MESSAGE_LIMIT)
 
 
@@ -207,6 +216,21 @@ def unfollowed_text(track: Track) -> str:
 def not_following_text(track: Track) -> str:
     """Return the refusal of /tracks unfollow for a track not followed."""
     return f"You don't follow **{neutralise(track.name)}**."
+
+
+def track_roles_taken_text(names: Sequence[str]) -> str:
+    """Return what /forget-me took back: "your track role Track: Security"."""
+    shown = human_join([f"“{neutralise(name)}”" for name in names])
+    return f"your track {'role' if len(names) == 1 else 'roles'} {shown}"
+
+
+def track_roles_kept_text(names: Sequence[str]) -> str:
+    """Return why /forget-me left track roles: Discord refused to take them away."""
+    shown = human_join([f"“{neutralise(name)}”" for name in names])
+    return (
+        f"I may not take away {shown} (my role must be above it and have Manage Roles): "
+        f"please ask the organisers to remove {'it' if len(names) == 1 else 'them'}."
+    )
 
 
 def cannot_hand_out_text(role_mention: str) -> str:

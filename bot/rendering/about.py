@@ -14,5 +14,7 @@ def about_text(conference: Conference, zone: str, version: str) -> str:
     ]
     if conference.url:
         lines.append(f"More: <{conference.url}>")
-    lines.append(f"confbot {version}: schedule answers in your own time zone.")
+    lines.append(
+        f"confbot {version}: schedule answers in your own time zone. /help lists every command."
+    )
     return "\n".join(lines)

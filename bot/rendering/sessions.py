@@ -19,6 +19,7 @@ from functools import lru_cache
 from bot.rendering.cards import Card, CardField
 from bot.rendering.pages import PagedReply
 from bot.rendering.reader import Reader
+from bot.rendering.relative import rounded_minutes
 from bot.rendering.text import human_join, neutralise, truncate
 from bot.schedule.index import ScheduleIndex
 from bot.schedule.model import Session
@@ -219,8 +220,12 @@ def _web_address(url: str | None) -> str | None:
 
 
 def minutes_text(seconds: float) -> str:
-    """Return a short duration: "35 min", "1 h 05 min", "2 h"."""
-    minutes = max(1, math.ceil(seconds / 60))
+    """Return a short duration: "35 min", "1 h 05 min", "2 h".
+
+    Rounded to the nearest minute, as the reader's client rounds the ``<t:…:R>`` shown
+    beside it (``bot/rendering/relative.py``).
+    """
+    minutes = rounded_minutes(seconds)
     hours, minutes = divmod(minutes, 60)
     if hours == 0:
         return f"{minutes} min"
@@ -280,7 +285,8 @@ def next_card(moment: Moment, index: ScheduleIndex, reader: Reader, *, place: st
     """Return what starts next (soonest first, with countdowns) for ``place`` or all."""
     where = f" in {neutralise(truncate(place, NAME_CHARS))}" if place else ""
     lines = _opening(moment, reader)
-    lines += _next_lines(moment, index, reader, where=where, limit=NOW_LINES)
+    # The card's title already says "Next": no heading inside it.
+    lines += _next_lines(moment, index, reader, where=where, limit=NOW_LINES, heading=False)
     return Card(
         title=f"Next{where}",
         description="\n".join(lines),
@@ -304,14 +310,22 @@ def _opening(moment: Moment, reader: Reader) -> list[str]:
 
 
 def _next_lines(
-    moment: Moment, index: ScheduleIndex, reader: Reader, *, where: str, limit: int
+    moment: Moment,
+    index: ScheduleIndex,
+    reader: Reader,
+    *,
+    where: str,
+    limit: int,
+    heading: bool = True,
 ) -> list[str]:
     if moment.last_end is not None and moment.now >= moment.last_end:
         return []
     if not moment.upcoming:
         return [f"Nothing else is scheduled{where}."]
     shown = moment.upcoming[:limit]
-    lines = ["", f"__**Next{where}**__"] if moment.running else [f"__**Next{where}**__"]
+    lines = [f"__**Next{where}**__"] if heading else []
+    if moment.running and heading:
+        lines.insert(0, "")
     lines += [_upcoming_line(session, index, reader) for session in shown]
     return lines + _more(len(moment.upcoming), len(shown))
 
@@ -322,5 +336,6 @@ def help_text(examples: Sequence[str]) -> str:
     return (
         "I answer schedule questions in your own time zone. Mention me or DM me, for example:\n"
         f"{asks}\n"
-        "Slash commands: /schedule, /now, /next, /session, /search, /timezone set, /forget-me."
+        "Slash commands: /help lists every one; the usual ones are /schedule, /now, /next, "
+        "/session, /search, /remind, /agenda show and /timezone set."
     )

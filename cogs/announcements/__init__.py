@@ -33,13 +33,6 @@ from cogs.checks import MODERATOR_PERMISSIONS, moderator_only
 from cogs.choices import choices
 from cogs.transformers import SessionOption, WhenOption
 
-# A moderator may start this many announcements per minute (each may ping a channel).
-COOLDOWN_RATE, COOLDOWN_SECONDS = 5, 60.0
-
-
-def _cooldown_key(interaction: discord.Interaction) -> tuple[int | None, int]:
-    return (interaction.guild_id, interaction.user.id)
-
 
 class Announcements(commands.Cog):
     """Announcements moderators post now or schedule, previewed first, logged always."""
@@ -101,7 +94,6 @@ class Announcements(commands.Cog):
         session="Attach this session's card (part of its title or a speaker's name)",
     )
     @app_commands.autocomplete(ping=ping_autocomplete)
-    @app_commands.checks.cooldown(COOLDOWN_RATE, COOLDOWN_SECONDS, key=_cooldown_key)
     @moderator_only()
     async def announce_new(
         self,
@@ -115,8 +107,12 @@ class Announcements(commands.Cog):
         when: WhenOption | None = None,
         session: SessionOption | None = None,
     ) -> None:
-        """Check every channel, the ping, time and session, then open the modal for the text."""
+        """Check the pace, every channel, the ping, time and session, then open the modal.
+
+        The pace (5 a minute, ``bot/announcements/pace.py``) counts accepted forms only.
+        """
         service = self.bot.services.announcements
+        service.require_room_to_start(interaction.guild_id or 0, interaction.user.id)
         picked = [each for each in (channel, channel_2, channel_3, channel_4, channel_5) if each]
         if not picked:
             configured = self.bot.config.guild.announcements_channel

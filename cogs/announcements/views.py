@@ -17,12 +17,12 @@ from bot.announcements.custom_ids import BUTTON_TEMPLATE, button_id, form_id
 from bot.announcements.service import EditForm, Preview
 from bot.announcements.text import BODY_LIMIT, TITLE_LIMIT, Ping
 from bot.discord_embeds import card_to_embed
-from bot.interaction_errors import defer_ephemeral
+from bot.interaction_errors import defer_ephemeral, describe_failure
 from bot.storage.repositories.announcements import Announcement
 from cogs.announcements.targets import require_can_post
 from cogs.checks import require_moderator
 from cogs.transformers import confbot_of
-from cogs.views import PersistentView, answer_button_failure
+from cogs.views import InvokerView, PersistentView, answer_button_failure
 
 BUTTON_STYLES = {
     "send": ("Send now", discord.ButtonStyle.success),
@@ -119,6 +119,24 @@ async def show_preview(interaction: discord.Interaction[Any], preview: Preview) 
     )
 
 
+class RefusedForm(InvokerView):
+    """The refusal of a form, with a button that reopens it as the moderator typed it.
+
+    A dialog (in memory, 10 minutes): the text is too long for a custom_id.
+    """
+
+    def __init__(self, form: AnnouncementModal, invoker_id: int) -> None:
+        super().__init__(invoker_id)
+        self.form = form
+
+    @discord.ui.button(label="Edit and try again", style=discord.ButtonStyle.primary)
+    async def reopen(
+        self, interaction: discord.Interaction[Any], button: discord.ui.Button[RefusedForm]
+    ) -> None:
+        """Open the form again, filled in with the refused title, text and time."""
+        await interaction.response.send_modal(self.form.reopened())
+
+
 class AnnouncementModal(discord.ui.Modal):
     """Title, text and time of an announcement; a new draft, or an edit of ``existing``."""
 
@@ -130,7 +148,9 @@ class AnnouncementModal(discord.ui.Modal):
         when: str,
         session_id: str | None = None,
         existing: Announcement | None = None,
+        typed: tuple[str, str] | None = None,
     ) -> None:
+        """``typed`` (title, text) reopens a refused form with what the moderator wrote."""
         super().__init__(
             title="New announcement" if existing is None else f"Edit announcement #{existing.id}",
             custom_id=form_id(None if existing is None else existing.id),
@@ -140,17 +160,12 @@ class AnnouncementModal(discord.ui.Modal):
         self.ping = ping
         self.session_id = session_id
         self.existing = existing
+        title, body = typed or ((existing.title, existing.content) if existing else (None, None))
         self.title_input: discord.ui.TextInput[Any] = discord.ui.TextInput(
-            label="Title",
-            max_length=TITLE_LIMIT,
-            required=False,
-            default=existing.title if existing else None,
+            label="Title", max_length=TITLE_LIMIT, required=False, default=title
         )
         self.body_input: discord.ui.TextInput[Any] = discord.ui.TextInput(
-            label="Text",
-            style=discord.TextStyle.paragraph,
-            max_length=BODY_LIMIT,
-            default=existing.content if existing else None,
+            label="Text", style=discord.TextStyle.paragraph, max_length=BODY_LIMIT, default=body
         )
         self.when_input: discord.ui.TextInput[Any] = discord.ui.TextInput(
             label="When (your time zone), or now",
@@ -183,11 +198,27 @@ class AnnouncementModal(discord.ui.Modal):
         return True
 
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
-        """Show the preview (or apply the edit); a bad time or text gets its sentence."""
+        """Show the preview (or apply the edit); a bad time or text gets its sentence.
+
+        The sentence comes with "Edit and try again", which reopens the form with what
+        was typed: Discord closes a submitted form, and its text would be lost.
+        """
         try:
             await self.submitted(interaction)
         except Exception as error:  # the user gets a sentence, not "interaction failed"
-            await answer_button_failure(interaction, error)
+            sentence = describe_failure(error, context="an announcement form")
+            await RefusedForm(self, interaction.user.id).send(interaction, sentence)
+
+    def reopened(self) -> AnnouncementModal:
+        """Return this form again (a new one: Discord's forms are single-use), as typed."""
+        return AnnouncementModal(
+            channel_ids=self.channel_ids,
+            ping=self.ping,
+            when=self.when_input.value,
+            session_id=self.session_id,
+            existing=self.existing,
+            typed=(self.title_input.value, self.body_input.value),
+        )
 
     async def submitted(self, interaction: discord.Interaction[Any]) -> None:
         """Store the form's text as a draft (or apply an edit) and show the preview."""

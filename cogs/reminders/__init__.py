@@ -55,6 +55,7 @@ class Reminders(AgendaCommands, TrackCommands):
         await install_page_buttons(self.bot)
         self.bot.answer_hooks.add_list_source(self.reopen_list)
         self.bot.answer_hooks.add_extras(self.session_buttons)
+        self.bot.answer_hooks.add_forget_step(self.forget_track_roles)
 
     async def cog_unload(self) -> None:
         """Forget the buttons and the roles (rows stay planned and rendered)."""
@@ -62,6 +63,7 @@ class Reminders(AgendaCommands, TrackCommands):
         self.bot.remove_dynamic_items(*ITEMS)
         self.bot.answer_hooks.remove_list_source(self.reopen_list)
         self.bot.answer_hooks.remove_extras(self.session_buttons)
+        self.bot.answer_hooks.remove_forget_step(self.forget_track_roles)
 
     # -- autocomplete -----------------------------------------------------------------
 

@@ -22,6 +22,8 @@ from bot.reminders.texts import (
     cannot_hand_out_text,
     followed_text,
     not_following_text,
+    track_roles_kept_text,
+    track_roles_taken_text,
     unfollowed_text,
 )
 from bot.schedule.model import Track
@@ -51,6 +53,17 @@ class GuildRoles:
         """Return the id of the role ``configured`` names, or ``None`` if none is visible."""
         role = self.find(configured)
         return role.id if role is not None else None
+
+
+async def _member(guild: discord.Guild, user_id: int) -> discord.Member | None:
+    """Return ``user_id`` in ``guild`` (asked for when not cached), or ``None``."""
+    member = guild.get_member(user_id)
+    if member is not None:
+        return member
+    try:
+        return await guild.fetch_member(user_id)
+    except discord.NotFound:  # not in this server (resources/guild "Get Guild Member")
+        return None
 
 
 class TrackCommands(commands.Cog):
@@ -88,6 +101,30 @@ class TrackCommands(commands.Cog):
             raise UserError(not_following_text(found))
         await self._change_roles(interaction, role, add=False)
         await interaction.followup.send(unfollowed_text(found), ephemeral=True)
+
+    async def forget_track_roles(self, user_id: int) -> tuple[list[str], list[str]]:
+        """Take every track role away from ``user_id`` (``/forget-me``'s forget step).
+
+        The bot gave them (``/tracks follow``), so it takes them back in each of its
+        servers; else room posts would still ping a person who asked to be forgotten.
+        """
+        refs = self.service.track_role_refs()
+        taken: list[str] = []
+        kept: list[str] = []
+        for guild in self.bot.guilds:
+            member = await _member(guild, user_id)
+            if member is None:
+                continue
+            roles = [role for role in member.roles if role.id in refs or role.name in refs]
+            if not roles:
+                continue
+            try:
+                await member.remove_roles(*roles, reason="the member asked to be forgotten")
+            except discord.Forbidden:
+                kept.append(track_roles_kept_text([role.name for role in roles]))
+            else:
+                taken.append(track_roles_taken_text([role.name for role in roles]))
+        return taken, kept
 
     def track_role(self, track_id: str) -> discord.Role | None:
         """Return the role that follows ``track_id`` (configured, or "Track: <name>")."""

@@ -58,3 +58,26 @@ async def test_a_remembered_list_is_found_again_until_newer_ones_push_it_out() -
     for number in range(REMEMBERED_LISTS):
         hooks.remember(Reply(str(number)))
     assert await hooks.reopen(query, PRESS) is None
+
+
+async def test_forget_steps_run_in_order_until_removed() -> None:
+    """/forget-me hears what each step took back or could not; a removed one is not run."""
+    hooks = AnswerHooks()
+    asked: list[int] = []
+
+    async def roles(user_id: int) -> tuple[list[str], list[str]]:
+        asked.append(user_id)
+        return ["your track role “Track: AI”"], []
+
+    async def refused(user_id: int) -> tuple[list[str], list[str]]:
+        return [], ["I may not take away “Track: Law”."]
+
+    hooks.add_forget_step(roles)
+    hooks.add_forget_step(refused)
+    assert await hooks.forget_in_discord(7) == (
+        ["your track role “Track: AI”"],
+        ["I may not take away “Track: Law”."],
+    )
+    hooks.remove_forget_step(roles)
+    assert await hooks.forget_in_discord(8) == ([], ["I may not take away “Track: Law”."])
+    assert asked == [7]

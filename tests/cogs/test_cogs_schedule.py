@@ -228,3 +228,15 @@ async def test_hostile_titles_ping_nobody(tmp_path: Path) -> None:
             assert reply.allowed_mentions is not None
             assert reply.allowed_mentions["parse"] == []
         assert sandbox.rejections == []
+
+
+@pytest.mark.parametrize("offset", [timedelta(hours=-2), timedelta(minutes=20)])
+async def test_next_says_next_once(conference: ConferenceHarness, offset: timedelta) -> None:
+    """/next is titled "Next" and lists the sessions under it, with no second "Next" heading."""
+    conference.clock.set(FIRST_START + offset)
+    reply = await conference.sandbox.invoke(conference.member("alice"), "next")
+    assert reply.message is not None
+    (embed,) = reply.message["embeds"]
+    assert embed["title"] == "Next"
+    assert "**Next" not in embed["description"]
+    assert "starts <t:" in embed["description"]

@@ -360,3 +360,29 @@ def _generated(n_sessions: int, n_speakers: int, seed: int = 7) -> Schedule:
     return Schedule(
         conference=Conference(name="Big", zone="UTC"), sessions=sessions, speakers=speakers
     )
+
+
+def test_a_letter_beside_an_unknown_word_matches_nothing(index: SearchIndex) -> None:
+    """ "quantum e" finds nothing: the "e" alone no longer brings every word starting with e."""
+    assert index.search("quantum e") == []
+    assert index.complete_sessions("quantum e") == []
+
+
+def test_a_lone_letter_completes_titles_and_names_not_abstracts(index: SearchIndex) -> None:
+    """ "k" completes "Keynote…" (a first keystroke); "h" is only "harvesting" in an abstract."""
+    assert index.complete_sessions("k")[0].id == "keynote"
+    assert index.search("h") == []
+
+
+def test_a_letter_among_words_is_a_whole_word() -> None:
+    """ "c programming" ranks "Systems programming in C" first; "Cloud programming" has no "c"."""
+    schedule = Schedule(
+        conference=Conference(name="Languages", zone="UTC"),
+        sessions=(
+            _session("cloud", "Cloud programming", 0),
+            _session("c", "Systems programming in C", 1),
+        ),
+    )
+    found = SearchIndex(schedule).search("c programming")
+    assert [match.id for match in found] == ["c", "cloud"]
+    assert found[1].score == pytest.approx(0.45)  # "some words" (one of two), not "every word"

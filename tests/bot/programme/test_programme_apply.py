@@ -101,6 +101,35 @@ async def test_a_subscriber_of_a_moved_session_gets_one_dm_and_the_reminder_move
     assert "Starts in 10 min" in dms(conference)[-1]
 
 
+async def test_a_session_that_only_runs_longer_is_reported_with_its_new_end(
+    conference: ConferenceHarness,
+) -> None:
+    """10:00-10:30 becomes 10:00-11:00: the post and the DM say "now ends at", not "Moved"."""
+    write_programme(source(conference), talk_end="2030-06-05 11:00")
+    await live(conference).refresh()
+    await settle(conference)
+    (post,) = updates(conference)
+    assert post.startswith(
+        "**Schedule changes**\n- Longer: *Rust at scale* (Ada Lovelace) "
+        "Wed 5 Jun 10:00-11:00 CEST, Room A: now ends at 11:00 CEST (was 10:30 CEST)"
+    )
+    (notice,) = dms(conference)
+    assert "Wed 5 Jun 17:00-18:00 JST, Room A: now ends at 18:00 JST (was 17:30 JST)" in notice
+    assert notice.endswith("It starts as before, so your reminders stay as they were.")
+    await settle(conference, TALK_START - timedelta(minutes=10))
+    assert "Starts in 10 min" in dms(conference)[-1]
+
+
+async def test_a_session_cut_short_is_reported_as_shorter(conference: ConferenceHarness) -> None:
+    """10:00-10:30 becomes 10:00-10:20: "Shorter: … now ends at 10:20 CEST (was 10:30 CEST)"."""
+    write_programme(source(conference), talk_end="2030-06-05 10:20")
+    await live(conference).refresh()
+    await settle(conference)
+    (post,) = updates(conference)
+    assert "- Shorter: *Rust at scale*" in post
+    assert "now ends at 10:20 CEST (was 10:30 CEST)" in post
+
+
 async def test_a_cancellation_is_announced_once_and_its_reminder_cancelled(
     conference: ConferenceHarness,
 ) -> None:

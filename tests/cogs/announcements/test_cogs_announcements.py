@@ -205,6 +205,7 @@ async def test_edit_after_sending_edits_the_posted_message(conference: Conferenc
         ("yesterday 9am", "has already passed"),
         ("2021-10-03 02:30", "does not exist in Australia/Sydney"),  # DST starts: 02:00 → 03:00
         ("whenever suits", "I can't read “whenever suits” as a time"),
+        ("x" * 6000, f"I can't read “{'x' * 59}…” as a time"),  # cut: a message has 2,000
     ],
 )
 async def test_bad_times_are_refused_before_anything_is_written(
@@ -217,6 +218,34 @@ async def test_bad_times_are_refused_before_anything_is_written(
     assert sentence in reply.content
     assert conference.bot is not None
     assert await conference.bot.services.database.announcements.recent(0) == []
+
+
+WHEN = "When (your time zone), or now"
+
+
+async def test_a_refused_form_can_be_reopened_with_its_text(
+    conference: ConferenceHarness,
+) -> None:
+    """A form refused for its time offers "Edit and try again": the form comes back as typed."""
+    moderator = conference.member("moderator")
+    opened = await invoke(conference, "announce new")
+    assert opened.modal is not None
+    typed = {"Title": "Room change", "Text": "The panel moves to Hall B.", WHEN: "whenever"}
+    refused = await conference.sandbox.submit_modal(moderator, opened.modal, typed)
+    assert refused.ephemeral
+    assert "I can't read “whenever” as a time" in refused.content
+    again = await conference.sandbox.click(moderator, refused, "Edit and try again")
+    assert again.modal is not None
+    fields = {
+        field["label"]: field.get("value")
+        for row in again.modal["components"]
+        for field in row["components"]
+    }
+    assert fields == typed
+    shown = await conference.sandbox.submit_modal(moderator, again.modal, {WHEN: "now"})
+    assert shown.embeds[0]["title"] == "Preview of announcement #1"
+    assert "Room change" in shown.content
+    assert "The panel moves to Hall B." in shown.content
 
 
 async def test_a_channel_that_denies_the_bot_is_refused_at_preview(
@@ -364,12 +393,31 @@ async def test_the_demo_schedules_for_15_50_and_posts_it_once_on_time(
 
 
 async def test_announce_new_has_a_cooldown(conference: ConferenceHarness) -> None:
-    """A sixth /announce new within a minute is refused with a sentence (it may ping many)."""
-    for _ in range(5):
-        assert (await invoke(conference, "announce new")).modal is not None
+    """A sixth announcement started within a minute is refused with a sentence; later, fine."""
+    for number in range(5):
+        shown = await preview(conference, title=f"Note {number}")
+        assert shown.embeds, shown.content
     refused = await invoke(conference, "announce new")
     assert refused.modal is None
-    assert refused.content.startswith("Slow down a little: try again in")
+    assert refused.content == "Slow down a little: try again in 60 s."
+    conference.clock.advance(timedelta(seconds=61))
+    assert (await invoke(conference, "announce new")).modal is not None
+
+
+async def test_refused_forms_do_not_count_toward_the_cooldown(
+    conference: ConferenceHarness,
+) -> None:
+    """Six forms refused for their time, then a good one: it is previewed, not "Slow down"."""
+    moderator = conference.member("moderator")
+    for _ in range(6):
+        opened = await invoke(conference, "announce new")
+        assert opened.modal is not None, opened.content
+        refused = await conference.sandbox.submit_modal(
+            moderator, opened.modal, {"Text": "Hello", WHEN: "soonish"}
+        )
+        assert not refused.embeds
+    shown = await preview(conference)
+    assert shown.embeds, shown.content
 
 
 async def test_two_moderators_forms_open_at_once_stay_apart(

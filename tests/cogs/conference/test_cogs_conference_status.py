@@ -65,6 +65,23 @@ async def test_upcoming_groups_by_kind_with_counts_and_a_sample(
     assert session.title.split()[0] in reply.content
 
 
+async def test_upcoming_samples_read_as_at_their_send_time(harness: ConferenceHarness) -> None:
+    """11 hours ahead, a reminder's sample says "Starts in 10 min (in 10 minutes)", no "11 hours".
+
+    A ``<t:…:R>`` left in the preview would be counted by the moderator's client from now
+    (developers/reference, "Message Formatting"), so the sample spells it as at its send time.
+    """
+    assert harness.bot is not None
+    session = harness.bot.services.schedule.sessions[0]
+    harness.clock.set(session.start - timedelta(hours=11, minutes=10))
+    await invoke(harness, "remind", {"session": session.id})
+    reply = await invoke(harness, "conference upcoming", {"hours": 12})
+    assert "**Reminders**: 1 message to 1 attendee, first" in reply.content
+    assert "(one of them, as it will read when sent:)" in reply.content
+    assert "> Starts in 10 min (in 10 minutes)." in reply.content
+    assert ":R>" not in reply.content
+
+
 async def test_upcoming_says_when_nothing_is_due(harness: ConferenceHarness) -> None:
     """With nothing pending in the window, /conference upcoming says so."""
     assert harness.bot is not None
@@ -92,3 +109,23 @@ async def test_speaker_link_and_unlink_are_written_to_the_moderation_log(
     channel = harness.channel("mod-log").id
     sent = harness.sandbox.transcript.requests("POST", f"/channels/{channel}/messages")
     assert [request.body["allowed_mentions"] for request in sent] == [{"parse": []}] * 2
+
+
+async def test_status_counts_the_write_ahead_log_in_the_database_size(
+    harness: ConferenceHarness,
+) -> None:
+    """The database's size includes its -wal and -shm files, where recent writes live."""
+    assert harness.bot is not None
+    path = harness.config.storage.database
+    await invoke(harness, "remind", {"session": harness.bot.services.schedule.sessions[0].id})
+    files = [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
+
+    def on_disk() -> str:
+        return f"Database: {sum(file.stat().st_size for file in files) / 1024:.0f} KiB"
+
+    assert files[1].stat().st_size > 0  # the writes above are in the log, not the main file
+    before = on_disk()
+    reply = await invoke(harness, "conference status")
+    # A background write (the DM channel opened for the reminder) may land meanwhile.
+    shown = [line for line in reply.content.splitlines() if line.startswith("Database: ")]
+    assert shown[0] in {before, on_disk()}

@@ -224,6 +224,24 @@ async def test_agenda_groups_by_my_day_and_marks_overlaps(programme: ConferenceH
     assert agenda.embeds[0]["footer"]["text"] == "Times in Australia/Sydney"
 
 
+async def test_back_to_back_sessions_are_not_marked_as_overlapping(
+    programme: ConferenceHarness,
+) -> None:
+    """One ends exactly when the next starts (half-open spans): no "⚠️ overlaps" on either."""
+    assert programme.bot is not None
+    alice = programme.member("alice")
+    index = programme.bot.services.schedule
+    first, following = next(
+        (a, b) for a in index.sessions for b in index.sessions if b.start == a.end
+    )
+    for session in (first, following):
+        await programme.sandbox.invoke(alice, "remind", {"session": session.id})
+    agenda = await programme.sandbox.invoke(alice, "agenda show")
+    description = agenda.embeds[0]["description"]
+    assert title_of(following, 80) in description.replace("\\", "")
+    assert "overlaps" not in description
+
+
 async def test_morning_digest_comes_at_eight_my_time(programme: ConferenceHarness) -> None:
     """A digest at 08:00 Berlin time lists that local day's agenda, once."""
     alice = programme.member("alice")
@@ -317,6 +335,62 @@ async def test_the_track_ping_notifies_its_followers(tracked: ConferenceHarness)
     await advance_to(tracked, datetime(2025, 10, 23, 5, 55, tzinfo=UTC))
     (post,) = tracked.sandbox.messages(tracked.channel("main-stage"))
     assert tracked.sandbox.world.notified(post) == {alice.id}
+
+
+async def test_forget_me_takes_the_track_roles_away(tracked: ConferenceHarness) -> None:
+    """/forget-me removes "Track: Security" from alice (resources/guild "Remove Guild Member
+    Role"), says so, and Security's next room post no longer notifies her."""
+    assert tracked.server is not None
+    alice, general = tracked.member("alice"), tracked.channel("general")
+    await tracked.sandbox.invoke(alice, "tracks follow", {"track": "Security"}, channel=general)
+    role = next(r for r in tracked.server.guild.roles if r.name == "Track: Security")
+    ask = await tracked.sandbox.invoke(alice, "forget-me", channel=general)
+    assert "takes away the track roles you follow" in ask.content
+    done = await tracked.sandbox.click(alice, ask, "Confirm")
+    assert done.message is not None
+    assert done.message["content"] == (
+        "Done: I erased your track role “Track: Security”. I keep nothing else about you."
+    )
+    assert role not in tracked.server.guild.members[alice.id].roles
+    await advance_to(tracked, datetime(2025, 10, 23, 5, 55, tzinfo=UTC))
+    (post,) = tracked.sandbox.messages(tracked.channel("main-stage"))
+    assert tracked.sandbox.world.notified(post) == set()
+
+
+async def test_forget_me_from_a_dm_takes_the_track_roles_away_too(
+    tracked: ConferenceHarness,
+) -> None:
+    """Confirmed in a DM with the bot, /forget-me still finds alice in the server."""
+    assert tracked.server is not None
+    alice = tracked.member("alice")
+    await tracked.sandbox.invoke(
+        alice, "tracks follow", {"track": "Security"}, channel=tracked.channel("general")
+    )
+    ask = await tracked.sandbox.invoke(alice, "forget-me")
+    await tracked.sandbox.click(alice, ask, "Confirm")
+    assert not [
+        r for r in tracked.server.guild.members[alice.id].roles if r.name.startswith("Track")
+    ]
+
+
+async def test_forget_me_says_which_track_roles_it_may_not_take(
+    tracked: ConferenceHarness,
+) -> None:
+    """If Discord refuses (the bot lost Manage Roles), the reply says to ask the organisers."""
+    assert tracked.server is not None
+    alice, general = tracked.member("alice"), tracked.channel("general")
+    await tracked.sandbox.invoke(alice, "tracks follow", {"track": "Security"}, channel=general)
+    (bot_role,) = tracked.server.guild.members[tracked.sandbox.bot_user.id].roles
+    bot_role.permissions &= ~(1 << 28)  # MANAGE_ROLES
+    tracked.sandbox.allow_rejection(status=403, code=50013)
+    ask = await tracked.sandbox.invoke(alice, "forget-me", channel=general)
+    done = await tracked.sandbox.click(alice, ask, "Confirm")
+    assert done.message is not None
+    assert done.message["content"] == (
+        "I had nothing stored about you, so there was nothing to erase. I may not take away "
+        "“Track: Security” (my role must be above it and have Manage Roles): please ask the "
+        "organisers to remove it."
+    )
 
 
 async def test_following_without_manage_roles_says_what_is_missing(
