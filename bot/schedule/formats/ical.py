@@ -80,16 +80,22 @@ def read(content: str | bytes, *, source: str, zone: str | None) -> ImportResult
         if uid and len(masters) > 1:
             shared.append((uid, len(masters)))
         occurrences: list[tuple[Any, bool]] = []
+        overflow = False
         for events, derived in _occurrence_sets(group, masters, zones, bool(uid)):
             for event in itertools.islice(events, budget + 1):
                 if budget == 0:
-                    builder.note(
-                        f"more than {MAX_OCCURRENCES} events (an endless RRULE?); the rest left out"
-                    )
-                    return builder.build()
+                    overflow = True
+                    break
                 budget -= 1
                 occurrences.append((event, derived))
+            if overflow:
+                break
         _read_group(builder, occurrences)
+        if overflow:
+            builder.note(
+                f"more than {MAX_OCCURRENCES} events (an endless RRULE?); the rest left out"
+            )
+            break
     if shared:
         count = sum(events for _, events in shared)
         examples = ", ".join(f'"{uid}" ({events})' for uid, events in shared[:3])
