@@ -104,15 +104,11 @@ def test_an_unknown_format_says_to_give_format(capsys: pytest.CaptureFixture[str
                                  "sessionize, europython, ical, csv, native)")  # fmt: skip
 
 
-@pytest.mark.parametrize("extra", [[], ["--json"]])
-def test_a_closed_pipe_ends_quietly(extra: list[str]) -> None:
-    """`confbot import … | head` whose reader has gone: no traceback, nothing on stderr."""
+def closed_pipe(*argv: str) -> tuple[int, str]:
+    """Run `confbot ARGV` whose stdout's reader has gone; return (status, stderr)."""
     environment = {**os.environ, "PYTHONPATH": str(REPO)}
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [
-            sys.executable, "-m", "bot", "import", str(HIMMEL), "--dry-run",
-            "--config", str(EXAMPLE), *extra,
-        ],
+        [sys.executable, "-m", "bot", *argv],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         cwd=REPO,
@@ -123,5 +119,28 @@ def test_a_closed_pipe_ends_quietly(extra: list[str]) -> None:
     process.stdout.close()  # the reader leaves before the first line is written
     err = process.stderr.read().decode()
     process.stderr.close()
-    process.wait(timeout=60)
-    assert err == ""
+    return process.wait(timeout=60), err
+
+
+@pytest.mark.parametrize("extra", [[], ["--json"]])
+def test_a_closed_pipe_ends_quietly(extra: list[str]) -> None:
+    """`confbot import … | head` whose reader has gone: no traceback, nothing on stderr."""
+    status, err = closed_pipe("import", str(HIMMEL), "--dry-run", "--config", str(EXAMPLE), *extra)
+    assert (status, err) == (0, "")
+
+
+def test_a_closed_pipe_does_not_stop_the_import(tmp_path: Path) -> None:
+    """Only the output nobody reads is lost: the import is still staged for the bot."""
+    config = tmp_path / "config.toml"
+    config.write_text(f'[schedule]\nsource = "{HIMMEL}"\n', encoding="utf-8")
+    status, err = closed_pipe(
+        "import", str(FIXTURES / "ical-kielux-2020.utc.ics"), "--config", str(config)
+    )
+    assert (status, err) == (0, "")
+    assert (tmp_path / "confbot.db").exists()
+
+
+def test_any_command_ends_quietly_on_a_closed_pipe() -> None:
+    """`confbot schedule | head` too: no traceback; the status a shell gives for SIGPIPE."""
+    status, err = closed_pipe("schedule", "--config", str(EXAMPLE))
+    assert (status, err) == (141, "")
