@@ -207,3 +207,11 @@ async def test_an_upload_of_an_unknown_format_names_the_commands_option(
     assert shown.startswith("notes.txt was not applied: notes.txt: cannot tell")
     assert shown.endswith("choose it in the format option of /conference upload")
     assert "--" not in shown
+    # With the format chosen, the file is read as that format (and its own problem named).
+    chosen = await as_moderator(
+        conference,
+        "conference upload",
+        {"file": upload(b"hello, world\n", "notes.txt"), "format": "csv"},
+    )
+    assert "cannot tell" not in chosen.content
+    assert chosen.content.replace("\\", "").startswith("notes.txt was not applied: notes.txt: ")
