@@ -389,8 +389,13 @@ def _weekday(token: str) -> int | None:
     return _lookup(token, _WEEKDAY_NAMES, {"tues": 1, "weds": 2, "thur": 3, "thurs": 3})
 
 
+_QUOTED_CHARS = 100
+
+
 def _fail(text: str) -> TimeParseError:
-    return TimeParseError(f"I can't read “{text}” as a time; try for example {_EXAMPLES}.")
+    # An option may hold 6,000 characters and an answer 2,000: quote only the start.
+    shown = text if len(text) <= _QUOTED_CHARS else text[: _QUOTED_CHARS - 1] + "…"
+    return TimeParseError(f"I can't read “{shown}” as a time; try for example {_EXAMPLES}.")
 
 
 def _parse_date(part: str, today: date, original: str) -> date:
