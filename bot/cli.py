@@ -401,7 +401,7 @@ def _apply_import(
         return 1
     minutes = config.schedule.refresh_minutes
     when = f"at its next refresh (within {minutes} min) or start" if minutes else "at its start"
-    print(
+    _emit(
         f"Applied: the bot swaps in this schedule {when}, posts the changes, DMs "
         "subscribers and moves their reminders. It stays until schedule.source changes."
     )
