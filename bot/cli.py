@@ -55,6 +55,28 @@ def _config_path(explicit: Path | None) -> Path | None:
     return None
 
 
+def _emit(text: str) -> None:
+    """Print ``text`` on stdout; a reader gone (``| head`` closed the pipe) silences the rest.
+
+    The command goes on (an import is still applied): only the output nobody reads is lost.
+    """
+    try:
+        print(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+
+
+def _silence_stdout() -> None:
+    """Send whatever is still to be printed (and the flush at exit) to /dev/null."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no file descriptor (a test's captured stdout)
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - stays open until exit
+
+
 def _print_problems(problems: list[str]) -> None:
     if len(problems) == 1:  # e.g. a file that cannot be read at all: one line says it
         print(f"confbot: {problems[0]}", file=sys.stderr)
@@ -218,6 +240,15 @@ def _network_reason(error: Exception) -> str:
     return str(error) or type(error).__name__
 
 
+def _import_hints() -> dict[str, str]:
+    from bot.schedule.formats import FORMATS
+
+    return {
+        "format": f"give --format (one of {', '.join(FORMATS)})",
+        "zone": "pass --tz (or set guild.zone in the config)",
+    }
+
+
 def command_import(args: argparse.Namespace) -> int:
     """Read a schedule export, validate it, and print its summary and the diff."""
     import json
@@ -225,15 +256,22 @@ def command_import(args: argparse.Namespace) -> int:
     from bot.import_progress import ImportProgress
     from bot.schedule.diff import diff_schedules
     from bot.schedule.files import load_schedule
-    from bot.schedule.formats import import_bytes
+    from bot.schedule.formats import explained, import_bytes
     from bot.schedule.import_report import (
         change_line,
         diff_rows,
         import_json,
         import_summary,
+        refused_json,
         render_table,
     )
     from bot.timezones import resolve_zone
+
+    def refused(problems: list[str], status: int) -> int:
+        if args.json:  # still exactly one object on stdout, with the problems
+            _emit(json.dumps(refused_json(problems), ensure_ascii=False, indent=2))
+        _print_problems(problems)
+        return status
 
     config_path = _config_path(args.config)
     # Drawn only on a terminal, only for a large input; a pipe sees nothing of it.
@@ -246,11 +284,9 @@ def command_import(args: argparse.Namespace) -> int:
         with progress.parsing(len(content)):
             result = import_bytes(content, source=name, format=args.format, zone=zone, path=path)
     except ConfigError as error:
-        _print_problems(error.problems)
-        return 1
+        return refused(explained(error, _import_hints()), 1)
     except UserError as error:
-        print(f"confbot import: --tz: {error}", file=sys.stderr)
-        return 2
+        return refused([f"--tz: {error}"], 2) if args.json else _bad_tz(error)
     finally:
         progress.close()
     current = None
@@ -270,32 +306,37 @@ def command_import(args: argparse.Namespace) -> int:
             log.warning("the current schedule cannot be read, so no diff: %s", error.problems[0])
     diff = diff_schedules(current, result.schedule) if current is not None else None
     if args.json:
-        print(json.dumps(import_json(result, diff), ensure_ascii=False, indent=2))
+        _emit(json.dumps(import_json(result, diff), ensure_ascii=False, indent=2))
     else:
-        print(import_summary(result))
+        _emit(import_summary(result))
         for note in result.notes:
-            print(f"Note: {note}")
+            _emit(f"Note: {note}")
         if current is None or diff is None:
-            print("Changes:    no current schedule to compare with")
+            _emit("Changes:    no current schedule to compare with")
         elif not diff:
-            print("Changes:    none against the current schedule")
+            _emit("Changes:    none against the current schedule")
         else:
             counts = ", ".join(f"{count} {kind}" for kind, count in diff.counts().items())
-            print(f"Changes:    {counts}")
+            _emit(f"Changes:    {counts}")
             rows = diff_rows(diff, current, result.schedule)
             shown = rows[:_LISTED_CHANGES]
             if sys.stdout.isatty():
-                print(render_table(shown))
+                _emit(render_table(shown))
             else:
-                print("\n".join(change_line(row) for row in shown))
+                _emit("\n".join(change_line(row) for row in shown))
             if len(rows) > len(shown):
-                print(f"... and {len(rows) - len(shown)} more (--json lists every change)")
+                _emit(f"... and {len(rows) - len(shown)} more (--json lists every change)")
     if result.problems:
         _print_problems(list(result.problems))
     if not args.dry_run:
         staged = _Staged(content, result.format, given_zone)
         return _apply_import(args, config, result.problems, staged)
     return 1 if result.problems else 0
+
+
+def _bad_tz(error: UserError) -> int:
+    print(f"confbot import: --tz: {error}", file=sys.stderr)
+    return 2
 
 
 def _read_import_source(source: str, progress: ImportProgress) -> tuple[bytes, str, Path | None]:
@@ -360,7 +401,7 @@ def _apply_import(
         return 1
     minutes = config.schedule.refresh_minutes
     when = f"at its next refresh (within {minutes} min) or start" if minutes else "at its start"
-    print(
+    _emit(
         f"Applied: the bot swaps in this schedule {when}, posts the changes, DMs "
         "subscribers and moves their reminders. It stays until schedule.source changes."
     )
@@ -439,7 +480,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``confbot`` command line; return the exit status."""
     args = build_parser().parse_args(argv)
     handler = args.handler
-    status: int = handler(args)
+    try:
+        status: int = handler(args)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader left (``confbot schedule | head``): end quietly, as a shell tool does.
+        _silence_stdout()
+        return 128 + signal.SIGPIPE
     return status
 
 

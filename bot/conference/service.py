@@ -39,6 +39,7 @@ __all__ = [
     "UPCOMING_MAX_HOURS",
     "UPCOMING_MIN_HOURS",
     "ConferenceService",
+    "UploadChoices",
     "UploadPreview",
 ]
 
@@ -47,6 +48,20 @@ __all__ = [
 UPCOMING_MIN_HOURS = 1
 UPCOMING_MAX_HOURS = 72
 UPCOMING_DEFAULT_HOURS = 3
+
+# A refused upload that needs a choice names the command's option for it, not a flag.
+UPLOAD_HINTS = {
+    "format": "choose it in the format option of /conference upload",
+    "zone": "choose it in the timezone option of /conference upload",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class UploadChoices:
+    """What the moderator chose with the file: its format and the zone of its times."""
+
+    format: str | None = None
+    zone: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,10 +171,15 @@ class ConferenceService:
         if size > MAX_BYTES:
             raise UserError(too_large_text())
 
-    async def preview_upload(self, moderator: Moderator, body: bytes, name: str) -> UploadPreview:
+    async def preview_upload(
+        self, moderator: Moderator, body: bytes, name: str, choices: UploadChoices | None = None
+    ) -> UploadPreview:
         """Validate an uploaded file; log it; return what applying it would change."""
+        choices = choices or UploadChoices()
         try:
-            prepared = self._live.prepare(body, name=name)
+            prepared = self._live.prepare(
+                body, name=name, format=choices.format, zone=choices.zone, hints=UPLOAD_HINTS
+            )
         except SourceError as error:
             text = not_applied_text(name, error.reason)
             await self._moderation.report(f"{who(moderator)} uploaded a schedule. {text}")
@@ -173,10 +193,15 @@ class ConferenceService:
             upload_preview(prepared, core.live, name, core.conference_zone), confirmable=True
         )
 
-    async def apply_upload(self, moderator: Moderator, body: bytes, name: str) -> str:
+    async def apply_upload(
+        self, moderator: Moderator, body: bytes, name: str, choices: UploadChoices | None = None
+    ) -> str:
         """Apply a confirmed upload (validated again); log it; return the sentence."""
+        choices = choices or UploadChoices()
         try:
-            applied = await self._live.apply_upload(body, name=name)
+            applied = await self._live.apply_upload(
+                body, name=name, format=choices.format, zone=choices.zone, hints=UPLOAD_HINTS
+            )
         except SourceError as error:
             text = not_applied_text(name, error.reason)
         else:

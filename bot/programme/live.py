@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -28,6 +28,7 @@ from bot.programme.refresh import (
     IMPORT_SOURCE,
     LAST_MODIFIED_KEY,
     SOURCE_HASH_KEY,
+    SOURCE_HINTS,
     Fetched,
     LastGood,
     SourceError,
@@ -204,17 +205,24 @@ class LiveSchedule:
         path: Path | None = None,
         format: str | None = None,
         zone: str | None = None,
+        hints: Mapping[str, str] = SOURCE_HINTS,
     ) -> Prepared:
         """Validate ``body`` and return what applying it would change.
 
         ``format`` skips the detection and ``zone`` replaces the config's for times
-        without one (``confbot import --format/--tz``); both are kept with the copy.
+        without one (``confbot import --format/--tz``, the upload's options); both are
+        kept with the copy. ``hints`` word a refusal that needs one of them.
 
         :raises SourceError: it does not validate (or is not UTF-8 text).
         """
         services = self._services
         imported = parse_source(
-            body, name=name, format=format, zone=zone or services.config.guild.zone, path=path
+            body,
+            name=name,
+            format=format,
+            zone=zone or services.config.guild.zone,
+            path=path,
+            hints=hints,
         )
         if not any(not session.cancelled for session in imported.sessions):
             raise SourceError(f"{name}: no sessions; the schedule was not replaced with nothing")
@@ -223,13 +231,22 @@ class LiveSchedule:
         copy = LastGood.of(name, body, live, format=format, zone=zone)
         return Prepared(live, diff_schedules(current, imported), copy, content_hash(body))
 
-    async def apply_upload(self, body: bytes, *, name: str) -> Applied:
+    async def apply_upload(
+        self,
+        body: bytes,
+        *,
+        name: str,
+        format: str | None = None,
+        zone: str | None = None,
+        hints: Mapping[str, str] = SOURCE_HINTS,
+    ) -> Applied:
         """Validate ``body`` again (the schedule may have changed since) and apply it.
 
         :raises SourceError: it does not validate.
         """
         async with self._lock:
-            return await self._commit(self.prepare(body, name=name))
+            prepared = self.prepare(body, name=name, format=format, zone=zone, hints=hints)
+            return await self._commit(prepared)
 
     async def _commit(self, prepared: Prepared) -> Applied:
         services = self._services

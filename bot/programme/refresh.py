@@ -23,6 +23,7 @@ import json
 import logging
 import os
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -167,6 +168,14 @@ async def _download(
         raise SourceError(f"cannot fetch it: {error}") from None
 
 
+# What the owner of the config does about a source that needs a choice (the refresh's
+# failures go to the moderation log; an upload words its own, see bot.conference).
+SOURCE_HINTS = {
+    "zone": "set guild.zone in the bot's config",
+    "format": "the schedule source must be an export in one of these formats",
+}
+
+
 def parse_source(
     body: bytes,
     *,
@@ -174,27 +183,41 @@ def parse_source(
     zone: str | None = None,
     path: Path | None = None,
     format: str | None = None,
+    hints: Mapping[str, str] = SOURCE_HINTS,
 ) -> Schedule:
     """Return the validated schedule in ``body`` (cancelled sessions kept, marked).
 
     ``name`` (a file name) breaks format ties; ``format`` skips the detection;
-    ``path`` lets a format find a companion file next to it.
+    ``path`` lets a format find a companion file next to it; ``hints`` say how the
+    reader of a refusal names a format or a zone (see
+    :func:`bot.schedule.formats.explained`).
 
     :raises SourceError: the format is unknown or the file has problems (the first
         few are named, the rest counted).
     """
-    from bot.schedule.formats import import_bytes
+    from bot.schedule.formats import explained, import_bytes
 
-    if path is None and name.lower().endswith(".toml"):
-        # The native reader tells TOML from JSON by the path; "[conference]" opens both.
-        path = Path(name)
     try:
         result = import_bytes(body, source=name, format=format, zone=zone, path=path)
     except ConfigError as error:
-        raise SourceError(_problems_text(error.problems), error.problems) from None
+        problems = explained(error, hints)
+        raise SourceError(_problems_text(problems), problems) from None
     if result.problems:
         raise SourceError(_problems_text(list(result.problems)), list(result.problems))
     return result.schedule
+
+
+def _source_text(body: bytes, name: str) -> str:
+    """Return ``body`` as the text every reader parses (the one encoding policy).
+
+    :raises SourceError: not UTF-8 text (named: Latin-1, UTF-16, a ZIP archive...).
+    """
+    from bot.schedule.formats import schedule_text
+
+    try:
+        return schedule_text(body, name)
+    except ConfigError as error:
+        raise SourceError(_problems_text(error.problems), error.problems) from None
 
 
 def _problems_text(problems: list[str]) -> str:
@@ -262,10 +285,7 @@ class LastGood:
 
         :raises SourceError: ``body`` is not UTF-8 text (every format we read is).
         """
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError:
-            raise SourceError(f"{name}: not UTF-8 text") from None
+        text = _source_text(body, name)
         tombstones = tuple(s for s in live.sessions if s.cancelled)
         return cls(name, text, tombstones, format=format, zone=zone)
 
@@ -405,10 +425,7 @@ async def stage_import(
     """
     from bot.storage.database import open_database
 
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError:
-        raise SourceError(f"{name}: not UTF-8 text") from None
+    text = _source_text(body, name)
     async with await open_database(config.storage.database) as database:
         return await database.snapshots.add(
             IMPORT_SOURCE,

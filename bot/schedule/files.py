@@ -6,13 +6,24 @@ import os
 from pathlib import Path
 
 from bot.errors import ConfigError
-from bot.schedule.formats import UnknownFormatError, import_bytes, without_cancelled
+from bot.schedule.formats import (
+    ChoiceNeededError,
+    UnknownFormatError,
+    explained,
+    import_bytes,
+    without_cancelled,
+)
 from bot.schedule.model import Schedule
 from bot.schedule.native import load_native_schedule
 
 __all__ = ["SCHEDULE_SUFFIXES", "load_schedule"]
 
 SCHEDULE_SUFFIXES = (".toml", ".json", ".xml", ".ics", ".csv", ".tsv")
+# What the owner of the config does about a file that needs a choice.
+CONFIG_HINTS = {
+    "zone": "set guild.zone in the config",
+    "format": "schedule.source must be one of these formats (see the README)",
+}
 
 
 def load_schedule(path: str | os.PathLike[str], *, zone: str | None = None) -> Schedule:
@@ -40,10 +51,12 @@ def load_schedule(path: str | os.PathLike[str], *, zone: str | None = None) -> S
         raise ConfigError([f"{path.name}: cannot read the file: {error}"]) from None
     try:
         result = import_bytes(content, source=path.name, zone=zone, path=path)
-    except UnknownFormatError:
+    except UnknownFormatError as error:
         if suffix != ".json":
-            raise
+            raise ConfigError(explained(error, CONFIG_HINTS)) from None
         return load_native_schedule(path)  # it says where the JSON breaks
+    except ChoiceNeededError as error:
+        raise ConfigError(explained(error, CONFIG_HINTS)) from None
     if result.problems:
         raise ConfigError(list(result.problems))
     return without_cancelled(result.schedule)

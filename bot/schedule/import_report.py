@@ -11,7 +11,14 @@ from bot.schedule.model import Schedule, Session
 from bot.schedule.summary import days_line
 from bot.timezones import format_time_range, local_day
 
-__all__ = ["change_line", "diff_rows", "import_json", "import_summary", "render_table"]
+__all__ = [
+    "change_line",
+    "diff_rows",
+    "import_json",
+    "import_summary",
+    "refused_json",
+    "render_table",
+]
 
 _TITLE_CHARS = 60
 
@@ -32,6 +39,7 @@ def import_json(result: ImportResult, diff: ScheduleDiff | None) -> dict[str, An
     active = result.active_sessions
     first, last = _span(active)
     return {
+        "refused": False,
         "format": result.format,
         "conference": schedule.conference.name,
         "timezone": schedule.conference.zone,
@@ -51,6 +59,28 @@ def import_json(result: ImportResult, diff: ScheduleDiff | None) -> dict[str, An
             "counts": diff.counts(),
             "changes": [_change_json(change) for change in diff.changes],
         },
+    }
+
+
+def refused_json(problems: list[str]) -> dict[str, Any]:
+    """Return the ``--json`` object for a file refused whole: the keys of
+    :func:`import_json`, empty, with ``refused`` true and the problems."""
+    return {
+        "refused": True,
+        "format": None,
+        "conference": None,
+        "timezone": None,
+        "sessions": 0,
+        "cancelled": 0,
+        "speakers": 0,
+        "rooms": 0,
+        "tracks": 0,
+        "days": 0,
+        "first_start_utc": None,
+        "last_end_utc": None,
+        "problems": problems,
+        "notes": [],
+        "diff": None,
     }
 
 

@@ -50,7 +50,10 @@ class Speaker:
 
 @dataclass(frozen=True, slots=True)
 class Session:
-    """One scheduled item. ``start``/``end`` are aware UTC datetimes, ``end > start``.
+    """One scheduled item. ``start``/``end`` are aware UTC datetimes, ``end >= start``.
+
+    ``end == start`` is a moment (an export's 0:00 marker such as "Doors open"): never
+    running, reminded of at its start like any session.
 
     ``cancelled`` marks a session its source still lists as cancelled (iCalendar
     ``STATUS:CANCELLED``, a "CANCELLED" title); the bot's loader leaves those out.

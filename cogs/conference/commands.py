@@ -17,11 +17,14 @@ from bot.conference.service import (
     UPCOMING_DEFAULT_HOURS,
     UPCOMING_MAX_HOURS,
     UPCOMING_MIN_HOURS,
+    UploadChoices,
 )
 from bot.interaction_errors import defer_ephemeral
 from bot.programme.apply import Applied
+from bot.schedule.formats import FORMATS
 from cogs.checks import MODERATOR_PERMISSIONS, moderator_only
 from cogs.conference.views import NOBODY, UploadDialog, moderator_of
+from cogs.transformers import ZoneOption
 
 
 class Conference(commands.Cog):
@@ -75,22 +78,32 @@ class Conference(commands.Cog):
     )
     @app_commands.describe(
         file="A schedule file: confbot TOML/JSON, pretalx/frab JSON or XML, Sessionize, "
-        "iCalendar or CSV"
+        "iCalendar or CSV",
+        format="Only if the bot cannot tell: the file's format",
+        timezone="Only for a file whose times name no zone: the zone they are in",
     )
+    @app_commands.choices(format=[app_commands.Choice(name=f, value=f) for f in FORMATS])
     @moderator_only()
     async def conference_upload(
-        self, interaction: discord.Interaction, file: discord.Attachment
+        self,
+        interaction: discord.Interaction,
+        file: discord.Attachment,
+        format: str | None = None,
+        timezone: ZoneOption | None = None,
     ) -> None:
         """Validate an uploaded schedule, show what would change, apply it on Confirm."""
         await defer_ephemeral(interaction)
         self.service.check_upload_size(file.size)
         body = await file.read()
         moderator = moderator_of(interaction.user)
-        preview = await self.service.preview_upload(moderator, body, file.filename)
+        choices = UploadChoices(format, timezone)
+        preview = await self.service.preview_upload(moderator, body, file.filename, choices)
         if not preview.confirmable:
             await interaction.followup.send(preview.text, ephemeral=True, allowed_mentions=NOBODY)
             return
-        dialog = UploadDialog(self.service, self.bot.config.guild, moderator, body, file.filename)
+        dialog = UploadDialog(
+            self.service, self.bot.config.guild, moderator, body, file.filename, choices
+        )
         await dialog.send(interaction, preview.text)
 
     @conference.command(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import discord
 
 from bot.conference import ConferenceService
+from bot.conference.service import UploadChoices
 from bot.conference.texts import Moderator
 from bot.config import GuildConfig
 from bot.errors import UserError
@@ -30,12 +31,14 @@ class UploadDialog(InvokerView):
         invoker: Moderator,
         body: bytes,
         name: str,
+        choices: UploadChoices,
     ) -> None:
         super().__init__(invoker.user_id)
         self.service = service
         self.guild = guild
         self.body = body
         self.name = name
+        self.choices = choices
 
     @discord.ui.button(label="Confirm", style=discord.ButtonStyle.danger)
     async def confirm(
@@ -46,7 +49,9 @@ class UploadDialog(InvokerView):
         if not is_moderator(interaction.user, self.guild):
             raise UserError("Only moderators can do that.")
         await defer_ephemeral(interaction)
-        text = await self.service.apply_upload(moderator_of(interaction.user), self.body, self.name)
+        text = await self.service.apply_upload(
+            moderator_of(interaction.user), self.body, self.name, self.choices
+        )
         await interaction.edit_original_response(content=text, view=None, allowed_mentions=NOBODY)
 
     @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)

@@ -184,8 +184,14 @@ def _device(path: Path) -> None:
 UNREADABLE = [
     pytest.param(
         _bytes(b'[bot]\ncommand_prefix = "caf\xe9"\n'),
-        "the {what} is not UTF-8 text (byte 0xe9 on line 2); save it as UTF-8",
+        'the {what} is Latin-1/Windows-1252 text, not UTF-8 (byte 0xe9 on line 2 is "é" '
+        "there); save it as UTF-8",
         id="latin-1",
+    ),
+    pytest.param(
+        _bytes('[bot]\ncommand_prefix = "café"\n'.encode("utf-16")),
+        "the {what} is UTF-16 text, not UTF-8; save it as UTF-8",
+        id="utf-16",
     ),
     pytest.param(_bytes(bytes(range(256))), "is a binary file, not a {what}", id="binary"),
     pytest.param(_nothing, "cannot read the {what}: there is no such file", id="missing"),

@@ -517,3 +517,16 @@ def test_in_without_a_unit_is_not_a_time() -> None:
     """ "in 10" names no unit: refused with examples that show the relative form."""
     with pytest.raises(TimeParseError, match="in 10 minutes"):
         tz.parse_user_time("in 10", "Europe/Paris", now=NOW)
+
+
+def test_an_unreadable_time_quotes_only_its_start() -> None:
+    """A 6,000-character option (Discord's most) gets an answer within 2,000 characters.
+
+    Found by the commands' fuzz test: /announce new's "when" echoed whole was refused.
+    """
+    with pytest.raises(TimeParseError) as caught:
+        tz.parse_user_time("year 1 " + "x" * 5993, "UTC", now=datetime(2030, 6, 5, tzinfo=UTC))
+    message = str(caught.value)
+    assert len(message) < 400
+    assert message.startswith("I can't read “year 1 xxx")
+    assert "…” as a time" in message

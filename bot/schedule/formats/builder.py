@@ -24,6 +24,7 @@ from bot.schedule.validation import ID_PATTERN
 from bot.timezones import is_valid_zone, localize_wall_time, resolve_zone
 
 __all__ = [
+    "ChoiceNeededError",
     "ImportResult",
     "ScheduleBuilder",
     "cancelled_title",
@@ -39,6 +40,19 @@ _CANCELLED_TITLE = re.compile(
     r"^\s*[\[(]?\s*(?:cancell?ed|abgesagt|entf[äa]llt|annul[ée]e?)\s*[\])]?\s*[:\-–—!]*\s*",
     re.IGNORECASE,
 )
+
+
+class ChoiceNeededError(ConfigError):
+    """A refusal the person importing fixes by a choice: ``choice`` is "format" or "zone".
+
+    The last problem says what is missing without saying how to choose: the command
+    line, the bot's config and Discord's upload command each have their own way
+    (:func:`bot.schedule.formats.explained` adds it).
+    """
+
+    def __init__(self, problems: list[str], *, choice: str) -> None:
+        super().__init__(problems)
+        self.choice = choice
 
 
 def stable_id(raw: object) -> str:
@@ -296,7 +310,12 @@ class ScheduleBuilder:
     # --- sessions ---------------------------------------------------------------
 
     def session(self, session: Session, where: str) -> bool:
-        """Add ``session``; a second session with the same id is a problem and left out."""
+        """Add ``session``; a second session with the same id is a problem and left out.
+
+        A session that ends when it starts (a 0:00 duration, DTEND = DTSTART: a marker
+        such as "Doors open") is kept as a moment, with a note; one that ends before it
+        starts is a problem.
+        """
         if session.id in self._sessions:
             self.problem(
                 where,
@@ -304,10 +323,15 @@ class ScheduleBuilder:
                 "this one is left out",
             )
             return False
-        if session.end <= session.start:
-            length = "ends when it starts" if session.end == session.start else "ends before"
-            self.problem(where, f"{length} (at {session.end:%Y-%m-%d %H:%M} UTC); left out")
+        if session.end < session.start:
+            ends = f"{session.end:%Y-%m-%d %H:%M} UTC"
+            self.problem(where, f"ends before it starts (at {ends}); left out")
             return False
+        if session.end == session.start:
+            self.note(
+                f'{where}: "{session.title}" lasts no time (it ends when it starts); '
+                "kept as a moment at its start"
+            )
         self._sessions[session.id] = session
         self._session_where[session.id] = where
         return True
@@ -320,12 +344,13 @@ class ScheduleBuilder:
         if self.zone is None and self._zone_refused:
             raise ConfigError(self.problems)
         if self.zone is None:
-            raise ConfigError(
+            raise ChoiceNeededError(
                 [
                     *self.problems,
                     f"{self.source}: the file names no time zone, and its times no "
-                    "whole-hour UTC offset: pass --tz (or set guild.zone in the config)",
-                ]
+                    "whole-hour UTC offset",
+                ],
+                choice="zone",
             )
         if not self._sessions:
             raise ConfigError([*self.problems, f"{self.source}: no session could be read"])

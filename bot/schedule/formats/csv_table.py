@@ -163,7 +163,7 @@ def _read_row(
         end = _when(builder, end_text, day, where, "end")
         if end is None:
             return
-        if end <= start and _TIME_OF_DAY.fullmatch(get("end") or ""):
+        if end < start and _TIME_OF_DAY.fullmatch(get("end") or ""):
             end += timedelta(days=1)  # "23:30" to "00:30": the end is after midnight
     else:
         duration = parse_duration(get("duration"))

@@ -22,8 +22,8 @@ def parse_duration(value: object) -> timedelta | None:
     """Return the elapsed time ``value`` describes, or ``None`` if it is not a duration.
 
     Accepts "H:MM" / "HH:MM" with any number of hours, "HH:MM:SS", ISO-8601 durations
-    ("PT1H30M", "P1DT2H") and whole minutes (``45`` or ``"45"``). Zero is not a
-    duration: a session must last.
+    ("PT1H30M", "P1DT2H") and whole minutes (``45`` or ``"45"``). Zero ("00:00") is a
+    duration: exports write it for markers ("Doors open"), kept as moments.
     """
     if isinstance(value, bool):
         return None
@@ -51,4 +51,4 @@ def parse_duration(value: object) -> timedelta | None:
             return None
     else:
         return None
-    return duration if duration > timedelta() else None
+    return duration if duration >= timedelta() else None

@@ -43,8 +43,8 @@ def _text(element: Element | None, tag: str) -> str | None:
     return found.text.strip() or None
 
 
-def read(content: bytes, *, source: str, zone: str | None) -> ImportResult:
-    """Return the schedule in ``schedule.xml`` bytes; ``zone`` if the file names none.
+def read(content: str | bytes, *, source: str, zone: str | None) -> ImportResult:
+    """Return the schedule in ``schedule.xml`` text; ``zone`` if the file names none.
 
     :raises ConfigError: not well-formed XML, or not a ``<schedule>``.
     """

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Config
+from bot.schedule.formats import import_schedule
 from confbot_dev.harness import ConferenceHarness
 from confbot_dev.sandbox import InteractionResult
 from confbot_dev.sandbox.rest import Upload
@@ -159,3 +160,58 @@ async def test_attendees_cannot_reload(conference: ConferenceHarness) -> None:
     )
     assert result.ephemeral
     assert result.content == "Only moderators can do that."
+
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "schedules"
+SESSIONIZE = FIXTURES / "sessionize-qa-or-the-highway-2026.all.json"
+
+
+async def test_an_upload_needing_a_zone_names_the_commands_option(
+    conference: ConferenceHarness,
+) -> None:
+    """A Sessionize export (local times, no zone) is refused in a moderator's words.
+
+    No "--tz": the moderator is in Discord, where the command's timezone option says it.
+    """
+    file = upload(SESSIONIZE.read_bytes(), SESSIONIZE.name)
+    refused = await as_moderator(conference, "conference upload", {"file": file})
+    assert refused.components == []
+    shown = refused.content.replace("\\", "")  # as Discord shows it (markdown escapes read)
+    assert shown.endswith(
+        "whole-hour UTC offset: choose it in the timezone option of /conference upload"
+    )
+    assert "--" not in shown
+    preview = await as_moderator(
+        conference, "conference upload", {"file": file, "timezone": "America/New_York"}
+    )
+    assert preview.content.replace("\\", "").startswith(
+        f"**{SESSIONIZE.name}** is valid: 46 sessions."
+    )
+    confirmed = await conference.sandbox.click(conference.member("moderator"), preview, "Confirm")
+    assert confirmed.content.replace("\\", "").startswith(f"Applied {SESSIONIZE.name}: ")
+    # Read in the zone chosen, on Confirm too (not in the config's, which names none).
+    expected = import_schedule(SESSIONIZE, zone="America/New_York").schedule.sessions
+    assert conference.bot is not None
+    live = conference.bot.services.schedule
+    assert [live.session(s.id).start for s in expected] == [s.start for s in expected]  # type: ignore[union-attr]
+
+
+async def test_an_upload_of_an_unknown_format_names_the_commands_option(
+    conference: ConferenceHarness,
+) -> None:
+    """A file no format recognises points at the format option, not at --format."""
+    result = await as_moderator(
+        conference, "conference upload", {"file": upload(b"hello, world\n", "notes.txt")}
+    )
+    shown = result.content.replace("\\", "")  # as Discord shows it (markdown escapes read)
+    assert shown.startswith("notes.txt was not applied: notes.txt: cannot tell")
+    assert shown.endswith("choose it in the format option of /conference upload")
+    assert "--" not in shown
+    # With the format chosen, the file is read as that format (and its own problem named).
+    chosen = await as_moderator(
+        conference,
+        "conference upload",
+        {"file": upload(b"hello, world\n", "notes.txt"), "format": "csv"},
+    )
+    assert "cannot tell" not in chosen.content
+    assert chosen.content.replace("\\", "").startswith("notes.txt was not applied: notes.txt: ")

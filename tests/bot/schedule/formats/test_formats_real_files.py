@@ -71,8 +71,8 @@ def utc(text: str) -> datetime:
         ("sessionize-scottish-summit-2026.all.json", "sessionize", 61, 76, 7, 6),
         ("sessionize-qa-or-the-highway-2026.all.json", "sessionize", 46, 43, 9, 0),
         ("ical-linux-conf-au-2020.ics", "ical", 262, 151, 7, 0),
-        # 120 VEVENTs, one of which ends when it starts (see the zero-length test).
-        ("ical-jres-2022.ics", "ical", 119, 0, 15, 0),
+        # 120 VEVENTs, one of which ends when it starts: kept (see the zero-length test).
+        ("ical-jres-2022.ics", "ical", 120, 0, 15, 0),
         ("ical-kielux-2020.utc.ics", "ical", 24, 20, 4, 0),
         # 28 + 29 + 52 + 57 + 50 = the 216 entries of SOURCES.md over five day files.
         ("europython-2024.programapi-schedule-day.2024-07-08.json", "europython", 28, 12, 6, 5),
@@ -284,11 +284,25 @@ def test_europython_tutorial_halves_get_distinct_ids() -> None:
     ]
 
 
-def test_jres_zero_length_event_is_named() -> None:
-    """JRES's event 147 (DTSTART = DTEND) is left out and named in the problems."""
-    (problem,) = imported("ical-jres-2022.ics").problems
-    assert "presentation_147@conf-ng.jres.org" in problem
-    assert "ends when it starts" in problem
+def test_jres_zero_length_event_is_kept_with_a_note() -> None:
+    """JRES's event 147 (DTSTART = DTEND) is kept as a moment and noted, not a problem.
+
+    One such event used to be a problem, and any problem refuses the whole export.
+    """
+    result = imported("ical-jres-2022.ics")
+    assert result.problems == ()
+    (note,) = [note for note in result.notes if "lasts no time" in note]
+    assert "presentation_147@conf-ng.jres.org" in note
+    (moment,) = [s for s in result.schedule.sessions if s.start == s.end]
+    assert moment.title == "12 - Portail invités EDUSPOT"
+
+
+def test_jres_character_split_by_a_fold_reads_whole() -> None:
+    """JRES folds a line inside "’" (e2 80 | 99): unfolded first, it is one character."""
+    text = " ".join(
+        f"{s.title} {s.abstract or ''}" for s in imported("ical-jres-2022.ics").schedule.sessions
+    )
+    assert "\ufffd" not in text
 
 
 def test_lca_speaker_line_becomes_the_speaker() -> None:

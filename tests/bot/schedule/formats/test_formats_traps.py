@@ -10,7 +10,13 @@ from typing import Any
 import pytest
 
 from bot.errors import ConfigError
-from bot.schedule.formats import ImportResult, detect_format, import_bytes
+from bot.schedule.formats import (
+    ChoiceNeededError,
+    ImportResult,
+    detect_format,
+    explained,
+    import_bytes,
+)
 from bot.schedule.formats.builder import stable_id
 from bot.schedule.formats.durations import parse_duration
 from bot.schedule.formats.markup import discord_markdown
@@ -105,11 +111,15 @@ def test_odd_guids_become_valid_stable_ids() -> None:
 # --- zones --------------------------------------------------------------------------
 
 
-def test_no_zone_and_no_offset_is_refused_naming_tz() -> None:
-    """A legacy file without time_zone_name or dates is refused with a pointer to --tz."""
-    with pytest.raises(ConfigError) as caught:
+def test_no_zone_and_no_offset_is_refused_as_a_choice_of_zone() -> None:
+    """A legacy file without time_zone_name or dates is refused; each front end says how
+    to name the zone (--tz on the command line, an option in Discord)."""
+    with pytest.raises(ChoiceNeededError) as caught:
         read(frab_json([event(guid=...)], zone=None, version="0.8"))
-    assert "--tz" in caught.value.problems[-1]
+    assert caught.value.choice == "zone"
+    assert explained(caught.value, {"zone": "pass --tz"})[-1].endswith(
+        "no whole-hour UTC offset: pass --tz"
+    )
 
 
 def test_no_zone_takes_the_given_zone() -> None:
@@ -188,7 +198,7 @@ def test_day_start_does_not_hide_earlier_sessions() -> None:
         ("PT45M", timedelta(minutes=45)),
         (45, timedelta(minutes=45)),
         ("45", timedelta(minutes=45)),
-        ("0:00", None),
+        ("0:00", timedelta(0)),  # a marker ("Doors open"): kept as a moment
         ("P", None),
         ("an hour", None),
         (None, None),
@@ -253,10 +263,10 @@ def test_sessionize_naive_time_takes_the_conference_zone() -> None:
 
 
 def test_sessionize_without_zone_is_refused() -> None:
-    """Without --tz or a config zone a Sessionize file is refused, naming --tz."""
-    with pytest.raises(ConfigError) as caught:
+    """Without --tz or a config zone a Sessionize file is refused, asking for the zone."""
+    with pytest.raises(ChoiceNeededError) as caught:
         read(sessionize("2026-06-12T09:00:00", "2026-06-12T10:00:00"))
-    assert "--tz" in caught.value.problems[-1]
+    assert caught.value.choice == "zone"
 
 
 def test_sessionize_time_in_a_dst_gap_is_named() -> None:
@@ -476,10 +486,10 @@ def test_format_override_is_obeyed() -> None:
 
 
 def test_unrecognisable_content_names_the_formats() -> None:
-    """A file that is none of them says so and lists --format's choices."""
-    with pytest.raises(ConfigError) as caught:
+    """A file that is none of them says so and lists the formats (the choice to make)."""
+    with pytest.raises(ChoiceNeededError) as caught:
         read(b"hello world")
-    assert "--format" in caught.value.problems[0]
+    assert caught.value.choice == "format"
     assert "sessionize" in caught.value.problems[0]
 
 
