@@ -13,7 +13,7 @@ from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.config import Config, load_config
+from bot.config import Config, WebConfig, load_config
 from bot.errors import ConfigError, DatabaseVersionError
 from confbot_dev.demo.console import LineReader, Output
 from confbot_dev.demo.keep import DemoHarness, KeptWorld
@@ -85,6 +85,8 @@ def run_demo(args: argparse.Namespace) -> int:
         return 1
     with _data_dir(args.data_dir) as data_dir:
         config = harness_config(Path(data_dir), schedule=args.schedule, base=base)
+        if config.web is None:  # the demo serves feeds and agenda pages on loopback anyway
+            config = config.model_copy(update={"web": WebConfig(listen="127.0.0.1", port=0)})
         kept = KeptWorld.load(Path(data_dir))
         try:
             # --at wins; else the clock goes on from where the last run on this data dir left it.
@@ -174,7 +176,7 @@ def _banner(session: DemoSession, speed: float) -> str:
         " | type :help for help, :quit to leave"
     )
     web = bot.services.web if bot is not None else None
-    if web is not None:  # [web] is configured: feeds and pages are served on its address
+    if web is not None:  # feeds and pages are served on loopback (or [web]'s address)
         banner += "\n" + session.style.dim(
             f"calendar feeds and agenda pages at {web.public_url}"
             " (/agenda subscribe gives your links)"

@@ -646,12 +646,16 @@ def test_demo_rerun_on_a_data_dir_keeps_people_agenda_announcements_and_time(
     assert "⏰" not in third.stdout
 
 
-def test_demo_with_web_prints_the_feed_and_page_links(tmp_path: Path) -> None:
-    """With [web] on loopback the banner names the server and /agenda subscribe both links."""
-    config = tmp_path / "with-web.toml"
+def test_demo_serves_the_feed_and_page_on_loopback(tmp_path: Path) -> None:
+    """Without a [web] section the demo still serves feeds and pages, on a free loopback port.
+
+    The banner names the server and /agenda subscribe answers with both links.
+    """
+    config = tmp_path / "no-web.toml"
     example = EXAMPLE.read_text(encoding="utf-8")
+    assert "\n[web]" not in example  # the example leaves the web server off
     example = example.replace('"examples/', f'"{REPO}/examples/')  # beside the copy's folder
-    config.write_text(example + "\n[web]\nport = 0\n", encoding="utf-8")
+    config.write_text(example, encoding="utf-8")
     options = ["--data-dir", str(tmp_path / "data"), "--at", "2021-02-24T13:00", "--speed", "0"]
     done = subprocess.run(  # noqa: S603 - our own interpreter and arguments
         [sys.executable, "-m", "bot", "demo", "--config", str(config), *options],
