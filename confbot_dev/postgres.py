@@ -80,6 +80,16 @@ class ThrowawayCluster:
         secret = f":{quote(self.password, safe='')}" if with_password else ""
         return f"postgresql://{SUPERUSER}{secret}@{self.host}:{self.port}/{database}"
 
+    def create_database(self, name: str, *, template: str = "template0") -> str:
+        """Create the database ``name`` as a copy of ``template``; return its URL."""
+        if not name.replace("_", "").isalnum() or not template.replace("_", "").isalnum():
+            raise ValueError("database and template names are letters, digits and _")
+        self._run(
+            "psql", "-h", str(self._root), "-p", str(self.port), "-U", SUPERUSER, "-d", "postgres",
+            "-v", "ON_ERROR_STOP=1", "-q", "-c", f'CREATE DATABASE "{name}" TEMPLATE "{template}"',
+        )  # fmt: skip
+        return self.url(name)
+
     def _run(self, *argv: str) -> None:
         command = [str(self._bin / argv[0]), *argv[1:]]
         if self._as_root:
@@ -110,11 +120,12 @@ class ThrowawayCluster:
         self._started = True
 
     def _pg_ctl_start(self) -> None:
-        # A throw-away cluster: durability is not wanted, speed is.
+        # A throw-away cluster: no fsync (a crashed server keeps the OS cache; a stopped
+        # one must keep every commit, so synchronous_commit stays on).
         options = (
             f"-c listen_addresses=127.0.0.1 -c port={self.port}"
             f" -c unix_socket_directories={self._root}"
-            " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+            " -c fsync=off -c full_page_writes=off"
             " -c max_connections=200"
         )
         log_file = str(self._root / "log")
@@ -127,9 +138,12 @@ class ThrowawayCluster:
             self._run("pg_ctl", "-D", str(self._data), "-m", "immediate", "-w", "stop")
         shutil.rmtree(self._root, ignore_errors=True)
 
-    def restart(self) -> None:
-        """Stop the server at once (connections drop) and start it again on the same port."""
+    def stop_server(self) -> None:
+        """Stop the server at once, keeping its data: connections drop, new ones are refused."""
         self._run("pg_ctl", "-D", str(self._data), "-m", "immediate", "-w", "stop")
+
+    def start_server(self) -> None:
+        """Start the server again on the same port after :meth:`stop_server`."""
         self._pg_ctl_start()
 
     def __enter__(self) -> Self:
@@ -149,16 +163,14 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m confbot_dev.postgres``: start a cluster, print its URL, stop on Ctrl-C."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.parse_args(argv)
+    stop_signals = {signal.SIGINT, signal.SIGTERM}
+    signal.pthread_sigmask(signal.SIG_BLOCK, stop_signals)  # sigwait below receives them
     with ThrowawayCluster() as cluster:
         print(f"PostgreSQL is running: {cluster.url()}", flush=True)
         print("Put that URL in [storage] database; Ctrl-C stops and removes it.", flush=True)
-        try:
-            signal.sigwait({signal.SIGINT, signal.SIGTERM})
-        except KeyboardInterrupt:
-            pass
+        signal.sigwait(stop_signals)
     return 0
 
 
 if __name__ == "__main__":
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     sys.exit(main())
