@@ -86,8 +86,10 @@ class ConferenceService:
         """
         core = self._core
         size = None
-        with contextlib.suppress(OSError):
-            size = Path(core.config.storage.database).stat().st_size
+        database_file = core.config.storage.database
+        if isinstance(database_file, Path):  # a PostgreSQL server's size is not ours to report
+            with contextlib.suppress(OSError):
+                size = database_file.stat().st_size
         latency: float | None = latency_seconds
         if math.isinf(latency_seconds) or math.isnan(latency_seconds):
             latency = None  # no heartbeat answered yet
