@@ -1,4 +1,4 @@
-"""The ``confbot`` command: run, check, schedule, import and demo.
+"""The ``confbot`` command: run, check, schedule, import, copy-database and demo.
 
 Each subcommand builds what it needs from the config file; nothing starts at
 import time. Whatever goes wrong that the organiser can fix (a file, the token, the
@@ -431,6 +431,9 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("--json", action="store_true", help="print one JSON object")
     importer.set_defaults(handler=command_import)
 
+    from bot.cli_database import add_copy_database_command
+
+    add_copy_database_command(sub)
     _add_plugin_commands(sub, with_config)
     return parser
 
