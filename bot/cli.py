@@ -1,4 +1,4 @@
-"""The ``confbot`` command: run, check, schedule, import, copy-database and demo.
+"""The ``confbot`` command: run, check, schedule, import, copy-database, invite and demo.
 
 Each subcommand builds what it needs from the config file; nothing starts at
 import time. Whatever goes wrong that the organiser can fix (a file, the token, the
@@ -76,6 +76,15 @@ def command_check(args: argparse.Namespace) -> int:
         return 1
     print(summarise(schedule, zone=config.guild.zone))
     return 0
+
+
+def _config_or_report(args: argparse.Namespace) -> Config | None:
+    """Return the config ``--config`` names, or print its problems and return ``None``."""
+    try:
+        return load_config(_config_path(args.config))
+    except ConfigError as error:
+        _print_problems(error.problems)
+        return None
 
 
 def _load_index(config: Config) -> ScheduleIndex:
@@ -432,8 +441,10 @@ def build_parser() -> argparse.ArgumentParser:
     importer.set_defaults(handler=command_import)
 
     from bot.cli_database import add_copy_database_command
+    from bot.invite import add_invite_command
 
     add_copy_database_command(sub)
+    add_invite_command(sub, with_config, _config_or_report)
     _add_plugin_commands(sub, with_config)
     return parser
 
