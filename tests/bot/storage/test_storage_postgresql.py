@@ -15,24 +15,10 @@ from bot.storage import Migration, open_database
 from bot.storage._postgres import migrate_postgresql, redact, translate
 from bot.storage.migrate import latest_version, load_migrations, postgresql_ddl
 from confbot_dev.postgres import ThrowawayCluster
+from tests.bot.storage.test_storage_migrations import EXPECTED_TABLES
 
 # Only a guard against hanging when the behaviour is broken; a passing run never waits.
 GUARD_SECONDS = 5.0
-
-SQLITE_TABLES = {
-    "announcement_channels",
-    "announcements",
-    "feed_sessions",
-    "feed_tokens",
-    "guild_settings",
-    "meta",
-    "outbox",
-    "recipients",
-    "schedule_snapshots",
-    "speaker_links",
-    "subscriptions",
-    "users",
-}
 
 
 async def _columns(url: str) -> dict[str, list[str]]:
@@ -57,7 +43,7 @@ async def test_a_new_postgresql_database_gets_every_table_at_the_newest_version(
     async with await open_database(postgres_url) as db:
         assert db.schema_version == latest_version(load_migrations("postgresql"))
     columns = await _columns(postgres_url)
-    assert set(columns) == SQLITE_TABLES | {"confbot_schema"}
+    assert set(columns) == EXPECTED_TABLES | {"confbot_schema"}
     assert "deadline_at" in columns["outbox"]
 
 
