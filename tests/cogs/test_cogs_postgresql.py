@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Config
+from bot.storage.copy import copy_database
 from confbot_dev.harness import ConferenceHarness
 from confbot_dev.postgres import ThrowawayCluster
 from confbot_dev.sandbox.state import InteractionResult
@@ -74,3 +75,36 @@ async def test_a_command_while_postgresql_is_down_says_busy(
     again = await _invoke(pg_harness, "alice", "timezone set", {"zone": "Sydney"})
     assert again.content != BUSY
     assert "Sydney" in again.content
+
+
+async def test_a_copy_into_postgresql_answers_as_the_original(
+    harness: ConferenceHarness, postgres_url: str
+) -> None:
+    """After copy-database into PostgreSQL, /agenda and /conference status say what they said."""
+    assert harness.bot is not None
+    session = harness.bot.services.schedule.sessions[0]
+    await _invoke(harness, "alice", "timezone set", {"zone": "Sydney"})
+    await _invoke(harness, "alice", "remind", {"session": session.id})
+    await _invoke(harness, "bob", "remind", {"session": session.id})
+    before = await _answers(harness)
+    await copy_database(harness.config.storage.database, postgres_url)
+    storage = harness.config.storage.model_copy(update={"database": postgres_url})
+    harness.config = harness.config.model_copy(update={"storage": storage})
+    bot = await harness.restart_bot()
+    assert bot.services.database.dialect == "postgresql"
+    assert await _answers(harness) == before
+    assert "Sessions: 1 · subscriptions: 2" in before[1]
+    assert before[0].startswith("Next: **Ending forced organ harvesting")
+    assert before[2], "the agenda shows the session as a card"
+
+
+async def _answers(harness: ConferenceHarness) -> tuple[str, list[str], list[object]]:
+    """Return alice's /agenda show (text and cards) and the status lines that count things."""
+    agenda = await _invoke(harness, "alice", "agenda show", {})
+    status = await _invoke(harness, "moderator", "conference status", {})
+    counted = [
+        line
+        for line in status.content.splitlines()
+        if line.startswith(("Sessions:", "Reminders:", "Next due:"))
+    ]
+    return agenda.content, counted, list(agenda.embeds)
