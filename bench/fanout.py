@@ -182,8 +182,8 @@ async def _database_bytes(database: str | Path) -> int:
     return database.stat().st_size if database.exists() else 0
 
 
-async def run(args: argparse.Namespace, database: str | None = None) -> dict[str, Any]:
-    """Run the fan-out once (on SQLite, or on the PostgreSQL ``database``); return the figures."""
+async def run(args: argparse.Namespace, database_url: str | None = None) -> dict[str, Any]:
+    """Run the fan-out once (on SQLite, or on PostgreSQL at ``database_url``); return figures."""
     scale = args.scale
     budget = (args.budget or DEFAULT_BUDGET) * scale
     limit = DISCORD_LIMIT * scale
@@ -201,7 +201,7 @@ async def run(args: argparse.Namespace, database: str | None = None) -> dict[str
     # begin during it and mix the fan-out's memory and requests into the planning's).
     clock = SimulatedClock(DUE - timedelta(seconds=head_start) - SUBSCRIBED_BEFORE, speed=1.0)
     with tempfile.TemporaryDirectory() as data_dir:
-        config = bench_config(Path(data_dir), budget=budget, lead=lead, database=database)
+        config = bench_config(Path(data_dir), budget=budget, lead=lead, database=database_url)
         env = world["env"]
         async with connected_bot(config, clock, env) as bot:
             before = await sandbox.call("stats")
@@ -245,7 +245,7 @@ async def run(args: argparse.Namespace, database: str | None = None) -> dict[str
     refused = after["refused_dms"] - before["refused_dms"]
     mention_posts = after["mention_posts"] - before["mention_posts"]
     return {
-        "database": "postgresql" if database else "sqlite",
+        "database": "postgresql" if database_url else "sqlite",
         "subscribers": len(users),
         "scale": scale,
         "budget_requests_per_second": budget,

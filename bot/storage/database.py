@@ -29,6 +29,7 @@ from bot.storage.repositories import (
     AnnouncementRepository,
     FeedRepository,
     GuildSettingsRepository,
+    LeaseRepository,
     MetaRepository,
     OutboxRepository,
     RecipientRepository,
@@ -93,6 +94,7 @@ class Database:
         self.speaker_links = SpeakerLinkRepository(ex, clock)
         self.meta = MetaRepository(ex, clock)
         self.feeds = FeedRepository(ex, clock)
+        self.leases = LeaseRepository(ex, clock)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
