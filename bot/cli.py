@@ -4,7 +4,8 @@ Each subcommand builds what it needs from the config file; nothing starts at
 import time. Whatever goes wrong that the organiser can fix (a file, the token, the
 network) is printed as a sentence on stderr, never as a traceback. Exit statuses:
 0 done, 1 a problem in the files or the token, 2 a usage problem (no token, an
-unknown ``--tz``), 3 Discord cannot be reached (worth retrying later).
+unknown ``--tz``), 3 Discord cannot be reached (worth retrying later), 4 (``run`` on
+PostgreSQL) another process took the lease, so this one stopped at once.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ SIMULATED_SPEED_VARIABLE = "CONFBOT_SIMULATED_SPEED"
 SANDBOX_GUILD_READY_TIMEOUT = 0.1
 FALLBACK_CONFIG = Path("config.example.toml")
 EXIT_UNREACHABLE = 3
+# The active process lost its lease (PostgreSQL): a supervisor restarts it as a standby.
+EXIT_LEASE_LOST = 4
 # Subcommands registered by other installed packages (the dev tools' ``demo``).
 PLUGIN_GROUP = "confbot.commands"
 
@@ -158,17 +161,34 @@ def command_run(args: argparse.Namespace) -> int:
     configure_logging(config.bot.log_level, secrets=[token])
 
     async def serve(sandboxed: bool) -> None:
-        bot = create_bot(
-            config,
-            clock=clock_from_environment(),
-            force_sync=args.sync,
-            # A sandbox sends every GUILD_CREATE at once: no need to wait for stragglers.
-            guild_ready_timeout=SANDBOX_GUILD_READY_TIMEOUT if sandboxed else 2.0,
-        )
+        from bot.lease import active_lease
+
+        clock = clock_from_environment()
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
+        # With PostgreSQL, several processes may share the database: one is active.
+        async with active_lease(config, clock, stop) as lease:
+            if lease is None and config.storage.is_postgresql:
+                return  # stopped while standing by
+            keeping = asyncio.create_task(lease.keep(_lost_lease)) if lease else None
+            try:
+                await _serve_bot(config, clock, sandboxed, stop)
+            finally:
+                if keeping is not None:
+                    keeping.cancel()
+
+    async def _serve_bot(
+        config: Config, clock: Clock, sandboxed: bool, stop: asyncio.Event
+    ) -> None:
+        bot = create_bot(
+            config,
+            clock=clock,
+            force_sync=args.sync,
+            # A sandbox sends every GUILD_CREATE at once: no need to wait for stragglers.
+            guild_ready_timeout=SANDBOX_GUILD_READY_TIMEOUT if sandboxed else 2.0,
+        )
         async with bot:
             running = asyncio.create_task(bot.start(token))
             stopping = asyncio.create_task(stop.wait())
@@ -208,6 +228,12 @@ def command_run(args: argparse.Namespace) -> int:
                 return EXIT_UNREACHABLE
             raise
     return 0
+
+
+def _lost_lease() -> None:
+    """Stop at once: another process is active now, and two must never both send."""
+    logging.shutdown()
+    os._exit(EXIT_LEASE_LOST)
 
 
 def _network_reason(error: Exception) -> str:

@@ -63,6 +63,9 @@ class StorageConfig(_Section):
     # Where files beside the database go (the schedule's last good copy); default:
     # the SQLite file's folder, or "confbot-data" in the working directory for PostgreSQL.
     data_dir: Path | None = None
+    # PostgreSQL only: several `confbot run` may share the database; one is active, and a
+    # standby takes over within this many seconds of the active one dying or hanging.
+    takeover_seconds: Annotated[float, Field(ge=3, le=600)] = 30.0
 
     @field_validator("database", mode="before")
     @classmethod

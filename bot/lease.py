@@ -19,14 +19,15 @@ import contextlib
 import logging
 import os
 import socket
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
+from bot.config import Config
 from bot.errors import DatabaseBusyError
-from bot.storage.database import Database
+from bot.storage.database import Database, open_database
 
-__all__ = ["LEASE_NAME", "LeaseKeeper", "instance_name"]
+__all__ = ["LEASE_NAME", "LeaseKeeper", "active_lease", "instance_name"]
 
 LEASE_NAME = "active"
 log = logging.getLogger(__name__)
@@ -127,3 +128,26 @@ async def _current_holder(database: Database) -> str | None:
         lease = await database.leases.current(LEASE_NAME)
         return None if lease is None else lease.holder
     return None
+
+
+@contextlib.asynccontextmanager
+async def active_lease(
+    config: Config, clock: Clock, stop: asyncio.Event
+) -> AsyncIterator[LeaseKeeper | None]:
+    """Stand by until this process is the active one; yield its keeper (release on exit).
+
+    SQLite is one machine's file: there is nothing to share, so no lease (``None``). With
+    PostgreSQL, the lease has its own connection pool, apart from the bot's. Yields
+    ``None`` too if ``stop`` was set while standing by (then the caller should not start).
+    """
+    storage = config.storage
+    if not storage.is_postgresql:
+        yield None
+        return
+    database = await open_database(storage.database, password=storage.password(), clock=clock.now)
+    keeper = LeaseKeeper(database, clock, instance_name(), storage.takeover_seconds)
+    try:
+        yield keeper if await keeper.wait_until_active(stop) else None
+    finally:
+        await keeper.release()
+        await database.close()
