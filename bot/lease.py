@@ -26,10 +26,11 @@ from bot.clock import Clock
 from bot.config import Config
 from bot.errors import DatabaseBusyError
 from bot.storage.database import Database, open_database
+from bot.storage.repositories.leases import ACTIVE_LEASE
 
 __all__ = ["LEASE_NAME", "LeaseKeeper", "active_lease", "instance_name"]
 
-LEASE_NAME = "active"
+LEASE_NAME = ACTIVE_LEASE
 log = logging.getLogger(__name__)
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.config import Config
 from bot.storage.copy import copy_database
+from bot.storage.repositories.leases import ACTIVE_LEASE
 from confbot_dev.harness import ConferenceHarness
 from confbot_dev.postgres import ThrowawayCluster
 from confbot_dev.sandbox.state import InteractionResult
@@ -57,6 +59,28 @@ async def test_reminders_and_status_work_on_postgresql(pg_harness: ConferenceHar
     lines = status.content.splitlines()
     assert "Sessions: 1 · subscriptions: 1" in lines
     assert "Reminders: 1 / 0 / 0 / 0 / 0" in lines
+
+
+async def test_status_names_the_active_instance_and_the_standbys(
+    pg_harness: ConferenceHarness,
+) -> None:
+    """/conference status says who holds the lease, for how long, and who stands by."""
+    assert pg_harness.bot is not None
+    database, clock = pg_harness.bot.services.database, pg_harness.clock
+    now = clock.now()
+    await database.leases.take(ACTIVE_LEASE, "host-a:1", now, now + timedelta(seconds=30))
+    await database.leases.seen("host-a:1", now)
+    await database.leases.seen("host-b:2", now)
+    clock.advance(timedelta(minutes=2, seconds=10))
+    await database.leases.take(
+        ACTIVE_LEASE, "host-a:1", clock.now(), clock.now() + timedelta(seconds=30)
+    )
+    await database.leases.seen("host-a:1", clock.now())
+    await database.leases.seen("host-b:2", clock.now())
+    await database.leases.seen("host-c:3", now)  # last seen long ago: gone
+    lines = (await _invoke(pg_harness, "moderator", "conference status", {})).content.splitlines()
+    assert "Active instance: `host-a:1`, for 0 h 02 min · standing by: `host-b:2`" in lines
+    assert "Database: PostgreSQL" in lines
 
 
 async def test_a_command_while_postgresql_is_down_says_busy(

@@ -8,6 +8,9 @@ from datetime import datetime
 from bot.storage._codec import from_db_time, to_db_time
 from bot.storage.repositories._base import Repository
 
+ACTIVE_LEASE = "active"
+"""The lease whose holder is the active process (connected to Discord, delivering)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Lease:
