@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-deps lint typecheck pytest install bench clean
+.PHONY: demo postgres test test-deps lint typecheck pytest install bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ install: $(STAMP)
 ## Start the sandbox and the real bot with the seed conference, and chat with it.
 demo: $(STAMP)
 	$(BIN)/confbot demo
+
+## A throw-away PostgreSQL (installed by test-deps when missing): prints its URL; Ctrl-C removes it.
+postgres: $(STAMP) test-deps
+	$(BIN)/python -m confbot_dev.postgres
 
 ## Install, then run every check CI runs: lint, format, import contracts, types, tests.
 test: $(STAMP) test-deps lint typecheck pytest

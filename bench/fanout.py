@@ -1,7 +1,11 @@
 """Benchmark one big fan-out: N subscribers of one session, DMs due at a 10-minute lead.
 
 Usage: ``python bench/fanout.py [--subscribers 20000] [--scale K] [--dm-closed-share 0.0]
-[--cold-dm-channels]``. Prints one JSON object.
+[--cold-dm-channels] [--database postgresql://...|postgresql]``. Prints one JSON object.
+With ``--database``, the fan-out runs twice, on SQLite and then on that PostgreSQL
+database (which must be empty; its password from ``PGPASSWORD``; the word
+``postgresql`` starts a throw-away cluster for the run), and the object has both runs
+and ``wall_ratio_postgresql_to_sqlite``.
 
 The sandbox runs in a child process (``bench/sandbox_process.py``) enforcing Discord's
 global 50 requests/s (times K); this process runs the real bot on a simulated clock at
@@ -90,9 +94,14 @@ def resident_mib() -> float:
     return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def bench_config(data_dir: Path, *, budget: float, lead: timedelta) -> Config:
-    """Return the seed config with its database in ``data_dir`` and the scaled budget."""
+def bench_config(
+    data_dir: Path, *, budget: float, lead: timedelta, database: str | None = None
+) -> Config:
+    """Return the seed config with its database in ``data_dir`` (or ``database``)."""
     base = harness_config(data_dir, schedule=SEED)
+    if database is not None:
+        storage = base.storage.model_copy(update={"database": database, "data_dir": data_dir})
+        base = base.model_copy(update={"storage": storage})
     delivery = base.delivery.model_copy(
         update={
             "requests_per_second": budget,
@@ -159,8 +168,22 @@ async def wait_until_done(bot: Confbot, kind: str) -> None:
         await asyncio.sleep(0.25)
 
 
-async def run(args: argparse.Namespace) -> dict[str, Any]:
-    """Run the fan-out once and return the measurements."""
+async def _database_bytes(database: str | Path) -> int:
+    if isinstance(database, str):  # PostgreSQL: the whole database, indexes included
+        import asyncpg
+
+        conn = await asyncpg.connect(database)
+        try:
+            size: int = await conn.fetchval("SELECT pg_database_size(current_database())")
+        finally:
+            await conn.close()
+        return size
+    # The WAL is transient: checkpointed into the file.
+    return database.stat().st_size if database.exists() else 0
+
+
+async def run(args: argparse.Namespace, database_url: str | None = None) -> dict[str, Any]:
+    """Run the fan-out once (on SQLite, or on PostgreSQL at ``database_url``); return figures."""
     scale = args.scale
     budget = (args.budget or DEFAULT_BUDGET) * scale
     limit = DISCORD_LIMIT * scale
@@ -178,7 +201,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     # begin during it and mix the fan-out's memory and requests into the planning's).
     clock = SimulatedClock(DUE - timedelta(seconds=head_start) - SUBSCRIBED_BEFORE, speed=1.0)
     with tempfile.TemporaryDirectory() as data_dir:
-        config = bench_config(Path(data_dir), budget=budget, lead=lead)
+        config = bench_config(Path(data_dir), budget=budget, lead=lead, database=database_url)
         env = world["env"]
         async with connected_bot(config, clock, env) as bot:
             before = await sandbox.call("stats")
@@ -207,12 +230,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             memory_after = resident_mib()
             after = await sandbox.call("stats")
             counts = (await bot.services.delivery.delivery_counts())[REMINDER]
-            db_path = config.storage.database
-            db_bytes = sum(
-                Path(f"{db_path}{suffix}").stat().st_size
-                for suffix in ("",)  # the WAL is transient: checkpointed into the file
-                if Path(f"{db_path}{suffix}").exists()
-            )
+            db_bytes = await _database_bytes(config.storage.database)
         await sandbox.stop()
     received: dict[str, list[float]] = after["received"]
     first_times = sorted(times[0] for times in received.values())
@@ -227,6 +245,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     refused = after["refused_dms"] - before["refused_dms"]
     mention_posts = after["mention_posts"] - before["mention_posts"]
     return {
+        "database": "postgresql" if database_url else "sqlite",
         "subscribers": len(users),
         "scale": scale,
         "budget_requests_per_second": budget,
@@ -278,9 +297,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dm-closed-share", type=float, default=0.0)
     parser.add_argument("--cold-dm-channels", action="store_true")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--database",
+        help="also run on this empty PostgreSQL database (a URL; 'postgresql': a throw-away one)",
+    )
     args = parser.parse_args(argv)
     configure_logging("WARNING", secrets=[])
-    print(json.dumps(asyncio.run(run(args)), sort_keys=False))
+    if args.database is None:
+        print(json.dumps(asyncio.run(run(args)), sort_keys=False))
+        return 0
+    with contextlib.ExitStack() as stack:
+        url = args.database
+        if url == "postgresql":
+            from confbot_dev.postgres import ThrowawayCluster
+
+            url = stack.enter_context(ThrowawayCluster()).create_database("fanout")
+        sqlite = asyncio.run(run(args))
+        postgresql = asyncio.run(run(args, url))
+    ratio = postgresql["wall_seconds"] / sqlite["wall_seconds"] if sqlite["wall_seconds"] else None
+    print(
+        json.dumps(
+            {
+                "sqlite": sqlite,
+                "postgresql": postgresql,
+                "wall_ratio_postgresql_to_sqlite": round(ratio, 3) if ratio else None,
+            }
+        )
+    )
     return 0
 
 

@@ -1,10 +1,11 @@
-"""The ``confbot`` command: run, check, schedule, import and demo.
+"""The ``confbot`` command: run, check, schedule, import, copy-database, invite and demo.
 
 Each subcommand builds what it needs from the config file; nothing starts at
 import time. Whatever goes wrong that the organiser can fix (a file, the token, the
 network) is printed as a sentence on stderr, never as a traceback. Exit statuses:
 0 done, 1 a problem in the files or the token, 2 a usage problem (no token, an
-unknown ``--tz``), 3 Discord cannot be reached (worth retrying later).
+unknown ``--tz``), 3 Discord cannot be reached (worth retrying later), 4 (``run`` on
+PostgreSQL) another process took the lease, so this one stopped at once.
 """
 
 from __future__ import annotations
@@ -16,74 +17,26 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from bot.cli_common import config_path, print_problems, silence_stdout
 from bot.clock import Clock, SimulatedClock, SystemClock
 from bot.config import Config, load_config
 from bot.errors import ConfigError, DatabaseVersionError, UserError
 from bot.schedule.index import ScheduleIndex
 
-if TYPE_CHECKING:
-    from bot.import_progress import ImportProgress
-
 log = logging.getLogger("confbot")
 
-DEFAULT_CONFIG = Path("config.toml")
 # Hidden: only the test harness and the demo run `confbot run` on a simulated clock.
 SIMULATED_START_VARIABLE = "CONFBOT_SIMULATED_START"
 SIMULATED_SPEED_VARIABLE = "CONFBOT_SIMULATED_SPEED"
 SANDBOX_GUILD_READY_TIMEOUT = 0.1
-FALLBACK_CONFIG = Path("config.example.toml")
 EXIT_UNREACHABLE = 3
+# The active process lost its lease (PostgreSQL): a supervisor restarts it as a standby.
+EXIT_LEASE_LOST = 4
 # Subcommands registered by other installed packages (the dev tools' ``demo``).
 PLUGIN_GROUP = "confbot.commands"
-
-# A whole new programme would print hundreds of "added" lines; --json has them all.
-_LISTED_CHANGES = 50
-
-
-def _config_path(explicit: Path | None) -> Path | None:
-    """Return the config to read: the one given, else ./config.toml, else the example."""
-    if explicit is not None:
-        return explicit
-    for candidate in (DEFAULT_CONFIG, FALLBACK_CONFIG):
-        if candidate.exists():
-            return candidate
-    return None
-
-
-def _emit(text: str) -> None:
-    """Print ``text`` on stdout; a reader gone (``| head`` closed the pipe) silences the rest.
-
-    The command goes on (an import is still applied): only the output nobody reads is lost.
-    """
-    try:
-        print(text)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        _silence_stdout()
-
-
-def _silence_stdout() -> None:
-    """Send whatever is still to be printed (and the flush at exit) to /dev/null."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError):  # no file descriptor (a test's captured stdout)
-        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - stays open until exit
-
-
-def _print_problems(problems: list[str]) -> None:
-    if len(problems) == 1:  # e.g. a file that cannot be read at all: one line says it
-        print(f"confbot: {problems[0]}", file=sys.stderr)
-        return
-    print(f"Found {len(problems)} problem{'s' if len(problems) != 1 else ''}:", file=sys.stderr)
-    for problem in problems:
-        print(f"  - {problem}", file=sys.stderr)
 
 
 def command_check(args: argparse.Namespace) -> int:
@@ -91,13 +44,22 @@ def command_check(args: argparse.Namespace) -> int:
     from bot.schedule.summary import summarise
 
     try:
-        config = load_config(_config_path(args.config))
+        config = load_config(config_path(args.config))
         schedule = _load_index(config)
     except ConfigError as error:
-        _print_problems(error.problems)
+        print_problems(error.problems)
         return 1
     print(summarise(schedule, zone=config.guild.zone))
     return 0
+
+
+def _config_or_report(args: argparse.Namespace) -> Config | None:
+    """Return the config ``--config`` names, or print its problems and return ``None``."""
+    try:
+        return load_config(config_path(args.config))
+    except ConfigError as error:
+        print_problems(error.problems)
+        return None
 
 
 def _load_index(config: Config) -> ScheduleIndex:
@@ -112,12 +74,12 @@ def command_schedule(args: argparse.Namespace) -> int:
     from bot.timezones import resolve_zone
 
     try:
-        config = load_config(_config_path(args.config))
+        config = load_config(config_path(args.config))
         index = _load_index(config)
         zone = config.guild.zone or index.schedule.conference.zone
         reader_zone = resolve_zone(args.tz) if args.tz else zone
     except ConfigError as error:
-        _print_problems(error.problems)
+        print_problems(error.problems)
         return 1
     except UserError as error:
         print(f"confbot: {error}", file=sys.stderr)
@@ -156,9 +118,9 @@ def command_run(args: argparse.Namespace) -> int:
     from bot.logging_config import configure_logging
 
     try:
-        config = load_config(_config_path(args.config))
+        config = load_config(config_path(args.config))
     except ConfigError as error:
-        _print_problems(error.problems)
+        print_problems(error.problems)
         return 1
     token = config.token()
     if not token:
@@ -171,17 +133,34 @@ def command_run(args: argparse.Namespace) -> int:
     configure_logging(config.bot.log_level, secrets=[token])
 
     async def serve(sandboxed: bool) -> None:
-        bot = create_bot(
-            config,
-            clock=clock_from_environment(),
-            force_sync=args.sync,
-            # A sandbox sends every GUILD_CREATE at once: no need to wait for stragglers.
-            guild_ready_timeout=SANDBOX_GUILD_READY_TIMEOUT if sandboxed else 2.0,
-        )
+        from bot.lease import active_lease
+
+        clock = clock_from_environment()
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
+        # With PostgreSQL, several processes may share the database: one is active.
+        async with active_lease(config, clock, stop) as lease:
+            if lease is None and config.storage.is_postgresql:
+                return  # stopped while standing by
+            keeping = asyncio.create_task(lease.keep(_lost_lease)) if lease else None
+            try:
+                await _serve_bot(config, clock, sandboxed, stop)
+            finally:
+                if keeping is not None:
+                    keeping.cancel()
+
+    async def _serve_bot(
+        config: Config, clock: Clock, sandboxed: bool, stop: asyncio.Event
+    ) -> None:
+        bot = create_bot(
+            config,
+            clock=clock,
+            force_sync=args.sync,
+            # A sandbox sends every GUILD_CREATE at once: no need to wait for stragglers.
+            guild_ready_timeout=SANDBOX_GUILD_READY_TIMEOUT if sandboxed else 2.0,
+        )
         async with bot:
             running = asyncio.create_task(bot.start(token))
             stopping = asyncio.create_task(stop.wait())
@@ -223,6 +202,12 @@ def command_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _lost_lease() -> None:
+    """Stop at once: another process is active now, and two must never both send."""
+    logging.shutdown()
+    os._exit(EXIT_LEASE_LOST)
+
+
 def _network_reason(error: Exception) -> str:
     """Return why a connection failed, in a few words ("Connection refused")."""
     import aiohttp
@@ -238,174 +223,6 @@ def _network_reason(error: Exception) -> str:
     if isinstance(error, TimeoutError):
         return "no answer in time"
     return str(error) or type(error).__name__
-
-
-def _import_hints() -> dict[str, str]:
-    from bot.schedule.formats import FORMATS
-
-    return {
-        "format": f"give --format (one of {', '.join(FORMATS)})",
-        "zone": "pass --tz (or set guild.zone in the config)",
-    }
-
-
-def command_import(args: argparse.Namespace) -> int:
-    """Read a schedule export, validate it, and print its summary and the diff."""
-    import json
-
-    from bot.import_progress import ImportProgress
-    from bot.schedule.diff import diff_schedules
-    from bot.schedule.files import load_schedule
-    from bot.schedule.formats import explained, import_bytes
-    from bot.schedule.import_report import (
-        change_line,
-        diff_rows,
-        import_json,
-        import_summary,
-        refused_json,
-        render_table,
-    )
-    from bot.timezones import resolve_zone
-
-    def refused(problems: list[str], status: int) -> int:
-        if args.json:  # still exactly one object on stdout, with the problems
-            _emit(json.dumps(refused_json(problems), ensure_ascii=False, indent=2))
-        _print_problems(problems)
-        return status
-
-    config_path = _config_path(args.config)
-    # Drawn only on a terminal, only for a large input; a pipe sees nothing of it.
-    progress = ImportProgress.for_terminal()
-    try:
-        config = load_config(config_path) if config_path is not None else None
-        given_zone = resolve_zone(args.tz) if args.tz else None
-        zone = given_zone or (config.guild.zone if config else None)
-        content, name, path = _read_import_source(args.source, progress)
-        with progress.parsing(len(content)):
-            result = import_bytes(content, source=name, format=args.format, zone=zone, path=path)
-    except ConfigError as error:
-        return refused(explained(error, _import_hints()), 1)
-    except UserError as error:
-        return refused([f"--tz: {error}"], 2) if args.json else _bad_tz(error)
-    finally:
-        progress.close()
-    current = None
-    if config is not None:
-        from bot.programme.refresh import applied_schedule
-        from bot.schedule.formats import without_cancelled
-
-        # What the bot shows now: its last applied schedule, else the configured source.
-        applied = asyncio.run(applied_schedule(config))
-        try:
-            current = (
-                without_cancelled(applied)
-                if applied is not None
-                else load_schedule(config.schedule.source, zone=zone)
-            )
-        except ConfigError as error:
-            log.warning("the current schedule cannot be read, so no diff: %s", error.problems[0])
-    diff = diff_schedules(current, result.schedule) if current is not None else None
-    if args.json:
-        _emit(json.dumps(import_json(result, diff), ensure_ascii=False, indent=2))
-    else:
-        _emit(import_summary(result))
-        for note in result.notes:
-            _emit(f"Note: {note}")
-        if current is None or diff is None:
-            _emit("Changes:    no current schedule to compare with")
-        elif not diff:
-            _emit("Changes:    none against the current schedule")
-        else:
-            counts = ", ".join(f"{count} {kind}" for kind, count in diff.counts().items())
-            _emit(f"Changes:    {counts}")
-            rows = diff_rows(diff, current, result.schedule)
-            shown = rows[:_LISTED_CHANGES]
-            if sys.stdout.isatty():
-                _emit(render_table(shown))
-            else:
-                _emit("\n".join(change_line(row) for row in shown))
-            if len(rows) > len(shown):
-                _emit(f"... and {len(rows) - len(shown)} more (--json lists every change)")
-    if result.problems:
-        _print_problems(list(result.problems))
-    if not args.dry_run:
-        staged = _Staged(content, result.format, given_zone)
-        return _apply_import(args, config, result.problems, staged)
-    return 1 if result.problems else 0
-
-
-def _bad_tz(error: UserError) -> int:
-    print(f"confbot import: --tz: {error}", file=sys.stderr)
-    return 2
-
-
-def _read_import_source(source: str, progress: ImportProgress) -> tuple[bytes, str, Path | None]:
-    """Return the body of ``source`` (a file or an http(s) address), its name and its path.
-
-    :raises ConfigError: it cannot be read or fetched whole; the sentence says why.
-    """
-    from bot.import_progress import read_file
-
-    if source.startswith(("http://", "https://")):
-        from bot.schedule.formats.download import download
-
-        return asyncio.run(download(source, progress=progress.received)), source, None
-    path = Path(source)
-    try:
-        return read_file(path, progress), path.name, path
-    except OSError as error:
-        raise ConfigError([f"{path.name}: cannot read the file: {error.strerror}"]) from None
-
-
-@dataclass(frozen=True, slots=True)
-class _Staged:
-    """What ``confbot import`` read and how: the bytes shown, their format, ``--tz``."""
-
-    body: bytes
-    format: str
-    zone: str | None
-
-
-def _apply_import(
-    args: argparse.Namespace, config: Config | None, problems: Sequence[str], staged: _Staged
-) -> int:
-    """Stage the bytes just shown for the bot, which applies them as a refresh would.
-
-    The format they were read as and ``--tz`` go with them, so the bot reads them as
-    this command did (not by detecting again, nor in ``guild.zone``).
-    """
-    from bot.programme.refresh import SourceError, source_name, stage_import
-
-    if problems:
-        print("confbot import: nothing was applied: fix the problems above.", file=sys.stderr)
-        return 1
-    if config is None:
-        print(
-            "confbot import: nothing was applied: give --config (the bot's database is in it).",
-            file=sys.stderr,
-        )
-        return 2
-    source = args.source
-    try:
-        asyncio.run(
-            stage_import(
-                config,
-                staged.body,
-                source_name(source if "://" in source else Path(source)),
-                format=staged.format,
-                zone=staged.zone,
-            )
-        )
-    except (ConfigError, SourceError, OSError) as error:
-        print(f"confbot import: nothing was applied: {error}", file=sys.stderr)
-        return 1
-    minutes = config.schedule.refresh_minutes
-    when = f"at its next refresh (within {minutes} min) or start" if minutes else "at its start"
-    _emit(
-        f"Applied: the bot swaps in this schedule {when}, posts the changes, DMs "
-        "subscribers and moves their reminders. It stays until schedule.source changes."
-    )
-    return 0
 
 
 def _add_plugin_commands(
@@ -470,8 +287,15 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("--format", choices=FORMATS, help="skip detection: read as this")
     importer.add_argument("--tz", help="zone for times the file gives without one")
     importer.add_argument("--json", action="store_true", help="print one JSON object")
+    from bot.cli_import import command_import
+
     importer.set_defaults(handler=command_import)
 
+    from bot.cli_database import add_copy_database_command
+    from bot.invite import add_invite_command
+
+    add_copy_database_command(sub)
+    add_invite_command(sub, with_config, _config_or_report)
     _add_plugin_commands(sub, with_config)
     return parser
 
@@ -485,7 +309,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()
     except BrokenPipeError:
         # The reader left (``confbot schedule | head``): end quietly, as a shell tool does.
-        _silence_stdout()
+        silence_stdout()
         return 128 + signal.SIGPIPE
     return status
 

@@ -11,6 +11,7 @@ import os
 import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
@@ -49,10 +50,68 @@ class BotConfig(_Section):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
 
-class StorageConfig(_Section):
-    """Where the SQLite database lives."""
+POSTGRESQL_SCHEMES = ("postgresql://", "postgres://")
 
-    database: Annotated[Path, Field(strict=False)] = Path("confbot.db")
+
+class StorageConfig(_Section):
+    """Where the database lives: a SQLite file, or a PostgreSQL database by URL."""
+
+    # A file path (SQLite, the default), or postgresql://user@host:port/database.
+    database: Path | str = Path("confbot.db")
+    # The environment variable holding PostgreSQL's password (never in this file).
+    password_env: str | None = None
+    # Where files beside the database go (the schedule's last good copy); default:
+    # the SQLite file's folder, or "confbot-data" in the working directory for PostgreSQL.
+    data_dir: Path | None = None
+    # PostgreSQL only: several `confbot run` may share the database; one is active, and a
+    # standby takes over within this many seconds of the active one dying or hanging.
+    takeover_seconds: Annotated[float, Field(ge=3, le=600)] = 30.0
+
+    @field_validator("database", mode="before")
+    @classmethod
+    def _path_or_url(cls, value: object) -> object:
+        if isinstance(value, str) and value.startswith(POSTGRESQL_SCHEMES):
+            if urlsplit(value).password is not None:
+                raise ValueError(
+                    "a password does not belong in the config file: name the environment"
+                    " variable that holds it in storage.password_env"
+                )
+            return value
+        return Path(value) if isinstance(value, str) else value
+
+    @field_validator("data_dir", mode="before")
+    @classmethod
+    def _path(cls, value: object) -> object:
+        return Path(value) if isinstance(value, str) else value
+
+    @property
+    def is_postgresql(self) -> bool:
+        """Return whether the database is a PostgreSQL URL (else a SQLite file)."""
+        return isinstance(self.database, str)
+
+    @property
+    def files_dir(self) -> Path:
+        """Return the folder for files kept beside the database."""
+        if self.data_dir is not None:
+            return self.data_dir
+        if isinstance(self.database, Path):
+            return self.database.parent
+        return Path("confbot-data")
+
+    def password(self, environ: dict[str, str] | None = None) -> str | None:
+        """Return PostgreSQL's password from the variable ``password_env`` names, if any.
+
+        :raises ConfigError: ``password_env`` names a variable that is not set.
+        """
+        if self.password_env is None:
+            return None
+        environ = dict(os.environ) if environ is None else environ
+        secret = environ.get(self.password_env)
+        if not secret:
+            raise ConfigError(
+                [f"storage.password_env: the environment variable {self.password_env} is not set"]
+            )
+        return secret
 
 
 class ScheduleConfig(_Section):
@@ -230,7 +289,14 @@ def parse_config(
         config = config.model_copy(
             update={
                 "storage": config.storage.model_copy(
-                    update={"database": _resolve(config.storage.database, base_dir)}
+                    update={
+                        "database": config.storage.database
+                        if isinstance(config.storage.database, str)
+                        else _resolve(config.storage.database, base_dir),
+                        "data_dir": None
+                        if config.storage.data_dir is None
+                        else _resolve(config.storage.data_dir, base_dir),
+                    }
                 ),
                 "schedule": config.schedule.model_copy(
                     update={

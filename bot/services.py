@@ -65,10 +65,11 @@ class Services(Core):
         The schedule is the last one applied (kept in the database), else the source,
         else the last good copy on disk: a source that is down does not stop the bot.
 
-        :raises ConfigError: there is no usable schedule anywhere.
+        :raises ConfigError: there is no usable schedule anywhere, or the database's
+            password variable is not set.
         :raises DatabaseVersionError: the database is newer than this confbot.
         """
-        database = await open_database(config.storage.database)
+        database = await open_database(config.storage.database, password=config.storage.password())
         try:
             live = await initial_schedule(config, database)
         except BaseException:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 
 from bot.config import Config, load_config
 from confbot_dev.harness import ConferenceHarness, harness_config
+from confbot_dev.postgres import ThrowawayCluster
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "examples" / "seed-conference.toml"
@@ -53,6 +55,22 @@ def bot_logs_no_errors() -> Iterator[ErrorCollector]:
     if unexpected:
         lines = [f"{record.name}: {record.getMessage()}" for record in unexpected]
         pytest.fail("errors were logged:\n" + "\n".join(lines), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[ThrowawayCluster]:
+    """Start a real PostgreSQL in a temporary directory for the session; remove it after."""
+    with ThrowawayCluster() as cluster:
+        yield cluster
+
+
+_database_numbers = itertools.count(1)
+
+
+@pytest.fixture
+def postgres_url(postgres_cluster: ThrowawayCluster) -> str:
+    """Return the URL (password included) of a new, empty database of the session's cluster."""
+    return postgres_cluster.create_database(f"test_{next(_database_numbers)}")
 
 
 @pytest.fixture

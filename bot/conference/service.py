@@ -15,6 +15,7 @@ import math
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from bot.answers.reader import Reader, reader_for
 from bot.conference.status import StatusFacts, UpcomingKind, status_text, upcoming_text
@@ -33,6 +34,7 @@ from bot.moderation import ModerationLog
 from bot.programme.live import LiveSchedule, change_summary
 from bot.programme.refresh import MAX_BYTES, SourceError, source_name
 from bot.rendering.text import neutralise
+from bot.storage.repositories.leases import ACTIVE_LEASE
 
 __all__ = [
     "UPCOMING_DEFAULT_HOURS",
@@ -116,7 +118,9 @@ class ConferenceService:
         ``latency_seconds`` is the gateway's (infinite or NaN before the first heartbeat).
         """
         core = self._core
-        size = database_bytes(Path(core.config.storage.database))
+        database_file = core.config.storage.database
+        # A PostgreSQL server's size is not ours to report.
+        size = database_bytes(database_file) if isinstance(database_file, Path) else None
         latency: float | None = latency_seconds
         if math.isinf(latency_seconds) or math.isnan(latency_seconds):
             latency = None  # no heartbeat answered yet
@@ -132,8 +136,25 @@ class ConferenceService:
             now=core.clock.now(),
             latency_seconds=latency,
             version=version,
+            **await self._instances(),
         )
         return status_text(facts, await self._reader(user_id))
+
+    async def _instances(self) -> dict[str, Any]:
+        """Return who holds the lease and who stands by (PostgreSQL only)."""
+        core = self._core
+        if not core.config.storage.is_postgresql:
+            return {}
+        lease = await core.database.leases.current(ACTIVE_LEASE)
+        now = core.clock.now()
+        active = None
+        if lease is not None and lease.expires_at > now:
+            active = (lease.holder, lease.acquired_at)
+        # Standbys try every third of the takeover time: two takeovers without a sign is gone.
+        recent = now - timedelta(seconds=2 * core.config.storage.takeover_seconds)
+        seen = await core.database.leases.seen_since(recent)
+        standbys = tuple(name for name in seen if active is None or name != active[0])
+        return {"postgresql": True, "active_instance": active, "standbys": standbys}
 
     async def upcoming(self, user_id: int, hours: int) -> str:
         """Return what the bot will send in the next ``hours``, by kind, with a sample each."""

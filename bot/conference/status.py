@@ -38,6 +38,10 @@ class StatusFacts:
     now: datetime
     latency_seconds: float | None
     version: str
+    # PostgreSQL: the process holding the lease and since when, and those standing by.
+    postgresql: bool = False
+    active_instance: tuple[str, datetime] | None = None
+    standbys: tuple[str, ...] = ()
 
 
 def kind_name(kind: str) -> str:
@@ -90,12 +94,23 @@ def status_text(facts: StatusFacts, reader: Reader) -> str:
         # the delivery engine records per row as failures (above), not per 10 minutes.
         "Invalid requests (last 10 min): not tracked by the bot; refused deliveries count"
         " as failed above",
-        f"Database: {_size(facts.database_bytes)}",
+        "Database: PostgreSQL" if facts.postgresql else f"Database: {_size(facts.database_bytes)}",
         f"Uptime: {_duration(facts.now - facts.started_at)}",
         f"Gateway latency: {latency}",
         f"Version: {facts.version}",
     ]
+    if facts.postgresql:
+        lines.insert(-4, _instances_line(facts))
     return "\n".join(lines)
+
+
+def _instances_line(facts: StatusFacts) -> str:
+    standing_by = ", ".join(f"`{name}`" for name in facts.standbys) or "none"
+    if facts.active_instance is None:
+        return f"Active instance: none holds the lease · standing by: {standing_by}"
+    name, since = facts.active_instance
+    held = _duration(facts.now - since)
+    return f"Active instance: `{name}`, for {held} · standing by: {standing_by}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -344,8 +344,8 @@ def _optional_text(value: object) -> str | None:
 
 
 def last_good_path(config: Config) -> Path:
-    """Return the file the last good copy is kept in: next to the database."""
-    return Path(config.storage.database).parent / LAST_GOOD_FILE
+    """Return the file the last good copy is kept in: beside the database (``files_dir``)."""
+    return config.storage.files_dir / LAST_GOOD_FILE
 
 
 def write_last_good_file(path: Path, copy: LastGood) -> None:
@@ -426,7 +426,8 @@ async def stage_import(
     from bot.storage.database import open_database
 
     text = _source_text(body, name)
-    async with await open_database(config.storage.database) as database:
+    storage = config.storage
+    async with await open_database(storage.database, password=storage.password()) as database:
         return await database.snapshots.add(
             IMPORT_SOURCE,
             LastGood(name, text, format=format, zone=zone).to_json(),
@@ -438,9 +439,10 @@ async def applied_schedule(config: Config) -> Schedule | None:
     """Return the schedule the bot last applied (from its database), or ``None``."""
     from bot.storage.database import open_database
 
-    if not Path(config.storage.database).exists():
+    storage = config.storage
+    if isinstance(storage.database, Path) and not storage.database.exists():
         return None  # no bot has run here yet; do not create a database to find out
-    async with await open_database(config.storage.database) as database:
+    async with await open_database(storage.database, password=storage.password()) as database:
         stored = await database.snapshots.latest(source_key(config))
     if stored is None:
         return None

@@ -1,4 +1,4 @@
-"""Opening the SQLite database: pragmas, migrations, and the repositories.
+"""Opening the database (a SQLite file, or PostgreSQL by URL): migrations and repositories.
 
 Usage::
 
@@ -22,12 +22,14 @@ from typing import Self
 
 import aiosqlite
 
-from bot.storage._executor import Executor, busy_as_error, set_busy_timeout
+from bot.storage._executor import Dialect, Executor
+from bot.storage._sqlite import SqliteExecutor, busy_as_error, set_busy_timeout
 from bot.storage.migrate import migrate
 from bot.storage.repositories import (
     AnnouncementRepository,
     FeedRepository,
     GuildSettingsRepository,
+    LeaseRepository,
     MetaRepository,
     OutboxRepository,
     RecipientRepository,
@@ -37,7 +39,7 @@ from bot.storage.repositories import (
     UserRepository,
 )
 
-__all__ = ["BUSY_TIMEOUT_MS", "Database", "open_database"]
+__all__ = ["BUSY_TIMEOUT_MS", "Database", "is_postgresql_url", "open_database"]
 
 BUSY_TIMEOUT_MS = 1500
 """How long a statement waits for another process's lock before raising ``DatabaseBusyError``.
@@ -51,29 +53,34 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class Database:
-    """An open confbot database: its connections and a repository per table.
+def is_postgresql_url(target: str | Path) -> bool:
+    """Return whether ``target`` names a PostgreSQL database (a ``postgresql://`` URL)."""
+    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
 
-    A file database has two connections: writes and transactions use the write
+
+class Database:
+    """An open confbot database: its executor and a repository per table.
+
+    A SQLite file database has two connections: writes and transactions use the write
     connection; other reads use a read-only one, so they never wait behind a write.
-    An in-memory database has one (see :mod:`bot.storage._executor`). Build it with
-    :func:`open_database`; close it with :meth:`close` or ``async with``.
+    An in-memory database has one (see :mod:`bot.storage._sqlite`). PostgreSQL uses a
+    pool (see :mod:`bot.storage._postgres`). Build it with :func:`open_database`;
+    close it with :meth:`close` or ``async with``.
     """
 
     def __init__(
         self,
-        conn: aiosqlite.Connection,
+        executor: Executor,
         *,
         schema_version: int,
         clock: Callable[[], datetime] = _utc_now,
-        reader: aiosqlite.Connection | None = None,
         busy_timeout_ms: int = BUSY_TIMEOUT_MS,
     ) -> None:
-        self._conn = conn
-        self._reader = reader
-        self._executor = Executor(conn, reader=reader)
+        self._executor = executor
+        self.dialect: Dialect = executor.dialect
+        """``"sqlite"`` or ``"postgresql"``."""
         self.schema_version = schema_version
-        """The ``PRAGMA user_version`` after migrating."""
+        """The schema version after migrating (SQLite's ``PRAGMA user_version``)."""
         self.busy_timeout_ms = busy_timeout_ms
         """How long a statement waits for another process's lock, in milliseconds."""
         ex = self._executor
@@ -87,6 +94,7 @@ class Database:
         self.speaker_links = SpeakerLinkRepository(ex, clock)
         self.meta = MetaRepository(ex, clock)
         self.feeds = FeedRepository(ex, clock)
+        self.leases = LeaseRepository(ex, clock)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
@@ -106,15 +114,12 @@ class Database:
         self.busy_timeout_ms = milliseconds
 
     async def integrity_ok(self) -> bool:
-        """Return whether SQLite's ``PRAGMA integrity_check`` finds the file sound."""
-        row = await self._executor.fetchone("PRAGMA integrity_check")
-        return row is not None and row[0] == "ok"
+        """Return whether the database's own check passes (SQLite's ``integrity_check``)."""
+        return await self._executor.integrity_ok()
 
     async def close(self) -> None:
         """Close the connections (idempotent)."""
-        if self._reader is not None:
-            await self._reader.close()
-        await self._conn.close()
+        await self._executor.close()
 
     async def __aenter__(self) -> Self:
         return self
@@ -133,8 +138,13 @@ async def open_database(
     *,
     clock: Callable[[], datetime] | None = None,
     busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+    password: str | None = None,
 ) -> Database:
     """Open (creating if needed) the database at ``path`` and migrate it to the newest schema.
+
+    ``path`` is a SQLite file, ``":memory:"``, or a ``postgresql://`` URL (the database
+    must exist; ``password``, if given, is used instead of one in the URL, and neither
+    is ever logged: see :func:`bot.storage._postgres.open_postgresql`).
 
     ``":memory:"`` gives a private in-memory database on one connection (a second
     connection would see another, empty database). A file database uses WAL
@@ -148,6 +158,18 @@ async def open_database(
     :raises DatabaseBusyError: another process kept the database locked while migrating.
     :raises sqlite3.Error: the file cannot be opened, or a migration failed (rolled back).
     """
+    if is_postgresql_url(path):
+        from bot.storage._postgres import open_postgresql  # asyncpg only when it is used
+
+        executor, version = await open_postgresql(
+            str(path), password=password, busy_timeout_ms=busy_timeout_ms
+        )
+        return Database(
+            executor,
+            schema_version=version,
+            clock=clock or _utc_now,
+            busy_timeout_ms=busy_timeout_ms,
+        )
     in_memory = str(path) == ":memory:"
     if not in_memory:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -169,10 +191,9 @@ async def open_database(
         await conn.close()
         raise
     return Database(
-        conn,
+        SqliteExecutor(conn, reader=reader),
         schema_version=version,
         clock=clock or _utc_now,
-        reader=reader,
         busy_timeout_ms=busy_timeout_ms,
     )
 

@@ -137,3 +137,39 @@ def test_config_is_immutable() -> None:
     config = Config()
     with pytest.raises(ValueError, match="frozen"):
         config.bot.command_prefix = "?"  # type: ignore[misc]
+
+
+def test_a_postgresql_url_is_kept_as_written(tmp_path: Path) -> None:
+    """storage.database may be a postgresql:// URL; it is not read as a relative path."""
+    url = "postgresql://confbot@db.example:5432/conference"
+    config = parse_config({"storage": {"database": url}}, base_dir=tmp_path)
+    assert config.storage.database == url
+    assert config.storage.is_postgresql
+    assert config.storage.files_dir == Path("confbot-data")
+
+
+def test_a_password_in_the_database_url_is_refused() -> None:
+    """A password written into the config file is refused, and the error does not repeat it."""
+    with pytest.raises(ConfigError) as raised:
+        parse_config({"storage": {"database": "postgresql://confbot:hunter2@db/conference"}})
+    assert "storage.database: a password does not belong in the config file" in str(raised.value)
+    assert "hunter2" not in str(raised.value)
+
+
+def test_the_database_password_comes_from_the_named_variable() -> None:
+    """storage.password_env names the variable; an unset one is a config error naming it."""
+    config = parse_config(
+        {"storage": {"database": "postgresql://confbot@db/c", "password_env": "CONFBOT_DB_PW"}}
+    )
+    assert config.storage.password({"CONFBOT_DB_PW": "s3cret"}) == "s3cret"
+    with pytest.raises(ConfigError, match="CONFBOT_DB_PW is not set"):
+        config.storage.password({})
+    assert parse_config({}).storage.password({}) is None
+
+
+def test_files_beside_a_sqlite_database_go_to_its_folder(tmp_path: Path) -> None:
+    """Without data_dir, the last good schedule is kept next to the SQLite file."""
+    config = parse_config({"storage": {"database": "data/bot.db"}}, base_dir=tmp_path)
+    assert config.storage.files_dir == tmp_path / "data"
+    explicit = parse_config({"storage": {"data_dir": "keep"}}, base_dir=tmp_path)
+    assert explicit.storage.files_dir == tmp_path / "keep"

@@ -52,7 +52,7 @@ def write_config(tmp_path: Path, budget: float = 400.0) -> Path:
     return path
 
 
-async def plan_fan_out(database_path: Path, user_ids: list[int]) -> None:
+async def plan_fan_out(database_path: Path | str, user_ids: list[int]) -> None:
     """Write one outbox row per subscriber through the engine's public API."""
     clock = SimulatedClock(DUE, speed=0)
     async with await open_database(database_path) as database:

@@ -11,6 +11,7 @@ from bot.storage.repositories.guilds import (
     GuildSettingsRepository,
     GuildSettingsUpdate,
 )
+from bot.storage.repositories.leases import Lease, LeaseRepository
 from bot.storage.repositories.meta import MetaRepository
 from bot.storage.repositories.outbox import (
     NewOutboxRow,
@@ -35,6 +36,8 @@ __all__ = [
     "GuildSettings",
     "GuildSettingsRepository",
     "GuildSettingsUpdate",
+    "Lease",
+    "LeaseRepository",
     "MetaRepository",
     "NewOutboxRow",
     "OutboxItem",

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, cast, get_args
 
 from bot.storage._codec import from_db_time, from_db_time_or_none, to_db_time_or_none
+from bot.storage._executor import Row
 from bot.storage.repositories._base import Repository
 
 AnnouncementStatus = Literal["draft", "scheduled", "posted", "failed", "cancelled"]
@@ -58,7 +58,7 @@ _COLUMNS = (
 _COPY_COLUMNS = "announcement_id, position, channel_id, outbox_key, crosspost"
 
 
-def _announcement(row: sqlite3.Row) -> Announcement:
+def _announcement(row: Row) -> Announcement:
     return Announcement(
         id=row["id"],
         guild_id=row["guild_id"],
@@ -76,7 +76,7 @@ def _announcement(row: sqlite3.Row) -> Announcement:
     )
 
 
-def _copy(row: sqlite3.Row) -> AnnouncementCopy:
+def _copy(row: Row) -> AnnouncementCopy:
     return AnnouncementCopy(
         announcement_id=row["announcement_id"],
         position=row["position"],
@@ -115,13 +115,14 @@ class AnnouncementRepository(Repository):
         ``channel_id`` is its first channel; :meth:`set_copies` records every channel.
 
         :raises ValueError: ``post_at`` is naive.
-        :raises sqlite3.IntegrityError: ``outbox_key`` is already used by another announcement.
+        :raises sqlite3.IntegrityError: ``outbox_key`` is already used by another announcement
+            (``asyncpg.UniqueViolationError`` on PostgreSQL).
         """
         now = self._now()
-        result = await self._db.execute(
+        inserted = await self._db.fetchone(
             "INSERT INTO announcements (guild_id, channel_id, author_id, content, post_at,"
             " status, outbox_key, created_at, updated_at, title, ping, session_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (
                 guild_id,
                 channel_id,
@@ -137,8 +138,8 @@ class AnnouncementRepository(Repository):
                 session_id,
             ),
         )
-        assert result.lastrowid is not None  # noqa: S101 - an INSERT always sets it
-        created = await self.get(result.lastrowid)
+        assert inserted is not None  # noqa: S101 - an INSERT ... RETURNING returns its row
+        created = await self.get(inserted["id"])
         assert created is not None  # noqa: S101
         return created
 

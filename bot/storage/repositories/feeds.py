@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import hmac
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.storage._codec import from_db_time, from_db_time_or_none, to_db_time
+from bot.storage._executor import Row
 from bot.storage.repositories._base import Repository
 
 
@@ -41,7 +41,7 @@ class SessionVersion:
     location: str | None
 
 
-def _version(row: sqlite3.Row) -> SessionVersion:
+def _version(row: Row) -> SessionVersion:
     return SessionVersion(
         session_id=row["session_id"],
         sequence=row["sequence"],

@@ -58,7 +58,10 @@ class OutboxClaims(Repository):
             "UPDATE outbox SET status = 'sending', updated_at = ?,"  # noqa: S608
             " claimed_at = CASE WHEN verify = 1 AND claimed_at IS NOT NULL THEN claimed_at"
             " ELSE ? END"
-            " WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND due_at <= ?"
+            # status is tested again outside: on PostgreSQL a row another process claimed
+            # after this subquery chose it is skipped when its lock is released.
+            " WHERE status = 'pending' AND id IN (SELECT id FROM outbox"
+            " WHERE status = 'pending' AND due_at <= ?"
             # A retry (attempts > 0) waits for its backoff even inside a fan-out's head start.
             " AND (attempts = 0 OR due_at <= ?)"
             " AND route = ? ORDER BY due_at, id LIMIT ?)"
@@ -124,7 +127,7 @@ class OutboxClaims(Repository):
         """Return claimed rows that were never attempted to ``pending`` (a graceful stop)."""
         result = await self._db.execute(
             "UPDATE outbox SET status = 'pending', updated_at = ?"
-            " WHERE status = 'sending' AND id IN (SELECT value FROM json_each(?))",
+            " WHERE status = 'sending' AND id IN (SELECT CAST(value AS BIGINT) FROM json_each(?))",
             (self._now(), _ids(item_ids)),
         )
         return result.rowcount
@@ -146,7 +149,7 @@ class OutboxClaims(Repository):
         result = await self._db.execute(
             "UPDATE outbox SET status = 'sent', discord_message_id = ?, last_error = NULL,"
             " attempts = attempts + 1, verify = 0, late = ?, sent_at = ?, updated_at = ?"
-            " WHERE status = 'sending' AND id IN (SELECT value FROM json_each(?))",
+            " WHERE status = 'sending' AND id IN (SELECT CAST(value AS BIGINT) FROM json_each(?))",
             (discord_message_id, int(late), now, now, _ids(item_ids)),
         )
         return result.rowcount

@@ -6,12 +6,12 @@ with the column list every ``SELECT`` and ``RETURNING`` uses and its decoding.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, cast
 
 from bot.storage._codec import from_db_time, from_db_time_or_none, from_json
+from bot.storage._executor import Row
 
 OutboxStatus = Literal["pending", "sending", "sent", "failed", "skipped", "cancelled"]
 OutboxRoute = Literal["direct", "fallback"]
@@ -87,7 +87,7 @@ OUTBOX_COLUMNS = (
 )
 
 
-def outbox_item(row: sqlite3.Row) -> OutboxItem:
+def outbox_item(row: Row) -> OutboxItem:
     """Return the :class:`OutboxItem` of a row selected with :data:`OUTBOX_COLUMNS`."""
     return OutboxItem(
         id=row["id"],

@@ -36,7 +36,7 @@ class RecipientRepository(Repository):
             return {}
         rows = await self._db.fetchall(
             "SELECT user_id, dm_channel_id, dms_closed_at, told_at FROM recipients"
-            " WHERE user_id IN (SELECT value FROM json_each(?))",
+            " WHERE user_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?))",
             (json.dumps(ids),),
         )
         return {
@@ -84,6 +84,6 @@ class RecipientRepository(Repository):
         """Remember that ``user_ids`` were told how to get their messages by DM again."""
         await self._db.execute(
             "UPDATE recipients SET told_at = ?, updated_at = ?"
-            " WHERE user_id IN (SELECT value FROM json_each(?))",
+            " WHERE user_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?))",
             (to_db_time(at), self._now(), json.dumps(sorted(set(user_ids)))),
         )

@@ -31,13 +31,14 @@ class SnapshotRepository(Repository):
         :raises ValueError: ``fetched_at`` is naive.
         """
         fetched = self._now() if fetched_at is None else to_db_time(fetched_at)
-        result = await self._db.execute(
+        inserted = await self._db.fetchone(
             "INSERT INTO schedule_snapshots (source, fetched_at, content_hash, body)"
-            " VALUES (?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?) RETURNING id",
             (source, fetched, content_hash, body),
         )
-        assert result.lastrowid is not None  # noqa: S101 - an INSERT always sets it
-        return result.lastrowid
+        assert inserted is not None  # noqa: S101 - an INSERT ... RETURNING returns its row
+        snapshot_id: int = inserted["id"]
+        return snapshot_id
 
     async def latest(self, source: str) -> Snapshot | None:
         """Return the most recently added snapshot of ``source``, or ``None``."""

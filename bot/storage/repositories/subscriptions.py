@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.storage._codec import from_db_time
+from bot.storage._executor import Row
 from bot.storage.repositories._base import Repository
 
 
@@ -23,7 +23,7 @@ class Subscription:
 _COLUMNS = "user_id, session_id, lead_minutes, created_at"
 
 
-def _subscription(row: sqlite3.Row) -> Subscription:
+def _subscription(row: Row) -> Subscription:
     return Subscription(
         user_id=row["user_id"],
         session_id=row["session_id"],

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal, cast, get_args
 
+from bot.storage._executor import Row
 from bot.storage.repositories._base import Repository
 from bot.timezones import ClockStyle
 
@@ -37,7 +37,7 @@ _PROFILE_COLUMNS = (
 )
 
 
-def _profile(row: sqlite3.Row) -> UserProfile:
+def _profile(row: Row) -> UserProfile:
     return UserProfile(
         user_id=row["user_id"],
         zone=row["zone"],
@@ -148,7 +148,7 @@ class UserRepository(Repository):
             return {}
         rows = await self._db.fetchall(
             f"SELECT {_PROFILE_COLUMNS} FROM users"  # noqa: S608 - constant column list
-            " WHERE user_id IN (SELECT value FROM json_each(?))",
+            " WHERE user_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?))",
             (json.dumps(ids),),
         )
         return {row["user_id"]: _profile(row) for row in rows}
@@ -159,8 +159,8 @@ class UserRepository(Repository):
         if not ids:
             return {}
         rows = await self._db.fetchall(
-            "SELECT user_id, zone FROM users"
-            " WHERE zone IS NOT NULL AND user_id IN (SELECT value FROM json_each(?))",
+            "SELECT user_id, zone FROM users WHERE zone IS NOT NULL"
+            " AND user_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?))",
             (json.dumps(ids),),
         )
         return {row["user_id"]: row["zone"] for row in rows}

@@ -82,11 +82,12 @@ async def test_a_transaction_on_a_locked_database_raises_busy(db_path: Path) -> 
         assert await db.meta.get("zone") is None
 
 
-async def test_set_busy_timeout_changes_how_long_writes_wait(db: Database, db_path: Path) -> None:
+async def test_set_busy_timeout_changes_how_long_writes_wait(db_path: Path) -> None:
     """After set_busy_timeout(50), a blocked write gives up instead of waiting 1.5 s."""
-    await db.set_busy_timeout(50)
-    with write_lock_held(db_path), pytest.raises(DatabaseBusyError):
-        await asyncio.wait_for(db.meta.set("zone", "Asia/Tokyo"), 1.0)
+    async with await open_database(db_path) as db:
+        await db.set_busy_timeout(50)
+        with write_lock_held(db_path), pytest.raises(DatabaseBusyError):
+            await asyncio.wait_for(db.meta.set("zone", "Asia/Tokyo"), 1.0)
 
 
 async def test_in_memory_database_reads_what_it_wrote() -> None:

@@ -109,11 +109,11 @@ async def test_claim_is_exclusive_within_a_process(db: Database) -> None:
 
 
 async def test_claim_is_exclusive_across_connections(
-    db: Database, db_path: Path, clock: SimulatedClock
+    db: Database, database_target: str | Path, clock: SimulatedClock
 ) -> None:
     """A second process cannot claim an item the first one claimed."""
     item_id = await _enqueue(db)
-    async with await open_database(db_path, clock=clock.now) as other:
+    async with await open_database(database_target, clock=clock.now) as other:
         assert await other.outbox.claim(item_id)
         assert not await db.outbox.claim(item_id)
 

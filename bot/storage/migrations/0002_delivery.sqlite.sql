@@ -1,4 +1,5 @@
 -- 0002_delivery: what the paced, deadline-aware delivery engine needs.
+-- (SQLite's version: 0002_delivery.postgresql.sql is the same step in PostgreSQL's words.)
 -- The outbox is rebuilt (SQLite cannot change a CHECK constraint in place) to add:
 --   'skipped' (fell past its deadline, or obsolete), deadline_at (past it: never sent),
 --   session_id and scope (planning touches only its own rows), fallback_channel_id and

@@ -1,0 +1,95 @@
+"""One active process of several: the lease, its takeover after expiry, and losing it."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from bot.clock import SimulatedClock
+from bot.lease import LEASE_NAME, LeaseKeeper
+from bot.storage import Database
+
+TAKEOVER = 30.0
+
+
+def _keepers(db: Database, clock: SimulatedClock) -> tuple[LeaseKeeper, LeaseKeeper]:
+    return (
+        LeaseKeeper(db, clock, "host-a:1", TAKEOVER),
+        LeaseKeeper(db, clock, "host-b:2", TAKEOVER),
+    )
+
+
+async def test_only_one_process_holds_the_lease(db: Database, clock: SimulatedClock) -> None:
+    """The first to ask is active; the second stands by while the first renews."""
+    first, second = _keepers(db, clock)
+    assert await first.try_take()
+    assert not await second.try_take()
+    for _ in range(5):
+        clock.advance(timedelta(seconds=TAKEOVER / 3))
+        assert await first.try_take()
+        assert not await second.try_take()
+    assert (first.active(), second.active()) == (True, False)
+    lease = await db.leases.current(LEASE_NAME)
+    assert lease is not None
+    assert (lease.holder, lease.acquired_at) == ("host-a:1", clock.now() - timedelta(seconds=50))
+
+
+async def test_a_standby_takes_over_once_the_active_stops_renewing(
+    db: Database, clock: SimulatedClock
+) -> None:
+    """An active that died is replaced as soon as its lease expires, not before."""
+    first, second = _keepers(db, clock)
+    assert await first.try_take()
+    clock.advance(timedelta(seconds=TAKEOVER - 0.001))
+    assert not await second.try_take()
+    clock.advance(timedelta(seconds=0.001))
+    assert await second.try_take()
+    lease = await db.leases.current(LEASE_NAME)
+    assert lease is not None
+    assert lease.holder == "host-b:2"
+
+
+async def test_the_old_active_knows_it_lost_before_the_standby_may_start(
+    db: Database, clock: SimulatedClock
+) -> None:
+    """A holder that could not renew stops counting itself active when its lease runs out."""
+    first, second = _keepers(db, clock)
+    assert await first.try_take()
+    clock.advance(timedelta(seconds=TAKEOVER))
+    assert not first.active()  # by its own count, already no longer active
+    assert await second.try_take()
+    assert not await first.try_take()  # and the database agrees
+
+
+async def test_keep_calls_on_lost_when_another_took_the_lease(
+    db: Database, clock: SimulatedClock
+) -> None:
+    """keep() notices at its next renewal that the lease is gone and says so at once."""
+    first = LeaseKeeper(db, clock, "host-a:1", 0.03)
+    assert await first.try_take()
+    clock.advance(timedelta(seconds=1))
+    assert await db.leases.take(
+        LEASE_NAME, "host-b:2", clock.now(), clock.now() + timedelta(hours=1)
+    )
+    lost = asyncio.Event()
+    await asyncio.wait_for(first.keep(lost.set), 5.0)
+    assert lost.is_set()
+    assert not first.active()
+
+
+async def test_a_released_lease_is_taken_at_the_next_try(
+    db: Database, clock: SimulatedClock
+) -> None:
+    """A clean stop gives the lease up: a standby need not wait for it to expire."""
+    first, second = _keepers(db, clock)
+    assert await first.try_take()
+    await first.release()
+    assert await second.try_take()
+
+
+async def test_every_process_is_seen(db: Database, clock: SimulatedClock) -> None:
+    """Active and standing by, each process records when it was last alive."""
+    first, second = _keepers(db, clock)
+    await first.try_take()
+    await second.try_take()
+    assert set(await db.leases.seen_since(clock.now())) == {"host-a:1", "host-b:2"}

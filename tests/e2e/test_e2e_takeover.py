@@ -1,0 +1,138 @@
+"""Two `confbot run` on one PostgreSQL: one sends, the other stands by and takes over.
+
+Both processes run on simulated clocks that agree (each starts where the other's would
+be), as hosts kept in time by NTP would. The lease is 3 s (the least allowed).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bot.config import load_config
+from bot.delivery import TEXT_KIND
+from bot.storage.database import open_database
+from confbot_dev.harness import build_conference_server
+from confbot_dev.postgres import ThrowawayCluster
+from confbot_dev.sandbox import Limits, RouteLimit, Sandbox
+from tests.e2e.test_e2e_delivery_kill import plan_fan_out
+
+REPO = Path(__file__).resolve().parents[2]
+SEED = REPO / "examples" / "seed-conference.toml"
+SUBSCRIBERS = 400
+DUE = datetime(2021, 2, 24, 20, 50, tzinfo=UTC)
+TIMEOUT = 30.0
+PASSWORD_VARIABLE = "CONFBOT_TEST_DATABASE_PASSWORD"
+
+
+def write_config(tmp_path: Path, url: str) -> Path:
+    """Write a config on the PostgreSQL ``url`` with a 3 s takeover and a slow budget."""
+    path = tmp_path / "config.toml"
+    path.write_text(
+        "[bot]\n"
+        'log_level = "WARNING"\n'
+        "[storage]\n"
+        f"database = {url!r}\n"
+        f"password_env = {PASSWORD_VARIABLE!r}\n"
+        f"data_dir = {str(tmp_path)!r}\n"
+        "takeover_seconds = 3\n"
+        "[schedule]\n"
+        f"source = {str(SEED)!r}\n"
+        "[delivery]\n"
+        "requests_per_second = 40\n"
+        "dm_opens_per_minute = 100000\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+async def run_bot(
+    config: Path, sandbox: Sandbox, password: str, started: float
+) -> asyncio.subprocess.Process:
+    """Start `confbot run` on a simulated clock that agrees with the other process's."""
+    now = DUE + timedelta(seconds=1 + time.monotonic() - started)
+    environment = {
+        **os.environ,
+        **sandbox.env(),
+        PASSWORD_VARIABLE: password,
+        "CONFBOT_SIMULATED_START": now.isoformat(),
+    }
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", "--config", str(config),
+        env=environment, cwd=REPO, stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+async def test_a_standby_takes_over_a_killed_active_and_nobody_gets_two(
+    tmp_path: Path, postgres_cluster: ThrowawayCluster
+) -> None:
+    """SIGKILL the active mid fan-out: the standby connects, finishes it, each DM once."""
+    postgres_cluster.create_database("takeover")
+    url = postgres_cluster.url("takeover", with_password=False)
+    config_path = write_config(tmp_path, url)
+    os.environ[PASSWORD_VARIABLE] = postgres_cluster.password
+    try:
+        config = load_config(config_path)
+    finally:
+        del os.environ[PASSWORD_VARIABLE]
+    limits = Limits(
+        global_per_second=100_000,
+        routes={},
+        default_route=RouteLimit(100_000, 1.0),
+        dm_channels_per_minute=100_000,
+    )
+    async with Sandbox(limits=limits, bot_name="confbot") as sandbox:
+        server = build_conference_server(sandbox, config)
+        users = [sandbox.add_member(server.guild, f"subscriber{n}") for n in range(SUBSCRIBERS)]
+        await plan_fan_out(postgres_cluster.url("takeover"), [user.id for user in users])
+
+        visible = 0
+        reached = asyncio.Event()
+        threshold = 40
+
+        def count(message: dict[str, Any], edited: bool) -> None:
+            nonlocal visible
+            if not edited:
+                visible += 1
+                if visible >= threshold:
+                    reached.set()
+
+        stop_listening = sandbox.on_bot_message(count)
+        started = time.monotonic()
+        first = await run_bot(config_path, sandbox, postgres_cluster.password, started)
+        second = None
+        try:
+            await asyncio.wait_for(reached.wait(), TIMEOUT)
+            second = await run_bot(config_path, sandbox, postgres_cluster.password, started)
+            threshold = visible + 120  # 3 s at 40/s: the standby has started and stands by
+            reached.clear()
+            await asyncio.wait_for(reached.wait(), TIMEOUT)
+            identifies_before_kill = sandbox.gateway.identifies
+            first.send_signal(signal.SIGKILL)
+            assert await first.wait() == -signal.SIGKILL
+            threshold = SUBSCRIBERS
+            reached.clear()
+            await asyncio.wait_for(reached.wait(), TIMEOUT)
+        finally:
+            stop_listening()
+            for process in (first, second):
+                if process is not None:
+                    with contextlib.suppress(ProcessLookupError):
+                        process.terminate()
+                    await process.wait()
+
+        assert identifies_before_kill == 1  # the standby never connected while A was active
+        assert sandbox.gateway.identifies == 2
+        for user in users:
+            assert len(sandbox.dm_messages(user)) == 1, user.username
+    async with await open_database(postgres_cluster.url("takeover")) as database:
+        counts = (await database.outbox.counts())[TEXT_KIND]
+    assert counts["sent"] == SUBSCRIBERS
