@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import hashlib
 import json
 import logging
 
+import aiohttp
 import discord
 from discord.ext import commands
 
 from bot import __version__
 from bot.answer_hooks import AnswerHooks
+from bot.answer_pacing import AnswerPacing
 from bot.answers.reader import Reader, reader_for
 from bot.clock import Clock, SystemClock
 from bot.config import ChannelRef, Config
@@ -39,6 +42,10 @@ ALL_EXTENSIONS: tuple[str, ...] = (
     "cogs.conference",
 )
 COMMANDS_HASH_KEY = "app_commands_hash"
+# Connections to Discord's API kept open and reused. discord.py's own connector is
+# unbounded: under a burst each concurrent answer would open (and pay for) a new one.
+HTTP_CONNECTIONS = 64
+HTTP_KEEPALIVE_SECONDS = 60.0
 
 
 class Confbot(commands.Bot):
@@ -69,6 +76,10 @@ class Confbot(commands.Bot):
             # RateLimited instead of holding the request (and a delivery pass) in a sleep;
             # the delivery engine then reschedules the row after that Retry-After.
             max_ratelimit_timeout=30.0,
+            # Needs the running loop: create_bot is called from async code.
+            connector=aiohttp.TCPConnector(
+                limit=HTTP_CONNECTIONS, keepalive_timeout=HTTP_KEEPALIVE_SECONDS
+            ),
         )
         self.config = config
         self.clock = clock
@@ -82,6 +93,9 @@ class Confbot(commands.Bot):
         self.answer_hooks = AnswerHooks()
         self.started = asyncio.Event()
         """Set once the gateway is ready, the cogs' ready work is done and delivery runs."""
+        # When to acknowledge an interaction before answering it, and what came of it.
+        self.answer_pacing = AnswerPacing()
+        self._lag_task: asyncio.Task[None] | None = None
 
     @property
     def services(self) -> Services:
@@ -129,11 +143,16 @@ class Confbot(commands.Bot):
     async def setup_hook(self) -> None:
         """Open the core, start the scheduler and web server, load the cogs, sync the commands."""
         self._services = await Services.open(self.config, self.clock, channels=self)
+        self._lag_task = asyncio.create_task(self.answer_pacing.lag.run())
         self._services.scheduler.start()
         await self._services.start_web()
         for extension in self._extensions:
             await self.load_extension(extension)
         await self.sync_commands_if_changed()
+        # What is loaded by now (the programme and its indexes, the modules) lives as long
+        # as the bot: keep it out of the cyclic collector's full passes, which under a burst
+        # of answers would otherwise walk all of it again and again.
+        gc.freeze()
         self._delivery_task = asyncio.create_task(self._start_delivery())
 
     async def _start_delivery(self) -> None:
@@ -187,6 +206,10 @@ class Confbot(commands.Bot):
             # Let it unwind before the database closes under its query.
             with contextlib.suppress(asyncio.CancelledError):
                 await self._delivery_task
+        if self._lag_task is not None:
+            self._lag_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._lag_task
         if self._services is not None:
             await self._services.close()
             self._services = None

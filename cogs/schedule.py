@@ -16,6 +16,7 @@ from discord.ext import commands
 from bot.answers.schedule_answers import ScheduleAnswers
 from bot.answers.search_text import normalise
 from bot.app import Confbot
+from bot.interaction_errors import answer_may_follow
 from bot.pictures.picture import day_picture, picture_day
 from bot.rendering.pages import Answer
 from bot.timezones import format_day
@@ -84,6 +85,7 @@ class Schedule(commands.Cog):
 
     # ------------------------------------------------------------ commands
 
+    @answer_may_follow
     @app_commands.command(name="schedule", description="The programme in your time zone")
     @app_commands.describe(
         day="One of your local days (default: every day)",
@@ -134,6 +136,7 @@ class Schedule(commands.Cog):
             interaction, day_picture(index, reader, local, now, sessions=sessions, agenda=agenda)
         )
 
+    @answer_may_follow
     @app_commands.command(name="now", description="What is on right now, and what is next")
     @app_commands.describe(room="Only this room", track="Only this track")
     @app_commands.autocomplete(room=room_autocomplete)
@@ -148,6 +151,7 @@ class Schedule(commands.Cog):
         answer = self.answers.now(reader, self.bot.clock.now(), room=room, track=track)
         await answer_interaction(self.bot, interaction, answer)
 
+    @answer_may_follow
     @app_commands.command(name="next", description="What starts next, with a countdown")
     @app_commands.describe(room="Only this room", track="Only this track")
     @app_commands.autocomplete(room=room_autocomplete)
@@ -162,6 +166,7 @@ class Schedule(commands.Cog):
         answer = self.answers.next(reader, self.bot.clock.now(), room=room, track=track)
         await answer_interaction(self.bot, interaction, answer)
 
+    @answer_may_follow
     @app_commands.command(name="session", description="A session's card, in your time zone")
     @app_commands.describe(session="Part of the title or a speaker's name")
     async def session(self, interaction: discord.Interaction, session: SessionOption) -> None:
@@ -170,6 +175,7 @@ class Schedule(commands.Cog):
         answer = self.answers.session_reply(reader, session)
         await answer_interaction(self.bot, interaction, answer)
 
+    @answer_may_follow
     @app_commands.command(name="search", description="Search titles, abstracts, speakers, rooms")
     @app_commands.describe(query="Words to look for")
     async def search(self, interaction: discord.Interaction, query: str) -> None:

@@ -1,0 +1,145 @@
+"""When to acknowledge an interaction before answering it: Discord's 3 s, under a burst.
+
+A keynote ends and a thousand people type ``/next`` in the same second. Each answer costs
+the event loop a little (the profile, the render, the request); answered in arrival order,
+the last ones would miss Discord's 3 s to acknowledge (10062 "Unknown interaction",
+interactions/receiving-and-responding). So an answer that may follow (see
+``bot.interaction_errors.answer_may_follow``) is deferred first ("thinking…", one cheap
+request) when :meth:`AnswerPacing.acknowledge_first` says the bot is behind or busy:
+
+* the interaction has already waited :data:`BEHIND_SECONDS` since Discord created it;
+* the event loop is :data:`LAG_SECONDS` behind (:class:`LoopLag`, no shared clock needed);
+* more than :data:`BURST_SIZE` interactions began within the last second
+  (:class:`RecentInteractions`): the queue is filling faster than answers leave it.
+
+The deferred answer then waits until the loop has caught up (:meth:`AnswerPacing.caught_up`),
+so the acknowledgements still queued go out before the heavier work; the follow-up has the
+token's 15 minutes. Discord-free: the command tree (an adapter) reads the interaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+
+Monotonic = Callable[[], float]
+
+# Discord's 3 s to acknowledge an interaction (interactions/receiving-and-responding).
+DEADLINE_SECONDS = 3.0
+# An interaction that has waited this long is acknowledged before its answer is worked out.
+BEHIND_SECONDS = 0.5
+# ... as is any while the event loop runs this late.
+LAG_SECONDS = 0.2
+# ... or while more than this many interactions began within BURST_WINDOW seconds.
+BURST_SIZE = 20
+BURST_WINDOW = 1.0
+# A deferred answer waits at most this long for the loop to catch up.
+CATCH_UP_SECONDS = 10.0
+
+
+@dataclass
+class InteractionStats:
+    """What answering interactions came to since the bot started (``bench/burst.py``)."""
+
+    # Answers Discord refused because the interaction's 3 s had passed (10062).
+    too_late: int = 0
+    # Answers that followed a "thinking…" acknowledgement because the bot was behind or busy.
+    acknowledged_first: int = 0
+    # Autocompletes left unanswered: their 3 s had passed before the bot read them.
+    stale_autocompletes: int = 0
+    # The longest any interaction had waited when the bot read it, in seconds.
+    longest_wait: float = 0.0
+
+    def snapshot(self) -> dict[str, float]:
+        """Return the counts as a dict."""
+        return asdict(self)
+
+
+class LoopLag:
+    """How far behind the event loop is, readable at any moment.
+
+    A ticker is due every ``interval`` seconds; while the loop is busy its wake-up waits in
+    the queue with everything else, so ``now - due`` measures the backlog as it builds,
+    not only once it has cleared.
+    """
+
+    def __init__(self, interval: float = 0.05, monotonic: Monotonic = time.monotonic) -> None:
+        self.interval = interval
+        self._monotonic = monotonic
+        self._due: float | None = None
+
+    def behind(self) -> float:
+        """Return how many seconds the ticker's wake-up is overdue (0 when on time)."""
+        if self._due is None:
+            return 0.0
+        return max(0.0, self._monotonic() - self._due)
+
+    def expect_tick(self) -> None:
+        """Note that the next tick is due one interval from now."""
+        self._due = self._monotonic() + self.interval
+
+    async def run(self) -> None:
+        """Tick until cancelled."""
+        try:
+            while True:
+                self.expect_tick()
+                await asyncio.sleep(self.interval)
+        finally:
+            self._due = None
+
+
+@dataclass
+class RecentInteractions:
+    """How many interactions began within the last ``window`` seconds."""
+
+    window: float = BURST_WINDOW
+    monotonic: Monotonic = time.monotonic
+    _began: deque[float] = field(default_factory=deque)
+
+    def note(self) -> int:
+        """Count one more interaction beginning now; return how many began in the window."""
+        now = self.monotonic()
+        self._began.append(now)
+        while self._began and self._began[0] <= now - self.window:
+            self._began.popleft()
+        return len(self._began)
+
+
+class AnswerPacing:
+    """Decide, per interaction, whether to acknowledge first; count what came of it."""
+
+    def __init__(self, monotonic: Monotonic = time.monotonic) -> None:
+        self.lag = LoopLag(monotonic=monotonic)
+        self.recent = RecentInteractions(monotonic=monotonic)
+        self.stats = InteractionStats()
+
+    def began(self, waited: float) -> int:
+        """Note an interaction that had waited ``waited`` s; return how many began recently."""
+        self.stats.longest_wait = max(self.stats.longest_wait, waited)
+        return self.recent.note()
+
+    def acknowledge_first(self, waited: float) -> bool:
+        """Return whether an answer that may follow should be deferred (and count it)."""
+        busy = self.began(waited) > BURST_SIZE
+        if waited >= BEHIND_SECONDS or self.lag.behind() >= LAG_SECONDS or busy:
+            self.stats.acknowledged_first += 1
+            return True
+        return False
+
+    def past_deadline(self, waited: float) -> bool:
+        """Return whether an interaction that waited ``waited`` s is past Discord's 3 s."""
+        return waited >= DEADLINE_SECONDS
+
+    async def caught_up(self) -> None:
+        """Wait (a little at a time, at most :data:`CATCH_UP_SECONDS`) while the loop is behind.
+
+        Sleeping puts the deferred answer behind everything already queued: the
+        acknowledgements of the interactions that arrived with it go out first.
+        """
+        waited = 0.0
+        while self.lag.behind() >= LAG_SECONDS and waited < CATCH_UP_SECONDS:
+            await asyncio.sleep(self.lag.interval)
+            waited += self.lag.interval
