@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import dataclasses
 import gc
 import json
 import random
@@ -51,14 +52,12 @@ from fanout import (
     percentile,
     resident_mib,
     sample_loop_lag,
-    wait_until_done,
 )
 from sandbox_process import SandboxProcess
 
 from bot.clock import SimulatedClock
 from bot.delivery.pacing import PLANNING_SHARE
 from bot.logging_config import configure_logging
-from bot.reminders.kinds import REMINDER
 from bot.schedule.model import Schedule
 from bot.schedule.native_dump import write_native_schedule
 from confbot_dev.generate import generate_schedule
@@ -112,6 +111,23 @@ def actions_for(k: int, schedule: Schedule, rng: random.Random) -> list[dict[str
     return actions
 
 
+async def fan_out_finished(
+    sandbox: SandboxProcess, subscribers: int, limit: float = 300.0
+) -> dict[str, Any]:
+    """Return the sandbox's stats once every subscriber got their reminder (or ``limit`` s)."""
+    deadline = time.monotonic() + limit
+    while True:
+        stats = await sandbox.call("stats")
+        if len(stats["received"]) >= subscribers or time.monotonic() > deadline:
+            return stats
+        await asyncio.sleep(0.5)
+
+
+def progress(step: str) -> None:
+    """Say on stderr where the run is (stdout carries only the JSON)."""
+    print(f"burst: {step}", file=sys.stderr, flush=True)
+
+
 def spread(samples: list[float]) -> dict[str, float]:
     """Return p50, p99 and max of ``samples`` in ms."""
     return {
@@ -131,9 +147,16 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     """Run one burst (with a fan-out if asked) and return the measurements."""
     rng = random.Random(args.seed)
     schedule = generate_schedule(sessions=1000, tracks=10, days=4, seed=args.seed)
+    # Speakers' heads-ups would go to Discord accounts the sandbox does not have.
+    schedule = dataclasses.replace(
+        schedule,
+        speakers=tuple(
+            dataclasses.replace(speaker, discord_user_id=None) for speaker in schedule.speakers
+        ),
+    )
     first = min(session.start for session in schedule.sessions)
     now = first + timedelta(days=1, hours=3)
-    fanout = FANOUT_SUBSCRIBERS if args.during_fanout else 0
+    fanout = args.fanout_subscribers if args.during_fanout else 0
     target = None
     head_start = 0.0
     if fanout:
@@ -175,6 +198,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                     await planner.subscribe(
                         user, target, lead=LEAD_MINUTES, now=clock.now(), room_channel_id=None
                     )
+                progress("subscribed")
                 clock.set(now)
                 await sandbox.call("wall_offset", seconds=clock.now().timestamp() - time.time())
             due_real = time.time() + head_start
@@ -192,7 +216,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             if profiler is not None:
                 profiler.enable()
             started = time.perf_counter()
+            progress("burst")
             burst = await sandbox.call("burst", actions=actions)
+            progress("burst answered")
             wall = time.perf_counter() - started
             if profiler is not None:
                 profiler.disable()
@@ -206,8 +232,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             late_counted = bot.answer_pacing.stats.snapshot()
             fanout_report: dict[str, Any] | None = None
             if fanout:
-                await wait_until_done(bot, REMINDER)
-                stats = await sandbox.call("stats")
+                stats = await fan_out_finished(sandbox, fanout)
+                progress("fan-out sent")
                 received: dict[str, list[float]] = stats["received"]
                 arrivals = [times[0] for times in received.values()]
                 fanout_report = {
@@ -257,6 +283,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--k", type=int, default=2000)
     parser.add_argument("--during-fanout", action="store_true")
+    parser.add_argument("--fanout-subscribers", type=int, default=FANOUT_SUBSCRIBERS)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--profile", metavar="FILE", help="write the bot's cProfile stats here")
     args = parser.parse_args(argv)
