@@ -12,14 +12,16 @@ request) when :meth:`AnswerPacing.acknowledge_first` says the bot is behind or b
 * more than :data:`BURST_SIZE` interactions began within the last second
   (:class:`RecentInteractions`): the queue is filling faster than answers leave it.
 
-The deferred answer then waits until the loop has caught up (:meth:`AnswerPacing.caught_up`),
-so the acknowledgements still queued go out before the heavier work; the follow-up has the
-token's 15 minutes. Discord-free: the command tree (an adapter) reads the interaction.
+The deferred answer then waits until the burst is in and the loop has caught up
+(:meth:`AnswerPacing.caught_up`), so the acknowledgements go out before the heavier work;
+the follow-up has the token's 15 minutes. Discord-free: the command tree (an adapter)
+reads the interaction.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections import deque
 from collections.abc import Callable
@@ -36,7 +38,9 @@ LAG_SECONDS = 0.2
 # ... or while more than this many interactions began within BURST_WINDOW seconds.
 BURST_SIZE = 20
 BURST_WINDOW = 1.0
-# A deferred answer waits at most this long for the loop to catch up.
+# A deferred answer waits until no interaction began for this long (the burst is in) ...
+QUIET_SECONDS = 0.1
+# ... and at most this long.
 CATCH_UP_SECONDS = 10.0
 
 
@@ -81,15 +85,6 @@ class LoopLag:
         """Note that the next tick is due one interval from now."""
         self._due = self._monotonic() + self.interval
 
-    async def run(self) -> None:
-        """Tick until cancelled."""
-        try:
-            while True:
-                self.expect_tick()
-                await asyncio.sleep(self.interval)
-        finally:
-            self._due = None
-
 
 @dataclass
 class RecentInteractions:
@@ -98,6 +93,12 @@ class RecentInteractions:
     window: float = BURST_WINDOW
     monotonic: Monotonic = time.monotonic
     _began: deque[float] = field(default_factory=deque)
+
+    def quiet_for(self) -> float:
+        """Return how long since the last interaction began (infinity if none did)."""
+        if not self._began:
+            return float("inf")
+        return self.monotonic() - self._began[-1]
 
     def note(self) -> int:
         """Count one more interaction beginning now; return how many began in the window."""
@@ -115,6 +116,7 @@ class AnswerPacing:
         self.lag = LoopLag(monotonic=monotonic)
         self.recent = RecentInteractions(monotonic=monotonic)
         self.stats = InteractionStats()
+        self._calm = asyncio.Event()
 
     def began(self, waited: float) -> int:
         """Note an interaction that had waited ``waited`` s; return how many began recently."""
@@ -133,13 +135,30 @@ class AnswerPacing:
         """Return whether an interaction that waited ``waited`` s is past Discord's 3 s."""
         return waited >= DEADLINE_SECONDS
 
-    async def caught_up(self) -> None:
-        """Wait (a little at a time, at most :data:`CATCH_UP_SECONDS`) while the loop is behind.
+    def behind_or_busy(self) -> bool:
+        """Return whether interactions are still coming in, or the loop is late."""
+        return self.recent.quiet_for() < QUIET_SECONDS or self.lag.behind() >= LAG_SECONDS
 
-        Sleeping puts the deferred answer behind everything already queued: the
-        acknowledgements of the interactions that arrived with it go out first.
+    async def caught_up(self) -> None:
+        """Wait while interactions keep coming in or the loop is late (at most 10 s).
+
+        A deferred answer's work then runs after the burst's acknowledgements, which each
+        cost little and must each be in within 3 s, instead of between them. Every waiter
+        waits on one event that :meth:`run`'s ticker sets once it is calm.
         """
-        waited = 0.0
-        while self.lag.behind() >= LAG_SECONDS and waited < CATCH_UP_SECONDS:
-            await asyncio.sleep(self.lag.interval)
-            waited += self.lag.interval
+        if not self.behind_or_busy():
+            return
+        self._calm.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._calm.wait(), CATCH_UP_SECONDS)
+
+    async def run(self) -> None:
+        """Tick every ``lag.interval`` until cancelled: measure the lag, release the waiters."""
+        try:
+            while True:
+                self.lag.expect_tick()
+                await asyncio.sleep(self.lag.interval)
+                if not self.behind_or_busy():
+                    self._calm.set()
+        finally:
+            self._calm.set()

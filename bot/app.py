@@ -44,8 +44,9 @@ ALL_EXTENSIONS: tuple[str, ...] = (
 COMMANDS_HASH_KEY = "app_commands_hash"
 # Connections to Discord's API kept open and reused. discord.py's own connector is
 # unbounded: under a burst each concurrent answer would open (and pay for) a new one.
-HTTP_CONNECTIONS = 64
+HTTP_CONNECTIONS = 256
 HTTP_KEEPALIVE_SECONDS = 60.0
+GC_YOUNG_ALLOCATIONS = 50_000
 
 
 class Confbot(commands.Bot):
@@ -143,16 +144,19 @@ class Confbot(commands.Bot):
     async def setup_hook(self) -> None:
         """Open the core, start the scheduler and web server, load the cogs, sync the commands."""
         self._services = await Services.open(self.config, self.clock, channels=self)
-        self._lag_task = asyncio.create_task(self.answer_pacing.lag.run())
+        self._lag_task = asyncio.create_task(self.answer_pacing.run())
         self._services.scheduler.start()
         await self._services.start_web()
         for extension in self._extensions:
             await self.load_extension(extension)
         await self.sync_commands_if_changed()
         # What is loaded by now (the programme and its indexes, the modules) lives as long
-        # as the bot: keep it out of the cyclic collector's full passes, which under a burst
-        # of answers would otherwise walk all of it again and again.
+        # as the bot: keep it out of the cyclic collector's full passes. And collect young
+        # objects after GC_YOUNG_ALLOCATIONS rather than Python's 700: under a burst each
+        # collection walks every answer in flight, and at 700 they took ~30% of the CPU
+        # (bench/burst.py, bot_gc_seconds); most garbage here is freed by reference counts.
         gc.freeze()
+        gc.set_threshold(GC_YOUNG_ALLOCATIONS, *gc.get_threshold()[1:])
         self._delivery_task = asyncio.create_task(self._start_delivery())
 
     async def _start_delivery(self) -> None:

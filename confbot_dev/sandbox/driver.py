@@ -369,12 +369,16 @@ class Driver:
         focused: str,
         channel: Channel | None = None,
         timeout: float | None = None,
+        waited: float = 0.0,
     ) -> list[dict[str, Any]]:
-        """Type into option ``focused`` of ``command`` and return the offered choices."""
+        """Type into option ``focused`` of ``command`` and return the offered choices.
+
+        ``waited`` > 0 delivers the interaction that many seconds after Discord created it.
+        """
         where = self._channel_for(user, channel)
         data = self._command_data(user, command, options or {}, where, focused=focused)
         rec, payload = self._new_interaction(
-            user, where, AUTOCOMPLETE, data, f"autocomplete /{command} [{focused}]"
+            user, where, AUTOCOMPLETE, data, f"autocomplete /{command} [{focused}]", waited=waited
         )
         result = await self._run(rec, payload, timeout)
         return list(result.choices or [])

@@ -715,10 +715,17 @@ class Sandbox:
         focused: str,
         channel: Channel | None = None,
         timeout: float | None = None,
+        waited: float = 0.0,
     ) -> list[dict[str, Any]]:
         """Return the autocomplete choices the bot offers for option ``focused``."""
         return await self.driver.autocomplete(
-            user, command, options, focused=focused, channel=channel, timeout=timeout
+            user,
+            command,
+            options,
+            focused=focused,
+            channel=channel,
+            timeout=timeout,
+            waited=waited,
         )
 
     async def click(

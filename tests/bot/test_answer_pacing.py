@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.answer_pacing import BURST_SIZE, LAG_SECONDS, AnswerPacing, LoopLag
+from bot.answer_pacing import BURST_SIZE, LAG_SECONDS, QUIET_SECONDS, AnswerPacing, LoopLag
 from tests.support.clocks import HandClock
 
 
@@ -59,3 +59,14 @@ def test_loop_lag_is_how_late_the_ticker_is() -> None:
     assert lag.behind() == 0.0
     clock.advance(0.31)
     assert abs(lag.behind() - 0.3) < 1e-9
+
+
+def test_deferred_answers_wait_until_the_burst_is_in() -> None:
+    """While interactions keep arriving the bot is busy; 0.1 s after the last, it is calm."""
+    clock = HandClock()
+    pacing = AnswerPacing(monotonic=clock)
+    assert not pacing.behind_or_busy()
+    pacing.acknowledge_first(0.0)
+    assert pacing.behind_or_busy()
+    clock.advance(QUIET_SECONDS)
+    assert not pacing.behind_or_busy()

@@ -8,6 +8,8 @@ makes the bot see an old interaction with ``invoke(..., waited=s)``: Discord cre
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 import logging
 
@@ -102,3 +104,29 @@ async def test_answers_keep_no_view_in_memory_and_their_buttons_work(
     reminded = await harness.sandbox.click(alice, card, "Remind me")
     assert reminded.message is not None
     assert "remind" in (reminded.message.get("content") or "").lower()
+
+
+async def test_an_autocomplete_past_its_deadline_is_not_answered(
+    harness: ConferenceHarness,
+) -> None:
+    """Choices for typing Discord stopped waiting for are not sent: they would be refused."""
+    sandbox, alice, general = harness.sandbox, harness.member("alice"), harness.channel("general")
+    typing = asyncio.create_task(
+        sandbox.autocomplete(
+            alice, "session", {"session": "key"}, focused="session", channel=general, waited=3.5
+        )
+    )
+    try:
+        await asyncio.sleep(0)  # one turn: the typing task sends its interaction first
+        stale = next(
+            rec for rec in sandbox.world.interactions.values() if "autocomplete" in rec.what
+        )
+        # Another command answered means the bot has read the autocomplete before it.
+        await sandbox.invoke(alice, "about", channel=general)
+        assert requests_for(harness, stale.token) == []
+        assert harness.bot is not None
+        assert harness.bot.answer_pacing.stats.stale_autocompletes == 1
+    finally:
+        typing.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await typing
