@@ -50,10 +50,15 @@ def answer_may_follow(command: CommandT) -> CommandT:
 
 
 def seconds_waited(interaction: discord.Interaction[Any]) -> float:
-    """Return how long ago Discord created ``interaction`` (its id's time), on the bot's clock."""
+    """Return how many real seconds ago Discord created ``interaction`` (its id's time).
+
+    Read on the bot's clock; on a clock running N times real time (the demo's ``--speed``)
+    N simulated seconds are one real one, as the sandbox's 3 s deadline counts them.
+    """
     clock = getattr(interaction.client, "clock", None)
     now = clock.now() if clock is not None else discord.utils.utcnow()
-    return (now - interaction.created_at).total_seconds()
+    speed = getattr(clock, "speed", 1.0)
+    return (now - interaction.created_at).total_seconds() / max(float(speed), 1.0)
 
 
 def _pacing(interaction: discord.Interaction[Any]) -> AnswerPacing:
