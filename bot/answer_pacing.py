@@ -12,7 +12,7 @@ request) when :meth:`AnswerPacing.acknowledge_first` says the bot is behind or b
 * more than :data:`BURST_SIZE` interactions began within the last second
   (:class:`RecentInteractions`): the queue is filling faster than answers leave it.
 
-The deferred answer then waits until the burst is in and the loop has caught up
+During a burst the deferred answer then waits until the burst is in
 (:meth:`AnswerPacing.caught_up`), so the acknowledgements go out before the heavier work;
 the follow-up has the token's 15 minutes. Discord-free: the command tree (an adapter)
 reads the interaction.
@@ -102,8 +102,12 @@ class RecentInteractions:
 
     def note(self) -> int:
         """Count one more interaction beginning now; return how many began in the window."""
+        self._began.append(self.monotonic())
+        return self.count()
+
+    def count(self) -> int:
+        """Return how many interactions began within the window."""
         now = self.monotonic()
-        self._began.append(now)
         while self._began and self._began[0] <= now - self.window:
             self._began.popleft()
         return len(self._began)
@@ -135,18 +139,24 @@ class AnswerPacing:
         """Return whether an interaction that waited ``waited`` s is past Discord's 3 s."""
         return waited >= DEADLINE_SECONDS
 
-    def behind_or_busy(self) -> bool:
-        """Return whether interactions are still coming in, or the loop is late."""
+    def burst_arriving(self) -> bool:
+        """Return whether a burst is still coming in, or the loop still behind with it.
+
+        Only in a burst (deferred answers then wait): a lone interaction deferred because
+        the loop is late (a slow machine) has no other acknowledgement to let through first.
+        """
+        if self.recent.count() <= BURST_SIZE:
+            return False
         return self.recent.quiet_for() < QUIET_SECONDS or self.lag.behind() >= LAG_SECONDS
 
     async def caught_up(self) -> None:
-        """Wait while interactions keep coming in or the loop is late (at most 10 s).
+        """Wait while a burst keeps coming in (at most 10 s).
 
         A deferred answer's work then runs after the burst's acknowledgements, which each
         cost little and must each be in within 3 s, instead of between them. Every waiter
         waits on one event that :meth:`run`'s ticker sets once it is calm.
         """
-        if not self.behind_or_busy():
+        if not self.burst_arriving():
             return
         self._calm.clear()
         with contextlib.suppress(TimeoutError):
@@ -158,7 +168,7 @@ class AnswerPacing:
             while True:
                 self.lag.expect_tick()
                 await asyncio.sleep(self.lag.interval)
-                if not self.behind_or_busy():
+                if not self.burst_arriving():
                     self._calm.set()
         finally:
             self._calm.set()

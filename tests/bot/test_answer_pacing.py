@@ -62,11 +62,21 @@ def test_loop_lag_is_how_late_the_ticker_is() -> None:
 
 
 def test_deferred_answers_wait_until_the_burst_is_in() -> None:
-    """While interactions keep arriving the bot is busy; 0.1 s after the last, it is calm."""
+    """During a burst deferred answers wait; 0.1 s after its last interaction they go."""
     clock = HandClock()
     pacing = AnswerPacing(monotonic=clock)
-    assert not pacing.behind_or_busy()
-    pacing.acknowledge_first(0.0)
-    assert pacing.behind_or_busy()
+    for _ in range(BURST_SIZE + 1):
+        pacing.acknowledge_first(0.0)
+    assert pacing.burst_arriving()
     clock.advance(QUIET_SECONDS)
-    assert not pacing.behind_or_busy()
+    assert not pacing.burst_arriving()
+
+
+def test_a_lone_deferred_answer_does_not_wait() -> None:
+    """One interaction deferred on a late loop is not held back: no burst is arriving."""
+    clock = HandClock()
+    pacing = AnswerPacing(monotonic=clock)
+    pacing.lag.expect_tick()
+    clock.advance(pacing.lag.interval + LAG_SECONDS)
+    assert pacing.acknowledge_first(0.0)
+    assert not pacing.burst_arriving()
