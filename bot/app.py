@@ -60,6 +60,7 @@ class Confbot(commands.Bot):
         extensions: tuple[str, ...] = ALL_EXTENSIONS,
         force_sync: bool = False,
         guild_ready_timeout: float = 2.0,
+        tune_collector: bool = False,
     ) -> None:
         intents = discord.Intents.default()
         intents.message_content = config.bot.intents.message_content
@@ -87,6 +88,7 @@ class Confbot(commands.Bot):
         self.version = __version__
         self._extensions = extensions
         self._force_sync = force_sync
+        self._tune_collector = tune_collector
         self._services: Services | None = None
         self.commands_synced = False
         self._delivery_task: asyncio.Task[None] | None = None
@@ -150,13 +152,8 @@ class Confbot(commands.Bot):
         for extension in self._extensions:
             await self.load_extension(extension)
         await self.sync_commands_if_changed()
-        # What is loaded by now (the programme and its indexes, the modules) lives as long
-        # as the bot: keep it out of the cyclic collector's full passes. And collect young
-        # objects after GC_YOUNG_ALLOCATIONS rather than Python's 700: under a burst each
-        # collection walks every answer in flight, and at 700 they took ~30% of the CPU
-        # (bench/burst.py, bot_gc_seconds); most garbage here is freed by reference counts.
-        gc.freeze()
-        gc.set_threshold(GC_YOUNG_ALLOCATIONS, *gc.get_threshold()[1:])
+        if self._tune_collector:
+            tune_collector()
         self._delivery_task = asyncio.create_task(self._start_delivery())
 
     async def _start_delivery(self) -> None:
@@ -219,6 +216,21 @@ class Confbot(commands.Bot):
             self._services = None
 
 
+def tune_collector() -> None:
+    """Tune this process's cyclic garbage collector for a bot under bursts (process-wide).
+
+    What is loaded by now (the programme and its indexes, the modules) lives as long as
+    the bot: :func:`gc.freeze` keeps it out of full collections. And young objects are
+    collected after :data:`GC_YOUNG_ALLOCATIONS` allocations rather than Python's 700:
+    under a burst each collection walks every answer in flight, and at 700 they took ~30%
+    of the CPU (``bench/burst.py``, ``bot_gc_seconds``); most garbage here is freed by
+    reference counts anyway. Only the process's owner calls it (``confbot run``, the
+    benchmarks), never a test process hosting many bots.
+    """
+    gc.freeze()
+    gc.set_threshold(GC_YOUNG_ALLOCATIONS, *gc.get_threshold()[1:])
+
+
 def create_bot(
     config: Config,
     *,
@@ -226,12 +238,18 @@ def create_bot(
     extensions: tuple[str, ...] = ALL_EXTENSIONS,
     force_sync: bool = False,
     guild_ready_timeout: float = 2.0,
+    tune_collector: bool = False,
 ) -> Confbot:
-    """Build the bot from a config object (nothing connects until it is started)."""
+    """Build the bot from a config object (nothing connects until it is started).
+
+    ``tune_collector`` tunes the process's garbage collector once the bot is set up
+    (:func:`tune_collector`).
+    """
     return Confbot(
         config,
         clock=clock or SystemClock(),
         extensions=extensions,
         force_sync=force_sync,
         guild_ready_timeout=guild_ready_timeout,
+        tune_collector=tune_collector,
     )
