@@ -138,9 +138,12 @@ async def plan_fan_out(
 async def connected_bot(
     config: Config, clock: SimulatedClock, env: dict[str, str]
 ) -> AsyncIterator[Confbot]:
-    """Run the real bot against the sandbox process ``env`` names, ready, then close it."""
+    """Run the real bot against the sandbox process ``env`` names, ready, then close it.
+
+    The bot tunes this process's collector as ``confbot run`` does.
+    """
     with discord_endpoints(env["CONFBOT_API_BASE"], env["CONFBOT_GATEWAY_URL"]):
-        bot = create_bot(config, clock=clock, guild_ready_timeout=0.1)
+        bot = create_bot(config, clock=clock, guild_ready_timeout=0.1, tune_collector=True)
         await bot.login(env["DISCORD_TOKEN"])
         running = asyncio.create_task(bot.connect())
         await bot.wait_until_ready()

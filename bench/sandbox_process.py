@@ -14,8 +14,10 @@ transcript are counted here, which is what Discord counts towards its ban.
 from __future__ import annotations
 
 import asyncio
+import cProfile
 import multiprocessing
 import multiprocessing.connection
+import os
 import random
 import time
 from typing import Any
@@ -28,17 +30,35 @@ INTERACTION_PREFIXES = ("/interactions/", "/webhooks/")
 
 
 def _child(connection: multiprocessing.connection.Connection) -> None:
-    asyncio.run(_serve(connection))
+    profile = os.environ.get("SANDBOX_PROFILE")  # where to write the child's cProfile stats
+    if not profile:
+        asyncio.run(_serve(connection))
+        return
+    profiler = cProfile.Profile()
+    profiler.enable()
+    try:
+        asyncio.run(_serve(connection))
+    finally:
+        profiler.disable()
+        profiler.dump_stats(profile)
 
 
 async def _serve(connection: multiprocessing.connection.Connection) -> None:
     loop = asyncio.get_running_loop()
     request = await loop.run_in_executor(None, connection.recv)
+    # Interaction ids carry Discord's wall clock; the bot reads it on its simulated clock.
+    wall_offset = [float(request.get("wall_offset", 0.0))]
     limits = Limits(
         global_per_second=int(request["global_per_second"]),
         default_route=RouteLimit(limit=100_000, per=1.0),
+        wall_clock=lambda: time.time() + wall_offset[0],
     )
-    sandbox = Sandbox(limits=limits, bot_name="confbot")
+    sandbox = Sandbox(
+        limits=limits,
+        bot_name="confbot",
+        # Checking every body against the spec costs the sandbox (Discord's side) CPU.
+        validate_requests=bool(request.get("validate_requests", True)),
+    )
     await sandbox.start()
     server = build_conference_server(sandbox, Config())
     chooser = random.Random(request.get("seed", 0))
@@ -51,6 +71,10 @@ async def _serve(connection: multiprocessing.connection.Connection) -> None:
         users.append(user)
         if not dms_open:
             closed.append(user.id)
+    attendees = [
+        sandbox.add_member(server.guild, f"attendee{number}")
+        for number in range(int(request.get("attendees", 0)))
+    ]
     channel_owner = {sandbox.dm_channel(user).id: user.id for user in users}
     general = server.channels["general"]
     received: dict[int, list[float]] = {}
@@ -101,12 +125,132 @@ async def _serve(connection: multiprocessing.connection.Connection) -> None:
             probing.clear()
             latencies = await probe if probe is not None else []
             connection.send({"latencies_ms": latencies})
+        elif operation == "wall_offset":
+            wall_offset[0] = float(command["seconds"])
+            connection.send({"ok": True})
+        elif operation == "burst":
+            connection.send(await _burst(sandbox, attendees, general, command["actions"]))
         elif operation == "stats":
             connection.send(_stats(sandbox, received))
         elif operation == "stop":
             await sandbox.stop()
             connection.send({"ok": True})
             return
+
+
+async def _burst(
+    sandbox: Sandbox, attendees: list[Any], channel: Any, actions: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Send every action's interaction at once; return what the sandbox saw of each answer.
+
+    An action is ``{"who": n, "command": "now", "options": {...}}`` (``"focused"`` makes it
+    an autocomplete). Times are measured here, from the interaction's creation (where its
+    3 s deadline starts) to the bot's first response (any callback: an answer, a defer, the
+    choices) and to its final answer (the message, or the follow-up after a defer).
+    ``after_error`` counts requests the bot made for an interaction after Discord refused
+    one of them (answering a dead interaction again).
+    """
+    first: dict[int, float] = {}
+    final: dict[int, float] = {}
+
+    def acknowledged(rec: Any) -> None:
+        first.setdefault(rec.id, time.monotonic())
+
+    def done(rec: Any) -> None:
+        first.setdefault(rec.id, time.monotonic())
+        final.setdefault(rec.id, time.monotonic())
+
+    unsubscribe = [
+        sandbox.bus.subscribe("interaction_ack", acknowledged),
+        sandbox.bus.subscribe("interaction_done", done),
+    ]
+    requests_before = len(sandbox.transcript.requests())
+    rejected_before = len(sandbox.rejections) + len(sandbox.allowed_rejections)
+    started = len(sandbox.world.interactions)
+    cpu_before = time.process_time()
+
+    async def one(action: dict[str, Any]) -> str | None:
+        user = attendees[int(action["who"])]
+        try:
+            if action.get("focused"):
+                await sandbox.autocomplete(
+                    user,
+                    action["command"],
+                    action.get("options") or {},
+                    focused=action["focused"],
+                    channel=channel,
+                    timeout=600,
+                )
+            else:
+                await sandbox.invoke(
+                    user,
+                    action["command"],
+                    action.get("options") or {},
+                    channel=channel,
+                    timeout=600,
+                )
+        except AssertionError as error:  # the sandbox refused the bot's answer
+            return str(error)
+        except TimeoutError:
+            return "timeout"
+        return None
+
+    outcomes = await asyncio.gather(*(one(action) for action in actions))
+    cpu = time.process_time() - cpu_before
+    for stop in unsubscribe:
+        stop()
+    records = list(sandbox.world.interactions.values())[started:]
+    requests = sandbox.transcript.requests()[requests_before:]
+    refused = [
+        *sandbox.rejections,
+        *sandbox.allowed_rejections,
+    ][rejected_before:]
+    codes: dict[str, int] = {}
+    for record in refused:
+        code = record.response.get("code") if isinstance(record.response, dict) else None
+        codes[str(code or record.status)] = codes.get(str(code or record.status), 0) + 1
+    # Requests for an interaction after one of its requests was refused.
+    after_error = 0
+    failed_tokens: set[str] = set()
+    tokens = {rec.token for rec in records}
+    for record in requests:
+        # /interactions/{id}/{token}/callback and /webhooks/{application}/{token}/...
+        parts = record.path.split("/")
+        token = parts[3] if len(parts) > 3 and parts[1] in ("interactions", "webhooks") else ""
+        if token not in tokens:
+            continue
+        if token in failed_tokens:
+            after_error += 1
+        elif record.status >= 400 and record.status != 429:
+            failed_tokens.add(token)
+    return {
+        "first_ms": [(first[rec.id] - rec.created_at) * 1000 for rec in records if rec.id in first],
+        "final_ms": [(final[rec.id] - rec.created_at) * 1000 for rec in records if rec.id in final],
+        "kinds": [
+            [rec.what, (first.get(rec.id, 0) - rec.created_at) * 1000, rec.callback_type]
+            for rec in records
+        ],
+        # How long the sandbox took to create and send them all (Discord's side).
+        "dispatch_spread_ms": (
+            (max(rec.created_at for rec in records) - min(rec.created_at for rec in records)) * 1000
+            if records
+            else 0.0
+        ),
+        "deadline_misses": sum(1 for rec in records if rec.expired),
+        "deferred": sum(1 for rec in records if rec.callback_type == 5),
+        "unanswered": sum(1 for outcome in outcomes if outcome == "timeout"),
+        "failed": [outcome for outcome in outcomes if outcome][:5],
+        "failed_count": sum(1 for outcome in outcomes if outcome),
+        "refused_by_code": codes,
+        "refused_examples": [
+            f"{record.method} {record.route} {record.status} {record.body}"
+            for record in refused[:5]
+        ],
+        "refused": len(refused),
+        "requests_after_a_refusal": after_error,
+        "requests": len(requests),
+        "sandbox_cpu_seconds": cpu,
+    }
 
 
 def _stats(sandbox: Sandbox, received: dict[int, list[float]]) -> dict[str, Any]:

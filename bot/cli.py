@@ -160,6 +160,7 @@ def command_run(args: argparse.Namespace) -> int:
             force_sync=args.sync,
             # A sandbox sends every GUILD_CREATE at once: no need to wait for stragglers.
             guild_ready_timeout=SANDBOX_GUILD_READY_TIMEOUT if sandboxed else 2.0,
+            tune_collector=True,
         )
         async with bot:
             running = asyncio.create_task(bot.start(token))

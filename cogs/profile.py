@@ -15,7 +15,7 @@ from discord.ext import commands
 
 from bot.answers.profile import Profiles
 from bot.app import Confbot
-from bot.interaction_errors import defer_ephemeral
+from bot.interaction_errors import answer_may_follow, defer_ephemeral
 from cogs.transformers import ZoneOption, confbot_of
 from cogs.views import InvokerView
 
@@ -64,6 +64,7 @@ class Profile(commands.Cog):
         self.bot = bot
         self.profiles = bot.services.profiles
 
+    @answer_may_follow
     @timezone.command(name="set", description="Set your time zone")
     @app_commands.describe(zone="A city, a country or a zone name, e.g. Sydney or Europe/Paris")
     async def timezone_set(self, interaction: discord.Interaction, zone: ZoneOption) -> None:

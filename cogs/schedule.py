@@ -19,6 +19,7 @@ from bot.answers.schedule_answers import ScheduleAnswers
 from bot.answers.search_text import normalise
 from bot.app import Confbot
 from bot.errors import UserError
+from bot.interaction_errors import answer_may_follow
 from bot.rendering.pages import Answer
 from bot.timezones import format_day
 from cogs.choices import choices, room_choices
@@ -102,6 +103,7 @@ class Schedule(commands.Cog):
 
     # ------------------------------------------------------------ commands
 
+    @answer_may_follow
     @app_commands.command(name="schedule", description="The programme in your time zone")
     @app_commands.describe(
         day="One of your local days (default: every day)",
@@ -144,6 +146,7 @@ class Schedule(commands.Cog):
                 room_id=self.answers.room_id(room) if room else None,
             )
 
+    @answer_may_follow
     @app_commands.command(name="now", description="What is on right now, and what is next")
     @app_commands.describe(room="Only this room", track="Only this track")
     @app_commands.autocomplete(room=room_autocomplete)
@@ -158,6 +161,7 @@ class Schedule(commands.Cog):
         answer = self.answers.now(reader, self.bot.clock.now(), room=room, track=track)
         await answer_interaction(self.bot, interaction, answer)
 
+    @answer_may_follow
     @app_commands.command(name="next", description="What starts next, with a countdown")
     @app_commands.describe(room="Only this room", track="Only this track")
     @app_commands.autocomplete(room=room_autocomplete)
@@ -172,6 +176,7 @@ class Schedule(commands.Cog):
         answer = self.answers.next(reader, self.bot.clock.now(), room=room, track=track)
         await answer_interaction(self.bot, interaction, answer)
 
+    @answer_may_follow
     @app_commands.command(name="session", description="A session's card, in your time zone")
     @app_commands.describe(session="Part of the title or a speaker's name")
     async def session(self, interaction: discord.Interaction, session: SessionOption) -> None:
@@ -180,6 +185,7 @@ class Schedule(commands.Cog):
         answer = self.answers.session_reply(reader, session)
         await answer_interaction(self.bot, interaction, answer)
 
+    @answer_may_follow
     @app_commands.command(name="search", description="Search titles, abstracts, speakers, rooms")
     @app_commands.describe(query="Words to look for")
     async def search(self, interaction: discord.Interaction, query: str) -> None:

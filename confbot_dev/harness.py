@@ -114,7 +114,9 @@ class ConferenceHarness:
         self.clock = SimulatedClock(start or default_start(config), speed=speed)
         # The sandbox's deadlines, token lifetime, nonce and invalid-request windows run on
         # the bot's clock: advancing it by 16 minutes ages an interaction token.
-        limits = dataclasses.replace(limits or Limits(), clock=self.simulated_seconds)
+        limits = dataclasses.replace(
+            limits or Limits(), clock=self.simulated_seconds, wall_clock=self.simulated_seconds
+        )
         # Discord's 3 s to answer is about the bot's real processing time: on a clock
         # running N times faster it is 3N simulated seconds (a stopped clock never reaches it).
         limits.interaction_deadline *= max(speed, 1.0)

@@ -18,6 +18,7 @@ import discord
 from discord import app_commands
 
 from bot.app import Confbot
+from bot.interaction_errors import answer_may_follow, defer_ephemeral
 from bot.reminders.custom_ids import AGENDA_LIST
 from bot.reminders.tracks import NoRoles
 from bot.rendering.cards import Reply
@@ -69,6 +70,7 @@ class Reminders(AgendaCommands, TrackCommands):
 
     # -- commands ---------------------------------------------------------------------
 
+    @answer_may_follow
     @app_commands.command(name="remind", description="Get a reminder before a session")
     @app_commands.describe(
         session="The session (title or speaker)",
@@ -81,7 +83,7 @@ class Reminders(AgendaCommands, TrackCommands):
         minutes_before: app_commands.Range[int, 0, 1440] | None = None,
     ) -> None:
         """Add a session to the agenda and queue its reminders."""
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await defer_ephemeral(interaction)  # unless the command tree already did
         reader = await interaction_reader(interaction)
         reminded = await self.service.remind(interaction.user.id, reader, session, minutes_before)
         await send_reminded(interaction, self.bot, reminded)

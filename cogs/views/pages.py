@@ -22,7 +22,7 @@ import discord
 
 from bot.app import Confbot
 from bot.custom_ids import CUSTOM_ID_LIMIT, PREFIX
-from bot.interaction_errors import describe_failure, send_ephemeral
+from bot.interaction_errors import answer_failure, send_ephemeral
 from bot.rendering.cards import Reply
 from bot.rendering.pages import Answer, ListQuery, PagedReply, page_count
 from cogs.embeds import message_arguments
@@ -53,7 +53,7 @@ def _base36(number: int) -> str:
 
 async def answer_button_failure(interaction: discord.Interaction, error: Exception) -> None:
     """Answer a failed press like a failed command: one sentence, or a logged code."""
-    await send_ephemeral(interaction, describe_failure(error, context="a button"))
+    await answer_failure(interaction, error, context="a button")
 
 
 PAGE_TEMPLATE = re.compile(
@@ -147,15 +147,18 @@ class PersistentView(discord.ui.View):
     """The buttons of one answer: only dynamic items, so nothing times out or is lost.
 
     A view mixing in an ordinary item would have to be alive in memory to answer, so
-    :meth:`add_item` refuses one.
+    :meth:`add_item` refuses one. The view is only the message's layout: it is stopped
+    before it is sent, so discord.py keeps nothing of it (an ephemeral reply's view would
+    otherwise stay in memory 15 minutes, with a timer); every press is answered by the
+    registered dynamic items' classes, rebuilt from the custom_id.
     """
 
     def __init__(self, items: Iterable[discord.ui.Item[Any]] = ()) -> None:
-        # discord.py still gives an ephemeral reply's view 15 minutes; when they pass it
-        # forgets this view, which holds nothing: the dynamic items keep answering.
         super().__init__(timeout=None)
         for item in items:
             self.add_item(item)
+        # A stopped view is not stored when sent (``View.is_finished``).
+        self.stop()
 
     def add_item(self, item: discord.ui.Item[Any]) -> PersistentView:
         """Add ``item``, which must be a ``DynamicItem`` with a custom_id unique here."""

@@ -60,6 +60,10 @@ class Limits:
     heartbeat_ack_delay: float = 0.01
     wait_timeout: float = 10.0
     clock: Clock = time.monotonic
+    # Discord's wall clock as a Unix time, which an interaction's id carries (its
+    # ``created_at``, what the bot compares with its clock to see how long it waited). The
+    # harness sets it to the bot's SimulatedClock, as Discord and a bot share real time.
+    wall_clock: Clock = time.time
     bucket_clock: Clock = time.monotonic
 
     def shared_limit(self, route_key: str) -> RouteLimit | None:

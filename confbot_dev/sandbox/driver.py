@@ -83,14 +83,17 @@ class Driver:
         data: dict[str, Any],
         what: str,
         message: Message | None = None,
+        waited: float = 0.0,
     ) -> tuple[InteractionRecord, dict[str, Any]]:
+        # ``waited``: how long ago Discord created the interaction before the bot got it (a
+        # slow gateway); its id and its 3 s deadline count from then.
         rec = InteractionRecord(
-            id=self.world.ids.next(),
+            id=self.world.ids.at(self.limits.wall_clock() - waited),
             token=f"aW50ZXJhY3Rpb24.{secrets.token_urlsafe(48)}",
             type=itype,
             user=user,
             channel=channel,
-            created_at=self.limits.clock(),
+            created_at=self.limits.clock() - waited,
             what=what,
             source_message_id=int(message["id"]) if message else None,
             result=InteractionResult(what=what),
@@ -149,7 +152,7 @@ class Driver:
     async def _run(
         self, rec: InteractionRecord, payload: dict[str, Any], timeout: float | None
     ) -> InteractionResult:
-        future = self.bus.expect("interaction_done", lambda r: r is rec)
+        future = self.bus.expect_item("interaction_done", rec)
         await self.gateway.dispatch("INTERACTION_CREATE", payload)
         await self.bus.wait(
             future, timeout or self.limits.wait_timeout, f"the bot to answer {rec.what}"
@@ -322,11 +325,17 @@ class Driver:
         *,
         channel: Channel | None = None,
         timeout: float | None = None,
+        waited: float = 0.0,
     ) -> InteractionResult:
-        """Run slash command ``command`` ("group sub" paths allowed) and await the answer."""
+        """Run slash command ``command`` ("group sub" paths allowed) and await the answer.
+
+        ``waited`` > 0 delivers the interaction that many seconds after Discord created it.
+        """
         where = self._channel_for(user, channel)
         data = self._command_data(user, command, options or {}, where, focused=None)
-        rec, payload = self._new_interaction(user, where, APPLICATION_COMMAND, data, f"/{command}")
+        rec, payload = self._new_interaction(
+            user, where, APPLICATION_COMMAND, data, f"/{command}", waited=waited
+        )
         return await self._run(rec, payload, timeout)
 
     async def invoke_forged(
@@ -360,12 +369,16 @@ class Driver:
         focused: str,
         channel: Channel | None = None,
         timeout: float | None = None,
+        waited: float = 0.0,
     ) -> list[dict[str, Any]]:
-        """Type into option ``focused`` of ``command`` and return the offered choices."""
+        """Type into option ``focused`` of ``command`` and return the offered choices.
+
+        ``waited`` > 0 delivers the interaction that many seconds after Discord created it.
+        """
         where = self._channel_for(user, channel)
         data = self._command_data(user, command, options or {}, where, focused=focused)
         rec, payload = self._new_interaction(
-            user, where, AUTOCOMPLETE, data, f"autocomplete /{command} [{focused}]"
+            user, where, AUTOCOMPLETE, data, f"autocomplete /{command} [{focused}]", waited=waited
         )
         result = await self._run(rec, payload, timeout)
         return list(result.choices or [])

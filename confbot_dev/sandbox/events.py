@@ -27,6 +27,9 @@ class EventBus:
     def __init__(self) -> None:
         self._waiters: list[_Waiter] = []
         self._listeners: list[tuple[str, Listener]] = []
+        # Waiters for one particular item (an interaction's record), found without a scan:
+        # a burst of K interactions would otherwise cost K predicates per event.
+        self._item_waiters: dict[tuple[str, int], asyncio.Future[Any]] = {}
 
     def subscribe(self, kind: str, listener: Listener) -> Callable[[], None]:
         """Call ``listener(item)`` on every later event of ``kind``; return an unsubscriber."""
@@ -47,6 +50,11 @@ class EventBus:
                     listener(item)
                 except Exception:  # a broken listener must not break the sandbox's request
                     log.exception("sandbox: a %s listener failed", kind)
+        waiting = self._item_waiters.pop((kind, id(item)), None)
+        if waiting is not None and not waiting.done():
+            waiting.set_result(item)
+        if not self._waiters:
+            return
         for waiter in list(self._waiters):
             if waiter.kind != kind or waiter.future.done():
                 continue
@@ -63,6 +71,19 @@ class EventBus:
         """Register a waiter now (before triggering the action) and return its future."""
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._waiters.append(_Waiter(kind, predicate, future))
+        return future
+
+    def expect_item(self, kind: str, item: Any) -> asyncio.Future[Any]:
+        """Register a waiter for the next event of ``kind`` carrying ``item`` itself."""
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        key = (kind, id(item))
+        self._item_waiters[key] = future
+
+        def forget(_: asyncio.Future[Any]) -> None:
+            if self._item_waiters.get(key) is future:
+                del self._item_waiters[key]
+
+        future.add_done_callback(forget)
         return future
 
     async def wait(self, future: asyncio.Future[Any], timeout: float, what: str) -> Any:

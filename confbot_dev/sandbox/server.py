@@ -695,9 +695,16 @@ class Sandbox:
         *,
         channel: Channel | None = None,
         timeout: float | None = None,
+        waited: float = 0.0,
     ) -> InteractionResult:
-        """Run a slash command as ``user`` (``channel=None``: in the DM with the bot)."""
-        return await self.driver.invoke(user, command, options, channel=channel, timeout=timeout)
+        """Run a slash command as ``user`` (``channel=None``: in the DM with the bot).
+
+        ``waited`` > 0 delivers it that many seconds (of ``Limits.clock``) after Discord
+        created it, as a slow gateway would: its id and its deadline count from creation.
+        """
+        return await self.driver.invoke(
+            user, command, options, channel=channel, timeout=timeout, waited=waited
+        )
 
     async def autocomplete(
         self,
@@ -708,10 +715,17 @@ class Sandbox:
         focused: str,
         channel: Channel | None = None,
         timeout: float | None = None,
+        waited: float = 0.0,
     ) -> list[dict[str, Any]]:
         """Return the autocomplete choices the bot offers for option ``focused``."""
         return await self.driver.autocomplete(
-            user, command, options, focused=focused, channel=channel, timeout=timeout
+            user,
+            command,
+            options,
+            focused=focused,
+            channel=channel,
+            timeout=timeout,
+            waited=waited,
         )
 
     async def click(

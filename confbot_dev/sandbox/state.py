@@ -128,6 +128,17 @@ class Snowflakes:
         """Make every later id larger than ``identifier`` (one kept from an earlier run)."""
         self._last = max(self._last, identifier)
 
+    def at(self, seconds: float) -> int:
+        """Return a fresh id created at Unix time ``seconds`` (an interaction's: its creation).
+
+        Not kept in the order of :meth:`next`: an interaction's id tells when Discord created
+        it (``Interaction.created_at``), on the bot's clock when the harness sets
+        ``Limits.wall_clock`` to it; the whole 22 low bits count, so ids at one instant
+        (a stopped clock) stay distinct.
+        """
+        ms = max(0, int(seconds * 1000) - DISCORD_EPOCH_MS)
+        return (ms << 22) | (next(self._counter) & 0x3FFFFF)
+
     def next(self) -> int:
         """Return a fresh id, strictly larger than every previous one."""
         ms = int(time.time() * 1000) - DISCORD_EPOCH_MS
