@@ -37,6 +37,7 @@ ALL_EXTENSIONS: tuple[str, ...] = (
     "cogs.reminders",
     "cogs.announcements",
     "cogs.conference",
+    "cogs.events",
 )
 COMMANDS_HASH_KEY = "app_commands_hash"
 
@@ -69,6 +70,8 @@ class Confbot(commands.Bot):
             # RateLimited instead of holding the request (and a delivery pass) in a sleep;
             # the delivery engine then reschedules the row after that Retry-After.
             max_ratelimit_timeout=30.0,
+            # The one public way to the raw scheduled-event dispatches (see cogs/events).
+            enable_debug_events=config.events.enabled,
         )
         self.config = config
         self.clock = clock

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -57,6 +58,9 @@ class UploadPreview:
     confirmable: bool
 
 
+StatusLine = Callable[[], Awaitable[str | None]]
+
+
 class ConferenceService:
     """The bot's state, what it will send, and the schedule's reload and upload."""
 
@@ -66,6 +70,11 @@ class ConferenceService:
         self._moderation = moderation
         # Built when the services open, with the schedule loaded just before.
         self.started_at = core.clock.now()
+        self._status_lines: list[StatusLine] = []
+
+    def add_status_line(self, line: StatusLine) -> None:
+        """Add a feature's line to ``/conference status`` (``None``: nothing to say)."""
+        self._status_lines.append(line)
 
     # -- the refresh job ---------------------------------------------------------------
 
@@ -103,8 +112,13 @@ class ConferenceService:
             now=core.clock.now(),
             latency_seconds=latency,
             version=version,
+            features=await self._feature_lines(),
         )
         return status_text(facts, await self._reader(user_id))
+
+    async def _feature_lines(self) -> tuple[str, ...]:
+        lines = [await provider() for provider in self._status_lines]
+        return tuple(line for line in lines if line is not None)
 
     async def upcoming(self, user_id: int, hours: int) -> str:
         """Return what the bot will send in the next ``hours``, by kind, with a sample each."""

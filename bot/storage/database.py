@@ -36,6 +36,7 @@ from bot.storage.repositories import (
     SubscriptionRepository,
     UserRepository,
 )
+from bot.storage.repositories.scheduled_events import ScheduledEventRepository
 
 __all__ = ["BUSY_TIMEOUT_MS", "Database", "open_database"]
 
@@ -87,6 +88,7 @@ class Database:
         self.speaker_links = SpeakerLinkRepository(ex, clock)
         self.meta = MetaRepository(ex, clock)
         self.feeds = FeedRepository(ex, clock)
+        self.scheduled_events = ScheduledEventRepository(ex, clock)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
