@@ -25,6 +25,8 @@ EXPECTED_TABLES = {
     "announcement_channels",
     "feed_tokens",
     "feed_sessions",
+    "event_mirror",
+    "event_interest",
 }
 
 GOOD_1 = Migration(1, "one", "CREATE TABLE t1 (x INTEGER);")
@@ -101,12 +103,13 @@ async def test_migrate_twice_returns_same_version(db_path: Path) -> None:
 async def test_newer_database_is_refused_naming_both_versions(db_path: Path) -> None:
     """A user_version above the newest migration raises DatabaseVersionError with both numbers."""
     conn = await _raw(db_path)
-    await conn.execute("PRAGMA user_version = 7")
+    newer = latest_version() + 1
+    await conn.execute(f"PRAGMA user_version = {newer}")
     await conn.close()
     with pytest.raises(DatabaseVersionError) as info:
         await open_database(db_path)
     message = str(info.value)
-    assert "schema version 7" in message
+    assert f"schema version {newer}" in message
     assert f"knows up to {latest_version()}" in message
     assert "storage.database" in message
 
@@ -115,10 +118,11 @@ async def test_newer_database_is_left_untouched(db_path: Path) -> None:
     """Refusing a newer database changes neither its version nor its tables."""
     conn = await _raw(db_path)
     try:
-        await conn.execute("PRAGMA user_version = 7")
+        newer = latest_version() + 1
+        await conn.execute(f"PRAGMA user_version = {newer}")
         with pytest.raises(DatabaseVersionError):
             await migrate(conn)
-        assert await _scalar(conn, "PRAGMA user_version") == 7
+        assert await _scalar(conn, "PRAGMA user_version") == newer
         assert await _tables(conn) == set()
     finally:
         await conn.close()
