@@ -16,6 +16,7 @@ from typing import Any
 from aiohttp import web
 
 from confbot_dev.sandbox.config import Limits
+from confbot_dev.sandbox.events import EventBus
 from confbot_dev.sandbox.gateway import Gateway
 from confbot_dev.sandbox.permissions import (
     CONNECT,
@@ -123,8 +124,9 @@ def _flag(request: web.Request, name: str) -> bool:
 class ScheduledEvents:
     """Own every guild's scheduled events; serve their routes; move them on the clock."""
 
-    def __init__(self, world: World, gateway: Gateway, limits: Limits) -> None:
+    def __init__(self, world: World, gateway: Gateway, limits: Limits, bus: EventBus) -> None:
         self.world = world
+        self.bus = bus
         self.gateway = gateway
         self.limits = limits
         self.events: dict[int, ScheduledEvent] = world.scheduled_events
@@ -285,6 +287,7 @@ class ScheduledEvents:
             privacy_level=int(body.get("privacy_level", GUILD_ONLY)),
         )
         self.events[event.id] = event
+        self.bus.emit("scheduled_event_create", event)
         await self._dispatch("GUILD_SCHEDULED_EVENT_CREATE", event.payload())
         return json_response(event.payload())
 

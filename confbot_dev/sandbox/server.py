@@ -118,7 +118,7 @@ class Sandbox:
         self.world = World(self.ids, self.bot_user, self.application_id)
         self.gateway = Gateway(self.world, self.transcript, self.limits, self.bus, self.bot_token)
         self.rest = Rest(self.world, self.gateway, self.bus, self.limits)
-        self.scheduled_events = ScheduledEvents(self.world, self.gateway, self.limits)
+        self.scheduled_events = ScheduledEvents(self.world, self.gateway, self.limits, self.bus)
         self.driver = Driver(
             self.world, self.gateway, self.rest, self.bus, self.limits, self.scheduled_events
         )
