@@ -13,10 +13,11 @@ import pytest
 from bot.config import Config, EventsConfig, load_config
 from bot.events.plan import session_marker
 from confbot_dev.harness import ConferenceHarness
+from confbot_dev.sandbox import Faults
+from confbot_dev.sandbox.config import EVENT_CREATE_ROUTE
 from confbot_dev.sandbox.permissions import CREATE_EVENTS
 from confbot_dev.sandbox.scheduled_events import CANCELED, EXTERNAL, ScheduledEvent
 from tests.support.live_schedule import MORNING, TALK_START, live_config, write_programme
-
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "config.example.toml"
 
@@ -240,3 +241,18 @@ async def test_without_create_events_one_log_line_and_status_says_so(
         moderator, "conference status", channel=mirrored.channel("general")
     )
     assert "Discord events: off (missing “Create Events”)" in status.content
+
+
+async def test_lost_answers_to_creates_make_no_second_event(tmp_path: Path) -> None:
+    """Creates stored but their answers lost: the bot finds its event before trying again."""
+    config = events_config(live_config(tmp_path, base=load_config(EXAMPLE)))
+    faults = Faults(disconnect_rate=1.0, stored_routes=frozenset({EVENT_CREATE_ROUTE}))
+    async with ConferenceHarness(config, start=MORNING, faults=faults) as harness:
+        await settle(harness)
+        harness.sandbox.faults.disconnect_rate = 0.0
+        await advance_to(harness, MORNING + timedelta(minutes=5))
+        names = [
+            event.name for event in harness.sandbox.scheduled_events.in_guild(harness.sandbox_guild)
+        ]
+        assert names == ["Rust at scale", "Closing"]
+        assert harness.sandbox.rejections == []
