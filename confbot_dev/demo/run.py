@@ -85,6 +85,10 @@ def run_demo(args: argparse.Namespace) -> int:
         return 1
     with _data_dir(args.data_dir) as data_dir:
         config = harness_config(Path(data_dir), schedule=args.schedule, base=base)
+        # The demo shows the event list: the mirror is on (its sandbox grants Create Events).
+        config = config.model_copy(
+            update={"events": config.events.model_copy(update={"enabled": True})}
+        )
         kept = KeptWorld.load(Path(data_dir))
         try:
             # --at wins; else the clock goes on from where the last run on this data dir left it.
