@@ -16,6 +16,8 @@ import logging
 from typing import Protocol
 
 from bot.core import Core
+from bot.delivery import DeliveryError
+from bot.events.port import UNKNOWN_EVENT
 from bot.events.view import MirrorView
 from bot.schedule.model import Session
 
@@ -81,23 +83,36 @@ class InterestTracker:
         repository = self._core.database.scheduled_events
         budget = self._core.delivery.budget
         counts = {"added": 0, "removed": 0}
+        lost = 0
         for mirror in (await repository.all(guild_id)).values():
             if mirror.state != "mirrored" or mirror.event_id is None:
                 continue
             interested: set[int] = set()
             after = 0
-            while True:
-                async with budget.request():
-                    page = await port.interested(guild_id, mirror.event_id, after)
-                interested.update(page)
-                if len(page) < 100:
-                    break
-                after = max(page)
+            try:
+                while True:
+                    async with budget.request():
+                        page = await port.interested(guild_id, mirror.event_id, after)
+                    interested.update(page)
+                    if len(page) < 100:
+                        break
+                    after = max(page)
+            except DeliveryError as error:
+                if error.code == UNKNOWN_EVENT:
+                    # Deleted while the bot was down: the plan below makes it again.
+                    await repository.lost(guild_id, mirror.session_id)
+                    lost += 1
+                else:
+                    log.warning("Interested on %s not read: %s", mirror.session_id, error)
+                continue
             known = await repository.interested(mirror.event_id)
             for user_id in sorted(interested - known):
                 counts["added"] += await self.added(mirror.event_id, user_id)
             for user_id in sorted(known - interested):
                 counts["removed"] += await self.removed(mirror.event_id, user_id)
+        if lost:
+            log.info("%d mirrored events were deleted while the bot was down", lost)
+            await self._mirror.plan(self._core.clock.now())
         if counts["added"] or counts["removed"]:
             log.info(
                 "Interested while the bot was down: %d added, %d taken back",

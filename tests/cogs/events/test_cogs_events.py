@@ -256,3 +256,16 @@ async def test_lost_answers_to_creates_make_no_second_event(tmp_path: Path) -> N
         ]
         assert names == ["Rust at scale", "Closing"]
         assert harness.sandbox.rejections == []
+
+
+async def test_an_event_deleted_while_the_bot_was_down_is_made_again(
+    mirrored: ConferenceHarness,
+) -> None:
+    """Someone deletes the talk's event while the bot is down: the restart makes it again."""
+    talk = event_named(mirrored, "Rust at scale")
+    await mirrored.stop_bot()
+    del mirrored.sandbox.world.scheduled_events[talk.id]
+    await mirrored.start_bot()
+    await settle(mirrored)
+    again = event_named(mirrored, "Rust at scale")
+    assert again.id != talk.id
