@@ -265,6 +265,7 @@ async def test_an_event_deleted_while_the_bot_was_down_is_made_again(
     talk = event_named(mirrored, "Rust at scale")
     await mirrored.stop_bot()
     del mirrored.sandbox.world.scheduled_events[talk.id]
+    mirrored.sandbox.allow_rejection(status=404, code=10070)  # the bot learns it is gone
     await mirrored.start_bot()
     await settle(mirrored)
     again = event_named(mirrored, "Rust at scale")
