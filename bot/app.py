@@ -40,6 +40,7 @@ ALL_EXTENSIONS: tuple[str, ...] = (
     "cogs.reminders",
     "cogs.announcements",
     "cogs.conference",
+    "cogs.events",
 )
 COMMANDS_HASH_KEY = "app_commands_hash"
 # Connections to Discord's API kept open and reused. discord.py's own connector is
@@ -82,6 +83,8 @@ class Confbot(commands.Bot):
             connector=aiohttp.TCPConnector(
                 limit=HTTP_CONNECTIONS, keepalive_timeout=HTTP_KEEPALIVE_SECONDS
             ),
+            # The one public way to the raw scheduled-event dispatches (see cogs/events).
+            enable_debug_events=config.events.enabled,
         )
         self.config = config
         self.clock = clock

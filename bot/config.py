@@ -218,6 +218,29 @@ class AnnouncementsConfig(_Section):
     grace_minutes: Annotated[int, Field(ge=0, le=24 * 60)] = 10
 
 
+class EventRoomConfig(_Section):
+    """A room whose sessions are Discord voice or stage events (started and ended by the bot)."""
+
+    type: Literal["voice", "stage"]
+    channel: ChannelRef
+
+
+class EventsConfig(_Section):
+    """The programme mirrored into Discord's scheduled events (the server's event list)."""
+
+    enabled: bool = False
+    # Sessions starting within this many hours (and not yet ended) are mirrored.
+    window_hours: Annotated[int, Field(ge=1, le=24 * 14)] = 48
+    # At most this many at once; Discord allows 100 SCHEDULED or ACTIVE events per server,
+    # so the default leaves room for the organisers' own.
+    cap: Annotated[int, Field(ge=1, le=100)] = 80
+    # Room id -> a voice or stage channel; every other room is an EXTERNAL event whose
+    # location is its room channel's link (or its stream, or its name).
+    rooms: dict[str, EventRoomConfig] = Field(default_factory=dict)
+    # How often the window rolls forward (and edits people made are looked at again).
+    refresh_minutes: Annotated[int, Field(ge=1, le=24 * 60)] = 15
+
+
 class WebConfig(_Section):
     """The bot's small web server (personal calendar feeds); off unless ``[web]`` is present."""
 
@@ -250,6 +273,7 @@ class Config(_Section):
     tracks: TracksConfig = TracksConfig()
     announcements: AnnouncementsConfig = AnnouncementsConfig()
     web: WebConfig | None = None
+    events: EventsConfig = EventsConfig()
 
     def token(self, environ: dict[str, str] | None = None) -> str | None:
         """Return the bot token: ``DISCORD_TOKEN`` wins over ``bot.token``."""

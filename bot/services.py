@@ -22,6 +22,8 @@ from bot.conference import ConferenceService
 from bot.config import Config
 from bot.core import Core
 from bot.delivery import DeliveryEngine, DeliverySettings
+from bot.events import EVENT_KIND, EventMirror
+from bot.events.interest import InterestSubscriber
 from bot.feeds import FeedService
 from bot.feeds.routes import feed_routes
 from bot.moderation import ModerationLog
@@ -32,6 +34,7 @@ from bot.programme.refresh import initial_schedule
 from bot.programme.renderers import SCHEDULE_CHANGE_KIND, schedule_change_renderer
 from bot.reminders.service import ReminderService
 from bot.rendering.about import about_text
+from bot.schedule.model import Session
 from bot.scheduler import KeyedScheduler
 from bot.speakers.heads_ups import SPEAKER_ALERT_KIND
 from bot.speakers.service import SpeakerService
@@ -53,6 +56,7 @@ class Services(Core):
     speakers: SpeakerService
     announcements: AnnouncementService
     feeds: FeedService
+    events: EventMirror
     web: WebServer | None
     """The web server (feeds), or ``None`` when the config has no ``[web]``."""
 
@@ -115,6 +119,9 @@ class Services(Core):
         applier.follow(feeds)  # sessions' calendar versions (SEQUENCE, DTSTAMP)
         if web is not None:
             web.add_routes(feed_routes(feeds))
+        events = EventMirror(core, moderation, channels, RemindersForInterest(reminders))
+        core.delivery.register_action(EVENT_KIND, events.actions.perform)
+        applier.follow(events)  # move, retitle or cancel the sessions' Discord events
         live_schedule = LiveSchedule(
             core, applier=applier, channels=channels, moderation=moderation
         )
@@ -124,6 +131,7 @@ class Services(Core):
             schedule_change_renderer(core.database, lambda: core.conference_zone),
         )
         conference = ConferenceService(core, live_schedule, moderation)
+        conference.add_status_line(events.status)
         announcements = AnnouncementService(core, moderation)
         core.delivery.register(
             ANNOUNCEMENT, announcements.render, after_sent=announcements.crossposts.after_sent
@@ -154,6 +162,7 @@ class Services(Core):
             speakers=speakers,
             announcements=announcements,
             feeds=feeds,
+            events=events,
             web=web,
         )
 
@@ -170,6 +179,7 @@ class Services(Core):
         await self.reminders.on_ready(now, channels.room_channel_ids())
         await self.announcements.crosspost_left_over()
         await self.conference.start()
+        await self.events.start()
 
     async def start_web(self) -> None:
         """Start the web server if the config has one (it needs no gateway)."""
@@ -183,6 +193,25 @@ class Services(Core):
         await self.delivery.stop()
         await self.scheduler.drain()
         await self.database.close()
+
+
+class RemindersForInterest(InterestSubscriber):
+    """Interested on a mirrored event, as the reminders feature's subscription."""
+
+    def __init__(self, reminders: ReminderService) -> None:
+        self._reminders = reminders
+
+    async def is_subscribed(self, user_id: int, session_id: str) -> bool:
+        """Return whether the session is in the person's agenda already."""
+        return await self._reminders.is_subscribed(user_id, session_id)
+
+    async def subscribe(self, user_id: int, session: Session) -> bool:
+        """Subscribe with the person's own leads; ``False`` if it has started."""
+        return await self._reminders.subscribe_quietly(user_id, session)
+
+    async def unsubscribe(self, user_id: int, session_id: str) -> None:
+        """Remove the session from the agenda, cancelling its reminders."""
+        await self._reminders.planner.unsubscribe(user_id, session_id)
 
 
 __all__ = ["Database", "Services"]

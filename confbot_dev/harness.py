@@ -30,7 +30,7 @@ from confbot_dev.sandbox import (
     User,
     point_discord_py_at,
 )
-from confbot_dev.sandbox.permissions import MANAGE_ROLES
+from confbot_dev.sandbox.permissions import CREATE_EVENTS, MANAGE_ROLES
 
 # discord.py waits this long for GUILD_CREATEs before on_ready; the sandbox sends them at once.
 GUILD_READY_TIMEOUT = 0.1
@@ -73,7 +73,7 @@ def build_conference_server(sandbox: Sandbox, config: Config) -> ConferenceServe
     server.members[MODERATOR] = sandbox.add_member(guild, MODERATOR, roles=[moderator_role])
     # As organisers invite it: the bot's role on top, allowed to hand out track roles.
     (bot_role,) = guild.members[sandbox.bot_user.id].roles
-    bot_role.permissions |= MANAGE_ROLES
+    bot_role.permissions |= MANAGE_ROLES | CREATE_EVENTS
     bot_role.position = max(role.position for role in guild.roles) + 1
     return server
 
@@ -161,6 +161,18 @@ class ConferenceHarness:
             raise RuntimeError("the bot did not start again")
         return self.bot
 
+    async def stop_bot(self) -> None:
+        """Close the bot and leave it down (the sandbox runs on: what people do, it misses)."""
+        await self._stop_bot()
+        self.bot = None
+
+    async def start_bot(self) -> Confbot:
+        """Start a fresh bot after :meth:`stop_bot`, on the same config and database."""
+        await self._start_bot()
+        if self.bot is None:
+            raise RuntimeError("the bot did not start again")
+        return self.bot
+
     async def _start_bot(self) -> None:
         self.bot = create_bot(
             self.config,
@@ -207,6 +219,11 @@ class ConferenceHarness:
 
     def _build_server(self) -> ConferenceServer:
         return build_conference_server(self.sandbox, self.config)
+
+    @property
+    def sandbox_guild(self) -> Guild:
+        """Return the conference server (the harness must be started)."""
+        return self._started_server().guild
 
     def member(self, name: str) -> User:
         """Return the member called ``name``, adding a new attendee if there is none."""

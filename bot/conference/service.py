@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -90,6 +91,9 @@ def database_bytes(path: Path) -> int | None:
     return size
 
 
+StatusLine = Callable[[], Awaitable[str | None]]
+
+
 class ConferenceService:
     """The bot's state, what it will send, and the schedule's reload and upload."""
 
@@ -99,6 +103,11 @@ class ConferenceService:
         self._moderation = moderation
         # Built when the services open, with the schedule loaded just before.
         self.started_at = core.clock.now()
+        self._status_lines: list[StatusLine] = []
+
+    def add_status_line(self, line: StatusLine) -> None:
+        """Add a feature's line to ``/conference status`` (``None``: nothing to say)."""
+        self._status_lines.append(line)
 
     # -- the refresh job ---------------------------------------------------------------
 
@@ -137,6 +146,7 @@ class ConferenceService:
             latency_seconds=latency,
             version=version,
             **await self._instances(),
+            features=await self._feature_lines(),
         )
         return status_text(facts, await self._reader(user_id))
 
@@ -155,6 +165,10 @@ class ConferenceService:
         seen = await core.database.leases.seen_since(recent)
         standbys = tuple(name for name in seen if active is None or name != active[0])
         return {"postgresql": True, "active_instance": active, "standbys": standbys}
+
+    async def _feature_lines(self) -> tuple[str, ...]:
+        lines = [await provider() for provider in self._status_lines]
+        return tuple(line for line in lines if line is not None)
 
     async def upcoming(self, user_id: int, hours: int) -> str:
         """Return what the bot will send in the next ``hours``, by kind, with a sample each."""

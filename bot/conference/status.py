@@ -19,6 +19,7 @@ KIND_NAMES = {
     "announcement": "Announcements",
     "speaker_dm": "Speaker heads-ups",
     "text": "Moderation log and notices",
+    "scheduled_event": "Discord event changes",
 }
 SAMPLE_LIMIT = 300
 
@@ -42,6 +43,8 @@ class StatusFacts:
     postgresql: bool = False
     active_instance: tuple[str, datetime] | None = None
     standbys: tuple[str, ...] = ()
+    features: tuple[str, ...] = ()
+    """Lines other features add (the Discord event mirror)."""
 
 
 def kind_name(kind: str) -> str:
@@ -84,6 +87,7 @@ def status_text(facts: StatusFacts, reader: Reader) -> str:
         lines.append(f"Next due: {next_due} ({discord_timestamp(facts.next_due, 'R')})")
     else:
         lines.append("Next due: nothing pending")
+    lines.extend(facts.features)
     latency = (
         "unknown"
         if facts.latency_seconds is None or facts.latency_seconds != facts.latency_seconds

@@ -18,10 +18,12 @@
 """
 
 from bot.delivery.contracts import (
+    Action,
     AfterSent,
     DeliverySettings,
     KindCounts,
     Renderer,
+    RequestSlot,
     SeenMessage,
     Sender,
 )
@@ -30,6 +32,7 @@ from bot.delivery.policy import DeliveryError, RenderContext, Skip, nonce_for
 
 __all__ = [
     "TEXT_KIND",
+    "Action",
     "AfterSent",
     "DeliveryEngine",
     "DeliveryError",
@@ -37,6 +40,7 @@ __all__ = [
     "KindCounts",
     "RenderContext",
     "Renderer",
+    "RequestSlot",
     "SeenMessage",
     "Sender",
     "Skip",

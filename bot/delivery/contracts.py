@@ -7,6 +7,7 @@ reads its side of the contract without the engine's internals.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
@@ -25,6 +26,19 @@ Called with the context of the send (``now``, ``lateness``, ``audience``). Rende
 should word a late send as late ("started 7 minutes ago").
 """
 
+
+RequestSlot = Callable[[], AbstractAsyncContextManager[None]]
+"""Hold one place of the engine's request budget for one request (``async with slot():``)."""
+
+Action = Callable[[OutboxItem, RenderContext, RequestSlot], Awaitable[int | None]]
+"""Carry out a row that is a request other than a message (a scheduled event's create, edit
+or cancel); return the id of what it made or changed (stored as the row's Discord id).
+
+Each request it makes holds a slot of the engine's budget (the third argument). It raises
+:class:`DeliveryError` as a sender would (``ambiguous`` when the request may have landed:
+the row comes back flagged ``verify`` and the action must look before doing it again) and
+:class:`Skip` when there is nothing left to do.
+"""
 
 AfterSent = Callable[[OutboxItem, int], Awaitable[None]]
 """Follow up on a row Discord confirmed (``item``, the message id), e.g. crosspost it.

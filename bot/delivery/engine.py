@@ -28,6 +28,7 @@ from typing import Any
 
 from bot.clock import Clock
 from bot.delivery.contracts import (
+    Action,
     AfterSent,
     DeliverySettings,
     KindCounts,
@@ -122,10 +123,19 @@ class DeliveryEngine:
         if after_sent is not None:
             self._state.after_sent[kind] = after_sent
 
+    def register_action(self, kind: str, action: Action) -> None:
+        """Carry out rows of ``kind`` with ``action``: requests that are not messages.
+
+        Such rows are claimed, paced, retried and recovered like messages (see
+        :data:`Action`); they have no destination channel.
+        """
+        self._state.actions[kind] = action
+
     def unregister(self, kind: str) -> None:
         """Stop rendering ``kind`` (its rows stay in the database)."""
         self._state.renderers.pop(kind, None)
         self._state.after_sent.pop(kind, None)
+        self._state.actions.pop(kind, None)
 
     # -- writes: the only ones of the outbox, each re-arming -----------------------------
     def message(

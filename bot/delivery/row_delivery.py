@@ -15,7 +15,7 @@ import logging
 from datetime import datetime
 
 from bot.clock import Clock
-from bot.delivery.contracts import Sender
+from bot.delivery.contracts import Action, Sender
 from bot.delivery.direct_messages import DirectMessages
 from bot.delivery.pacing import BudgetClosed
 from bot.delivery.policy import (
@@ -76,6 +76,10 @@ class RowDelivery:
             await outbox.mark_skipped(item.id, "deadline passed")
             log.info("outbox %s skipped: its deadline passed", item.key)
             return
+        action = self._state.actions.get(item.kind)
+        if action is not None:
+            await self._carry_out(item, action, now)
+            return
         renderer = self._state.renderers.get(item.kind)
         if renderer is None:
             await outbox.mark_failed(item.id, f"no renderer for outbox kind {item.kind!r}")
@@ -118,6 +122,21 @@ class RowDelivery:
         await outbox.mark_sent(item.id, message_id, late=context.late)
         self._state.sent_in_pass += 1
         await self._follow_up(item, message_id)
+
+    async def _carry_out(self, item: OutboxItem, action: Action, now: datetime) -> None:
+        """Run a row that is a request other than a message; write its outcome."""
+        context = RenderContext(now=now, due_at=item.due_at, deadline_at=item.deadline_at)
+        try:
+            made = await action(item, context, self._state.request)
+        except Skip as reason:
+            await self._database.outbox.mark_skipped(item.id, f"skipped: {reason}")
+            log.info("outbox %s skipped: %s", item.key, reason)
+            return
+        except DeliveryError as error:
+            await self._failed(item, error, now)
+            return
+        await self._database.outbox.mark_sent(item.id, made, late=False)
+        self._state.sent_in_pass += 1
 
     async def _follow_up(self, item: OutboxItem, message_id: int) -> None:
         """Run the kind's ``after_sent``; the row is sent whatever it does."""

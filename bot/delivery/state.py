@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 
-from bot.delivery.contracts import AfterSent, DeliverySettings, Renderer, Sender
+from bot.delivery.contracts import Action, AfterSent, DeliverySettings, Renderer, Sender
 from bot.delivery.pacing import RequestBudget
 
 
@@ -21,6 +21,7 @@ class EngineState:
         self.settings = settings
         self.renderers = renderers
         self.after_sent: dict[str, AfterSent] = {}
+        self.actions: dict[str, Action] = {}
         self.budget = RequestBudget(settings.requests_per_second)
         self.dm_open_budget = self._dm_open_budget()
         self.sender: Sender | None = None  # set while the engine runs

@@ -262,6 +262,20 @@ class ReminderService:
         removed = await self.planner.unsubscribe(user_id, session.id)
         return forgotten_text(session, removed=removed)
 
+    async def is_subscribed(self, user_id: int, session_id: str) -> bool:
+        """Return whether the session is on the user's agenda."""
+        return await self._core.database.subscriptions.get(user_id, session_id) is not None
+
+    async def subscribe_quietly(self, user_id: int, session: Session) -> bool:
+        """Subscribe with the person's own leads, answering nobody; ``False`` if it started.
+
+        For subscriptions made elsewhere than a command (Interested on a Discord event).
+        """
+        if session.start <= self.now():
+            return False
+        await self._subscribe(user_id, session, None)
+        return True
+
     async def _subscribe(self, user_id: int, session: Session, lead: int | None) -> Subscribed:
         """Subscribe ``user_id`` to ``session`` (its room's channel is the DM fallback)."""
         return await self.planner.subscribe(

@@ -38,6 +38,7 @@ from bot.storage.repositories import (
     SubscriptionRepository,
     UserRepository,
 )
+from bot.storage.repositories.scheduled_events import ScheduledEventRepository
 
 __all__ = ["BUSY_TIMEOUT_MS", "Database", "is_postgresql_url", "open_database"]
 
@@ -95,6 +96,7 @@ class Database:
         self.meta = MetaRepository(ex, clock)
         self.feeds = FeedRepository(ex, clock)
         self.leases = LeaseRepository(ex, clock)
+        self.scheduled_events = ScheduledEventRepository(ex, clock)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:

@@ -87,6 +87,10 @@ def run_demo(args: argparse.Namespace) -> int:
         config = harness_config(Path(data_dir), schedule=args.schedule, base=base)
         if config.web is None:  # the demo serves feeds and agenda pages on loopback anyway
             config = config.model_copy(update={"web": WebConfig(listen="127.0.0.1", port=0)})
+        # The demo shows the event list: the mirror is on (its sandbox grants Create Events).
+        config = config.model_copy(
+            update={"events": config.events.model_copy(update={"enabled": True})}
+        )
         kept = KeptWorld.load(Path(data_dir))
         try:
             # --at wins; else the clock goes on from where the last run on this data dir left it.

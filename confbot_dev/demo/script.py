@@ -8,6 +8,7 @@ Line forms::
     :click LABEL | :submit LABEL="value" ...       buttons and modals
     :choose OPTION | OPTION ...                    options of a select menu
     :wait 1h30m | :time | :help | :quit            the clock and the session
+    :events | :interested NAME | :uninterested NAME  the event list and Interested
     # a comment                                    ignored
     anything else                                  a chat message (@confbot mentions the bot)
 """
@@ -59,6 +60,19 @@ class SwitchUser:
     """Act as another member from now on."""
 
     name: str
+
+
+@dataclass(frozen=True)
+class ShowEvents:
+    """Show the server's event list (Discord's scheduled events)."""
+
+
+@dataclass(frozen=True)
+class Interested:
+    """Press (or un-press) Interested on the event whose name contains ``name``."""
+
+    name: str
+    pressed: bool = True
 
 
 @dataclass(frozen=True)
@@ -128,6 +142,8 @@ Action: TypeAlias = (
     | Submit
     | Wait
     | ShowTime
+    | ShowEvents
+    | Interested
     | ShowHelp
     | Quit
 )
@@ -244,6 +260,7 @@ def _parse_directive(text: str) -> Action:
     simple: dict[str, Action] = {
         "dm": GoToDm(),
         "time": ShowTime(),
+        "events": ShowEvents(),
         "help": ShowHelp(),
         "quit": Quit(),
         "exit": Quit(),
@@ -254,6 +271,10 @@ def _parse_directive(text: str) -> Action:
         return simple[name]
     if name == "as":
         return SwitchUser(_one_name(rest, ":as NAME"))
+    if name in ("interested", "uninterested"):
+        if not rest:
+            raise ScriptError(f"usage: :{name} EVENT NAME (part of it is enough)")
+        return Interested(rest, pressed=name == "interested")
     if name == "channel":
         return GoToChannel(_one_name(rest.removeprefix("#"), ":channel NAME"))
     if name == "click":

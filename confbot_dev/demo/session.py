@@ -14,6 +14,7 @@ from bot.answers.questions import is_text_command
 from bot.timezones import to_local, zone_abbreviation
 from confbot_dev.demo import script
 from confbot_dev.demo.console import Output
+from confbot_dev.demo.events import event_list, press_interested
 from confbot_dev.demo.labels import ambiguous, matching_labels, pick_label
 from confbot_dev.demo.logs import LOG_FILE
 from confbot_dev.demo.options import command_names, convert_options, static_choices
@@ -46,6 +47,8 @@ Type a line and press Enter:
   :submit LABEL="value" ...       fill in and submit the form the bot opened (the start of
                                   a label is enough)
   :wait 10m                       move the clock on (30s, 2h, 1h30m, 3d) and see what fell due
+  :events                         the server's event list (the programme's sessions)
+  :interested NAME | :uninterested NAME  press or take back Interested on an event
   :time | :help | :quit           the simulated time, this help, leave
   # comment                       ignored
 Times and mentions read as your Discord client would show them, in your /timezone.
@@ -181,6 +184,15 @@ class DemoSession:
                 await self._submit(values)
             case script.Wait(delta):
                 await self._wait(delta)
+            case script.ShowEvents():
+                self.output.print(await event_list(self.harness, self.user))
+            case script.Interested(name, pressed):
+                try:
+                    event = await press_interested(self.harness, self.user, name, pressed=pressed)
+                except LookupError as error:
+                    raise script.ScriptError(str(error)) from None
+                verb = "pressed" if pressed else "took back"
+                self.note(f"{self.user_name} {verb} Interested on “{event.name}”")
             case script.ShowTime():
                 self.note("simulated time: " + await self.describe(self.harness.clock.now()))
             case script.ShowHelp():

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 Clock = Callable[[], float]
 
 MESSAGE_CREATE_ROUTE = "POST /channels/{channel_id}/messages"
+EVENT_CREATE_ROUTE = "POST /guilds/{guild_id}/scheduled-events"
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,9 @@ class Faults:
     # Share of message creates that are stored and then answered with one of
     # ``error_statuses`` (a 5xx after the commit: the client cannot tell it landed).
     stored_error_rate: float = 0.0
+    # The routes ``disconnect_rate`` and ``stored_error_rate`` apply to (stored, then the
+    # answer lost): message creates by default; add EVENT_CREATE_ROUTE to lose event creates.
+    stored_routes: frozenset[str] = frozenset({MESSAGE_CREATE_ROUTE})
     # The next request on ``long_retry_after_route`` is a user-scope 429 whose Retry-After
     # is this many seconds of the bot's clock (``Limits.clock``); the route stays limited
     # until then (topics/rate-limits: "wait retry_after seconds before retrying"). Over

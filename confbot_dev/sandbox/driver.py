@@ -12,6 +12,7 @@ from confbot_dev.sandbox.events import EventBus
 from confbot_dev.sandbox.gateway import Gateway
 from confbot_dev.sandbox.permissions import DM_APP_PERMISSIONS, channel_permissions, command_denial
 from confbot_dev.sandbox.rest import Rest, Upload
+from confbot_dev.sandbox.scheduled_events import ScheduledEvent, ScheduledEvents
 from confbot_dev.sandbox.state import (
     Channel,
     InteractionRecord,
@@ -62,9 +63,16 @@ class Driver:
     """Build Discord-shaped user actions, dispatch them and await the bot's answer."""
 
     def __init__(
-        self, world: World, gateway: Gateway, rest: Rest, bus: EventBus, limits: Limits
+        self,
+        world: World,
+        gateway: Gateway,
+        rest: Rest,
+        bus: EventBus,
+        limits: Limits,
+        scheduled_events: ScheduledEvents,
     ) -> None:
         self.world = world
+        self.scheduled_events = scheduled_events
         self.gateway = gateway
         self.rest = rest
         self.bus = bus
@@ -498,6 +506,19 @@ class Driver:
                 payload["message"] = source
                 rec.source_message_id = origin.source_message_id
         return await self._run(rec, payload, timeout)
+
+    async def press_interested(self, user: User, event: ScheduledEvent | int) -> None:
+        """Press Interested on ``event`` as ``user`` does in the event list."""
+        await self.scheduled_events.press_interested(self._scheduled_event(event), user)
+
+    async def unpress_interested(self, user: User, event: ScheduledEvent | int) -> None:
+        """Press Interested again on ``event`` (un-press it) as ``user``."""
+        await self.scheduled_events.unpress_interested(self._scheduled_event(event), user)
+
+    def _scheduled_event(self, event: ScheduledEvent | int) -> ScheduledEvent:
+        if isinstance(event, ScheduledEvent):
+            return event
+        return self.scheduled_events.events[int(event)]
 
     async def say(
         self,

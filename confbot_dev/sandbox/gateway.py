@@ -22,6 +22,7 @@ REQUEST_MEMBERS, INVALID_SESSION, HELLO, HEARTBEAT_ACK = 8, 9, 10, 11
 INTENT_GUILD_MESSAGES = 1 << 9
 INTENT_DIRECT_MESSAGES = 1 << 12
 INTENT_MESSAGE_CONTENT = 1 << 15
+INTENT_GUILD_SCHEDULED_EVENTS = 1 << 16
 
 _MESSAGE_EVENTS = {"MESSAGE_CREATE", "MESSAGE_UPDATE", "MESSAGE_DELETE"}
 
@@ -68,6 +69,9 @@ class Gateway:
 
     def _visible(self, session: Session, event: str, data: dict[str, Any]) -> dict[str, Any] | None:
         """Apply the session's intents to one dispatch; ``None`` hides it."""
+        if event.startswith("GUILD_SCHEDULED_EVENT_"):
+            # events/gateway "List of Intents": GUILD_SCHEDULED_EVENTS (1 << 16).
+            return data if session.intents & INTENT_GUILD_SCHEDULED_EVENTS else None
         if event not in _MESSAGE_EVENTS:
             return data
         in_guild = data.get("guild_id") is not None
@@ -212,7 +216,15 @@ class Gateway:
         session.ws = ws
         await self.dispatch("READY", ready)
         for guild in list(self.world.guilds.values()):
-            await self.dispatch("GUILD_CREATE", guild.create_payload())
+            payload = guild.create_payload()
+            if session.intents & INTENT_GUILD_SCHEDULED_EVENTS:
+                # events/gateway "Guild Create": guild_scheduled_events with that intent.
+                payload["guild_scheduled_events"] = [
+                    event.payload()
+                    for event in self.world.scheduled_events.values()
+                    if event.guild_id == guild.id
+                ]
+            await self.dispatch("GUILD_CREATE", payload)
         self.ready.set()
         self.bus.emit("ready", session.session_id)
 

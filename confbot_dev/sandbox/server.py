@@ -11,7 +11,7 @@ from typing import Any, NoReturn
 
 from aiohttp import web
 
-from confbot_dev.sandbox.config import MESSAGE_CREATE_ROUTE, Faults, Limits
+from confbot_dev.sandbox.config import Faults, Limits
 from confbot_dev.sandbox.driver import Driver, Message
 from confbot_dev.sandbox.events import EventBus
 from confbot_dev.sandbox.gateway import Gateway
@@ -36,6 +36,7 @@ from confbot_dev.sandbox.rest import (
     invalid_form,
     json_response,
 )
+from confbot_dev.sandbox.scheduled_events import ScheduledEvents
 from confbot_dev.sandbox.spec import RequestValidator
 from confbot_dev.sandbox.spec.rules import file_too_large
 from confbot_dev.sandbox.state import (
@@ -117,7 +118,10 @@ class Sandbox:
         self.world = World(self.ids, self.bot_user, self.application_id)
         self.gateway = Gateway(self.world, self.transcript, self.limits, self.bus, self.bot_token)
         self.rest = Rest(self.world, self.gateway, self.bus, self.limits)
-        self.driver = Driver(self.world, self.gateway, self.rest, self.bus, self.limits)
+        self.scheduled_events = ScheduledEvents(self.world, self.gateway, self.limits, self.bus)
+        self.driver = Driver(
+            self.world, self.gateway, self.rest, self.bus, self.limits, self.scheduled_events
+        )
         self.ratelimiter = RateLimiter(self.limits)
         # Every request body against Discord's OpenAPI schema and prose rules (spec/).
         self.request_validator = RequestValidator(
@@ -144,6 +148,7 @@ class Sandbox:
         app = web.Application(middlewares=[self._middleware], client_max_size=64 * 1024 * 1024)
         app.router.add_get("/gateway", self.gateway.handle)
         app.router.add_get("/gateway/", self.gateway.handle)
+        app.router.add_routes(self.scheduled_events.routes())
         app.router.add_routes(self.rest.routes())
         app.router.add_get("/files/{attachment_id}/{filename}", self._serve_file)
         self._runner = web.AppRunner(app, handle_signals=False, access_log=None)
@@ -269,7 +274,7 @@ class Sandbox:
                 response = json_response({"code": 0, "message": f"{status}: Server Error"}, status)
             else:
                 response = await handler(request)
-                stored = route_key == MESSAGE_CREATE_ROUTE and response.status == 200
+                stored = route_key in self.faults.stored_routes and response.status == 200
                 if (
                     stored
                     and self.faults.disconnect_rate > 0
@@ -459,17 +464,24 @@ class Sandbox:
         return guild
 
     def add_channel(
-        self, guild: Guild, name: str, *, bot_can_post: bool = True, announcement: bool = False
+        self,
+        guild: Guild,
+        name: str,
+        *,
+        bot_can_post: bool = True,
+        announcement: bool = False,
+        kind: int | None = None,
     ) -> Channel:
         """Create a text channel; ``bot_can_post=False`` denies the bot SEND_MESSAGES.
 
         ``announcement=True`` makes it an announcement channel (type 5, GUILD_ANNOUNCEMENT),
-        whose messages can be crossposted to following servers.
+        whose messages can be crossposted to following servers; ``kind`` another channel
+        type (``GUILD_VOICE`` 2, ``GUILD_STAGE_VOICE`` 13).
         """
         channel = Channel(
             id=self.ids.named("channel", str(guild.id), name),
             name=name,
-            type=GUILD_ANNOUNCEMENT if announcement else 0,
+            type=kind if kind is not None else GUILD_ANNOUNCEMENT if announcement else 0,
             guild_id=guild.id,
             position=len(guild.channels),
         )

@@ -268,6 +268,8 @@ class Overwrite:
 # Channel types (resources/channel, "Channel Types").
 GUILD_TEXT = 0
 GUILD_ANNOUNCEMENT = 5
+GUILD_VOICE = 2
+GUILD_STAGE_VOICE = 13
 # Message flags (resources/message, "Message Flags").
 CROSSPOSTED = 1 << 0
 
@@ -502,6 +504,8 @@ class World:
         # (guild id, command id) -> application command permission objects, as an admin
         # sets them in Server Settings > Integrations (bots cannot PUT them).
         self.command_permissions: dict[tuple[int, str], list[dict[str, Any]]] = {}
+        # Guild scheduled events by id (``scheduled_events.ScheduledEvent``), every guild's.
+        self.scheduled_events: dict[int, Any] = {}
 
     # -- entities -----------------------------------------------------------------
 

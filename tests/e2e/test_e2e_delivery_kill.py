@@ -71,12 +71,14 @@ async def plan_fan_out(database_path: Path | str, user_ids: list[int]) -> None:
         assert await engine.enqueue_many(rows) == len(user_ids)
 
 
-async def run_bot(config: Path, sandbox: Sandbox) -> asyncio.subprocess.Process:
-    """Start `confbot run` on a simulated clock just after the due time."""
+async def run_bot(
+    config: Path, sandbox: Sandbox, *, start: datetime | None = None
+) -> asyncio.subprocess.Process:
+    """Start `confbot run` on a simulated clock at ``start`` (just after the due time)."""
     environment = {
         **os.environ,
         **sandbox.env(),
-        "CONFBOT_SIMULATED_START": (DUE + timedelta(seconds=1)).isoformat(),
+        "CONFBOT_SIMULATED_START": (start or DUE + timedelta(seconds=1)).isoformat(),
     }
     return await asyncio.create_subprocess_exec(
         sys.executable,

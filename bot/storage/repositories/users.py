@@ -188,6 +188,8 @@ class UserRepository(Repository):
             await db.execute("DELETE FROM recipients WHERE user_id = ?", (user_id,))
             # Their calendar feed's link stops working (it answers 404 from now on).
             await db.execute("DELETE FROM feed_tokens WHERE user_id = ?", (user_id,))
+            # Which scheduled events they pressed Interested on.
+            await db.execute("DELETE FROM event_interest WHERE user_id = ?", (user_id,))
         return {
             "users": users.rowcount,
             "subscriptions": subs.rowcount,

@@ -18,7 +18,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from confbot_dev.sandbox.spec import rules
+from confbot_dev.sandbox.spec import rules, rules_events
 from confbot_dev.sandbox.spec.document import Schema, operation, rebase, request_components
 from confbot_dev.sandbox.spec.explain import ErrorTree, add_error, error_tree
 
@@ -156,6 +156,9 @@ class RequestValidator:
             rules.check_commands(instance, tree)
         elif key in COMMAND_ROUTES:
             rules.check_command(instance, [], tree)
+        elif key in (rules_events.CREATE_ROUTE, rules_events.MODIFY_ROUTE):
+            create = key == rules_events.CREATE_ROUTE
+            rules_events.check_scheduled_event(instance, tree, create=create)
         elif key == CALLBACK_ROUTE:
             rules.check_callback(instance, tree, self.message_exists, interaction_type)
         return tree

@@ -27,6 +27,8 @@ EXPECTED_TABLES = {
     "feed_sessions",
     "leases",
     "instances",
+    "event_mirror",
+    "event_interest",
 }
 
 GOOD_1 = Migration(1, "one", "CREATE TABLE t1 (x INTEGER);")
