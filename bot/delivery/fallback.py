@@ -12,11 +12,20 @@ import logging
 from collections.abc import Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
+from functools import partial
 
 from bot.clock import Clock
 from bot.delivery.contracts import DeliverySettings, Renderer, Sender
 from bot.delivery.pacing import BudgetClosed
-from bot.delivery.policy import DeliveryError, RenderContext, Skip, nonce_for, retry_delay
+from bot.delivery.policy import (
+    LATE_AFTER,
+    DeliveryError,
+    RenderContext,
+    Skip,
+    nonce_for,
+    retry_delay,
+)
+from bot.delivery.records import written
 from bot.errors import error_code
 from bot.rendering.outgoing import as_outgoing
 from bot.storage.database import Database
@@ -127,8 +136,11 @@ class FallbackMentions:
                 for row in rows:
                     await self._failed(row, error, now)
                 continue
-            await outbox.mark_sent_many([row.id for row in rows], message_id, late=context.late)
-            await self._database.recipients.mark_told(untold.intersection(batch), now)
+            late = self._clock.now() - first.due_at > LATE_AFTER
+            ids = [row.id for row in rows]
+            await written(keys, partial(outbox.mark_sent_many, ids, message_id, late=late))
+            told = untold.intersection(batch)
+            await written(keys, partial(self._database.recipients.mark_told, told, now))
             delivered += len(rows)
         return delivered
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime
+from functools import partial
 
 from bot.clock import Clock
 from bot.delivery.contracts import Sender
@@ -20,12 +21,14 @@ from bot.delivery.direct_messages import DirectMessages
 from bot.delivery.pacing import BudgetClosed
 from bot.delivery.policy import (
     CANNOT_MESSAGE_USER,
+    LATE_AFTER,
     DeliveryError,
     RenderContext,
     Skip,
     nonce_for,
     retry_delay,
 )
+from bot.delivery.records import written
 from bot.delivery.recovery import RestartRecovery, marked_buttons
 from bot.delivery.state import EngineState
 from bot.errors import error_code
@@ -92,7 +95,7 @@ class RowDelivery:
                 sender, item, channel_id, renderer, marked=buttons != message.buttons
             )
             if found is not None:
-                await outbox.mark_sent(item.id, found, late=False)
+                await written(item.key, partial(outbox.mark_sent, item.id, found, late=False))
                 log.info("outbox %s was already delivered before the outage", item.key)
                 self._state.sent_in_pass += 1
                 await self._follow_up(item, found)
@@ -115,7 +118,9 @@ class RowDelivery:
         except DeliveryError as error:
             await self._failed(item, error, now)
             return
-        await outbox.mark_sent(item.id, message_id, late=context.late)
+        # Late as Discord got it: the confirmation's time, not the render's.
+        late = self._clock.now() - item.due_at > LATE_AFTER
+        await written(item.key, partial(outbox.mark_sent, item.id, message_id, late=late))
         self._state.sent_in_pass += 1
         await self._follow_up(item, message_id)
 
