@@ -79,11 +79,18 @@ class DeliveryEngine:
             database, clock, self.settings, state.renderers, state.request
         )
         self._previews = OutboxPreviews(database, state)
-        self._direct_messages = DirectMessages(database, state)
+        self._direct_messages = DirectMessages(database, clock, state)
         self._recovery = RestartRecovery(database, clock, state)
         rows = RowDelivery(database, clock, state, self._direct_messages, self._recovery)
         self._passes = DeliveryPasses(
-            database, scheduler, clock, state, rows, self.fallback, self._previews
+            database,
+            scheduler,
+            clock,
+            state,
+            rows,
+            self.fallback,
+            self._previews,
+            self._direct_messages,
         )
 
     @property

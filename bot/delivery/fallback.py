@@ -113,7 +113,12 @@ class FallbackMentions:
             if item.target_user_id is not None:
                 rows_of.setdefault(item.target_user_id, []).append(item)
         known = await self._database.recipients.get_many(rows_of)
-        untold = {user for user, recipient in known.items() if recipient.told_at is None}
+        # The hint is for closed DMs only (not for someone whose DM was not open in time).
+        untold = {
+            user
+            for user, recipient in known.items()
+            if recipient.told_at is None and not recipient.dm_able
+        }
         room = MESSAGE_LIMIT - len(text) - len(self.hint) - 4
         per_message = max(1, min(MAX_MENTIONS, room // MENTION_WIDTH))
         ordered = sorted(rows_of)

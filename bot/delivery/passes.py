@@ -25,6 +25,7 @@ from datetime import datetime, timedelta
 
 from bot.clock import Clock
 from bot.delivery.contracts import Sender
+from bot.delivery.direct_messages import DirectMessages
 from bot.delivery.fallback import MAX_MENTIONS, FallbackMentions
 from bot.delivery.pacing import clock_speed, due_horizon, planned_start
 from bot.delivery.previews import OutboxPreviews
@@ -42,6 +43,13 @@ WAKE_JOB_KEY = "delivery:wake"
 FALLBACK_BATCH = 80
 # If the database itself fails, try again this long after.
 RETRY_PASS_AFTER = timedelta(seconds=5)
+# DM channels are opened for DMs due within this (opens are slow: 25 a minute).
+OPENS_AHEAD = timedelta(hours=1)
+# At most this many opens are planned (each one a waiting task) at a time.
+OPENS_PLANNED_AT_ONCE = 500
+# Mentions of people a DM cannot reach in time go out this long (real seconds, on the
+# bot's clock) before their due time, gathered into as few messages as possible.
+MENTION_LEAD_SECONDS = 3.0
 
 
 class DeliveryPasses:
@@ -56,6 +64,7 @@ class DeliveryPasses:
         rows: RowDelivery,
         fallback: FallbackMentions,
         previews: OutboxPreviews,
+        direct_messages: DirectMessages,
     ) -> None:
         self._database = database
         self._scheduler = scheduler
@@ -64,6 +73,7 @@ class DeliveryPasses:
         self._rows = rows
         self._fallback = fallback
         self._previews = previews
+        self._direct_messages = direct_messages
         self._pass_lock = asyncio.Lock()
         self.in_flight: set[asyncio.Task[None]] = set()
         self._in_pass = False
@@ -89,6 +99,24 @@ class DeliveryPasses:
         )
         return next_due if start is None else min(start, next_due)
 
+    async def plan_opens(self) -> datetime | None:
+        """Plan the DM opens the next hour's DMs need; return when to plan again.
+
+        Each recipient without a stored DM channel gets the next free open slot, earliest
+        due first, so the engine knows whose DM can be open by its due time.
+        """
+        if self._state.sender is None or self._state.stopping:
+            return None
+        room = OPENS_PLANNED_AT_ONCE - self._direct_messages.planned
+        now = self._clock.now()
+        users, later = await self._database.outbox.needing_dm_channels(
+            now, now + OPENS_AHEAD, max(room, 0)
+        )
+        self._direct_messages.plan_opens(users)
+        if room <= len(users):
+            return now + OPENS_AHEAD / 12  # more than planned at once: look again soon
+        return None if later is None else later - OPENS_AHEAD
+
     async def rearm(self) -> datetime | None:
         """Schedule the wake-up for the next send; return when that is."""
         if self._state.sender is None or self._state.stopping:
@@ -97,6 +125,9 @@ class DeliveryPasses:
             return None  # the running pass re-checks, then re-arms when it ends
         try:
             wake = await self.next_wake()
+            plan_again = await self.plan_opens()
+            if plan_again is not None:
+                wake = plan_again if wake is None else min(wake, plan_again)
         except Exception:
             code = error_code()
             log.exception("delivery: could not plan the next wake-up (code %s)", code)
@@ -229,11 +260,15 @@ class DeliveryPasses:
                 self._spawn(self._rows.deliver(sender, item, recipient))
         if fallback_busy:
             return len(rows)
-        # Fallback mentions gather everyone whose DMs are closed into as few channel
-        # messages as possible: a full message's worth, or whatever is left at the end.
-        waiting = await outbox.count_pending(now, route="fallback")
-        if waiting and (waiting >= FALLBACK_BATCH or not (rows or direct_in_flight)):
-            fallback = await outbox.claim_due(now, now, MAX_MENTIONS * 4, route="fallback")
+        # Mentions gather everyone a DM cannot reach (DMs closed, or no DM channel by the
+        # due time) into as few channel messages as possible: a full message's worth,
+        # whatever is left at the end, or all of them just before they are due.
+        until = max(self._horizon or now, now)
+        waiting = await outbox.count_pending(until, route="fallback")
+        lead = timedelta(seconds=MENTION_LEAD_SECONDS * clock_speed(self._clock))
+        soon = waiting and await outbox.count_pending(now + lead, route="fallback")
+        if waiting and (waiting >= FALLBACK_BATCH or soon or not (rows or direct_in_flight)):
+            fallback = await outbox.claim_due(now, until, MAX_MENTIONS * 4, route="fallback")
             if fallback:
                 self._fallback_task = self._spawn(self._deliver_fallback(sender, fallback))
                 return len(rows) + len(fallback)

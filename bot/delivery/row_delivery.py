@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 
 from bot.clock import Clock
 from bot.delivery.contracts import Sender
-from bot.delivery.direct_messages import DirectMessages
-from bot.delivery.pacing import BudgetClosed
+from bot.delivery.direct_messages import DirectMessages, opens_limited
+from bot.delivery.pacing import BudgetClosed, clock_speed
 from bot.delivery.policy import (
     CANNOT_MESSAGE_USER,
     LATE_AFTER,
@@ -152,7 +152,33 @@ class RowDelivery:
         if recipient is not None and recipient.dm_channel_id is not None:
             return recipient.dm_channel_id
         # Only the first DM to someone costs this extra request, paced apart; the id is kept.
-        return await self._direct_messages.open(sender, item.target_user_id)
+        # If it cannot be made by the due time, a mention in a channel is on time instead.
+        user_id = item.target_user_id
+        fallback = item.fallback_channel_id or self._state.fallback_channel_id
+        if fallback is not None and not self._open_in_time(user_id, item):
+            await self._to_fallback(item, "no DM channel by the due time")
+            return None
+        try:
+            return await self._direct_messages.open(sender, user_id)
+        except DeliveryError as error:
+            if fallback is None or not opens_limited(error):
+                raise
+            await self._to_fallback(item, f"DM opens refused: {error}")
+            return None
+
+    def _open_in_time(self, user_id: int, item: OutboxItem) -> bool:
+        """Return whether ``user_id``'s DM channel can be open by ``item``'s due time.
+
+        A row already late may still open one if a slot is free at once.
+        """
+        wait = self._direct_messages.ready_in(user_id)
+        if wait is None:
+            if self._direct_messages.held_for() > 0:
+                return False  # Discord asked for no open now
+            wait = self._direct_messages.next_open_in()
+        now = self._clock.now()
+        ready = now + timedelta(seconds=wait * clock_speed(self._clock))
+        return ready <= max(item.due_at, now)
 
     async def _failed(self, item: OutboxItem, error: DeliveryError, now: datetime) -> None:
         outbox = self._database.outbox

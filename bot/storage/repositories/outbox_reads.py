@@ -67,6 +67,37 @@ class OutboxReads(Repository):
         )
         return [(from_db_time(row[0]), int(row[1])) for row in rows]
 
+    async def needing_dm_channels(
+        self, now: datetime, until: datetime, limit: int
+    ) -> tuple[list[int], datetime | None]:
+        """Return who needs a DM channel for a DM due after ``now``, by ``until``, and when next.
+
+        The users (earliest due first, at most ``limit``) have no stored DM channel and
+        no closed DMs; the instant is the earliest due time after ``until`` of such a row.
+        Rows already due, or waiting for a retry, open their channel themselves.
+        """
+        needing = (
+            " FROM outbox o LEFT JOIN recipients r ON r.user_id = o.target_user_id"
+            " WHERE o.status = 'pending' AND o.route = 'direct' AND o.attempts = 0"
+            " AND o.target_user_id IS NOT NULL AND o.target_channel_id IS NULL"
+            " AND r.dm_channel_id IS NULL AND r.dms_closed_at IS NULL"
+        )
+        rows = await self._db.fetchall(
+            "SELECT o.target_user_id, MIN(o.due_at) AS first_due"
+            + needing
+            + " AND o.due_at > ? AND o.due_at <= ?"
+            " GROUP BY o.target_user_id ORDER BY first_due, o.target_user_id LIMIT ?",
+            (to_db_time(now), to_db_time(until), limit),
+        )
+        later = await self._db.fetchone(
+            "SELECT MIN(o.due_at)" + needing + " AND o.due_at > ?",
+            (to_db_time(until),),
+        )
+        return (
+            [int(row[0]) for row in rows],
+            from_db_time_or_none(later[0] if later is not None else None),
+        )
+
     async def count_pending(self, now: datetime, *, route: OutboxRoute = "direct") -> int:
         """Return how many pending rows of ``route`` are due by ``now``."""
         row = await self._db.fetchone(

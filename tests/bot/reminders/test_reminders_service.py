@@ -314,7 +314,8 @@ async def test_a_delivery_change_alone_moves_a_planned_reminder_to_the_channel(
     leads = await service.planner.leads_for(1)
     key = reminder_key("a", 1, leads[0])
     before = await outbox.get(key)
-    assert before is not None and before.target_channel_id is None
+    assert before is not None
+    assert before.target_channel_id is None
     await service.change_settings(1, reader, delivery="channel")
     moved = await outbox.get(key)
     assert moved is not None
