@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
+import time
 from collections.abc import Awaitable
 from datetime import datetime, timedelta
 
@@ -29,7 +31,7 @@ from bot.delivery.direct_messages import DirectMessages
 from bot.delivery.fallback import MAX_MENTIONS, FallbackMentions
 from bot.delivery.pacing import clock_speed, due_horizon, planned_start
 from bot.delivery.previews import OutboxPreviews
-from bot.delivery.row_delivery import RowDelivery
+from bot.delivery.row_delivery import OPEN_AND_SEND_SECONDS, RowDelivery
 from bot.delivery.state import EngineState
 from bot.errors import DatabaseBusyError, error_code
 from bot.scheduler import KeyedScheduler
@@ -45,11 +47,21 @@ FALLBACK_BATCH = 80
 RETRY_PASS_AFTER = timedelta(seconds=5)
 # DM channels are opened for DMs due within this (opens are slow: 25 a minute).
 OPENS_AHEAD = timedelta(hours=1)
-# At most this many opens are planned (each one a waiting task) at a time.
+# At most this many opens are planned (each one a waiting task) at a time, among at
+# most this many recipients looked at.
 OPENS_PLANNED_AT_ONCE = 500
+NEEDING_AT_ONCE = 5000
+PLAN_OPENS_EVERY_SECONDS = 1.0
+# A pass waiting for its sends looks for new work at least this often (real seconds).
+PASS_TICK_SECONDS = 0.25
 # Mentions of people a DM cannot reach in time go out this long (real seconds, on the
 # bot's clock) before their due time, gathered into as few messages as possible.
-MENTION_LEAD_SECONDS = 3.0
+MENTION_LEAD_SECONDS = 5.0
+# A channel takes about one message a second (5 per 5 s), each mentioning about this many.
+CHANNEL_SECONDS_PER_MESSAGE = 1.0
+MENTIONS_PER_MESSAGE = 70
+# Mentions due within this are counted when planning how early they start.
+MENTION_HORIZON_SECONDS = 120.0
 
 
 class DeliveryPasses:
@@ -79,6 +91,7 @@ class DeliveryPasses:
         self._in_pass = False
         self._horizon: datetime | None = None  # the latest due time the pass began sending
         self._fallback_task: asyncio.Task[None] | None = None
+        self._opens_planned_at = -math.inf  # when plan_opens last looked (monotonic)
         # No claiming before this instant (bot's clock): a busy database, a long 429.
         self._paused_until: datetime | None = None
 
@@ -97,7 +110,23 @@ class DeliveryPasses:
             speed=clock_speed(self._clock),
             longest_head_start=settings.max_head_start,
         )
-        return next_due if start is None else min(start, next_due)
+        wake = next_due if start is None else min(start, next_due)
+        mention_due = await outbox.next_mention_due_at()
+        if mention_due is not None:
+            wake = min(wake, mention_due - await self._mention_lead(mention_due))
+        return wake
+
+    async def _mention_lead(self, due: datetime) -> timedelta:
+        """Return how early (bot's clock) the mentions due by ``due`` must start.
+
+        Discord lets a channel take about 5 messages in 5 seconds, so N people mentioned
+        in one channel take N / 70 messages at one a second; the first ones start early
+        enough for the last to be there by the due time (and a few seconds more).
+        """
+        waiting = await self._database.outbox.count_pending(due, route="fallback")
+        messages = -(-waiting // MENTIONS_PER_MESSAGE)
+        seconds = MENTION_LEAD_SECONDS + messages * CHANNEL_SECONDS_PER_MESSAGE
+        return timedelta(seconds=seconds * clock_speed(self._clock))
 
     async def plan_opens(self) -> datetime | None:
         """Plan the DM opens the next hour's DMs need; return when to plan again.
@@ -107,13 +136,39 @@ class DeliveryPasses:
         """
         if self._state.sender is None or self._state.stopping:
             return None
-        room = OPENS_PLANNED_AT_ONCE - self._direct_messages.planned
+        # Writes come in bursts (a keynote's "Remind me"s): plan at most once a second.
+        # What a burst adds meanwhile is planned at the next re-arm, or routed when claimed.
+        started = time.monotonic()
+        if started - self._opens_planned_at < PLAN_OPENS_EVERY_SECONDS:
+            return None
+        self._opens_planned_at = started
+        direct_messages = self._direct_messages
         now = self._clock.now()
-        users, later = await self._database.outbox.needing_dm_channels(
-            now, now + OPENS_AHEAD, max(room, 0)
+        needing, later = await self._database.outbox.needing_dm_channels(
+            now, now + OPENS_AHEAD, NEEDING_AT_ONCE
         )
-        self._direct_messages.plan_opens(users)
-        if room <= len(users):
+        unplanned = [user for user, _ in needing if direct_messages.ready_in(user) is None]
+        room = max(OPENS_PLANNED_AT_ONCE - direct_messages.planned, 0)
+        direct_messages.plan_opens(unplanned[:room])
+        # Whoever's DM cannot be open by a row's due time is mentioned for that row, on
+        # time: decided now, so the fan-out later counts only the DMs it will send.
+        speed = clock_speed(self._clock)
+        cutoffs = []
+        for user, first_due in needing:
+            wait = direct_messages.ready_in(user)
+            if wait is None:  # not planned yet: after every planned one, at best
+                wait = direct_messages.next_open_in()
+            ready = now + timedelta(seconds=(wait + OPEN_AND_SEND_SECONDS) * speed)
+            if ready > first_due:
+                cutoffs.append((user, ready))
+        rerouted = await self._database.outbox.mention_instead(
+            cutoffs, self._state.fallback_channel_id
+        )
+        if rerouted:
+            log.info(
+                "delivery: %d DMs cannot be open by their due time; mentions instead", rerouted
+            )
+        if room < len(unplanned) or len(needing) == NEEDING_AT_ONCE:
             return now + OPENS_AHEAD / 12  # more than planned at once: look again soon
         return None if later is None else later - OPENS_AHEAD
 
@@ -223,7 +278,13 @@ class DeliveryPasses:
                     break
                 continue
             if claimed == 0 or free - claimed < refill_at:
-                await asyncio.wait(set(self.in_flight), return_when=asyncio.FIRST_COMPLETED)
+                # A send landing frees a sender; the tick lets rows written meanwhile (a
+                # mention due in a moment) be claimed while long sends are under way.
+                await asyncio.wait(
+                    set(self.in_flight),
+                    timeout=PASS_TICK_SECONDS,
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
         if self.in_flight:  # stopping: let drain() decide how long they get
             await asyncio.wait(set(self.in_flight))
         if busy:
@@ -263,9 +324,9 @@ class DeliveryPasses:
         # Mentions gather everyone a DM cannot reach (DMs closed, or no DM channel by the
         # due time) into as few channel messages as possible: a full message's worth,
         # whatever is left at the end, or all of them just before they are due.
-        until = max(self._horizon or now, now)
+        lead = await self._mention_lead(now + timedelta(seconds=MENTION_HORIZON_SECONDS))
+        until = max(self._horizon or now, now + lead)
         waiting = await outbox.count_pending(until, route="fallback")
-        lead = timedelta(seconds=MENTION_LEAD_SECONDS * clock_speed(self._clock))
         soon = waiting and await outbox.count_pending(now + lead, route="fallback")
         if waiting and (waiting >= FALLBACK_BATCH or soon or not (rows or direct_in_flight)):
             fallback = await outbox.claim_due(now, until, MAX_MENTIONS * 4, route="fallback")

@@ -39,6 +39,10 @@ from bot.storage.repositories.recipients import Recipient
 
 log = logging.getLogger(__name__)
 
+# An open and the DM after it take about this long (real seconds): a DM whose channel is
+# open later than this before its due time is a mention instead (if it has a channel).
+OPEN_AND_SEND_SECONDS = 1.0
+
 
 class RowDelivery:
     """Deliver one claimed row and write its outcome (``state.sent_in_pass`` counts sends)."""
@@ -177,8 +181,8 @@ class RowDelivery:
                 return False  # Discord asked for no open now
             wait = self._direct_messages.next_open_in()
         now = self._clock.now()
-        ready = now + timedelta(seconds=wait * clock_speed(self._clock))
-        return ready <= max(item.due_at, now)
+        ready = now + timedelta(seconds=(wait + OPEN_AND_SEND_SECONDS) * clock_speed(self._clock))
+        return ready <= max(item.due_at, now + timedelta(seconds=OPEN_AND_SEND_SECONDS))
 
     async def _failed(self, item: OutboxItem, error: DeliveryError, now: datetime) -> None:
         outbox = self._database.outbox

@@ -138,6 +138,30 @@ class OutboxClaims(Repository):
         )
         return result.rowcount == 1
 
+    async def mention_instead(
+        self, cutoffs: Sequence[tuple[int, datetime]], default_channel_id: int | None
+    ) -> int:
+        """Route pending DMs to a channel mention: each user's rows due before their cutoff.
+
+        For recipients whose DM channel cannot be open by then; a row goes to its own
+        fallback channel, else ``default_channel_id`` (none: it stays a DM). Returns how many.
+        """
+        if not cutoffs:
+            return 0
+        now = self._now()
+        async with self._db.transaction():
+            return await self._db.executemany(
+                "UPDATE outbox SET route = 'fallback',"
+                " fallback_channel_id = COALESCE(fallback_channel_id, ?), updated_at = ?"
+                " WHERE status = 'pending' AND route = 'direct' AND attempts = 0"
+                " AND target_user_id = ? AND target_channel_id IS NULL AND due_at < ?"
+                " AND COALESCE(fallback_channel_id, ?) IS NOT NULL",
+                [
+                    (default_channel_id, now, user_id, to_db_time(cutoff), default_channel_id)
+                    for user_id, cutoff in cutoffs
+                ],
+            )
+
     async def mark_sent_many(
         self, item_ids: Sequence[int], discord_message_id: int, *, late: bool
     ) -> int:

@@ -55,6 +55,14 @@ class OutboxReads(Repository):
         row = await self._db.fetchone("SELECT MIN(due_at) FROM outbox WHERE status = 'pending'")
         return from_db_time_or_none(row[0] if row is not None else None)
 
+    async def next_mention_due_at(self) -> datetime | None:
+        """Return when the earliest pending mention (fallback route, not a retry) is due."""
+        row = await self._db.fetchone(
+            "SELECT MIN(due_at) FROM outbox WHERE status = 'pending' AND route = 'fallback'"
+            " AND attempts = 0"
+        )
+        return from_db_time_or_none(row[0] if row is not None else None)
+
     async def due_profile(self, until: datetime) -> list[tuple[datetime, int]]:
         """Return ``(due_at, count)`` of pending direct rows due by ``until``, earliest first.
 
@@ -69,7 +77,7 @@ class OutboxReads(Repository):
 
     async def needing_dm_channels(
         self, now: datetime, until: datetime, limit: int
-    ) -> tuple[list[int], datetime | None]:
+    ) -> tuple[list[tuple[int, datetime]], datetime | None]:
         """Return who needs a DM channel for a DM due after ``now``, by ``until``, and when next.
 
         The users (earliest due first, at most ``limit``) have no stored DM channel and
@@ -94,7 +102,7 @@ class OutboxReads(Repository):
             (to_db_time(until),),
         )
         return (
-            [int(row[0]) for row in rows],
+            [(int(row[0]), from_db_time(row[1])) for row in rows],
             from_db_time_or_none(later[0] if later is not None else None),
         )
 
