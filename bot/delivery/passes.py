@@ -92,8 +92,6 @@ class DeliveryPasses:
         self._horizon: datetime | None = None  # the latest due time the pass began sending
         self._fallback_task: asyncio.Task[None] | None = None
         self._opens_planned_at = -math.inf  # when plan_opens last looked (monotonic)
-        # No claiming before this instant (bot's clock): a busy database, a long 429.
-        self._paused_until: datetime | None = None
 
     # -- the wake-up ---------------------------------------------------------------------
 
@@ -187,8 +185,9 @@ class DeliveryPasses:
             code = error_code()
             log.exception("delivery: could not plan the next wake-up (code %s)", code)
             wake = self._clock.now() + RETRY_PASS_AFTER
-        if wake is not None and self._paused_until is not None:
-            wake = max(wake, self._paused_until)
+        paused_until = self._state.paused_until
+        if wake is not None and paused_until is not None:
+            wake = max(wake, paused_until)
         if wake is None:
             self._scheduler.cancel(WAKE_JOB_KEY)
         else:
@@ -237,16 +236,6 @@ class DeliveryPasses:
         async with self._pass_lock:  # wait for a pass to notice and end
             pass
 
-    def _pause_claims(self, until: datetime) -> None:
-        """Claim nothing before ``until``; the wake-up is re-armed for it at the latest."""
-        if self._paused_until is None or until > self._paused_until:
-            self._paused_until = until
-
-    def _claims_paused(self) -> bool:
-        if self._paused_until is not None and self._clock.now() >= self._paused_until:
-            self._paused_until = None
-        return self._paused_until is not None
-
     # -- a pass --------------------------------------------------------------------------
 
     async def _pass(self, sender: Sender) -> int:
@@ -264,14 +253,16 @@ class DeliveryPasses:
         while not self._state.stopping:
             free = max_concurrent_sends - len(self.in_flight)
             claimed = 0
-            if (free >= refill_at or not self.in_flight) and not self._claims_paused():
+            if (free >= refill_at or not self.in_flight) and not self._state.claims_paused(
+                self._clock.now()
+            ):
                 try:
                     claimed = await self._claim(sender, free)
                 except DatabaseBusyError:
                     # Another process holds the database: the sends under way finish
                     # (their records wait for it); claiming resumes a little later.
                     log.warning("delivery: the database is busy; claiming again shortly")
-                    self._pause_claims(self._clock.now() + RETRY_PASS_AFTER)
+                    self._state.pause_claims(self._clock.now() + RETRY_PASS_AFTER)
             busy = busy or claimed > 0
             if not self.in_flight:
                 if claimed == 0:

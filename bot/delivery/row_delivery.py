@@ -39,6 +39,9 @@ from bot.storage.repositories.recipients import Recipient
 
 log = logging.getLogger(__name__)
 
+# A 429 asking for at least this long (discord.py hands over only those over its
+# max_ratelimit_timeout, 30 s) pauses every claim until it is over.
+LONG_RATE_LIMIT_SECONDS = 30.0
 # An open and the DM after it take about this long (real seconds): a DM whose channel is
 # open later than this before its due time is a mention instead (if it has a channel).
 OPEN_AND_SEND_SECONDS = 1.0
@@ -104,6 +107,9 @@ class RowDelivery:
                 self._state.sent_in_pass += 1
                 await self._follow_up(item, found)
                 return
+            if self._state.claims_paused(self._clock.now()):
+                await outbox.release([item.id])  # a long 429 came meanwhile: wait with it
+                return
             async with self._state.request():
                 message_id = await sender.send_message(
                     channel_id,
@@ -165,8 +171,12 @@ class RowDelivery:
         try:
             return await self._direct_messages.open(sender, user_id)
         except DeliveryError as error:
-            if fallback is None or not opens_limited(error):
+            if not opens_limited(error):
                 raise
+            if fallback is None:  # the row waits for opens again; sends go on meanwhile
+                raise DeliveryError(
+                    str(error), permanent=False, retry_after=error.retry_after
+                ) from error
             await self._to_fallback(item, f"DM opens refused: {error}")
             return None
 
@@ -191,6 +201,19 @@ class RowDelivery:
             await self._to_fallback(item, str(error))
             return
         attempts = item.attempts + 1
+        if (
+            error.status == 429
+            and (error.retry_after or 0) >= LONG_RATE_LIMIT_SECONDS
+            and attempts < self._state.settings.max_attempts
+        ):
+            # discord.py hands over only 429s longer than its max_ratelimit_timeout, and
+            # does not say their scope: nothing is claimed until Discord allows it again
+            # (no request is held in a sleep), and deadlines still skip what waits too long.
+            until = now + timedelta(seconds=error.retry_after or 0)
+            self._state.pause_claims(until)
+            await outbox.hold(item.id, str(error))
+            log.warning("outbox %s: %s; nothing is sent before %s", item.key, error, until)
+            return
         retry_at = None
         if not error.permanent and attempts < self._state.settings.max_attempts:
             retry_at = now + retry_delay(attempts, error.retry_after)

@@ -111,6 +111,19 @@ class OutboxClaims(Repository):
             )
         return result.rowcount == 1
 
+    async def hold(self, item_id: int, error: str) -> bool:
+        """Return a claimed row to ``pending`` after a refusal, keeping its due time.
+
+        For a long rate limit the engine waits out by not claiming: the row keeps its
+        due time (so it is worded and recorded late if it is), and the attempt counts.
+        """
+        result = await self._db.execute(
+            "UPDATE outbox SET status = 'pending', last_error = ?, attempts = attempts + 1,"
+            " updated_at = ? WHERE id = ? AND status = 'sending'",
+            (error[:500], self._now(), item_id),
+        )
+        return result.rowcount == 1
+
     async def mark_skipped(self, item_id: int, reason: str) -> bool:
         """Mark a claimed row skipped (obsolete, or past its deadline); it is never sent."""
         result = await self._db.execute(
