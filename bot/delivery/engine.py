@@ -233,6 +233,17 @@ class DeliveryEngine:
             await self.rearm()
         return cancelled
 
+    async def skip_expired(self, now: datetime) -> int:
+        """Mark pending rows past their deadline skipped (counted, never sent); return how many.
+
+        For a planner about to re-plan at start: rows missed while the bot was down end
+        skipped, so ``/conference status`` counts them, instead of being cancelled.
+        """
+        skipped = await self._database.outbox.skip_expired(now)
+        for kind, count in skipped.items():
+            log.warning("delivery: %d %s rows passed their deadline unsent; skipped", count, kind)
+        return sum(skipped.values())
+
     async def cancel(self, key: str) -> bool:
         """Cancel the pending row ``key``; return whether there was one."""
         cancelled = await self._database.outbox.cancel(key)
