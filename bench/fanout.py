@@ -1,7 +1,7 @@
 """Benchmark one big fan-out: N subscribers of one session, DMs due at a 10-minute lead.
 
 Usage: ``python bench/fanout.py [--subscribers 20000] [--scale K] [--dm-closed-share 0.0]
-[--cold-dm-channels]``, or the live scenario ``python bench/fanout.py --live
+[--cold-dm-channels] [--locked-seconds S]``, or the live scenario ``python bench/fanout.py --live
 [--subscribers 2000] [--arrival-minutes 10] [--scale K] [--warm-dm-channels]``.
 Prints one JSON object.
 
@@ -56,6 +56,7 @@ import json
 import math
 import os
 import random
+import sqlite3
 import sys
 import tempfile
 import time
@@ -175,6 +176,29 @@ async def wait_until_done(bot: Confbot, kind: str) -> None:
         await asyncio.sleep(0.25)
 
 
+async def hold_write_lock(path: Path, after: float, seconds: float) -> None:
+    """Take the database's write lock ``after`` seconds from now and hold it ``seconds``.
+
+    A second sqlite3 connection stands in for another process (a backup, an admin's
+    shell), as in ``bench/locked_database.py``; taking the lock is retried at once if
+    the bot is writing at that instant.
+    """
+    await asyncio.sleep(after)
+    holder = sqlite3.connect(path, isolation_level=None, timeout=0)
+    try:
+        while True:
+            try:
+                holder.execute("BEGIN IMMEDIATE")
+                break
+            except sqlite3.OperationalError:
+                await asyncio.sleep(0.001)
+        holder.execute("INSERT INTO meta (key, value) VALUES ('bench', 'lock')")
+        await asyncio.sleep(seconds)
+        holder.execute("ROLLBACK")
+    finally:
+        holder.close()
+
+
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     """Run the fan-out once and return the measurements."""
     scale = args.scale
@@ -217,7 +241,14 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             sampler = asyncio.create_task(sample_loop_lag(lags, stop))
             await sandbox.call("probe_start", interval=0.1)
             started = time.time()
+            locker = None
+            if args.locked_seconds:  # another process holds the database mid fan-out
+                locker = asyncio.create_task(
+                    hold_write_lock(config.storage.database, head_start / 2, args.locked_seconds)
+                )
             await wait_until_done(bot, REMINDER)
+            if locker is not None:
+                await locker
             finished = time.time()
             probes = (await sandbox.call("probe_stop"))["latencies_ms"]
             stop.set()
@@ -282,6 +313,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             if count - before["requests_by_route"].get(route, 0)
         },
         "counts": {"sent": counts.sent, "late": counts.late, "failed": counts.failed},
+        "locked_seconds": args.locked_seconds,
+        # Every confirmed message recorded sent, none counted failed (a busy database).
+        "sent_equals_delivered": counts.sent == len(received),
         "wall_seconds": round(finished - started, 2),
         "cold_dm_channels": args.cold_dm_channels,
     }
@@ -410,6 +444,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--budget", type=float, help="requests/s before scaling (default 40)")
     parser.add_argument("--dm-closed-share", type=float, default=0.0)
     parser.add_argument("--cold-dm-channels", action="store_true")
+    parser.add_argument(
+        "--locked-seconds",
+        type=float,
+        default=0.0,
+        help="another process holds the database's write lock this long mid fan-out",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
         "--live",
