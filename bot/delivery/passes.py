@@ -57,6 +57,8 @@ PASS_TICK_SECONDS = 0.25
 # Mentions of people a DM cannot reach in time go out this long (real seconds, on the
 # bot's clock) before their due time, gathered into as few messages as possible.
 MENTION_LEAD_SECONDS = 5.0
+# The last message (fewer than a full one) goes out this long before its due time.
+MENTION_FINAL_SECONDS = 1.5
 # A channel takes about one message a second (5 per 5 s), each mentioning about this many.
 CHANNEL_SECONDS_PER_MESSAGE = 1.0
 MENTIONS_PER_MESSAGE = 70
@@ -122,8 +124,10 @@ class DeliveryPasses:
         enough for the last to be there by the due time (and a few seconds more).
         """
         waiting = await self._database.outbox.count_pending(due, route="fallback")
-        messages = -(-waiting // MENTIONS_PER_MESSAGE)
-        seconds = MENTION_LEAD_SECONDS + messages * CHANNEL_SECONDS_PER_MESSAGE
+        full = waiting // MENTIONS_PER_MESSAGE  # the rest go in the final message
+        seconds = MENTION_FINAL_SECONDS
+        if full:
+            seconds += MENTION_LEAD_SECONDS + full * CHANNEL_SECONDS_PER_MESSAGE
         return timedelta(seconds=seconds * clock_speed(self._clock))
 
     async def plan_opens(self) -> datetime | None:
@@ -315,11 +319,23 @@ class DeliveryPasses:
         # Mentions gather everyone a DM cannot reach (DMs closed, or no DM channel by the
         # due time) into as few channel messages as possible: a full message's worth,
         # whatever is left at the end, or all of them just before they are due.
+        # Full messages go out early enough for the channel's pace; the rest (people who
+        # subscribed at the last moment) are gathered into one final message just before
+        # they are due, so the channel is not spent on one message per late arrival.
+        speed = clock_speed(self._clock)
         lead = await self._mention_lead(now + timedelta(seconds=MENTION_HORIZON_SECONDS))
         until = max(self._horizon or now, now + lead)
-        waiting = await outbox.count_pending(until, route="fallback")
-        soon = waiting and await outbox.count_pending(now + lead, route="fallback")
-        if waiting and (waiting >= FALLBACK_BATCH or soon or not (rows or direct_in_flight)):
+        count = outbox.count_pending
+        overdue = await count(now, route="fallback")
+        final_at = now + timedelta(seconds=MENTION_FINAL_SECONDS * speed)
+        final = await count(final_at, route="fallback")
+        idle = not (rows or direct_in_flight)
+        if (
+            await count(now + lead, route="fallback") >= MENTIONS_PER_MESSAGE
+            or final > overdue
+            or (idle and final > 0)
+            or overdue >= FALLBACK_BATCH
+        ):
             fallback = await outbox.claim_due(now, until, MAX_MENTIONS * 4, route="fallback")
             if fallback:
                 self._fallback_task = self._spawn(self._deliver_fallback(sender, fallback))
