@@ -182,8 +182,12 @@ class DirectMessages:
             if sender is None:
                 return None
             return await self._request(sender, user_id)
-        except (BudgetClosed, DeliveryError) as error:
+        except DeliveryError as error:
             log.info("could not open the DM channel with %d ahead: %s", user_id, error)
+            if error.permanent:  # an unknown user: no open is tried again, no DM either
+                await self._database.recipients.mark_dms_closed(user_id, self._clock.now())
+            return None
+        except BudgetClosed:
             return None
 
     async def open_dm_channel(self, user_id: int) -> int | None:

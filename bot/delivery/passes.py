@@ -45,8 +45,6 @@ WAKE_JOB_KEY = "delivery:wake"
 FALLBACK_BATCH = 80
 # If the database itself fails, try again this long after.
 RETRY_PASS_AFTER = timedelta(seconds=5)
-# DM channels are opened for DMs due within this (opens are slow: 25 a minute).
-OPENS_AHEAD = timedelta(hours=1)
 # At most this many opens are planned (each one a waiting task) at a time, among at
 # most this many recipients looked at.
 OPENS_PLANNED_AT_ONCE = 500
@@ -131,7 +129,7 @@ class DeliveryPasses:
         return timedelta(seconds=seconds * clock_speed(self._clock))
 
     async def plan_opens(self) -> datetime | None:
-        """Plan the DM opens the next hour's DMs need; return when to plan again.
+        """Plan the DM opens the DMs due within the head start need; return when to plan again.
 
         Each recipient without a stored DM channel gets the next free open slot, earliest
         due first, so the engine knows whose DM can be open by its due time.
@@ -146,8 +144,10 @@ class DeliveryPasses:
         self._opens_planned_at = started
         direct_messages = self._direct_messages
         now = self._clock.now()
+        # As far ahead as a fan-out may start (max_head_start_minutes, 10 by default).
+        ahead = self._state.settings.max_head_start
         needing, later = await self._database.outbox.needing_dm_channels(
-            now, now + OPENS_AHEAD, NEEDING_AT_ONCE
+            now, now + ahead, NEEDING_AT_ONCE
         )
         unplanned = [user for user, _ in needing if direct_messages.ready_in(user) is None]
         room = max(OPENS_PLANNED_AT_ONCE - direct_messages.planned, 0)
@@ -171,8 +171,8 @@ class DeliveryPasses:
                 "delivery: %d DMs cannot be open by their due time; mentions instead", rerouted
             )
         if room < len(unplanned) or len(needing) == NEEDING_AT_ONCE:
-            return now + OPENS_AHEAD / 12  # more than planned at once: look again soon
-        return None if later is None else later - OPENS_AHEAD
+            return now + ahead / 4  # more than planned at once: look again soon
+        return None if later is None else later - ahead
 
     async def rearm(self) -> datetime | None:
         """Schedule the wake-up for the next send; return when that is."""
