@@ -29,7 +29,7 @@ from bot.clock import Clock
 from bot.delivery.contracts import Sender
 from bot.delivery.direct_messages import DirectMessages
 from bot.delivery.fallback import MAX_MENTIONS, FallbackMentions
-from bot.delivery.pacing import clock_speed, due_horizon, planned_start
+from bot.delivery.pacing import START_MARGIN_SECONDS, clock_speed, due_horizon, planned_start
 from bot.delivery.previews import OutboxPreviews
 from bot.delivery.row_delivery import OPEN_AND_SEND_SECONDS, RowDelivery
 from bot.delivery.state import EngineState
@@ -149,12 +149,26 @@ class DeliveryPasses:
         needing, later = await self._database.outbox.needing_dm_channels(
             now, now + ahead, NEEDING_AT_ONCE
         )
-        unplanned = [user for user, _ in needing if direct_messages.ready_in(user) is None]
+        # Each open is planned just early enough: the k-th recipient still needing one
+        # (earliest due first) k opens' time before their due time, so N cold DMs start
+        # N / pace ahead (at most the head start), and one starts seconds ahead.
+        speed = clock_speed(self._clock)
+        per_second = self._state.dm_open_budget.rate
         room = max(OPENS_PLANNED_AT_ONCE - direct_messages.planned, 0)
-        direct_messages.plan_opens(unplanned[:room])
+        queued = direct_messages.planned
+        unplanned = [pair for pair in needing if direct_messages.ready_in(pair[0]) is None]
+        to_plan: list[int] = []
+        plan_next: datetime | None = None
+        for number, (user, first_due) in enumerate(unplanned, start=1):
+            seconds = (queued + number) / per_second + OPEN_AND_SEND_SECONDS + START_MARGIN_SECONDS
+            plan_at = first_due - timedelta(seconds=seconds * speed)
+            if plan_at <= now and len(to_plan) < room:
+                to_plan.append(user)
+            elif plan_next is None or plan_at < plan_next:
+                plan_next = plan_at
+        direct_messages.plan_opens(to_plan)
         # Whoever's DM cannot be open by a row's due time is mentioned for that row, on
         # time: decided now, so the fan-out later counts only the DMs it will send.
-        speed = clock_speed(self._clock)
         cutoffs = []
         for user, first_due in needing:
             wait = direct_messages.ready_in(user)
@@ -170,9 +184,10 @@ class DeliveryPasses:
             log.info(
                 "delivery: %d DMs cannot be open by their due time; mentions instead", rerouted
             )
-        if room < len(unplanned) or len(needing) == NEEDING_AT_ONCE:
+        if len(to_plan) == room < len(unplanned) or len(needing) == NEEDING_AT_ONCE:
             return now + ahead / 4  # more than planned at once: look again soon
-        return None if later is None else later - ahead
+        candidates = [when for when in (plan_next, later and later - ahead) if when is not None]
+        return min(candidates, default=None)
 
     async def rearm(self) -> datetime | None:
         """Schedule the wake-up for the next send; return when that is."""
