@@ -1,11 +1,22 @@
 """Benchmark one big fan-out: N subscribers of one session, DMs due at a 10-minute lead.
 
 Usage: ``python bench/fanout.py [--subscribers 20000] [--scale K] [--dm-closed-share 0.0]
-[--cold-dm-channels] [--database postgresql://...|postgresql]``. Prints one JSON object.
+[--cold-dm-channels] [--locked-seconds S] [--database postgresql://...|postgresql]``, or the
+live scenario ``python bench/fanout.py --live [--subscribers 2000] [--arrival-minutes 10]
+[--scale K] [--warm-dm-channels]``. Prints one JSON object.
 With ``--database``, the fan-out runs twice, on SQLite and then on that PostgreSQL
 database (which must be empty; its password from ``PGPASSWORD``; the word
 ``postgresql`` starts a throw-away cluster for the run), and the object has both runs
 and ``wall_ratio_postgresql_to_sqlite``.
+
+**The live scenario** (``--live``, :func:`run_live`): the attendees press "Remind me"
+during the last M minutes before the reminders are due, and their DM channels do not
+exist yet in the sandbox (``--cold-dm-channels`` makes the sandbox not create them for
+the warm scenario too): each open counts towards the sandbox's limit (30 a minute, times
+K) and is refused with 40003 beyond it. It reports the share reminded by the due time as
+the sandbox saw it (arrival vs due time), the share by route (DM, mention), DM opens,
+40003 refusals, invalid requests, requests per reminded person, and the engine's "late"
+count beside the sandbox's (arrivals more than a minute after the due time).
 
 The sandbox runs in a child process (``bench/sandbox_process.py``) enforcing Discord's
 global 50 requests/s (times K); this process runs the real bot on a simulated clock at
@@ -48,6 +59,8 @@ import contextlib
 import json
 import math
 import os
+import random
+import sqlite3
 import sys
 import tempfile
 import time
@@ -62,6 +75,7 @@ from bot.app import Confbot, create_bot
 from bot.clock import SimulatedClock
 from bot.config import Config
 from bot.delivery.pacing import PLANNING_SHARE
+from bot.delivery.policy import LATE_AFTER
 from bot.endpoints import discord_endpoints
 from bot.logging_config import configure_logging
 from bot.reminders.kinds import REMINDER
@@ -77,6 +91,9 @@ KEYNOTE = "conference"
 DUE = datetime(2021, 2, 24, 20, 50, tzinfo=UTC)
 MARGIN_SECONDS = 3.0
 SUBSCRIBED_BEFORE = timedelta(hours=1)
+# The sandbox's DM-open limit (Limits.dm_channels_per_minute) and the bot's default pace.
+SANDBOX_DM_OPENS_PER_MINUTE = 30
+DEFAULT_DM_OPENS_PER_MINUTE = 25
 
 
 def percentile(samples: list[float], q: float) -> float:
@@ -185,6 +202,29 @@ async def _database_bytes(database: str | Path) -> int:
     return database.stat().st_size if database.exists() else 0
 
 
+async def hold_write_lock(path: Path, after: float, seconds: float) -> None:
+    """Take the database's write lock ``after`` seconds from now and hold it ``seconds``.
+
+    A second sqlite3 connection stands in for another process (a backup, an admin's
+    shell), as in ``bench/locked_database.py``; taking the lock is retried at once if
+    the bot is writing at that instant.
+    """
+    await asyncio.sleep(after)
+    holder = sqlite3.connect(path, isolation_level=None, timeout=0)
+    try:
+        while True:
+            try:
+                holder.execute("BEGIN IMMEDIATE")
+                break
+            except sqlite3.OperationalError:
+                await asyncio.sleep(0.001)
+        holder.execute("INSERT INTO meta (key, value) VALUES ('bench', 'lock')")
+        await asyncio.sleep(seconds)
+        holder.execute("ROLLBACK")
+    finally:
+        holder.close()
+
+
 async def run(args: argparse.Namespace, database_url: str | None = None) -> dict[str, Any]:
     """Run the fan-out once (on SQLite, or on PostgreSQL at ``database_url``); return figures."""
     scale = args.scale
@@ -196,6 +236,8 @@ async def run(args: argparse.Namespace, database_url: str | None = None) -> dict
         subscribers=args.subscribers,
         closed_share=args.dm_closed_share,
         global_per_second=limit,
+        dm_channels_per_minute=round(SANDBOX_DM_OPENS_PER_MINUTE * scale),
+        cold=args.cold_dm_channels,
         seed=args.seed,
     )
     users: list[int] = world["users"]
@@ -225,7 +267,14 @@ async def run(args: argparse.Namespace, database_url: str | None = None) -> dict
             sampler = asyncio.create_task(sample_loop_lag(lags, stop))
             await sandbox.call("probe_start", interval=0.1)
             started = time.time()
+            locker = None
+            if args.locked_seconds and database_url is None:  # another process holds SQLite's lock
+                locker = asyncio.create_task(
+                    hold_write_lock(config.storage.database, head_start / 2, args.locked_seconds)
+                )
             await wait_until_done(bot, REMINDER)
+            if locker is not None:
+                await locker
             finished = time.time()
             probes = (await sandbox.call("probe_stop"))["latencies_ms"]
             stop.set()
@@ -286,8 +335,126 @@ async def run(args: argparse.Namespace, database_url: str | None = None) -> dict
             if count - before["requests_by_route"].get(route, 0)
         },
         "counts": {"sent": counts.sent, "late": counts.late, "failed": counts.failed},
+        "locked_seconds": args.locked_seconds,
+        # Every confirmed message recorded sent, none counted failed (a busy database).
+        "sent_equals_delivered": counts.sent == len(received),
         "wall_seconds": round(finished - started, 2),
         "cold_dm_channels": args.cold_dm_channels,
+    }
+
+
+async def run_live(args: argparse.Namespace) -> dict[str, Any]:
+    """Run the live scenario: subscribers arrive during the last minutes, DM channels cold.
+
+    N attendees press "Remind me" at random instants over the last M minutes before the
+    reminders are due (what ``/remind`` does: the subscription and its row, then the DM
+    channel opened in the background); none of their DM channels exists in the sandbox,
+    so each open counts towards its limit (30 a minute, times K; 40003 beyond). Everything
+    runs on a clock at real speed from M minutes before the due time.
+    """
+    scale = args.scale
+    budget = (args.budget or DEFAULT_BUDGET) * scale
+    limit = DISCORD_LIMIT * scale
+    lead = LEAD / scale
+    arrivals = timedelta(minutes=args.arrival_minutes) / scale
+    sandbox = SandboxProcess()
+    world = await sandbox.start(
+        subscribers=args.subscribers,
+        closed_share=args.dm_closed_share,
+        global_per_second=limit,
+        dm_channels_per_minute=round(SANDBOX_DM_OPENS_PER_MINUTE * scale),
+        cold=not args.warm_dm_channels,
+        seed=args.seed,
+    )
+    users: list[int] = world["users"]
+    chooser = random.Random(args.seed)
+    # Arrival offsets from the start, in real seconds, earliest first; the last one a
+    # second before the due time (a later one could not be reminded on time).
+    window = max(arrivals.total_seconds() - 1.0, 0.0)
+    offsets = sorted(chooser.uniform(0.0, window) for _ in users)
+    clock = SimulatedClock(DUE - arrivals, speed=1.0)
+    with tempfile.TemporaryDirectory() as data_dir:
+        config = bench_config(Path(data_dir), budget=budget, lead=lead)
+        delivery = config.delivery.model_copy(
+            update={"dm_opens_per_minute": round(DEFAULT_DM_OPENS_PER_MINUTE * scale)}
+        )
+        config = config.model_copy(update={"delivery": delivery})
+        async with connected_bot(config, clock, world["env"]) as bot:
+            database = bot.services.database
+            for user, channel in world["dm_channels"].items():  # warm only
+                await database.recipients.set_dm_channel(int(user), channel)
+            before = await sandbox.call("stats")
+            planner = bot.services.reminders.planner
+            engine = bot.services.delivery
+            session = bot.services.schedule.session(KEYNOTE)
+            if session is None:
+                raise RuntimeError("the seed keynote is needed")
+            started = time.monotonic()
+            due_real = time.time() + arrivals.total_seconds()
+            minutes = int(LEAD.total_seconds() // 60)
+            arrival_lag: list[float] = []  # how long after their instant each subscribed
+            for user, offset in zip(users, offsets, strict=True):
+                await asyncio.sleep(max(started + offset - time.monotonic(), 0.0))
+                await planner.subscribe(
+                    user, session, lead=minutes, now=clock.now(), room_channel_id=None
+                )
+                engine.open_dm_channel_soon(user)  # what /remind does after its answer
+                arrival_lag.append((time.monotonic() - started - offset) * 1000)
+            subscribed_real = time.time()
+            await wait_until_done(bot, REMINDER)
+            finished = time.time()
+            after = await sandbox.call("stats")
+            counts = (await engine.delivery_counts())[REMINDER]
+        await sandbox.stop()
+    received: dict[str, list[float]] = after["received"]
+    routes: dict[str, str] = after["routes"]
+    first = {user: times[0] for user, times in received.items()}
+    reminded_by_due = sum(1 for moment in first.values() if moment <= due_real)
+    late_after = LATE_AFTER.total_seconds()
+    sandbox_late = sum(1 for moment in first.values() if moment - due_real > late_after)
+    requests = after["requests"] - before["requests"]
+    by_route = {"dm": 0, "mention": 0}
+    for route in routes.values():
+        by_route[route] = by_route.get(route, 0) + 1
+    lateness = [(moment - due_real) * 1000 for moment in first.values()]
+    return {
+        "scenario": "live",
+        "subscribers": len(users),
+        "arrival_minutes": round(arrivals.total_seconds() / 60, 3),
+        "scale": scale,
+        "cold_dm_channels": not args.warm_dm_channels,
+        "dm_closed": len(world["closed"]),
+        "delivered_share": round(len(received) / len(users), 4),
+        "on_time_share": round(reminded_by_due / len(users), 4),
+        "share_by_route": {
+            route: round(count / len(users), 4) for route, count in by_route.items()
+        },
+        "lateness_p99_ms": round(percentile(lateness, 99), 1),
+        "on_time_share_by_route": {
+            route: round(
+                sum(1 for user, way in routes.items() if way == route and first[user] <= due_real)
+                / max(count, 1),
+                4,
+            )
+            for route, count in by_route.items()
+        },
+        "duplicates": sum(len(times) - 1 for times in received.values()),
+        "dm_opens": after["dm_opens"] - before["dm_opens"],
+        "dm_open_refusals_40003": after["dm_open_refusals"] - before["dm_open_refusals"],
+        "mention_posts": after["mention_posts"] - before["mention_posts"],
+        "invalid_requests": after["invalid_requests"] - before["invalid_requests"],
+        "invalid_requests_source": after["invalid_requests_source"],
+        "global_429s": after["ratelimit_hits"]["global"] - before["ratelimit_hits"]["global"],
+        "requests_per_reminded_person": round(requests / max(len(received), 1), 3),
+        # Late as the engine recorded it and as the sandbox saw it (arrival more than a
+        # minute after the due time, the engine's own threshold): the two must agree.
+        # The bench's own lag: a subscription written after its instant (a loaded machine).
+        "subscribe_lag_p99_ms": round(percentile(arrival_lag, 99), 1),
+        "last_subscribed_before_due_s": round(due_real - subscribed_real, 2),
+        "engine_late": counts.late,
+        "sandbox_late": sandbox_late,
+        "counts": {"sent": counts.sent, "skipped": counts.skipped, "failed": counts.failed},
+        "wall_seconds": round(finished - (due_real - arrivals.total_seconds()), 2),
     }
 
 
@@ -299,15 +466,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--budget", type=float, help="requests/s before scaling (default 40)")
     parser.add_argument("--dm-closed-share", type=float, default=0.0)
     parser.add_argument("--cold-dm-channels", action="store_true")
+    parser.add_argument(
+        "--locked-seconds",
+        type=float,
+        default=0.0,
+        help="another process holds the database's write lock this long mid fan-out",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
         "--database",
         help="also run on this empty PostgreSQL database (a URL; 'postgresql': a throw-away one)",
     )
+    parser.add_argument(
+        "--live",
+        action="store_true",
+        help="subscribers arrive during the last --arrival-minutes, DM channels cold",
+    )
+    parser.add_argument("--arrival-minutes", type=float, default=10.0)
+    parser.add_argument(
+        "--warm-dm-channels",
+        action="store_true",
+        help="--live only: every DM channel exists and is known already",
+    )
     args = parser.parse_args(argv)
     configure_logging("WARNING", secrets=[])
-    if args.database is None:
-        print(json.dumps(asyncio.run(run(args)), sort_keys=False))
+    if args.live or args.database is None:
+        result = asyncio.run(run_live(args) if args.live else run(args))
+        print(json.dumps(result, sort_keys=False))
         return 0
     with contextlib.ExitStack() as stack:
         url = args.database

@@ -1,10 +1,12 @@
 """The sandbox in a child process, for delivery benchmarks: the bot's process measures only the bot.
 
 The parent (the bot) talks to the child over a pipe: ``init`` builds the conference
-server with N subscribers (some with DMs closed), ``probe_start``/``probe_stop`` run
-``/about`` as an attendee during a fan-out and return the round trips, ``stats``
-returns when each subscriber saw their message and what the sandbox counted (429s by
-scope, invalid requests, requests by route), ``stop`` ends the child.
+server with N subscribers (some with DMs closed; ``cold``: none of their DM channels
+exists yet, so each open counts towards ``dm_channels_per_minute``, 40003 beyond),
+``probe_start``/``probe_stop`` run ``/about`` as an attendee during a fan-out and
+return the round trips, ``stats`` returns when each subscriber saw their message and by
+which route (a DM, or a mention in #general), and what the sandbox counted (429s by
+scope, invalid requests, requests by route, DM opens and 40003 refusals), ``stop`` ends the child.
 
 Invalid requests: the sandbox's own ``invalid_requests`` counter when it has one (the
 hardening work adds Discord's accounting); otherwise the 401, 403 and 429 answers in the
@@ -52,6 +54,7 @@ async def _serve(connection: multiprocessing.connection.Connection) -> None:
         global_per_second=int(request["global_per_second"]),
         default_route=RouteLimit(limit=100_000, per=1.0),
         wall_clock=lambda: time.time() + wall_offset[0],
+        dm_channels_per_minute=int(request.get("dm_channels_per_minute", 30)),
     )
     sandbox = Sandbox(
         limits=limits,
@@ -75,21 +78,26 @@ async def _serve(connection: multiprocessing.connection.Connection) -> None:
         sandbox.add_member(server.guild, f"attendee{number}")
         for number in range(int(request.get("attendees", 0)))
     ]
-    channel_owner = {sandbox.dm_channel(user).id: user.id for user in users}
+    # Cold: no DM channel exists until the bot opens one (counted towards the 40003 limit).
+    cold = bool(request.get("cold", False))
+    dm_channels = {} if cold else {user.id: sandbox.dm_channel(user).id for user in users}
     general = server.channels["general"]
     received: dict[int, list[float]] = {}
+    routes: dict[int, str] = {}  # how each subscriber was first reached: "dm" or "mention"
 
     def record(message: dict[str, Any], edited: bool) -> None:
         if edited:
             return
         now = time.time()
-        channel_id = int(message["channel_id"])
-        if channel_id in channel_owner:
-            received.setdefault(channel_owner[channel_id], []).append(now)
-        elif channel_id == general.id:
+        channel = sandbox.world.channels.get(int(message["channel_id"]))
+        if channel is not None and channel.is_dm and channel.recipient is not None:
+            received.setdefault(channel.recipient.id, []).append(now)
+            routes.setdefault(channel.recipient.id, "dm")
+        elif channel is not None and channel.id == general.id:
             allowed = message.get("allowed_mentions") or {}
             for user_id in allowed.get("users", []):
                 received.setdefault(int(user_id), []).append(now)
+                routes.setdefault(int(user_id), "mention")
 
     sandbox.on_bot_message(record)
     connection.send(
@@ -97,7 +105,7 @@ async def _serve(connection: multiprocessing.connection.Connection) -> None:
             "env": sandbox.env(),
             "users": [user.id for user in users],
             "closed": closed,
-            "dm_channels": {user.id: sandbox.dm_channel(user).id for user in users},
+            "dm_channels": dm_channels,
             "general": general.id,
         }
     )
@@ -131,7 +139,7 @@ async def _serve(connection: multiprocessing.connection.Connection) -> None:
         elif operation == "burst":
             connection.send(await _burst(sandbox, attendees, general, command["actions"]))
         elif operation == "stats":
-            connection.send(_stats(sandbox, received))
+            connection.send(_stats(sandbox, received, routes))
         elif operation == "stop":
             await sandbox.stop()
             connection.send({"ok": True})
@@ -253,7 +261,9 @@ async def _burst(
     }
 
 
-def _stats(sandbox: Sandbox, received: dict[int, list[float]]) -> dict[str, Any]:
+def _stats(
+    sandbox: Sandbox, received: dict[int, list[float]], routes: dict[int, str]
+) -> dict[str, Any]:
     requests = [
         record
         for record in sandbox.transcript.requests()
@@ -284,6 +294,17 @@ def _stats(sandbox: Sandbox, received: dict[int, list[float]]) -> dict[str, Any]
     )
     return {
         "received": received,
+        "routes": routes,
+        "dm_opens": sum(
+            1
+            for record in requests
+            if record.method == "POST" and record.route == "/users/@me/channels"
+        ),
+        "dm_open_refusals": sum(
+            1
+            for record in requests
+            if isinstance(record.response, dict) and record.response.get("code") == 40003
+        ),
         "refused_dms": sum(1 for record in requests if record.status == 403),
         "mention_posts": sum(
             1

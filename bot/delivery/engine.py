@@ -80,11 +80,18 @@ class DeliveryEngine:
             database, clock, self.settings, state.renderers, state.request
         )
         self._previews = OutboxPreviews(database, state)
-        self._direct_messages = DirectMessages(database, state)
+        self._direct_messages = DirectMessages(database, clock, state)
         self._recovery = RestartRecovery(database, clock, state)
         rows = RowDelivery(database, clock, state, self._direct_messages, self._recovery)
         self._passes = DeliveryPasses(
-            database, scheduler, clock, state, rows, self.fallback, self._previews
+            database,
+            scheduler,
+            clock,
+            state,
+            rows,
+            self.fallback,
+            self._previews,
+            self._direct_messages,
         )
 
     @property
@@ -235,6 +242,17 @@ class DeliveryEngine:
         if cancelled:
             await self.rearm()
         return cancelled
+
+    async def skip_expired(self, now: datetime) -> int:
+        """Mark pending rows past their deadline skipped (counted, never sent); return how many.
+
+        For a planner about to re-plan at start: rows missed while the bot was down end
+        skipped, so ``/conference status`` counts them, instead of being cancelled.
+        """
+        skipped = await self._database.outbox.skip_expired(now)
+        for kind, count in skipped.items():
+            log.warning("delivery: %d %s rows passed their deadline unsent; skipped", count, kind)
+        return sum(skipped.values())
 
     async def cancel(self, key: str) -> bool:
         """Cancel the pending row ``key``; return whether there was one."""

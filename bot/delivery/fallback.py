@@ -8,15 +8,25 @@ is mentioned this way the message says how to get DMs again (``hint``).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
+from functools import partial
 
 from bot.clock import Clock
 from bot.delivery.contracts import DeliverySettings, Renderer, Sender
 from bot.delivery.pacing import BudgetClosed
-from bot.delivery.policy import DeliveryError, RenderContext, Skip, nonce_for, retry_delay
+from bot.delivery.policy import (
+    LATE_AFTER,
+    DeliveryError,
+    RenderContext,
+    Skip,
+    nonce_for,
+    retry_delay,
+)
+from bot.delivery.records import written
 from bot.errors import error_code
 from bot.rendering.outgoing import as_outgoing
 from bot.storage.database import Database
@@ -27,12 +37,29 @@ log = logging.getLogger(__name__)
 # Discord: at most 100 ids in allowed_mentions.users; 2000 characters per message.
 MAX_MENTIONS = 100
 MESSAGE_LIMIT = 2000
-# "<@id> ": a snowflake has at most 20 digits.
-MENTION_WIDTH = 24
+# Messages of one channel under way at once.
+MESSAGES_AT_ONCE = 2
 FALLBACK_HINT = (
     "You get this here because your DMs are closed to this server's members; "
     "allow direct messages from this server (its Privacy Settings) to get them by DM."
 )
+
+
+def _batches(users: list[int], room: int) -> list[list[int]]:
+    """Split ``users`` into messages: at most 100 each, their mentions within ``room``."""
+    batches: list[list[int]] = []
+    current: list[int] = []
+    used = 0
+    for user in users:
+        width = len(f"<@{user}> ")
+        if current and (len(current) == MAX_MENTIONS or used + width > room):
+            batches.append(current)
+            current, used = [], 0
+        current.append(user)
+        used += width
+    if current:
+        batches.append(current)
+    return batches
 
 
 class FallbackMentions:
@@ -104,33 +131,61 @@ class FallbackMentions:
             if item.target_user_id is not None:
                 rows_of.setdefault(item.target_user_id, []).append(item)
         known = await self._database.recipients.get_many(rows_of)
-        untold = {user for user, recipient in known.items() if recipient.told_at is None}
-        room = MESSAGE_LIMIT - len(text) - len(self.hint) - 4
-        per_message = max(1, min(MAX_MENTIONS, room // MENTION_WIDTH))
-        ordered = sorted(rows_of)
-        delivered = 0
-        for start in range(0, len(ordered), per_message):
-            batch = ordered[start : start + per_message]
-            rows = [row for user in batch for row in rows_of[user]]
-            mentions = " ".join(f"<@{user}>" for user in batch)
-            hint = f"\n-# {self.hint}" if untold.intersection(batch) else ""
-            keys = ",".join(row.key for row in rows)
-            try:
-                async with self._request():
-                    message_id = await sender.send_message(
-                        channel_id,
-                        f"{mentions}\n{text}{hint}",
-                        nonce=nonce_for(f"fallback:{keys}"),
-                        mention_user_ids=batch,
-                    )
-            except DeliveryError as error:
-                for row in rows:
-                    await self._failed(row, error, now)
-                continue
-            await outbox.mark_sent_many([row.id for row in rows], message_id, late=context.late)
-            await self._database.recipients.mark_told(untold.intersection(batch), now)
-            delivered += len(rows)
-        return delivered
+        # The hint is for closed DMs only (not for someone whose DM was not open in time).
+        untold = {
+            user
+            for user, recipient in known.items()
+            if recipient.told_at is None and not recipient.dm_able
+        }
+        hint = f"\n-# {self.hint}" if untold else ""
+        batches = _batches(sorted(rows_of), MESSAGE_LIMIT - len(text) - len(hint) - 1)
+        # Two at a time: a channel takes about one message a second (its own limit), and a
+        # message waiting for it holds one of the budget's places the DMs need too.
+        gate = asyncio.Semaphore(MESSAGES_AT_ONCE)
+
+        async def one(batch: list[int]) -> int:
+            async with gate:
+                return await self._batch(
+                    sender, channel_id, batch, rows_of, text, untold, first.due_at, now
+                )
+
+        return sum(await asyncio.gather(*(one(batch) for batch in batches)))
+
+    async def _batch(
+        self,
+        sender: Sender,
+        channel_id: int,
+        batch: list[int],
+        rows_of: Mapping[int, list[OutboxItem]],
+        text: str,
+        untold: set[int],
+        due_at: datetime,
+        now: datetime,
+    ) -> int:
+        """Send one message mentioning ``batch``; record its rows; return how many."""
+        outbox = self._database.outbox
+        rows = [row for user in batch for row in rows_of[user]]
+        mentions = " ".join(f"<@{user}>" for user in batch)
+        hint = f"\n-# {self.hint}" if untold.intersection(batch) else ""
+        keys = ",".join(row.key for row in rows)
+        try:
+            async with self._request():
+                message_id = await sender.send_message(
+                    channel_id,
+                    f"{mentions}\n{text}{hint}",
+                    nonce=nonce_for(f"fallback:{keys}"),
+                    mention_user_ids=batch,
+                )
+        except DeliveryError as error:
+            for row in rows:
+                await self._failed(row, error, now)
+            return 0
+        late = self._clock.now() - due_at > LATE_AFTER
+        ids = [row.id for row in rows]
+        await written(keys, partial(outbox.mark_sent_many, ids, message_id, late=late))
+        told = untold.intersection(batch)
+        await written(keys, partial(self._database.recipients.mark_told, told, now))
+        return len(rows)
 
     async def _failed(self, item: OutboxItem, error: DeliveryError, now: datetime) -> None:
         attempts = item.attempts + 1

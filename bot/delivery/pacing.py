@@ -72,6 +72,8 @@ class RequestBudget:
         self._closed = asyncio.Event()
         self._recent: deque[float] = deque()
         self.granted = 0
+        self._held_until = 0.0  # nothing is granted before (monotonic): see hold()
+        self.generation = 0  # bumped by hold(): earlier reservations are made again
 
     @property
     def closed(self) -> bool:
@@ -81,9 +83,50 @@ class RequestBudget:
     def delay(self) -> float:
         """Reserve the next slot and return how many seconds to wait for it."""
         now = self._monotonic()
-        start = max(self._next, now)
+        start = max(self._next, now, self._held_until)
         self._next = start + self._interval
         return max(start - self._tolerance - now, 0.0)
+
+    def next_slot_in(self) -> float:
+        """Return how many seconds a slot reserved now would wait (nothing is reserved)."""
+        now = self._monotonic()
+        start = max(self._next, now, self._held_until)
+        return max(start - self._tolerance - now, 0.0)
+
+    def reserve(self) -> tuple[float, int]:
+        """Reserve the next slot; return the monotonic instant it comes and the generation.
+
+        Wait for it with :meth:`acquire_reserved`; a :meth:`hold` meanwhile moves it.
+        """
+        return self._monotonic() + self.delay(), self.generation
+
+    async def acquire_reserved(self, reservation: tuple[float, int]) -> None:
+        """Wait for a slot :meth:`reserve` returned (reserved again after a :meth:`hold`).
+
+        :raises BudgetClosed: the budget was closed before or while waiting.
+        """
+        at, generation = reservation
+        while True:
+            await self._sleep(at - self._monotonic())
+            if generation == self.generation:
+                break
+            at, generation = self.reserve()
+        await self._start()
+
+    def hold(self, seconds: float, *, rate: float | None = None) -> None:
+        """Grant nothing for ``seconds`` (Discord said so), then go on at ``rate`` if given.
+
+        Slots reserved before are reserved again when they come, in their order.
+        """
+        now = self._monotonic()
+        self._held_until = max(self._held_until, now + seconds)
+        if rate is not None and 0 < rate < self.rate:
+            self.rate = rate
+            self._interval = 1.0 / rate
+            self.burst = 1
+            self._tolerance = 0.0
+        self._next = self._held_until
+        self.generation += 1
 
     async def acquire(self) -> None:
         """Wait for a slot.
@@ -124,6 +167,9 @@ class RequestBudget:
         # of actual starts is capped too, so such a bunch never exceeds rate + burst.
         while True:
             now = self._monotonic()
+            if now < self._held_until:
+                await self._sleep(self._held_until - now)
+                continue
             while self._recent and self._recent[0] <= now - 1.0:
                 self._recent.popleft()
             if len(self._recent) < self._cap:
@@ -158,6 +204,9 @@ def clock_speed(clock: object) -> float:
 # Plans assume 90% of the budget: a fan-out that starts on plan and then runs at the full
 # budget ends early, leaving room for retries and the fallback mentions of closed DMs.
 PLANNING_SHARE = 0.9
+# And every fan-out starts this many real seconds earlier still: a small one (a handful
+# of rows) lands before its due time too, not a few milliseconds after it.
+START_MARGIN_SECONDS = 2.0
 
 
 def _group_starts(
@@ -179,7 +228,8 @@ def _group_starts(
     starts = []
     for due, count in profile:
         cumulative += count
-        start = due - timedelta(seconds=cumulative * clock_seconds_per_row)
+        ahead = cumulative * clock_seconds_per_row + START_MARGIN_SECONDS * speed
+        start = due - timedelta(seconds=ahead)
         starts.append((due, max(start, due - longest_head_start)))
     return starts
 

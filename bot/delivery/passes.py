@@ -20,17 +20,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
+import time
 from collections.abc import Awaitable
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
 from bot.delivery.contracts import Sender
+from bot.delivery.direct_messages import DirectMessages
 from bot.delivery.fallback import MAX_MENTIONS, FallbackMentions
-from bot.delivery.pacing import clock_speed, due_horizon, planned_start
+from bot.delivery.pacing import START_MARGIN_SECONDS, clock_speed, due_horizon, planned_start
 from bot.delivery.previews import OutboxPreviews
-from bot.delivery.row_delivery import RowDelivery
+from bot.delivery.row_delivery import OPEN_AND_SEND_SECONDS, RowDelivery
 from bot.delivery.state import EngineState
-from bot.errors import error_code
+from bot.errors import DatabaseBusyError, error_code
 from bot.scheduler import KeyedScheduler
 from bot.storage.database import Database
 from bot.storage.repositories.outbox import OutboxItem
@@ -42,6 +45,23 @@ WAKE_JOB_KEY = "delivery:wake"
 FALLBACK_BATCH = 80
 # If the database itself fails, try again this long after.
 RETRY_PASS_AFTER = timedelta(seconds=5)
+# At most this many opens are planned (each one a waiting task) at a time, among at
+# most this many recipients looked at.
+OPENS_PLANNED_AT_ONCE = 500
+NEEDING_AT_ONCE = 5000
+PLAN_OPENS_EVERY_SECONDS = 1.0
+# A pass waiting for its sends looks for new work at least this often (real seconds).
+PASS_TICK_SECONDS = 0.25
+# Mentions of people a DM cannot reach in time go out this long (real seconds, on the
+# bot's clock) before their due time, gathered into as few messages as possible.
+MENTION_LEAD_SECONDS = 5.0
+# The last message (fewer than a full one) goes out this long before its due time.
+MENTION_FINAL_SECONDS = 1.5
+# A channel takes about one message a second (5 per 5 s), each mentioning about this many.
+CHANNEL_SECONDS_PER_MESSAGE = 1.0
+MENTIONS_PER_MESSAGE = 70
+# Mentions due within this are counted when planning how early they start.
+MENTION_HORIZON_SECONDS = 120.0
 
 
 class DeliveryPasses:
@@ -56,6 +76,7 @@ class DeliveryPasses:
         rows: RowDelivery,
         fallback: FallbackMentions,
         previews: OutboxPreviews,
+        direct_messages: DirectMessages,
     ) -> None:
         self._database = database
         self._scheduler = scheduler
@@ -64,11 +85,13 @@ class DeliveryPasses:
         self._rows = rows
         self._fallback = fallback
         self._previews = previews
+        self._direct_messages = direct_messages
         self._pass_lock = asyncio.Lock()
         self.in_flight: set[asyncio.Task[None]] = set()
         self._in_pass = False
         self._horizon: datetime | None = None  # the latest due time the pass began sending
         self._fallback_task: asyncio.Task[None] | None = None
+        self._opens_planned_at = -math.inf  # when plan_opens last looked (monotonic)
 
     # -- the wake-up ---------------------------------------------------------------------
 
@@ -85,7 +108,86 @@ class DeliveryPasses:
             speed=clock_speed(self._clock),
             longest_head_start=settings.max_head_start,
         )
-        return next_due if start is None else min(start, next_due)
+        wake = next_due if start is None else min(start, next_due)
+        mention_due = await outbox.next_mention_due_at()
+        if mention_due is not None:
+            wake = min(wake, mention_due - await self._mention_lead(mention_due))
+        return wake
+
+    async def _mention_lead(self, due: datetime) -> timedelta:
+        """Return how early (bot's clock) the mentions due by ``due`` must start.
+
+        Discord lets a channel take about 5 messages in 5 seconds, so N people mentioned
+        in one channel take N / 70 messages at one a second; the first ones start early
+        enough for the last to be there by the due time (and a few seconds more).
+        """
+        waiting = await self._database.outbox.count_pending(due, route="fallback")
+        full = waiting // MENTIONS_PER_MESSAGE  # the rest go in the final message
+        seconds = MENTION_FINAL_SECONDS
+        if full:
+            seconds += MENTION_LEAD_SECONDS + full * CHANNEL_SECONDS_PER_MESSAGE
+        return timedelta(seconds=seconds * clock_speed(self._clock))
+
+    async def plan_opens(self) -> datetime | None:
+        """Plan the DM opens the DMs due within the head start need; return when to plan again.
+
+        Each recipient without a stored DM channel gets the next free open slot, earliest
+        due first, so the engine knows whose DM can be open by its due time.
+        """
+        if self._state.sender is None or self._state.stopping:
+            return None
+        # Writes come in bursts (a keynote's "Remind me"s): plan at most once a second.
+        # What a burst adds meanwhile is planned at the next re-arm, or routed when claimed.
+        started = time.monotonic()
+        if started - self._opens_planned_at < PLAN_OPENS_EVERY_SECONDS:
+            return None
+        self._opens_planned_at = started
+        direct_messages = self._direct_messages
+        now = self._clock.now()
+        # As far ahead as a fan-out may start (max_head_start_minutes, 10 by default).
+        ahead = self._state.settings.max_head_start
+        needing, later = await self._database.outbox.needing_dm_channels(
+            now, now + ahead, NEEDING_AT_ONCE
+        )
+        # Each open is planned just early enough: the k-th recipient still needing one
+        # (earliest due first) k opens' time before their due time, so N cold DMs start
+        # N / pace ahead (at most the head start), and one starts seconds ahead.
+        speed = clock_speed(self._clock)
+        per_second = self._state.dm_open_budget.rate
+        room = max(OPENS_PLANNED_AT_ONCE - direct_messages.planned, 0)
+        queued = direct_messages.planned
+        unplanned = [pair for pair in needing if direct_messages.ready_in(pair[0]) is None]
+        to_plan: list[int] = []
+        plan_next: datetime | None = None
+        for number, (user, first_due) in enumerate(unplanned, start=1):
+            seconds = (queued + number) / per_second + OPEN_AND_SEND_SECONDS + START_MARGIN_SECONDS
+            plan_at = first_due - timedelta(seconds=seconds * speed)
+            if plan_at <= now and len(to_plan) < room:
+                to_plan.append(user)
+            elif plan_next is None or plan_at < plan_next:
+                plan_next = plan_at
+        direct_messages.plan_opens(to_plan)
+        # Whoever's DM cannot be open by a row's due time is mentioned for that row, on
+        # time: decided now, so the fan-out later counts only the DMs it will send.
+        cutoffs = []
+        for user, first_due in needing:
+            wait = direct_messages.ready_in(user)
+            if wait is None:  # not planned yet: after every planned one, at best
+                wait = direct_messages.next_open_in()
+            ready = now + timedelta(seconds=(wait + OPEN_AND_SEND_SECONDS) * speed)
+            if ready > first_due:
+                cutoffs.append((user, ready))
+        rerouted = await self._database.outbox.mention_instead(
+            cutoffs, self._state.fallback_channel_id
+        )
+        if rerouted:
+            log.info(
+                "delivery: %d DMs cannot be open by their due time; mentions instead", rerouted
+            )
+        if len(to_plan) == room < len(unplanned) or len(needing) == NEEDING_AT_ONCE:
+            return now + ahead / 4  # more than planned at once: look again soon
+        candidates = [when for when in (plan_next, later and later - ahead) if when is not None]
+        return min(candidates, default=None)
 
     async def rearm(self) -> datetime | None:
         """Schedule the wake-up for the next send; return when that is."""
@@ -95,10 +197,16 @@ class DeliveryPasses:
             return None  # the running pass re-checks, then re-arms when it ends
         try:
             wake = await self.next_wake()
+            plan_again = await self.plan_opens()
+            if plan_again is not None:
+                wake = plan_again if wake is None else min(wake, plan_again)
         except Exception:
             code = error_code()
             log.exception("delivery: could not plan the next wake-up (code %s)", code)
             wake = self._clock.now() + RETRY_PASS_AFTER
+        paused_until = self._state.paused_until
+        if wake is not None and paused_until is not None:
+            wake = max(wake, paused_until)
         if wake is None:
             self._scheduler.cancel(WAKE_JOB_KEY)
         else:
@@ -164,15 +272,29 @@ class DeliveryPasses:
         while not self._state.stopping:
             free = max_concurrent_sends - len(self.in_flight)
             claimed = 0
-            if free >= refill_at or not self.in_flight:
-                claimed = await self._claim(sender, free)
+            if (free >= refill_at or not self.in_flight) and not self._state.claims_paused(
+                self._clock.now()
+            ):
+                try:
+                    claimed = await self._claim(sender, free)
+                except DatabaseBusyError:
+                    # Another process holds the database: the sends under way finish
+                    # (their records wait for it); claiming resumes a little later.
+                    log.warning("delivery: the database is busy; claiming again shortly")
+                    self._state.pause_claims(self._clock.now() + RETRY_PASS_AFTER)
             busy = busy or claimed > 0
             if not self.in_flight:
                 if claimed == 0:
                     break
                 continue
             if claimed == 0 or free - claimed < refill_at:
-                await asyncio.wait(set(self.in_flight), return_when=asyncio.FIRST_COMPLETED)
+                # A send landing frees a sender; the tick lets rows written meanwhile (a
+                # mention due in a moment) be claimed while long sends are under way.
+                await asyncio.wait(
+                    set(self.in_flight),
+                    timeout=PASS_TICK_SECONDS,
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
         if self.in_flight:  # stopping: let drain() decide how long they get
             await asyncio.wait(set(self.in_flight))
         if busy:
@@ -209,11 +331,27 @@ class DeliveryPasses:
                 self._spawn(self._rows.deliver(sender, item, recipient))
         if fallback_busy:
             return len(rows)
-        # Fallback mentions gather everyone whose DMs are closed into as few channel
-        # messages as possible: a full message's worth, or whatever is left at the end.
-        waiting = await outbox.count_pending(now, route="fallback")
-        if waiting and (waiting >= FALLBACK_BATCH or not (rows or direct_in_flight)):
-            fallback = await outbox.claim_due(now, now, MAX_MENTIONS * 4, route="fallback")
+        # Mentions gather everyone a DM cannot reach (DMs closed, or no DM channel by the
+        # due time) into as few channel messages as possible: a full message's worth,
+        # whatever is left at the end, or all of them just before they are due.
+        # Full messages go out early enough for the channel's pace; the rest (people who
+        # subscribed at the last moment) are gathered into one final message just before
+        # they are due, so the channel is not spent on one message per late arrival.
+        speed = clock_speed(self._clock)
+        lead = await self._mention_lead(now + timedelta(seconds=MENTION_HORIZON_SECONDS))
+        until = max(self._horizon or now, now + lead)
+        count = outbox.count_pending
+        overdue = await count(now, route="fallback")
+        final_at = now + timedelta(seconds=MENTION_FINAL_SECONDS * speed)
+        final = await count(final_at, route="fallback")
+        idle = not (rows or direct_in_flight)
+        if (
+            await count(now + lead, route="fallback") >= MENTIONS_PER_MESSAGE
+            or final > overdue
+            or (idle and final > 0)
+            or overdue >= FALLBACK_BATCH
+        ):
+            fallback = await outbox.claim_due(now, until, MAX_MENTIONS * 4, route="fallback")
             if fallback:
                 self._fallback_task = self._spawn(self._deliver_fallback(sender, fallback))
                 return len(rows) + len(fallback)

@@ -12,20 +12,23 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
+from functools import partial
 
 from bot.clock import Clock
 from bot.delivery.contracts import Action, Sender
-from bot.delivery.direct_messages import DirectMessages
-from bot.delivery.pacing import BudgetClosed
+from bot.delivery.direct_messages import DirectMessages, opens_limited
+from bot.delivery.pacing import BudgetClosed, clock_speed
 from bot.delivery.policy import (
     CANNOT_MESSAGE_USER,
+    LATE_AFTER,
     DeliveryError,
     RenderContext,
     Skip,
     nonce_for,
     retry_delay,
 )
+from bot.delivery.records import written
 from bot.delivery.recovery import RestartRecovery, marked_buttons
 from bot.delivery.state import EngineState
 from bot.errors import error_code
@@ -35,6 +38,13 @@ from bot.storage.repositories.outbox import OutboxItem
 from bot.storage.repositories.recipients import Recipient
 
 log = logging.getLogger(__name__)
+
+# A 429 asking for at least this long (discord.py hands over only those over its
+# max_ratelimit_timeout, 30 s) pauses every claim until it is over.
+LONG_RATE_LIMIT_SECONDS = 30.0
+# An open and the DM after it take about this long (real seconds): a DM whose channel is
+# open later than this before its due time is a mention instead (if it has a channel).
+OPEN_AND_SEND_SECONDS = 1.0
 
 
 class RowDelivery:
@@ -96,10 +106,13 @@ class RowDelivery:
                 sender, item, channel_id, renderer, marked=buttons != message.buttons
             )
             if found is not None:
-                await outbox.mark_sent(item.id, found, late=False)
+                await written(item.key, partial(outbox.mark_sent, item.id, found, late=False))
                 log.info("outbox %s was already delivered before the outage", item.key)
                 self._state.sent_in_pass += 1
                 await self._follow_up(item, found)
+                return
+            if self._state.claims_paused(self._clock.now()):
+                await outbox.release([item.id])  # a long 429 came meanwhile: wait with it
                 return
             async with self._state.request():
                 message_id = await sender.send_message(
@@ -119,7 +132,9 @@ class RowDelivery:
         except DeliveryError as error:
             await self._failed(item, error, now)
             return
-        await outbox.mark_sent(item.id, message_id, late=context.late)
+        # Late as Discord got it: the confirmation's time, not the render's.
+        late = self._clock.now() - item.due_at > LATE_AFTER
+        await written(item.key, partial(outbox.mark_sent, item.id, message_id, late=late))
         self._state.sent_in_pass += 1
         await self._follow_up(item, message_id)
 
@@ -166,7 +181,37 @@ class RowDelivery:
         if recipient is not None and recipient.dm_channel_id is not None:
             return recipient.dm_channel_id
         # Only the first DM to someone costs this extra request, paced apart; the id is kept.
-        return await self._direct_messages.open(sender, item.target_user_id)
+        # If it cannot be made by the due time, a mention in a channel is on time instead.
+        user_id = item.target_user_id
+        fallback = item.fallback_channel_id or self._state.fallback_channel_id
+        if fallback is not None and not self._open_in_time(user_id, item):
+            await self._to_fallback(item, "no DM channel by the due time")
+            return None
+        try:
+            return await self._direct_messages.open(sender, user_id)
+        except DeliveryError as error:
+            if not opens_limited(error):
+                raise
+            if fallback is None:  # the row waits for opens again; sends go on meanwhile
+                raise DeliveryError(
+                    str(error), permanent=False, retry_after=error.retry_after
+                ) from error
+            await self._to_fallback(item, f"DM opens refused: {error}")
+            return None
+
+    def _open_in_time(self, user_id: int, item: OutboxItem) -> bool:
+        """Return whether ``user_id``'s DM channel can be open by ``item``'s due time.
+
+        A row already late may still open one if a slot is free at once.
+        """
+        wait = self._direct_messages.ready_in(user_id)
+        if wait is None:
+            if self._direct_messages.held_for() > 0:
+                return False  # Discord asked for no open now
+            wait = self._direct_messages.next_open_in()
+        now = self._clock.now()
+        ready = now + timedelta(seconds=(wait + OPEN_AND_SEND_SECONDS) * clock_speed(self._clock))
+        return ready <= max(item.due_at, now + timedelta(seconds=OPEN_AND_SEND_SECONDS))
 
     async def _failed(self, item: OutboxItem, error: DeliveryError, now: datetime) -> None:
         outbox = self._database.outbox
@@ -175,6 +220,19 @@ class RowDelivery:
             await self._to_fallback(item, str(error))
             return
         attempts = item.attempts + 1
+        if (
+            error.status == 429
+            and (error.retry_after or 0) >= LONG_RATE_LIMIT_SECONDS
+            and attempts < self._state.settings.max_attempts
+        ):
+            # discord.py hands over only 429s longer than its max_ratelimit_timeout, and
+            # does not say their scope: nothing is claimed until Discord allows it again
+            # (no request is held in a sleep), and deadlines still skip what waits too long.
+            until = now + timedelta(seconds=error.retry_after or 0)
+            self._state.pause_claims(until)
+            await outbox.hold(item.id, str(error))
+            log.warning("outbox %s: %s; nothing is sent before %s", item.key, error, until)
+            return
         retry_at = None
         if not error.permanent and attempts < self._state.settings.max_attempts:
             retry_at = now + retry_delay(attempts, error.retry_after)

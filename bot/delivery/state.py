@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from datetime import datetime
 
 from bot.delivery.contracts import Action, AfterSent, DeliverySettings, Renderer, Sender
 from bot.delivery.pacing import RequestBudget
@@ -29,6 +30,19 @@ class EngineState:
         self.fallback_channel_id: int | None = None
         self.sent_in_pass = 0
         self.requests = 0  # requests made (DM opens, sends, history checks), for the log
+        # No row is claimed before this instant (bot's clock): a long 429, a busy database.
+        self.paused_until: datetime | None = None
+
+    def pause_claims(self, until: datetime) -> None:
+        """Claim nothing before ``until`` (the wake-up is re-armed for it at the latest)."""
+        if self.paused_until is None or until > self.paused_until:
+            self.paused_until = until
+
+    def claims_paused(self, now: datetime) -> bool:
+        """Return whether claiming is paused at ``now``."""
+        if self.paused_until is not None and now >= self.paused_until:
+            self.paused_until = None
+        return self.paused_until is not None
 
     def _dm_open_budget(self) -> RequestBudget:
         # A burst of a fifth of the minute's allowance keeps any sliding minute under it

@@ -46,8 +46,13 @@ def speaker_rows(
     *,
     lead: timedelta,
     now: datetime,
+    room_channels: Mapping[str, int],
 ) -> list[NewOutboxRow]:
-    """Return the heads-up rows one speaker should have (none without a Discord account)."""
+    """Return the heads-up rows one speaker should have (none without a Discord account).
+
+    Like a reminder, a heads-up that cannot be a DM (DMs closed, or no DM channel by its
+    due time) is a mention in the session's room channel, on time.
+    """
     if user_id is None:
         return []
     return [
@@ -58,6 +63,7 @@ def speaker_rows(
             {"session_id": session.id, "speaker_id": speaker_id},
             deadline_at=session.start,
             target_user_id=user_id,
+            fallback_channel_id=room_channels.get(session.room_id or ""),
             session_id=session.id,
             scope=speaker_scope(speaker_id),
         )
@@ -74,9 +80,12 @@ async def plan_speaker_alert(
     *,
     lead: timedelta,
     now: datetime,
+    room_channels: Mapping[str, int],
 ) -> int:
     """Make one speaker's pending heads-ups match their link; return how many were added."""
-    rows = speaker_rows(engine, index, speaker_id, user_id, lead=lead, now=now)
+    rows = speaker_rows(
+        engine, index, speaker_id, user_id, lead=lead, now=now, room_channels=room_channels
+    )
     return await engine.replace_scope(SPEAKER_ALERT_KIND, speaker_scope(speaker_id), rows)
 
 
@@ -87,12 +96,17 @@ async def plan_speaker_alerts(
     *,
     lead: timedelta,
     now: datetime,
+    room_channels: Mapping[str, int],
 ) -> int:
     """Plan the heads-ups of every linked speaker (at start); return how many were added.
 
-    Rows already planned are kept (exactly once); nothing else in the outbox is read.
+    Rows already planned are kept (exactly once). Heads-ups whose talk began while the bot
+    was down are skipped first (counted in ``/conference status``), not cancelled.
     """
+    await engine.skip_expired(now)
     added = 0
     for speaker_id, user_id in links.items():
-        added += await plan_speaker_alert(engine, index, speaker_id, user_id, lead=lead, now=now)
+        added += await plan_speaker_alert(
+            engine, index, speaker_id, user_id, lead=lead, now=now, room_channels=room_channels
+        )
     return added

@@ -9,7 +9,7 @@ it re-plans them inside every schedule apply.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
 
 from bot.answers.reader import Reader
@@ -49,6 +49,7 @@ class SpeakerService:
     def __init__(self, core: Core, moderation: ModerationLog, channels: ChannelDirectory) -> None:
         self._core = core
         self._moderation = moderation
+        self._channels = channels
         self._heads_up = HeadsUpRenderer(core, channels)
 
     # -- the schedule shown now -----------------------------------------------------------
@@ -192,7 +193,9 @@ class SpeakerService:
 
     # -- heads-up DMs -----------------------------------------------------------------------
 
-    async def plan_heads_ups(self, *, now: datetime | None = None) -> int:
+    async def plan_heads_ups(
+        self, *, now: datetime | None = None, room_channels: Mapping[str, int] | None = None
+    ) -> int:
         """Plan a heads-up DM for every linked speaker's upcoming sessions (at start).
 
         Rows already planned are kept (exactly once); returns how many were added or moved.
@@ -204,6 +207,9 @@ class SpeakerService:
             await self.links(),
             lead=self._lead(),
             now=now or core.clock.now(),
+            room_channels=self._channels.room_channel_ids()
+            if room_channels is None
+            else room_channels,
         )
 
     async def plan_heads_up(self, speaker_id: str) -> int:
@@ -216,11 +222,13 @@ class SpeakerService:
             (await self.links()).get(speaker_id),
             lead=self._lead(),
             now=core.clock.now(),
+            room_channels=self._channels.room_channel_ids(),
         )
 
     async def follow_schedule_change(self, change: ScheduleChange) -> dict[str, int]:
         """Move, cancel or add heads-ups for the new schedule (inside the apply's transaction)."""
-        return {"planned": await self.plan_heads_ups(now=change.now)}
+        planned = await self.plan_heads_ups(now=change.now, room_channels=change.room_channels)
+        return {"planned": planned}
 
     async def render_heads_up(self, item: OutboxItem, context: RenderContext) -> str:
         """Return the heads-up text for an outbox row (the kind's renderer).

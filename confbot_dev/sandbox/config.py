@@ -100,3 +100,7 @@ class Faults:
     # at once (``RateLimited``) instead of sleeping it in real time. 0: off.
     long_retry_after: float = 0.0
     long_retry_after_route: str = MESSAGE_CREATE_ROUTE
+    # The long Retry-After is global instead (topics/rate-limits, "Global Rate Limit":
+    # ``"global": true``, ``X-RateLimit-Global``, scope "global"): every route but the
+    # interaction endpoints is refused until it is over.
+    long_retry_after_global: bool = False

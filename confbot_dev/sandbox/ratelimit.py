@@ -52,7 +52,9 @@ class RateLimiter:
         self._held_until: float | None = None
         self.early_retries = 0
 
-    def check_long_retry_after(self, route_key: str, faults: Faults) -> Verdict:
+    def check_long_retry_after(
+        self, route_key: str, faults: Faults, *, exempt: bool = False
+    ) -> Verdict:
         """Answer ``Faults.long_retry_after``: one 429 on its route, held on the bot's clock.
 
         The rate-limits page: a 429 says how long to wait in ``retry_after`` (and the
@@ -60,7 +62,10 @@ class RateLimiter:
         fault is used up by the request it refuses; each request that comes back too early
         is counted in :attr:`early_retries` and refused with the time still to wait.
         """
-        if route_key != faults.long_retry_after_route:
+        scope = "global" if faults.long_retry_after_global else "user"
+        if scope == "global" and exempt:
+            return Verdict(allowed=True)
+        if scope == "user" and route_key != faults.long_retry_after_route:
             return Verdict(allowed=True)
         now = self.limits.clock()
         if self._held_until is None:
@@ -74,23 +79,31 @@ class RateLimiter:
         else:
             self.early_retries += 1
         retry = self._held_until - now
-        self.hits["user"] += 1
-        return Verdict(
-            allowed=False,
-            headers={
+        self.hits[scope] += 1
+        if scope == "global":
+            headers = {
+                "X-RateLimit-Global": "true",
+                "X-RateLimit-Scope": "global",
+                "Retry-After": f"{retry:.3f}",
+            }
+        else:
+            headers = {
                 "X-RateLimit-Limit": "1",
                 "X-RateLimit-Remaining": "0",
                 "X-RateLimit-Reset-After": f"{retry:.3f}",
                 "X-RateLimit-Bucket": bucket_hash(route_key),
                 "X-RateLimit-Scope": "user",
                 "Retry-After": f"{retry:.3f}",
-            },
+            }
+        return Verdict(
+            allowed=False,
+            headers=headers,
             body={
                 "message": "You are being rate limited.",
                 "retry_after": round(retry, 3),
-                "global": False,
+                "global": scope == "global",
             },
-            scope="user",
+            scope=scope,
         )
 
     def check(self, route_key: str, major: str, *, global_exempt: bool) -> Verdict:

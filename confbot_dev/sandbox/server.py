@@ -247,7 +247,9 @@ class Sandbox:
                     )
                     if k in request.match_info
                 )
-                verdict = self.ratelimiter.check_long_retry_after(route_key, self.faults)
+                verdict = self.ratelimiter.check_long_retry_after(
+                    route_key, self.faults, exempt=exempt
+                )
                 if verdict.allowed:
                     verdict = self.ratelimiter.check(route_key, major, global_exempt=exempt)
                 headers = verdict.headers

@@ -114,6 +114,19 @@ class OutboxClaims(Repository):
             )
         return result.rowcount == 1
 
+    async def hold(self, item_id: int, error: str) -> bool:
+        """Return a claimed row to ``pending`` after a refusal, keeping its due time.
+
+        For a long rate limit the engine waits out by not claiming: the row keeps its
+        due time (so it is worded and recorded late if it is), and the attempt counts.
+        """
+        result = await self._db.execute(
+            "UPDATE outbox SET status = 'pending', last_error = ?, attempts = attempts + 1,"
+            " updated_at = ? WHERE id = ? AND status = 'sending'",
+            (error[:500], self._now(), item_id),
+        )
+        return result.rowcount == 1
+
     async def mark_skipped(self, item_id: int, reason: str) -> bool:
         """Mark a claimed row skipped (obsolete, or past its deadline); it is never sent."""
         result = await self._db.execute(
@@ -140,6 +153,30 @@ class OutboxClaims(Repository):
             (channel_id, to_db_time(now), self._now(), item_id),
         )
         return result.rowcount == 1
+
+    async def mention_instead(
+        self, cutoffs: Sequence[tuple[int, datetime]], default_channel_id: int | None
+    ) -> int:
+        """Route pending DMs to a channel mention: each user's rows due before their cutoff.
+
+        For recipients whose DM channel cannot be open by then; a row goes to its own
+        fallback channel, else ``default_channel_id`` (none: it stays a DM). Returns how many.
+        """
+        if not cutoffs:
+            return 0
+        now = self._now()
+        async with self._db.transaction():
+            return await self._db.executemany(
+                "UPDATE outbox SET route = 'fallback',"
+                " fallback_channel_id = COALESCE(fallback_channel_id, ?), updated_at = ?"
+                " WHERE status = 'pending' AND route = 'direct' AND attempts = 0"
+                " AND target_user_id = ? AND target_channel_id IS NULL AND due_at < ?"
+                " AND COALESCE(fallback_channel_id, ?) IS NOT NULL",
+                [
+                    (default_channel_id, now, user_id, to_db_time(cutoff), default_channel_id)
+                    for user_id, cutoff in cutoffs
+                ],
+            )
 
     async def mark_sent_many(
         self, item_ids: Sequence[int], discord_message_id: int, *, late: bool

@@ -23,14 +23,21 @@ _INSERT = (
 )
 # Upsert of a planner's desired row: a pending row moves, only if it changed; a cancelled
 # one is wanted again (an attendee who stopped a reminder and asks for it once more).
+# Where it goes changes too (a new delivery preference: a DM becomes a room mention); the
+# route starts direct again (a recipient whose DMs are known closed falls back at once).
 _MOVE_PENDING = (
     " ON CONFLICT (key) DO UPDATE SET due_at = excluded.due_at,"
     " deadline_at = excluded.deadline_at, payload = excluded.payload,"
+    " target_user_id = excluded.target_user_id,"
+    " target_channel_id = excluded.target_channel_id,"
+    " fallback_channel_id = excluded.fallback_channel_id, route = 'direct',"
     " status = 'pending', attempts = 0, last_error = NULL,"
     " updated_at = excluded.updated_at"
     " WHERE outbox.status = 'cancelled' OR (outbox.status = 'pending'"
     " AND (outbox.due_at != excluded.due_at OR outbox.deadline_at != excluded.deadline_at"
-    " OR outbox.payload != excluded.payload))"
+    " OR outbox.payload != excluded.payload"
+    " OR outbox.target_channel_id IS DISTINCT FROM excluded.target_channel_id"
+    " OR outbox.fallback_channel_id IS DISTINCT FROM excluded.fallback_channel_id))"
 )
 
 

@@ -55,6 +55,14 @@ class OutboxReads(Repository):
         row = await self._db.fetchone("SELECT MIN(due_at) FROM outbox WHERE status = 'pending'")
         return from_db_time_or_none(row[0] if row is not None else None)
 
+    async def next_mention_due_at(self) -> datetime | None:
+        """Return when the earliest pending mention (fallback route, not a retry) is due."""
+        row = await self._db.fetchone(
+            "SELECT MIN(due_at) FROM outbox WHERE status = 'pending' AND route = 'fallback'"
+            " AND attempts = 0"
+        )
+        return from_db_time_or_none(row[0] if row is not None else None)
+
     async def due_profile(self, until: datetime) -> list[tuple[datetime, int]]:
         """Return ``(due_at, count)`` of pending direct rows due by ``until``, earliest first.
 
@@ -66,6 +74,37 @@ class OutboxReads(Repository):
             (to_db_time(until),),
         )
         return [(from_db_time(row[0]), int(row[1])) for row in rows]
+
+    async def needing_dm_channels(
+        self, now: datetime, until: datetime, limit: int
+    ) -> tuple[list[tuple[int, datetime]], datetime | None]:
+        """Return who needs a DM channel for a DM due after ``now``, by ``until``, and when next.
+
+        The users (earliest due first, at most ``limit``) have no stored DM channel and
+        no closed DMs; the instant is the earliest due time after ``until`` of such a row.
+        Rows already due, or waiting for a retry, open their channel themselves.
+        """
+        needing = (
+            " FROM outbox o LEFT JOIN recipients r ON r.user_id = o.target_user_id"
+            " WHERE o.status = 'pending' AND o.route = 'direct' AND o.attempts = 0"
+            " AND o.target_user_id IS NOT NULL AND o.target_channel_id IS NULL"
+            " AND r.dm_channel_id IS NULL AND r.dms_closed_at IS NULL"
+        )
+        rows = await self._db.fetchall(
+            "SELECT o.target_user_id, MIN(o.due_at) AS first_due"
+            + needing
+            + " AND o.due_at > ? AND o.due_at <= ?"
+            " GROUP BY o.target_user_id ORDER BY first_due, o.target_user_id LIMIT ?",
+            (to_db_time(now), to_db_time(until), limit),
+        )
+        later = await self._db.fetchone(
+            "SELECT MIN(o.due_at)" + needing + " AND o.due_at > ?",
+            (to_db_time(until),),
+        )
+        return (
+            [(int(row[0]), from_db_time(row[1])) for row in rows],
+            from_db_time_or_none(later[0] if later is not None else None),
+        )
 
     async def count_pending(self, now: datetime, *, route: OutboxRoute = "direct") -> int:
         """Return how many pending rows of ``route`` are due by ``now``."""

@@ -50,11 +50,12 @@ def test_default_budget_keeps_what_discord_counts_in_a_second_within_its_limit()
 @pytest.mark.parametrize(
     ("profile", "expected"),
     [
-        ([(T, 360)], T - timedelta(seconds=10)),  # 360 rows at 36/s (90% of 40)
-        ([(T, 36), (T + HOUR, 36)], T - timedelta(seconds=1)),
+        # 360 rows at 36/s (90% of 40), and the 2 s every fan-out starts earlier still
+        ([(T, 360)], T - timedelta(seconds=10 + 2)),
+        ([(T, 36), (T + HOUR, 36)], T - timedelta(seconds=1 + 2)),
         (
             [(T, 36), (T + timedelta(seconds=1), 360)],
-            T + timedelta(seconds=1) - timedelta(seconds=11),
+            T + timedelta(seconds=1) - timedelta(seconds=11 + 2),
         ),
         ([(T, 360_000)], T - timedelta(minutes=10)),  # capped by the longest head start
         ([], None),
@@ -75,11 +76,11 @@ def test_a_stopped_simulated_clock_gets_no_head_start() -> None:
 
 
 def test_due_horizon_releases_only_groups_whose_start_has_come() -> None:
-    """Ten seconds early, the group due at T may go; the one due an hour later may not."""
+    """Ten seconds early (and 2 s), the group due at T may go; the one an hour later may not."""
     profile = [(T, 360), (T + HOUR, 360)]
     arguments = {"rate": 40.0, "speed": 1.0, "longest_head_start": timedelta(minutes=10)}
-    assert due_horizon(profile, T - timedelta(seconds=11), **arguments) is None
-    assert due_horizon(profile, T - timedelta(seconds=10), **arguments) == T
+    assert due_horizon(profile, T - timedelta(seconds=13), **arguments) is None
+    assert due_horizon(profile, T - timedelta(seconds=12), **arguments) == T
     assert due_horizon(profile, T + HOUR, **arguments) == T + HOUR
 
 
@@ -90,7 +91,7 @@ async def database(tmp_path: Path) -> AsyncIterator[Database]:
 
 
 async def test_engine_wakes_early_enough_for_a_large_group(database: Database) -> None:
-    """720 rows due at T: the engine's wake-up is 20 s before T at 40 requests/s."""
+    """720 rows due at T: the engine wakes 20 s (and 2 s) before T at 40 requests/s."""
     clock = SimulatedClock(T - HOUR, speed=1.0)
     engine = DeliveryEngine(database, KeyedScheduler(clock), clock, DeliverySettings())
     rows = [
@@ -98,7 +99,7 @@ async def test_engine_wakes_early_enough_for_a_large_group(database: Database) -
         for user in range(720)
     ]
     assert await engine.enqueue_many(rows) == 720
-    assert await engine.next_wake() == T - timedelta(seconds=20)
+    assert await engine.next_wake() == T - timedelta(seconds=22)
 
 
 async def test_replacing_a_scope_touches_only_its_own_rows(database: Database) -> None:

@@ -303,3 +303,28 @@ async def test_digests_are_planned_at_start_and_skipped_when_empty(services: Ser
     rendered = await services.delivery.render_sample(item, NOW)
     assert rendered is not None
     assert "Talk B" in rendered.content
+
+
+async def test_a_delivery_change_alone_moves_a_planned_reminder_to_the_channel(
+    services: Services,
+) -> None:
+    """/remind, then /reminders settings delivery:channel: that reminder goes to the room.
+
+    The leads stay the same, so only where the row goes changes; and back to a DM again.
+    """
+    service, reader = services.reminders, await reader_of(services)
+    await service.remind_from_button(1, reader, "a")
+    outbox = services.database.outbox
+    leads = await service.planner.leads_for(1)
+    key = reminder_key("a", 1, leads[0])
+    before = await outbox.get(key)
+    assert before is not None
+    assert before.target_channel_id is None
+    await service.change_settings(1, reader, delivery="channel")
+    moved = await outbox.get(key)
+    assert moved is not None
+    assert (moved.status, moved.target_channel_id) == ("pending", ROOM_CHANNEL)
+    await service.change_settings(1, reader, delivery="dm")
+    back = await outbox.get(key)
+    assert back is not None
+    assert (back.status, back.target_channel_id) == ("pending", None)

@@ -148,3 +148,42 @@ async def test_speaker_questions_mention_the_linked_member(services: Services) -
     assert isinstance(after, Reply)
     assert "On Discord" not in (before.pages[0].description or "")
     assert f"On Discord: <@{ADA}>" in (after.pages[0].description or "")
+
+
+async def test_a_heads_up_missed_while_down_is_skipped_and_counted(services: Services) -> None:
+    """The bot was down past the talk's start: its heads-up ends skipped, not cancelled.
+
+    So ``/conference status`` (the delivery counts) shows it among the skipped.
+    """
+    await services.speakers.link("ada", ADA, actor_id=MODERATOR)
+    after_start = TALK_START + timedelta(minutes=5)
+    await services.speakers.plan_heads_ups(now=after_start)
+    assert (await heads_up(services)).status == "skipped"
+    counts = (await services.delivery.delivery_counts())[SPEAKER_ALERT_KIND]
+    assert (counts.skipped, counts.cancelled, counts.pending) == (1, 0, 0)
+
+
+class RoomsById:
+    """A channel directory that sees room b's channel (555) only."""
+
+    def channel_id(self, configured: int | str | None) -> int | None:
+        """Return a configured id as is."""
+        return configured if isinstance(configured, int) else None
+
+    def room_channel_ids(self) -> dict[str, int]:
+        """Return room b's channel."""
+        return {"b": 555}
+
+
+async def test_a_heads_up_falls_back_to_its_rooms_channel(tmp_path: Path) -> None:
+    """A heads-up that cannot be a DM is a mention in the session's room channel."""
+    config = with_rooms(live_config(tmp_path), {"b": 555})
+    services = await Services.open(config, SimulatedClock(MORNING, speed=0), channels=RoomsById())
+    try:
+        await services.speakers.link("ada", ADA, actor_id=MODERATOR)
+        assert (await heads_up(services)).fallback_channel_id is None  # room a: no channel
+        write_programme(source(services), **MOVED)  # to room b
+        await services.live_schedule.refresh()
+        assert (await heads_up(services)).fallback_channel_id == 555
+    finally:
+        await services.close()

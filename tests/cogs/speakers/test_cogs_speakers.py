@@ -401,8 +401,12 @@ async def test_linked_speaker_is_mentioned_and_gets_one_heads_up(
     assert item.status == "sent"
 
 
-async def test_speaker_with_closed_dms_is_not_retried(crowded: ConferenceHarness) -> None:
-    """A linked speaker who closed their DMs gets no message and the row fails once."""
+async def test_speaker_with_closed_dms_is_mentioned_in_the_room(crowded: ConferenceHarness) -> None:
+    """A linked speaker who closed their DMs is mentioned in their session's room channel.
+
+    The DM is refused once (50007); the heads-up is then a mention pinging exactly them,
+    on time, like an attendee's reminder; no DM is tried again.
+    """
     assert crowded.bot is not None
     assert crowded.server is not None
     shy = crowded.sandbox.add_member(crowded.server.guild, "shy", dms_open=False)
@@ -417,9 +421,19 @@ async def test_speaker_with_closed_dms_is_not_retried(crowded: ConferenceHarness
     await crowded.bot.services.delivery.deliver_due()
     item = await crowded.bot.services.database.outbox.get(f"speaker_dm:s01:p01:{shy.id}")
     assert item is not None
-    assert item.status == "failed"
-    assert "50007" in (item.last_error or "")
+    assert (item.status, item.route, item.late) == ("sent", "fallback", False)
     assert crowded.sandbox.dm_messages(shy) == []
+    mentions = [
+        message
+        for channel in crowded.sandbox.world.channels.values()
+        if not channel.is_dm
+        for message in crowded.sandbox.messages(channel)
+        if f"<@{shy.id}>" in message["content"]
+    ]
+    assert len(mentions) == 1
+    assert [str(user) for user in mentions[0]["allowed_mentions"]["users"]] == [str(shy.id)]
+    assert item.fallback_channel_id == int(mentions[0]["channel_id"])
+    assert len(crowded.sandbox.rejections) + len(crowded.sandbox.allowed_rejections) == 1
 
 
 def button_labels(result: object) -> list[str]:

@@ -1,0 +1,107 @@
+"""The best route on time: a DM if its channel can be open by the due time, else a mention.
+
+Discord limits how fast a bot opens DM channels (topics/rate-limits; the sandbox refuses
+more than ``dm_channels_per_minute`` new ones with a 429 coded 40003). The engine plans
+each cold recipient's open in a slot of its open budget; whoever's open cannot come by
+the due time is mentioned in the fallback channel on time, many to a message, pinging
+exactly them (reference/message "Allowed Mentions": ``parse`` empty, ``users`` listed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+
+from bot.config import Config
+from bot.delivery import TEXT_KIND
+from confbot_dev.harness import ConferenceHarness
+from confbot_dev.sandbox import User
+
+from .conftest import OPEN_DM_ROUTE, engine_of, fast_config, fast_limits
+from .test_delivery_fallback import pinged
+
+DUE_IN = timedelta(seconds=30)
+
+
+@pytest.fixture
+async def slow_opens(seed_config: Config) -> AsyncIterator[ConferenceHarness]:
+    """A bot allowed one DM open a minute, on a clock running at real speed."""
+    config = fast_config(seed_config, fallback_channel="general", dm_opens_per_minute=1)
+    async with ConferenceHarness(config, limits=fast_limits(), speed=1.0) as started:
+        yield started
+
+
+async def remind(harness: ConferenceHarness, users: list[User]) -> None:
+    """Queue one text DM per user, due :data:`DUE_IN` from now."""
+    engine = engine_of(harness)
+    due = harness.clock.now() + DUE_IN
+    for user in users:
+        await engine.enqueue(
+            f"text:keynote:{user.id}",
+            TEXT_KIND,
+            due,
+            {"content": "The keynote starts soon"},
+            target_user_id=user.id,
+            session_id="keynote",
+        )
+
+
+async def test_who_cannot_have_a_dm_by_the_due_time_is_mentioned_on_time(
+    slow_opens: ConferenceHarness,
+) -> None:
+    """Four cold recipients, one open a minute: the first gets a DM, three one mention.
+
+    The first open is made at once (planned when the rows were written); the others'
+    slots are a minute apart, after the due time, so they are mentioned instead, in one
+    message sent by the due time, with no request refused.
+    """
+    harness = slow_opens
+    users = [harness.member(name) for name in ("alice", "bob", "carol", "dave")]
+    await remind(harness, users)
+    engine = engine_of(harness)
+    assert await engine.open_dm_channel(users[0].id) is not None  # its planned open
+    due = harness.clock.now() + DUE_IN
+    harness.clock.set(due - timedelta(seconds=1))
+    await engine.deliver_due()
+    assert [m["content"] for m in harness.sandbox.dm_messages(users[0])] == [
+        "The keynote starts soon"
+    ]
+    (posted,) = harness.sandbox.messages(harness.channel("general"))
+    assert pinged(posted) == sorted(str(user.id) for user in users[1:])
+    assert posted["allowed_mentions"]["parse"] == []
+    assert "The keynote starts soon" in posted["content"]
+    assert "allow direct messages" not in posted["content"]  # their DMs are not closed
+    opens = harness.sandbox.transcript.requests(method="POST", route=OPEN_DM_ROUTE)
+    assert len(opens) == 1
+    assert harness.sandbox.rejections == []
+    counts = (await engine.delivery_counts())[TEXT_KIND]
+    assert (counts.sent, counts.late, counts.failed) == (4, 0, 0)
+
+
+async def test_a_refused_open_is_learnt_and_its_row_mentioned(fast: ConferenceHarness) -> None:
+    """A 40003 with a long Retry-After: that row is mentioned, and opens wait it out.
+
+    topics/rate-limits: wait ``retry_after`` before the route is tried again. The engine
+    holds its open budget for it and slows down to what Discord had granted.
+    """
+    fast.sandbox.faults.long_retry_after = 45.0
+    fast.sandbox.faults.long_retry_after_route = "POST /users/@me/channels"
+    alice, bob = fast.member("alice"), fast.member("bob")
+    engine = engine_of(fast)
+    await engine.enqueue(
+        "text:a", TEXT_KIND, fast.clock.now(), {"content": "Soon"}, target_user_id=alice.id
+    )
+    await engine.deliver_due()
+    (posted,) = fast.sandbox.messages(fast.channel("general"))
+    assert pinged(posted) == [str(alice.id)]
+    assert engine.dm_open_budget.next_slot_in() > 30
+    await engine.enqueue(
+        "text:b", TEXT_KIND, fast.clock.now(), {"content": "Soon"}, target_user_id=bob.id
+    )
+    await engine.deliver_due()
+    assert len(fast.sandbox.messages(fast.channel("general"))) == 2
+    # One refused open; no request came back before the Retry-After.
+    assert fast.sandbox.ratelimiter.early_retries == 0
+    assert len(fast.sandbox.transcript.requests(method="POST", route=OPEN_DM_ROUTE)) == 1
