@@ -6,10 +6,11 @@ import asyncio
 from datetime import timedelta
 
 from bot.clock import SimulatedClock
-from bot.lease import LEASE_NAME, LeaseKeeper
+from bot.lease import LEASE_NAME, LEASE_SHARE, LeaseKeeper
 from bot.storage import Database
 
 TAKEOVER = 30.0
+LEASE = TAKEOVER * LEASE_SHARE  # 18 s: a standby then has 12 s to try and start sending
 
 
 def _keepers(db: Database, clock: SimulatedClock) -> tuple[LeaseKeeper, LeaseKeeper]:
@@ -25,22 +26,27 @@ async def test_only_one_process_holds_the_lease(db: Database, clock: SimulatedCl
     assert await first.try_take()
     assert not await second.try_take()
     for _ in range(5):
-        clock.advance(timedelta(seconds=TAKEOVER / 3))
+        clock.advance(timedelta(seconds=LEASE / 3))
         assert await first.try_take()
         assert not await second.try_take()
     assert (first.active(), second.active()) == (True, False)
     lease = await db.leases.current(LEASE_NAME)
     assert lease is not None
-    assert (lease.holder, lease.acquired_at) == ("host-a:1", clock.now() - timedelta(seconds=50))
+    assert (lease.holder, lease.acquired_at) == ("host-a:1", clock.now() - timedelta(seconds=30))
 
 
 async def test_a_standby_takes_over_once_the_active_stops_renewing(
     db: Database, clock: SimulatedClock
 ) -> None:
-    """An active that died is replaced as soon as its lease expires, not before."""
+    """An active that died is replaced as soon as its lease expires, not before.
+
+    The lease is shorter than the takeover time, so that a standby trying every tenth of
+    it and then connecting still sends within ``takeover_seconds``.
+    """
     first, second = _keepers(db, clock)
+    assert first.lease + timedelta(seconds=first.standby_interval) <= timedelta(seconds=21)
     assert await first.try_take()
-    clock.advance(timedelta(seconds=TAKEOVER - 0.001))
+    clock.advance(timedelta(seconds=LEASE - 0.001))
     assert not await second.try_take()
     clock.advance(timedelta(seconds=0.001))
     assert await second.try_take()
@@ -55,7 +61,7 @@ async def test_the_old_active_knows_it_lost_before_the_standby_may_start(
     """A holder that could not renew stops counting itself active when its lease runs out."""
     first, second = _keepers(db, clock)
     assert await first.try_take()
-    clock.advance(timedelta(seconds=TAKEOVER))
+    clock.advance(timedelta(seconds=LEASE))
     assert not first.active()  # by its own count, already no longer active
     assert await second.try_take()
     assert not await first.try_take()  # and the database agrees
