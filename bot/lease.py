@@ -5,7 +5,7 @@ the ``active`` lease connects to Discord and delivers (Discord gives one request
 per bot token, and the outbox must be sent by one engine). ``takeover_seconds`` is the
 promise: a standby sends within it after the active dies, hangs or loses the database.
 So the lease itself is shorter (:data:`LEASE_SHARE` of it), the holder renews it every
-third of that, and a standby tries every tenth of ``takeover_seconds``: what is left is
+third of that, and a standby tries every fifteenth of ``takeover_seconds``: what is left is
 the standby's time to connect and start sending. The holder counts its lease from the
 moment it *asked* to renew, so it believes it holds it a little less long than the
 database does: it stops before a standby may start, even when a renewal hangs (``keep``
@@ -32,9 +32,9 @@ from bot.storage.repositories.leases import ACTIVE_LEASE
 __all__ = ["LEASE_NAME", "LEASE_SHARE", "LeaseKeeper", "active_lease", "instance_name"]
 
 LEASE_NAME = ACTIVE_LEASE
-LEASE_SHARE = 0.6
+LEASE_SHARE = 0.5
 """The lease's length as a share of ``takeover_seconds`` (the rest: one try, and starting)."""
-STANDBY_TRIES = 10
+STANDBY_TRIES = 15
 """A standby tries this many times per ``takeover_seconds``."""
 log = logging.getLogger(__name__)
 

@@ -12,12 +12,14 @@ import logging
 from collections.abc import Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
+from functools import partial
 
 from bot.clock import Clock
 from bot.delivery.contracts import DeliverySettings, Renderer, Sender
 from bot.delivery.pacing import BudgetClosed
 from bot.delivery.policy import DeliveryError, RenderContext, Skip, nonce_for, retry_delay
-from bot.errors import error_code
+from bot.delivery.settle import until_written
+from bot.errors import DatabaseBusyError, error_code
 from bot.rendering.outgoing import as_outgoing
 from bot.storage.database import Database
 from bot.storage.repositories.outbox import OutboxItem
@@ -71,6 +73,10 @@ class FallbackMentions:
                 delivered += await self._group(sender, channel_id, group)
             except BudgetClosed:
                 await outbox.release([item.id for item in group])
+            except DatabaseBusyError:
+                # Batches sent were recorded; the rest go back to pending, checked first.
+                unsent = [item.id for item in group]
+                await until_written(partial(outbox.release, unsent, verify=True), "fallback rows")
             except Exception as error:
                 code = error_code()
                 log.exception("fallback delivery failed unexpectedly (code %s)", code)
@@ -127,7 +133,10 @@ class FallbackMentions:
                 for row in rows:
                     await self._failed(row, error, now)
                 continue
-            await outbox.mark_sent_many([row.id for row in rows], message_id, late=context.late)
+            ids = [row.id for row in rows]
+            await until_written(
+                partial(outbox.mark_sent_many, ids, message_id, late=context.late), "a fallback"
+            )
             await self._database.recipients.mark_told(untold.intersection(batch), now)
             delivered += len(rows)
         return delivered

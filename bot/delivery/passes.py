@@ -30,7 +30,7 @@ from bot.delivery.pacing import clock_speed, due_horizon, planned_start
 from bot.delivery.previews import OutboxPreviews
 from bot.delivery.row_delivery import RowDelivery
 from bot.delivery.state import EngineState
-from bot.errors import error_code
+from bot.errors import DatabaseBusyError, error_code
 from bot.scheduler import KeyedScheduler
 from bot.storage.database import Database
 from bot.storage.repositories.outbox import OutboxItem
@@ -42,6 +42,8 @@ WAKE_JOB_KEY = "delivery:wake"
 FALLBACK_BATCH = 80
 # If the database itself fails, try again this long after.
 RETRY_PASS_AFTER = timedelta(seconds=5)
+# If it cannot answer for now (a PostgreSQL restart), sooner.
+RETRY_BUSY_AFTER = timedelta(seconds=1)
 
 
 class DeliveryPasses:
@@ -95,6 +97,8 @@ class DeliveryPasses:
             return None  # the running pass re-checks, then re-arms when it ends
         try:
             wake = await self.next_wake()
+        except DatabaseBusyError:
+            wake = self._clock.now() + RETRY_BUSY_AFTER
         except Exception:
             code = error_code()
             log.exception("delivery: could not plan the next wake-up (code %s)", code)
@@ -122,6 +126,11 @@ class DeliveryPasses:
             self._in_pass = True
             try:
                 sent = await self._pass(sender)
+            except DatabaseBusyError:
+                log.warning("delivery pass stopped: the database cannot answer; tried again")
+                self._scheduler.schedule_at(
+                    WAKE_JOB_KEY, self._clock.now() + RETRY_BUSY_AFTER, self._wake
+                )
             except Exception:
                 code = error_code()
                 log.exception("delivery pass failed (code %s); it is tried again", code)

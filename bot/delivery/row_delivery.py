@@ -5,7 +5,9 @@ opened now) with its nonce, and its outcome written as it lands: ``sent`` only a
 Discord answered with the message; transient failures back to ``pending`` with backoff;
 permanent ones ``failed``; DMs closed → the user is marked and the row goes to a
 fallback channel. Any exception while rendering or sending fails the row, with an error
-code in the log.
+code in the log, except the database failing to answer (a restart): a message sent is
+then recorded as sent once it answers again (:mod:`bot.delivery.settle`), and a row that
+was not sent goes back to ``pending``, flagged to be checked before it is sent.
 """
 
 from __future__ import annotations
@@ -27,8 +29,9 @@ from bot.delivery.policy import (
     retry_delay,
 )
 from bot.delivery.recovery import RestartRecovery, marked_buttons
+from bot.delivery.settle import until_written
 from bot.delivery.state import EngineState
-from bot.errors import error_code
+from bot.errors import DatabaseBusyError, error_code
 from bot.rendering.outgoing import as_outgoing
 from bot.storage.database import Database
 from bot.storage.repositories.outbox import OutboxItem
@@ -62,6 +65,11 @@ class RowDelivery:
             await self._database.outbox.release([item.id])
         except asyncio.CancelledError:
             raise  # the drain timed out: the row stays sending, checked at the next start
+        except DatabaseBusyError:
+            # Not sent (a sent message is recorded before this): back to pending, checked.
+            await until_written(
+                lambda: self._database.outbox.release([item.id], verify=True), item.key
+            )
         except Exception as error:
             code = error_code()
             log.exception("delivery of %s failed unexpectedly (code %s)", item.key, code)
@@ -115,7 +123,9 @@ class RowDelivery:
         except DeliveryError as error:
             await self._failed(item, error, now)
             return
-        await outbox.mark_sent(item.id, message_id, late=context.late)
+        await until_written(
+            lambda: outbox.mark_sent(item.id, message_id, late=context.late), item.key
+        )
         self._state.sent_in_pass += 1
         await self._follow_up(item, message_id)
 

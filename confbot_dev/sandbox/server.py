@@ -9,7 +9,7 @@ import secrets
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, NoReturn
 
-from aiohttp import web
+from aiohttp import web, web_middlewares
 
 from confbot_dev.sandbox.config import MESSAGE_CREATE_ROUTE, Faults, Limits
 from confbot_dev.sandbox.driver import Driver, Message
@@ -53,7 +53,7 @@ from confbot_dev.sandbox.state import (
 from confbot_dev.sandbox.transcript import RequestRecord, Transcript
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-Middleware = Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]
+Middleware = web_middlewares.Middleware
 RejectionHook = Callable[[RequestRecord], None]
 BotMessageListener = Callable[[Message, bool], None]
 

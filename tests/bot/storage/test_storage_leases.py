@@ -10,7 +10,7 @@ from bot.lease import LEASE_NAME, LEASE_SHARE, LeaseKeeper
 from bot.storage import Database
 
 TAKEOVER = 30.0
-LEASE = TAKEOVER * LEASE_SHARE  # 18 s: a standby then has 12 s to try and start sending
+LEASE = TAKEOVER * LEASE_SHARE  # 15 s: a standby then has 15 s to try and start sending
 
 
 def _keepers(db: Database, clock: SimulatedClock) -> tuple[LeaseKeeper, LeaseKeeper]:
@@ -40,11 +40,11 @@ async def test_a_standby_takes_over_once_the_active_stops_renewing(
 ) -> None:
     """An active that died is replaced as soon as its lease expires, not before.
 
-    The lease is shorter than the takeover time, so that a standby trying every tenth of
-    it and then connecting still sends within ``takeover_seconds``.
+    The lease is half the takeover time, so that a standby trying every fifteenth
+    of it and then connecting still sends within ``takeover_seconds``.
     """
     first, second = _keepers(db, clock)
-    assert first.lease + timedelta(seconds=first.standby_interval) <= timedelta(seconds=21)
+    assert first.lease + timedelta(seconds=first.standby_interval) <= timedelta(seconds=17)
     assert await first.try_take()
     clock.advance(timedelta(seconds=LEASE - 0.001))
     assert not await second.try_take()
