@@ -7,11 +7,13 @@ A throw-away PostgreSQL cluster holds one database; the sandbox runs in its own 
 (``bench/sandbox_process.py``, Discord's global 50 requests/s) and ``--dms`` reminders
 are due at once, one DM each. Two ``confbot run`` processes start on it (one takes the
 lease, the other stands by). Each time the active has sent its share of the fan-out
-(``dms / (kills + 2)``) and a standby is standing by (its row in ``instances``), the
-active is SIGKILLed and a new process is started as the next standby, as a supervisor
+(``dms / (2 x (kills + 1))``: the kills end about halfway through) and a standby is
+standing by (its row in ``instances``), the active is SIGKILLed and a new process is started as the next standby, as a supervisor
 would; a process that exits by itself (status 4: it lost the lease) is replaced too.
 With ``--restart-database``, PostgreSQL is stopped (``pg_ctl -m immediate``) halfway
-through the fan-out and started again ``--outage-seconds`` later.
+through the fan-out and started again ``--outage-seconds`` later: an outage longer than
+the lease (half of ``takeover_seconds``) makes the active exit (status 4) and a standby
+take over; a shorter one, the active reconnects (``exits_without_kill`` says which).
 
 The processes run on the system clock, as in production; the reminders are due when
 the first process starts.
@@ -269,7 +271,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         try:
             await fleet.start()
             await fleet.start()
-            share = max(1, args.dms // (args.kills + 2))
+            share = max(1, args.dms // (2 * (args.kills + 1)))
             restart_at = args.dms // 2 if args.restart_database else None
             since = 0
             while time.time() - started < args.timeout:
