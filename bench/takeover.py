@@ -8,8 +8,9 @@ A throw-away PostgreSQL cluster holds one database; the sandbox runs in its own 
 are due at once, one DM each. Two ``confbot run`` processes start on it (one takes the
 lease, the other stands by). Each time the active has sent its share of the fan-out
 (``dms / (2 x (kills + 1))``: the kills end about halfway through) and a standby is
-standing by (its row in ``instances``), the active is SIGKILLed and a new process is started as the next standby, as a supervisor
-would; a process that exits by itself (status 4: it lost the lease) is replaced too.
+standing by (its row in ``instances``), the active is SIGKILLed and a new process is
+started as the next standby, as a supervisor would; a process that exits by itself
+(status 4: it lost the lease) is replaced too.
 With ``--restart-database``, PostgreSQL is stopped (``pg_ctl -m immediate``) halfway
 through the fan-out and started again ``--outage-seconds`` later: an outage longer than
 the lease (half of ``takeover_seconds``) makes the active exit (status 4) and a standby
@@ -27,7 +28,8 @@ What is measured, all as the sandbox saw it:
   message ids; a resend Discord deduplicated by its nonce is not a second message);
 * ``max_gateway_sessions`` — gateway sockets open at once; ``max_sending_processes`` —
   processes whose first-to-last sends overlap in time (both must be 1);
-* ``takeover_seconds`` — the configured lease time the p99 must stay under.
+* ``takeover_seconds`` — the configured takeover time the p99 must stay under (the
+  lease itself is half of it; see ``bot/lease.py``).
 """
 
 from __future__ import annotations
