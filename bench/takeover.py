@@ -103,6 +103,7 @@ class Bot:
     ended: float | None = None
     killed: bool = False
     ports: set[int] = field(default_factory=set)
+    log: Path | None = None
 
     @property
     def pid(self) -> int:
@@ -121,18 +122,19 @@ class Fleet:
         self.env = env
         self.logs = logs
         self.bots: list[Bot] = []
-        self.exits: list[int | None] = []
+        self.exits: list[dict[str, Any]] = []
         self._closing = False
 
     async def start(self) -> Bot:
         """Start one more `confbot run` (it stands by until it takes the lease)."""
-        log = (self.logs / f"bot{len(self.bots)}.log").open("wb")
+        path = self.logs / f"bot{len(self.bots)}.log"
+        log = path.open("wb")
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", "run", "--config", str(self.config), env=self.env,
             cwd=REPO, stdin=asyncio.subprocess.DEVNULL, stdout=log, stderr=log,
         )  # fmt: skip
         log.close()
-        bot = Bot(process, time.time())
+        bot = Bot(process, time.time(), log=path)
         self.bots.append(bot)
         asyncio.get_running_loop().create_task(self._watch(bot))
         return bot
@@ -141,7 +143,9 @@ class Fleet:
         code = await bot.process.wait()
         bot.ended = bot.ended or time.time()
         if not bot.killed and not self._closing:
-            self.exits.append(code)  # e.g. 4: it lost the lease; a supervisor restarts it
+            # e.g. 4: it lost the lease; a supervisor starts it again
+            said = bot.log.read_text(errors="replace").splitlines()[-3:] if bot.log else []
+            self.exits.append({"status": code, "last_lines": said})
             await self.start()
 
     def kill(self, bot: Bot) -> float:

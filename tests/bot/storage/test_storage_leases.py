@@ -99,3 +99,32 @@ async def test_every_process_is_seen(db: Database, clock: SimulatedClock) -> Non
     await first.try_take()
     await second.try_take()
     assert set(await db.leases.seen_since(clock.now())) == {"host-a:1", "host-b:2"}
+
+
+async def test_a_standby_says_it_is_alive_at_every_try(
+    db: Database, clock: SimulatedClock
+) -> None:
+    """Standing by, a process records itself at each try, so status lists it while it lives.
+
+    ``/conference status`` lists the processes seen within twice ``takeover_seconds``:
+    a standby that said so only once would drop off the list while still standing by.
+    """
+    second = LeaseKeeper(db, clock, "host-b:2", 0.03)  # it tries every 2 ms
+    assert await db.leases.take(
+        LEASE_NAME, "host-a:1", clock.now(), clock.now() + timedelta(days=1)
+    )
+    stop = asyncio.Event()
+    standing_by = asyncio.create_task(second.wait_until_active(stop))
+    try:
+        for _ in range(3):
+            clock.advance(timedelta(minutes=10))  # far past any status window
+            await asyncio.wait_for(_seen_at_now(db, clock, "host-b:2"), 5.0)
+    finally:
+        stop.set()
+        assert await standing_by is False  # stopped while standing by: never active
+
+
+async def _seen_at_now(db: Database, clock: SimulatedClock, instance: str) -> None:
+    """Return once ``instance`` has recorded itself at the clock's present moment."""
+    while instance not in await db.leases.seen_since(clock.now()):
+        await asyncio.sleep(0)  # yield to the standby's loop; no time passes on the clock
