@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import os
 import signal
+import socket
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -145,6 +146,9 @@ async def test_a_database_restart_mid_fan_out_loses_and_repeats_nothing(
 ) -> None:
     """PostgreSQL restarts mid fan-out: a command meanwhile says busy; every DM lands once.
 
+    Before the restart, /conference status names both live processes: the active one and
+    the standby (which records itself at every try).
+
     The active keeps its lease through the outage (10 s takeover), reconnects and finishes:
     rows it was sending when the server went away are settled once it answers again, not
     left half-sent, and nothing is sent twice. The standby never connects.
@@ -188,6 +192,10 @@ async def test_a_database_restart_mid_fan_out_loses_and_repeats_nothing(
             threshold = visible + 80  # 2 s at 40/s: the standby has started and stands by
             reached.clear()
             await asyncio.wait_for(reached.wait(), TIMEOUT)
+            status = await sandbox.invoke(
+                server.members["moderator"], "conference status", {},
+                channel=server.channels["general"], timeout=TIMEOUT,
+            )  # fmt: skip
             await asyncio.to_thread(postgres_cluster.stop_server)
             try:
                 during = await sandbox.invoke(
@@ -212,6 +220,9 @@ async def test_a_database_restart_mid_fan_out_loses_and_repeats_nothing(
                         process.terminate()
                     await process.wait()
 
+        host = socket.gethostname()  # instances are host:pid
+        assert f"· standing by: `{host}:{second.pid}`" in status.content
+        assert f"Active instance: `{host}:{first.pid}`, for 0 h 00 min" in status.content
         assert (during.content, during.ephemeral) == (
             "The bot is busy; try again in a moment.",
             True,

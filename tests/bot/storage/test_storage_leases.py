@@ -101,9 +101,7 @@ async def test_every_process_is_seen(db: Database, clock: SimulatedClock) -> Non
     assert set(await db.leases.seen_since(clock.now())) == {"host-a:1", "host-b:2"}
 
 
-async def test_a_standby_says_it_is_alive_at_every_try(
-    db: Database, clock: SimulatedClock
-) -> None:
+async def test_a_standby_says_it_is_alive_at_every_try(db: Database, clock: SimulatedClock) -> None:
     """Standing by, a process records itself at each try, so status lists it while it lives.
 
     ``/conference status`` lists the processes seen within twice ``takeover_seconds``:
