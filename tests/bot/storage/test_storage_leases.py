@@ -32,7 +32,10 @@ async def test_only_one_process_holds_the_lease(db: Database, clock: SimulatedCl
     assert (first.active(), second.active()) == (True, False)
     lease = await db.leases.current(LEASE_NAME)
     assert lease is not None
-    assert (lease.holder, lease.acquired_at) == ("host-a:1", clock.now() - timedelta(seconds=30))
+    assert (lease.holder, lease.acquired_at) == (
+        "host-a:1",
+        clock.now() - timedelta(seconds=5 * LEASE / 3),
+    )
 
 
 async def test_a_standby_takes_over_once_the_active_stops_renewing(
