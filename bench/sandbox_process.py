@@ -8,6 +8,11 @@ return the round trips, ``stats`` returns when each subscriber saw their message
 which route (a DM, or a mention in #general), and what the sandbox counted (429s by
 scope, invalid requests, requests by route, DM opens and 40003 refusals), ``stop`` ends the child.
 
+With ``observe=True`` at ``init`` (``bench/takeover.py``), an outer middleware also
+records every message the bot created (when, from which local TCP port of the bot's
+side, in which channel, its id) and how many gateway sockets were open at once:
+``stats`` then has ``sends`` and ``gateway`` (``open``, ``max_open``, ``connections``).
+
 Invalid requests: the sandbox's own ``invalid_requests`` counter when it has one (the
 hardening work adds Discord's accounting); otherwise the 401, 403 and 429 answers in the
 transcript are counted here, which is what Discord counts towards its ban.
@@ -17,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import cProfile
+import json
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -24,9 +30,12 @@ import random
 import time
 from typing import Any
 
+from aiohttp import web
+
 from bot.config import Config
 from confbot_dev.harness import build_conference_server
 from confbot_dev.sandbox import Limits, RouteLimit, Sandbox
+from confbot_dev.sandbox.server import Handler, Middleware
 
 INTERACTION_PREFIXES = ("/interactions/", "/webhooks/")
 
@@ -56,11 +65,15 @@ async def _serve(connection: multiprocessing.connection.Connection) -> None:
         wall_clock=lambda: time.time() + wall_offset[0],
         dm_channels_per_minute=int(request.get("dm_channels_per_minute", 30)),
     )
+    sends: list[tuple[float, int, int, int]] = []
+    gateway = {"open": 0, "max_open": 0, "connections": 0}
+    observers = [_observer(sends, gateway)] if request.get("observe") else []
     sandbox = Sandbox(
         limits=limits,
         bot_name="confbot",
         # Checking every body against the spec costs the sandbox (Discord's side) CPU.
         validate_requests=bool(request.get("validate_requests", True)),
+        observers=observers,
     )
     await sandbox.start()
     server = build_conference_server(sandbox, Config())
@@ -139,7 +152,10 @@ async def _serve(connection: multiprocessing.connection.Connection) -> None:
         elif operation == "burst":
             connection.send(await _burst(sandbox, attendees, general, command["actions"]))
         elif operation == "stats":
-            connection.send(_stats(sandbox, received, routes))
+            stats = _stats(sandbox, received, routes)
+            if observers:
+                stats.update(sends=list(sends), gateway=dict(gateway))
+            connection.send(stats)
         elif operation == "stop":
             await sandbox.stop()
             connection.send({"ok": True})
@@ -259,6 +275,38 @@ async def _burst(
         "requests": len(requests),
         "sandbox_cpu_seconds": cpu,
     }
+
+
+def _observer(sends: list[tuple[float, int, int, int]], gateway: dict[str, int]) -> Middleware:
+    """Return a middleware recording created messages and open gateway sockets."""
+
+    @web.middleware
+    async def observe(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if request.path.startswith("/gateway"):
+            gateway["open"] += 1
+            gateway["connections"] += 1
+            gateway["max_open"] = max(gateway["max_open"], gateway["open"])
+            try:
+                return await handler(request)
+            finally:
+                gateway["open"] -= 1
+        peer = request.transport.get_extra_info("peername") if request.transport else None
+        response = await handler(request)
+        if (
+            request.method == "POST"
+            and request.path.endswith("/messages")
+            and response.status == 200
+            and isinstance(response, web.Response)
+            and isinstance(response.body, bytes)
+            and peer is not None
+        ):
+            message = json.loads(response.body)
+            sends.append(
+                (time.time(), int(peer[1]), int(message["channel_id"]), int(message["id"]))
+            )
+        return response
+
+    return observe
 
 
 def _stats(

@@ -4,8 +4,9 @@ Each subcommand builds what it needs from the config file; nothing starts at
 import time. Whatever goes wrong that the organiser can fix (a file, the token, the
 network) is printed as a sentence on stderr, never as a traceback. Exit statuses:
 0 done, 1 a problem in the files or the token, 2 a usage problem (no token, an
-unknown ``--tz``), 3 Discord cannot be reached (worth retrying later), 4 (``run`` on
-PostgreSQL) another process took the lease, so this one stopped at once.
+unknown ``--tz``), 3 Discord or the PostgreSQL server cannot be reached (worth retrying
+later), 4 (``run`` on PostgreSQL) another process took the lease, so this one stopped at
+once.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pathlib import Path
 from bot.cli_common import config_path, print_problems, silence_stdout
 from bot.clock import Clock, SimulatedClock, SystemClock
 from bot.config import Config, load_config
-from bot.errors import ConfigError, DatabaseVersionError, UserError
+from bot.errors import ConfigError, DatabaseUnreachableError, DatabaseVersionError, UserError
 from bot.schedule.index import ScheduleIndex
 
 log = logging.getLogger("confbot")
@@ -181,6 +182,9 @@ def command_run(args: argparse.Namespace) -> int:
             asyncio.run(serve(sandboxed))
         except KeyboardInterrupt:
             return 0
+        except DatabaseUnreachableError as error:
+            print(f"confbot: {error.sentence()}", file=sys.stderr)
+            return EXIT_UNREACHABLE
         except (ConfigError, DatabaseVersionError, UserError) as error:
             print(f"confbot: {error}", file=sys.stderr)
             return 1

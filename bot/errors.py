@@ -70,6 +70,27 @@ class DatabaseBusyError(UserError):
         super().__init__(message)
 
 
+class DatabaseUnreachableError(DatabaseBusyError):
+    """The database server could not be reached at all (opening it: refused, no answer).
+
+    Busy to whoever asks during a command; at ``confbot run``'s start, ``sentence()``
+    says where it looked and why it failed.
+    """
+
+    def __init__(self, where: str, reason: str) -> None:
+        super().__init__()
+        self.where = where
+        self.reason = reason
+
+    def sentence(self) -> str:
+        """Return the one sentence for the organiser starting the bot."""
+        return (
+            f"cannot reach PostgreSQL at {self.where} ({self.reason}); "
+            "start the server or fix [storage] database, then run confbot again "
+            "(exit status 3: worth retrying later)."
+        )
+
+
 class DatabaseVersionError(Exception):
     """The database was written by a newer confbot than this one."""
 

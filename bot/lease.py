@@ -2,14 +2,15 @@
 
 Several ``confbot run`` processes may share one PostgreSQL database; only the holder of
 the ``active`` lease connects to Discord and delivers (Discord gives one request budget
-per bot token, and the outbox must be sent by one engine). The holder renews the lease
-every third of ``takeover_seconds``; a standby tries to take it just as often and gets
-it once it expired, so a holder that died, hangs or lost the database is replaced within
-``takeover_seconds`` (plus one try). The holder counts its lease from the moment it
-*asked* to renew, so it believes it holds it a little less long than the database does:
-it stops before a standby may start, even when a renewal hangs (``keep`` gives up on a
-renewal that has not answered by then). Times come from the bot's clock: the hosts'
-clocks must agree (NTP) to well within ``takeover_seconds``.
+per bot token, and the outbox must be sent by one engine). ``takeover_seconds`` is the
+promise: a standby sends within it after the active dies, hangs or loses the database.
+So the lease itself is shorter (:data:`LEASE_SHARE` of it), the holder renews it every
+third of that, and a standby tries every fifteenth of ``takeover_seconds``: what is left is
+the standby's time to connect and start sending. The holder counts its lease from the
+moment it *asked* to renew, so it believes it holds it a little less long than the
+database does: it stops before a standby may start, even when a renewal hangs (``keep``
+gives up on a renewal that has not answered by then). Times come from the bot's clock:
+the hosts' clocks must agree (NTP) to well within ``takeover_seconds``.
 """
 
 from __future__ import annotations
@@ -28,9 +29,13 @@ from bot.errors import DatabaseBusyError
 from bot.storage.database import Database, open_database
 from bot.storage.repositories.leases import ACTIVE_LEASE
 
-__all__ = ["LEASE_NAME", "LeaseKeeper", "active_lease", "instance_name"]
+__all__ = ["LEASE_NAME", "LEASE_SHARE", "LeaseKeeper", "active_lease", "instance_name"]
 
 LEASE_NAME = ACTIVE_LEASE
+LEASE_SHARE = 0.5
+"""The lease's length as a share of ``takeover_seconds`` (the rest: one try, and starting)."""
+STANDBY_TRIES = 15
+"""A standby tries this many times per ``takeover_seconds``."""
 log = logging.getLogger(__name__)
 
 
@@ -49,12 +54,18 @@ class LeaseKeeper:
         self._clock = clock
         self.instance = instance
         self.takeover = timedelta(seconds=takeover_seconds)
+        self.lease = self.takeover * LEASE_SHARE
         self._valid_until: datetime | None = None
 
     @property
     def interval(self) -> float:
-        """Seconds between two renewals (or two tries of a standby)."""
-        return self.takeover.total_seconds() / 3
+        """Seconds between two renewals of the holder."""
+        return self.lease.total_seconds() / 3
+
+    @property
+    def standby_interval(self) -> float:
+        """Seconds between two tries of a standby (each one also says it is alive)."""
+        return self.takeover.total_seconds() / STANDBY_TRIES
 
     def active(self) -> bool:
         """Return whether this process may act as the active one right now."""
@@ -70,14 +81,14 @@ class LeaseKeeper:
         try:
             await self._database.leases.seen(self.instance, asked)
             taken = await self._database.leases.take(
-                LEASE_NAME, self.instance, asked, asked + self.takeover
+                LEASE_NAME, self.instance, asked, asked + self.lease
             )
         except DatabaseBusyError:
             return self.active()
         if taken:
             if self._valid_until is None:
                 log.info("lease: %s is now the active instance", self.instance)
-            self._valid_until = asked + self.takeover
+            self._valid_until = asked + self.lease
         elif self._valid_until is not None:
             log.warning("lease: %s lost the lease to another instance", self.instance)
             self._valid_until = None
@@ -94,7 +105,7 @@ class LeaseKeeper:
                 log.info("lease: standing by; %s is active", current or "nobody")
                 said = current
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), self.interval)
+                await asyncio.wait_for(stop.wait(), self.standby_interval)
         return False
 
     async def keep(self, on_lost: Callable[[], None]) -> None:

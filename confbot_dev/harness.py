@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -31,6 +32,7 @@ from confbot_dev.sandbox import (
     point_discord_py_at,
 )
 from confbot_dev.sandbox.permissions import CREATE_EVENTS, MANAGE_ROLES
+from confbot_dev.sandbox.server import Middleware
 
 # discord.py waits this long for GUILD_CREATEs before on_ready; the sandbox sends them at once.
 GUILD_READY_TIMEOUT = 0.1
@@ -100,6 +102,7 @@ class ConferenceHarness:
         extensions: tuple[str, ...] = ALL_EXTENSIONS,
         force_sync: bool = True,
         stable_ids: bool = False,
+        observers: Sequence[Middleware] = (),
     ) -> None:
         """Prepare (not start) the sandbox and the bot.
 
@@ -108,6 +111,7 @@ class ConferenceHarness:
         sync-on-change pass ``False`` and count the sandbox's command requests.
         ``stable_ids`` gives the server, its channels, roles and people the same ids in
         every harness, so a kept database still knows them (``confbot demo --data-dir``).
+        ``observers`` go to the sandbox (middlewares around every request).
         """
         self.config = config
         self._force_sync = force_sync
@@ -121,7 +125,11 @@ class ConferenceHarness:
         # running N times faster it is 3N simulated seconds (a stopped clock never reaches it).
         limits.interaction_deadline *= max(speed, 1.0)
         self.sandbox = Sandbox(
-            limits=limits, faults=faults, bot_name="confbot", stable_ids=stable_ids
+            limits=limits,
+            faults=faults,
+            bot_name="confbot",
+            stable_ids=stable_ids,
+            observers=observers,
         )
         self._extensions = extensions
         self._endpoints: contextlib.ExitStack | None = None

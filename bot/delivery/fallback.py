@@ -27,7 +27,7 @@ from bot.delivery.policy import (
     retry_delay,
 )
 from bot.delivery.records import written
-from bot.errors import error_code
+from bot.errors import DatabaseBusyError, error_code
 from bot.rendering.outgoing import as_outgoing
 from bot.storage.database import Database
 from bot.storage.repositories.outbox import OutboxItem
@@ -98,6 +98,10 @@ class FallbackMentions:
                 delivered += await self._group(sender, channel_id, group)
             except BudgetClosed:
                 await outbox.release([item.id for item in group])
+            except DatabaseBusyError:
+                # Batches sent were recorded; the rest go back to pending, checked first.
+                unsent = [item.id for item in group]
+                await written("fallback rows", partial(outbox.release, unsent, verify=True))
             except Exception as error:
                 code = error_code()
                 log.exception("fallback delivery failed unexpectedly (code %s)", code)

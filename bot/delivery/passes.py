@@ -62,6 +62,8 @@ CHANNEL_SECONDS_PER_MESSAGE = 1.0
 MENTIONS_PER_MESSAGE = 70
 # Mentions due within this are counted when planning how early they start.
 MENTION_HORIZON_SECONDS = 120.0
+# If it cannot answer for now (a PostgreSQL restart), sooner.
+RETRY_BUSY_AFTER = timedelta(seconds=1)
 
 
 class DeliveryPasses:
@@ -200,6 +202,8 @@ class DeliveryPasses:
             plan_again = await self.plan_opens()
             if plan_again is not None:
                 wake = plan_again if wake is None else min(wake, plan_again)
+        except DatabaseBusyError:
+            wake = self._clock.now() + RETRY_BUSY_AFTER
         except Exception:
             code = error_code()
             log.exception("delivery: could not plan the next wake-up (code %s)", code)
@@ -230,6 +234,11 @@ class DeliveryPasses:
             self._in_pass = True
             try:
                 sent = await self._pass(sender)
+            except DatabaseBusyError:
+                log.warning("delivery pass stopped: the database cannot answer; tried again")
+                self._scheduler.schedule_at(
+                    WAKE_JOB_KEY, self._clock.now() + RETRY_BUSY_AFTER, self._wake
+                )
             except Exception:
                 code = error_code()
                 log.exception("delivery pass failed (code %s); it is tried again", code)

@@ -5,7 +5,9 @@ opened now) with its nonce, and its outcome written as it lands: ``sent`` only a
 Discord answered with the message; transient failures back to ``pending`` with backoff;
 permanent ones ``failed``; DMs closed → the user is marked and the row goes to a
 fallback channel. Any exception while rendering or sending fails the row, with an error
-code in the log.
+code in the log, except the database failing to answer (a restart): a message sent is
+then recorded as sent once it answers again (:mod:`bot.delivery.records`), and a row that
+was not sent goes back to ``pending``, flagged to be checked before it is sent.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from bot.delivery.policy import (
 from bot.delivery.records import written
 from bot.delivery.recovery import RestartRecovery, marked_buttons
 from bot.delivery.state import EngineState
-from bot.errors import error_code
+from bot.errors import DatabaseBusyError, error_code
 from bot.rendering.outgoing import as_outgoing
 from bot.storage.database import Database
 from bot.storage.repositories.outbox import OutboxItem
@@ -72,6 +74,9 @@ class RowDelivery:
             await self._database.outbox.release([item.id])
         except asyncio.CancelledError:
             raise  # the drain timed out: the row stays sending, checked at the next start
+        except DatabaseBusyError:
+            # Not sent (a sent message is recorded before this): back to pending, checked.
+            await written(item.key, lambda: self._database.outbox.release([item.id], verify=True))
         except Exception as error:
             code = error_code()
             log.exception("delivery of %s failed unexpectedly (code %s)", item.key, code)

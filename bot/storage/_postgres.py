@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import os
 import re
 from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager, suppress
@@ -30,7 +31,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
-from bot.errors import DatabaseBusyError, DatabaseVersionError
+from bot.errors import DatabaseBusyError, DatabaseUnreachableError, DatabaseVersionError
 from bot.storage._executor import Dialect, ExecResult, Params, Row
 from bot.storage.migrate import Migration, latest_version, load_migrations, split_statements
 
@@ -73,6 +74,32 @@ def redact(url: str) -> str:
     host = parts.netloc.rpartition("@")[2]
     user = parts.username or ""
     return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+
+
+# Opening the pool: nobody answers there (yet). Refused logins are not among them.
+_UNREACHABLE: tuple[type[BaseException], ...] = (
+    OSError,
+    TimeoutError,
+    asyncpg.exceptions.CannotConnectNowError,
+    asyncpg.PostgresConnectionError,
+)
+
+
+def _where(url: str) -> str:
+    """Return ``host:port`` of ``url`` (libpq's defaults when it names none)."""
+    parts = urlsplit(url)
+    return f"{parts.hostname or 'localhost'}:{parts.port or 5432}"
+
+
+def _reason(error: BaseException) -> str:
+    """Return why a connection failed, in a few words ("Connection refused")."""
+    if isinstance(error, asyncpg.exceptions.CannotConnectNowError):
+        return "the server is starting up or shutting down"
+    if isinstance(error, TimeoutError):
+        return "no answer in time"
+    if isinstance(error, OSError) and error.errno:
+        return os.strerror(error.errno)
+    return str(error) or type(error).__name__
 
 
 def _rowcount(status: str | None) -> int:
@@ -270,12 +297,17 @@ async def open_postgresql(
     """Connect to the database at ``url``, migrate it; return the executor and the version.
 
     :raises DatabaseVersionError: the database was written by a newer confbot.
-    :raises DatabaseBusyError: the server refused or dropped the connection.
+    :raises DatabaseUnreachableError: no server answered at ``url`` (refused, no answer,
+        still starting).
+    :raises DatabaseBusyError: the server dropped the connection while migrating.
     """
     executor = PostgresExecutor(busy_timeout_ms)
     try:
-        with busy_as_error():
+        try:
             await executor.connect(url, password)
+        except _UNREACHABLE as error:
+            raise DatabaseUnreachableError(_where(url), _reason(error)) from error
+        with busy_as_error():
             async with executor.connection() as conn:
                 version = await migrate_postgresql(conn)
     except BaseException:

@@ -9,7 +9,7 @@ import secrets
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, NoReturn
 
-from aiohttp import web
+from aiohttp import web, web_middlewares
 
 from confbot_dev.sandbox.config import Faults, Limits
 from confbot_dev.sandbox.driver import Driver, Message
@@ -54,6 +54,7 @@ from confbot_dev.sandbox.state import (
 from confbot_dev.sandbox.transcript import RequestRecord, Transcript
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+Middleware = web_middlewares.Middleware
 RejectionHook = Callable[[RequestRecord], None]
 BotMessageListener = Callable[[Message, bool], None]
 
@@ -99,8 +100,12 @@ class Sandbox:
         port: int = 0,
         validate_requests: bool = True,
         stable_ids: bool = False,
+        observers: Sequence[Middleware] = (),
     ) -> None:
         """Prepare (not start) the sandbox.
+
+        ``observers`` are aiohttp middlewares run around everything else (benchmarks use
+        one to see which connection sent each request, and how long gateway sockets stay).
 
         ``stable_ids`` derives users', guilds', channels' and roles' ids from their names,
         so a sandbox rebuilt with the same names has the same ids (see ``Snowflakes``).
@@ -137,6 +142,7 @@ class Sandbox:
         self.injected_disconnects = 0
         self._hooks: list[RejectionHook] = []
         self._random = random.Random(self.faults.seed)
+        self._observers = list(observers)
         self._runner: web.AppRunner | None = None
         self._outbox: asyncio.Queue[tuple[str, dict[str, Any]]] | None = None
         self._pump: asyncio.Task[None] | None = None
@@ -145,7 +151,9 @@ class Sandbox:
 
     async def start(self) -> None:
         """Bind the server on a free port (or ``port``) and start serving."""
-        app = web.Application(middlewares=[self._middleware], client_max_size=64 * 1024 * 1024)
+        app = web.Application(
+            middlewares=[*self._observers, self._middleware], client_max_size=64 * 1024 * 1024
+        )
         app.router.add_get("/gateway", self.gateway.handle)
         app.router.add_get("/gateway/", self.gateway.handle)
         app.router.add_routes(self.scheduled_events.routes())

@@ -351,3 +351,34 @@ def test_run_as_a_process_without_a_network_exits_with_one_line(tmp_path: Path) 
     ]
     assert "Traceback" not in finished.stderr
     assert FAKE_TOKEN not in finished.stdout + finished.stderr
+
+
+@pytest.mark.usefixtures("restored_logging")
+def test_run_with_postgresql_down_names_the_server_and_exits_3(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`confbot run` on a PostgreSQL nobody listens at says where, why, and that it exits 3.
+
+    Not the "busy, try again" sentence commands get: an organiser is starting the bot.
+    """
+    for name, value in _unreachable_environment().items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("CONFBOT_TEST_PG_PASSWORD", "not-printed-either")
+    port = _closed_loopback_port()
+    config = write_config(
+        tmp_path,
+        f"[storage]\ndatabase = 'postgresql://confbot@127.0.0.1:{port}/confbot'\n"
+        "password_env = 'CONFBOT_TEST_PG_PASSWORD'\n"
+        f"data_dir = {str(tmp_path)!r}\n"
+        f"[schedule]\nsource = {str(REPO / 'examples' / 'seed-conference.toml')!r}\n",
+    )
+    status, out, err = run(capsys, "run", "--config", str(config))
+    assert status == EXIT_UNREACHABLE
+    assert err.endswith(
+        f"confbot: cannot reach PostgreSQL at 127.0.0.1:{port} (Connection refused); "
+        "start the server or fix [storage] database, then run confbot again "
+        "(exit status 3: worth retrying later).\n"
+    )
+    assert "busy" not in err
+    assert "not-printed-either" not in out + err
+    assert "Traceback" not in err

@@ -136,12 +136,17 @@ class OutboxClaims(Repository):
         )
         return result.rowcount == 1
 
-    async def release(self, item_ids: Iterable[int]) -> int:
-        """Return claimed rows that were never attempted to ``pending`` (a graceful stop)."""
+    async def release(self, item_ids: Iterable[int], *, verify: bool = False) -> int:
+        """Return claimed rows that were never attempted to ``pending`` (a graceful stop).
+
+        ``verify`` flags them to be checked before they are sent (their attempt may have
+        got further than this process could record).
+        """
         result = await self._db.execute(
-            "UPDATE outbox SET status = 'pending', updated_at = ?"
+            "UPDATE outbox SET status = 'pending', updated_at = ?,"
+            " verify = CASE WHEN ? = 1 THEN 1 ELSE verify END"
             " WHERE status = 'sending' AND id IN (SELECT CAST(value AS BIGINT) FROM json_each(?))",
-            (self._now(), _ids(item_ids)),
+            (self._now(), int(verify), _ids(item_ids)),
         )
         return result.rowcount
 

@@ -6,10 +6,11 @@ import asyncio
 from datetime import timedelta
 
 from bot.clock import SimulatedClock
-from bot.lease import LEASE_NAME, LeaseKeeper
+from bot.lease import LEASE_NAME, LEASE_SHARE, LeaseKeeper
 from bot.storage import Database
 
 TAKEOVER = 30.0
+LEASE = TAKEOVER * LEASE_SHARE  # 15 s: a standby then has 15 s to try and start sending
 
 
 def _keepers(db: Database, clock: SimulatedClock) -> tuple[LeaseKeeper, LeaseKeeper]:
@@ -25,22 +26,30 @@ async def test_only_one_process_holds_the_lease(db: Database, clock: SimulatedCl
     assert await first.try_take()
     assert not await second.try_take()
     for _ in range(5):
-        clock.advance(timedelta(seconds=TAKEOVER / 3))
+        clock.advance(timedelta(seconds=LEASE / 3))
         assert await first.try_take()
         assert not await second.try_take()
     assert (first.active(), second.active()) == (True, False)
     lease = await db.leases.current(LEASE_NAME)
     assert lease is not None
-    assert (lease.holder, lease.acquired_at) == ("host-a:1", clock.now() - timedelta(seconds=50))
+    assert (lease.holder, lease.acquired_at) == (
+        "host-a:1",
+        clock.now() - timedelta(seconds=5 * LEASE / 3),
+    )
 
 
 async def test_a_standby_takes_over_once_the_active_stops_renewing(
     db: Database, clock: SimulatedClock
 ) -> None:
-    """An active that died is replaced as soon as its lease expires, not before."""
+    """An active that died is replaced as soon as its lease expires, not before.
+
+    The lease is half the takeover time, so that a standby trying every fifteenth
+    of it and then connecting still sends within ``takeover_seconds``.
+    """
     first, second = _keepers(db, clock)
+    assert first.lease + timedelta(seconds=first.standby_interval) <= timedelta(seconds=17)
     assert await first.try_take()
-    clock.advance(timedelta(seconds=TAKEOVER - 0.001))
+    clock.advance(timedelta(seconds=LEASE - 0.001))
     assert not await second.try_take()
     clock.advance(timedelta(seconds=0.001))
     assert await second.try_take()
@@ -55,7 +64,7 @@ async def test_the_old_active_knows_it_lost_before_the_standby_may_start(
     """A holder that could not renew stops counting itself active when its lease runs out."""
     first, second = _keepers(db, clock)
     assert await first.try_take()
-    clock.advance(timedelta(seconds=TAKEOVER))
+    clock.advance(timedelta(seconds=LEASE))
     assert not first.active()  # by its own count, already no longer active
     assert await second.try_take()
     assert not await first.try_take()  # and the database agrees
@@ -93,3 +102,30 @@ async def test_every_process_is_seen(db: Database, clock: SimulatedClock) -> Non
     await first.try_take()
     await second.try_take()
     assert set(await db.leases.seen_since(clock.now())) == {"host-a:1", "host-b:2"}
+
+
+async def test_a_standby_says_it_is_alive_at_every_try(db: Database, clock: SimulatedClock) -> None:
+    """Standing by, a process records itself at each try, so status lists it while it lives.
+
+    ``/conference status`` lists the processes seen within twice ``takeover_seconds``:
+    a standby that said so only once would drop off the list while still standing by.
+    """
+    second = LeaseKeeper(db, clock, "host-b:2", 0.03)  # it tries every 2 ms
+    assert await db.leases.take(
+        LEASE_NAME, "host-a:1", clock.now(), clock.now() + timedelta(days=1)
+    )
+    stop = asyncio.Event()
+    standing_by = asyncio.create_task(second.wait_until_active(stop))
+    try:
+        for _ in range(3):
+            clock.advance(timedelta(minutes=10))  # far past any status window
+            await asyncio.wait_for(_seen_at_now(db, clock, "host-b:2"), 5.0)
+    finally:
+        stop.set()
+        assert await standing_by is False  # stopped while standing by: never active
+
+
+async def _seen_at_now(db: Database, clock: SimulatedClock, instance: str) -> None:
+    """Return once ``instance`` has recorded itself at the clock's present moment."""
+    while instance not in await db.leases.seen_since(clock.now()):
+        await asyncio.sleep(0)  # yield to the standby's loop; no time passes on the clock
