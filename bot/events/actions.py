@@ -144,7 +144,7 @@ class EventActions:
                 else:
                     await port.delete(mirror.guild_id, event_id)
         except DeliveryError as error:
-            if error.code not in GONE and not (error.status == 400 and error.permanent):
+            if error.code not in GONE and error.status != 400:
                 raise
             if error.status == 400 and error.code not in GONE:
                 # An ACTIVE event cannot be cancelled (SCHEDULED → CANCELED only): delete it.
@@ -182,7 +182,7 @@ class EventActions:
         except DeliveryError as error:
             if error.code in GONE:
                 raise Skip(f"the event is gone or finished ({error.code})") from error
-            if not (error.status == 400 and error.permanent):
+            if error.status != 400:
                 raise
             # Refused: an earlier attempt (answered 5xx or lost) may have done it, or the
             # event never started (the bot was down at the start): start it, then end it.
