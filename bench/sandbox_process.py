@@ -4,7 +4,11 @@ The parent (the bot) talks to the child over a pipe: ``init`` builds the confere
 server with N subscribers (some with DMs closed), ``probe_start``/``probe_stop`` run
 ``/about`` as an attendee during a fan-out and return the round trips, ``stats``
 returns when each subscriber saw their message and what the sandbox counted (429s by
-scope, invalid requests, requests by route), ``stop`` ends the child.
+scope, invalid requests, requests by route), ``events`` lists the server's scheduled
+events, ``press`` has subscribers press Interested (with the gateway event, or silently
+as while the bot is down), ``stop`` ends the child. ``wall_offset`` moves Discord's wall
+clock, and with ``clock_follows_wall`` at ``init`` the sandbox's clock too (scheduled
+events start and end on it).
 
 Invalid requests: the sandbox's own ``invalid_requests`` counter when it has one (the
 hardening work adds Discord's accounting); otherwise the 401, 403 and 429 answers in the
@@ -53,6 +57,8 @@ async def _serve(connection: multiprocessing.connection.Connection) -> None:
         default_route=RouteLimit(limit=100_000, per=1.0),
         wall_clock=lambda: time.time() + wall_offset[0],
     )
+    if request.get("clock_follows_wall"):
+        limits.clock = limits.wall_clock
     sandbox = Sandbox(
         limits=limits,
         bot_name="confbot",
@@ -132,6 +138,19 @@ async def _serve(connection: multiprocessing.connection.Connection) -> None:
             connection.send(await _burst(sandbox, attendees, general, command["actions"]))
         elif operation == "stats":
             connection.send(_stats(sandbox, received))
+        elif operation == "events":
+            connection.send({"events": _events(sandbox, server.guild)})
+        elif operation == "press":
+            pressed_at: list[float] = []
+            for number, event_id in command["pairs"]:
+                event = sandbox.world.scheduled_events[int(event_id)]
+                user = users[int(number)]
+                if command.get("dispatch", True):
+                    pressed_at.append(time.time())
+                    await sandbox.scheduled_events.press_interested(event, user)
+                else:
+                    event.users.add(user.id)
+            connection.send({"pressed_at": pressed_at})
         elif operation == "stop":
             await sandbox.stop()
             connection.send({"ok": True})
@@ -251,6 +270,20 @@ async def _burst(
         "requests": len(requests),
         "sandbox_cpu_seconds": cpu,
     }
+
+
+def _events(sandbox: Sandbox, guild: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": event.id,
+            "name": event.name,
+            "start": event.start.isoformat(),
+            "status": event.status,
+            "description": event.description or "",
+            "users": len(event.users),
+        }
+        for event in sandbox.scheduled_events.in_guild(guild)
+    ]
 
 
 def _stats(sandbox: Sandbox, received: dict[int, list[float]]) -> dict[str, Any]:

@@ -239,7 +239,9 @@ class EventActions:
                     await port.delete(guild_id, event.id)
             except DeliveryError as error:
                 if error.code not in GONE:
-                    log.warning("A duplicate event of %s was not deleted: %s", row.session_id, error)
+                    log.warning(
+                        "A duplicate event of %s was not deleted: %s", row.session_id, error
+                    )
                 continue
             deleted += 1
             log.warning(

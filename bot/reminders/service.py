@@ -318,9 +318,7 @@ class ReminderService:
         """Return the agenda now, with "Stop" offered for the next few sessions."""
         now = self.now()
         sessions = await agenda_sessions(self._core.database, self.schedule, user_id)
-        answer = agenda_reply(
-            sessions, self.schedule, reader, now=now, links=self._event_links
-        )
+        answer = agenda_reply(sessions, self.schedule, reader, now=now, links=self._event_links)
         upcoming = sorted(
             (session for session in sessions if session.start > now),
             key=lambda session: (session.start, session.id),
