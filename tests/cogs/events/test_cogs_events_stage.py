@@ -23,7 +23,7 @@ from confbot_dev.sandbox.scheduled_events import (
     ScheduledEvent,
 )
 from tests.cogs.events.test_cogs_events import EXAMPLE, advance_to, events_config, seen_by_bot
-from tests.support.live_schedule import MORNING, TALK_START, live_config
+from tests.support.live_schedule import MORNING, TALK_START, live_config, write_programme
 
 GUILD_STAGE_VOICE = 13
 TALK_END = TALK_START + timedelta(minutes=30)
@@ -108,3 +108,22 @@ async def test_a_stage_event_missed_while_down_is_started_and_ended(staged: Stag
     await seen_by_bot(staged)
     assert talk.status == COMPLETED
     assert status_writes(staged, talk) == [COMPLETED, ACTIVE, COMPLETED]
+
+
+async def test_a_session_cancelled_while_its_event_runs_loses_its_event(
+    tmp_path: Path,
+) -> None:
+    """An ACTIVE event cannot be CANCELED (SCHEDULED → CANCELED only): the bot deletes it."""
+    config = events_config(live_config(tmp_path, base=load_config(EXAMPLE)))
+    async with ConferenceHarness(config, start=MORNING) as harness:
+        await advance_to(harness, TALK_START + timedelta(minutes=5))
+        talk = talk_event(harness)
+        assert talk.status == ACTIVE  # Discord started the EXTERNAL event itself
+        assert harness.bot is not None
+        write_programme(tmp_path / "live.toml", with_talk=False)
+        harness.sandbox.allow_rejection(status=400, code=50035)
+        await harness.bot.services.live_schedule.refresh()
+        await advance_to(harness, TALK_START + timedelta(minutes=6))
+        await seen_by_bot(harness)
+        assert talk.id not in harness.sandbox.world.scheduled_events
+        assert harness.sandbox.rejections == []
