@@ -14,8 +14,10 @@ before the first session. Four phases, each with the scheduled-event requests ma
 limit (``ratio_of_limit``; the sandbox enforces no tighter limit on these routes):
 
 * ``first_window`` — from the bot ready to every session of the window having its event;
-* ``move`` — ``--moved`` sessions of the window moved 30 minutes later (the schedule
-  file rewritten, one refresh): until every moved session's event has its new start;
+* ``move`` — the first ``--moved`` sessions of the window moved 30 minutes later (the
+  schedule file rewritten, one refresh): until the event list is the new window and
+  every moved session's event has its new start (creates and deletes included when the
+  cap now holds other sessions);
 * ``interested`` — ``--clicks`` presses of Interested (one per subscriber, spread over
   the window's events, sent as fast as the sandbox dispatches them): latency from each
   press (the sandbox's wall clock) to its subscription stored (this process), p50/p99;
@@ -173,28 +175,35 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 event_requests(await sandbox.call("stats"), before), done - ready
             )
             # -- a schedule change moving sessions ------------------------------------
-            chosen = {s.id for s in wanted[-args.moved :]}
+            chosen = {s.id for s in wanted[: args.moved]}
             changed = moved(schedule, chosen)
             write_native_schedule(changed, path)
-            new_start = {
-                session_marker(s.id): s.start.isoformat()
-                for s in changed.sessions
-                if s.id in chosen
-            }
             before = await sandbox.call("stats")
             started = time.time()
             await bot.services.live_schedule.refresh()
+            # The moved sessions still in the window (the cap may now hold others instead).
+            new_start = {
+                session_marker(s.id): s.start.isoformat()
+                for s in mirror.wanted(clock.now())
+                if s.id in chosen
+            }
+            markers = {session_marker(s.id) for s in mirror.wanted(clock.now())}
 
             async def moved_all() -> bool:
                 events = await open_events(sandbox)
-                return all(
-                    marker in events and events[marker]["start"] == start
-                    for marker, start in new_start.items()
+                return (
+                    all(
+                        marker in events and events[marker]["start"] == start
+                        for marker, start in new_start.items()
+                    )
+                    and set(events) == markers
+                    and await rows_done(bot)
                 )
 
             done = await until(moved_all, "the moved events")
             figures["move"] = {
                 "moved": len(chosen),
+                "moved_still_in_window": len(new_start),
                 **phase(event_requests(await sandbox.call("stats"), before), done - started),
             }
             # -- Interested presses -> subscriptions ----------------------------------

@@ -26,6 +26,7 @@ from bot.events.texts import channel_url, event_url, missing_permission_text, st
 from bot.moderation import ModerationLog
 from bot.programme.followers import ScheduleChange
 from bot.schedule.model import Session
+from bot.storage.repositories.outbox import NewOutboxRow
 from bot.storage.repositories.scheduled_events import MirrorState
 
 log = logging.getLogger(__name__)
@@ -299,32 +300,39 @@ class EventMirror:
             scope=event_scope(guild_id, session_id),
         )
         await engine.replace_scope(EVENT_KIND, event_scope(guild_id, session_id), [row])
+        scope = phase_scope(guild_id, session_id)
         session = self._core.schedule.session(session_id)
-        phases = (
+        staged = (
             session is not None
             and state == "mirrored"
             and self.spec(session).entity_type != "external"
         )
-        scope = phase_scope(guild_id, session_id)
-        rows = []
-        if phases and session is not None:
+        rows = self._phase_rows(guild_id, session, generation) if staged and session else []
+        await engine.replace_scope(EVENT_KIND, scope, rows)
+
+    def _phase_rows(self, guild_id: int, session: Session, generation: int) -> list[NewOutboxRow]:
+        """Return a STAGE/VOICE event's start row (at the start) and end row (at the end)."""
+        scope = phase_scope(guild_id, session.id)
+        return [
+            self._core.delivery.message(
+                f"{scope}:{generation}:{phase}",
+                EVENT_KIND,
+                due,
+                {
+                    "guild_id": guild_id,
+                    "session_id": session.id,
+                    "generation": generation,
+                    "phase": phase,
+                },
+                deadline_at=deadline,
+                session_id=session.id,
+                scope=scope,
+            )
             for phase, due, deadline in (
                 ("active", session.start, session.end),
                 ("completed", session.end, session.end + ROW_DEADLINE),
-            ):
-                payload = {"guild_id": guild_id, "session_id": session_id, "phase": phase}
-                rows.append(
-                    engine.message(
-                        f"{scope}:{generation}:{phase}",
-                        EVENT_KIND,
-                        due,
-                        {**payload, "generation": generation},
-                        deadline_at=deadline,
-                        session_id=session_id,
-                        scope=scope,
-                    )
-                )
-        await engine.replace_scope(EVENT_KIND, scope, rows)
+            )
+        ]
 
     # -- what others show ----------------------------------------------------------------
 
