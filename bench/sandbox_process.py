@@ -8,6 +8,11 @@ return the round trips, ``stats`` returns when each subscriber saw their message
 which route (a DM, or a mention in #general), and what the sandbox counted (429s by
 scope, invalid requests, requests by route, DM opens and 40003 refusals), ``stop`` ends the child.
 
+``events`` lists the server's scheduled events, ``press`` has subscribers press
+Interested (with the gateway event, or silently as while the bot is down).
+``wall_offset`` moves Discord's wall clock, and with ``clock_follows_wall`` at ``init``
+the sandbox's clock too (scheduled events start and end on it).
+
 With ``observe=True`` at ``init`` (``bench/takeover.py``), an outer middleware also
 records every message the bot created (when, from which local TCP port of the bot's
 side, in which channel, its id) and how many gateway sockets were open at once:
@@ -65,6 +70,8 @@ async def _serve(connection: multiprocessing.connection.Connection) -> None:
         wall_clock=lambda: time.time() + wall_offset[0],
         dm_channels_per_minute=int(request.get("dm_channels_per_minute", 30)),
     )
+    if request.get("clock_follows_wall"):
+        limits.clock = limits.wall_clock
     sends: list[tuple[float, int, int, int]] = []
     gateway = {"open": 0, "max_open": 0, "connections": 0}
     observers = [_observer(sends, gateway)] if request.get("observe") else []
@@ -156,6 +163,19 @@ async def _serve(connection: multiprocessing.connection.Connection) -> None:
             if observers:
                 stats.update(sends=list(sends), gateway=dict(gateway))
             connection.send(stats)
+        elif operation == "events":
+            connection.send({"events": _events(sandbox, server.guild)})
+        elif operation == "press":
+            pressed_at: list[float] = []
+            for number, event_id in command["pairs"]:
+                event = sandbox.world.scheduled_events[int(event_id)]
+                user = users[int(number)]
+                if command.get("dispatch", True):
+                    pressed_at.append(time.time())
+                    await sandbox.scheduled_events.press_interested(event, user)
+                else:
+                    event.users.add(user.id)
+            connection.send({"pressed_at": pressed_at})
         elif operation == "stop":
             await sandbox.stop()
             connection.send({"ok": True})
@@ -307,6 +327,20 @@ def _observer(sends: list[tuple[float, int, int, int]], gateway: dict[str, int])
         return response
 
     return observe
+
+
+def _events(sandbox: Sandbox, guild: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": event.id,
+            "name": event.name,
+            "start": event.start.isoformat(),
+            "status": event.status,
+            "description": event.description or "",
+            "users": len(event.users),
+        }
+        for event in sandbox.scheduled_events.in_guild(guild)
+    ]
 
 
 def _stats(

@@ -116,13 +116,17 @@ class Confbot(commands.Bot):
         return await reader_for(services.database, user_id, services.conference_zone)
 
     def channel_id(self, configured: ChannelRef | None) -> int | None:
-        """Return the id of a configured channel (an id, or a name looked up in the servers)."""
+        """Return the id of a configured channel (an id, or a name looked up in the servers).
+
+        A text channel of that name first, else any (a voice or stage room of ``[events]``).
+        """
         if configured is None or isinstance(configured, int):
             return configured
-        for guild in self.guilds:
-            channel = discord.utils.get(guild.text_channels, name=configured)
-            if channel is not None:
-                return channel.id
+        for channels in (lambda g: g.text_channels, lambda g: g.channels):
+            for guild in self.guilds:
+                channel = discord.utils.get(channels(guild), name=configured)
+                if channel is not None:
+                    return channel.id
         return None
 
     def room_channel_ids(self) -> dict[str, int]:

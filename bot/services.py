@@ -122,6 +122,10 @@ class Services(Core):
         events = EventMirror(core, moderation, channels, RemindersForInterest(reminders))
         core.delivery.register_action(EVENT_KIND, events.actions.perform)
         applier.follow(events)  # move, retitle or cancel the sessions' Discord events
+        # "Remind me" makes a subscription Interested made the person's own; the agenda
+        # links each session's Discord event.
+        reminders.add_asked_hook(events.interest.claimed)
+        reminders.use_event_links(events.link_now)
         live_schedule = LiveSchedule(
             core, applier=applier, channels=channels, moderation=moderation
         )

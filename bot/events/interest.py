@@ -8,11 +8,22 @@ this package reaches it through :class:`InterestSubscriber`, registered by the f
 
 After a restart the users of every mirrored event are paged (100 a request, paced) and
 compared with what is stored, so presses made while the bot was down are applied.
+
+A press can come before the bot knows the event is its own: Discord announces the event
+(and anyone may press Interested on it) before the create's answer arrives, or the answer
+was lost and the event is found later. Presses on events the bot does not know are kept
+in memory (the latest per person, for the newest :data:`EARLY_EVENTS` events) and applied
+when one of them turns out to be the bot's (:meth:`InterestTracker.replay`); a restart's
+reconcile covers what memory lost.
+
+"Remind me" after Interested makes the subscription the person's own
+(:meth:`InterestTracker.claimed`, a reminders hook): taking Interested back then keeps it.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from typing import Protocol
 
 from bot.core import Core
@@ -22,6 +33,8 @@ from bot.events.view import MirrorView
 from bot.schedule.model import Session
 
 log = logging.getLogger(__name__)
+# Presses kept for events the bot does not know (yet), for at most this many events.
+EARLY_EVENTS = 1000
 
 
 class InterestSubscriber(Protocol):
@@ -47,13 +60,29 @@ class InterestTracker:
         self._core = core
         self._subscriber = subscriber
         self._mirror = mirror
+        # Event id -> user id -> pressed (True) or taken back, for events not known yet.
+        self._early: OrderedDict[int, dict[int, bool]] = OrderedDict()
+
+    def _keep(self, event_id: int, user_id: int, pressed: bool) -> None:
+        self._early.setdefault(event_id, {})[user_id] = pressed
+        self._early.move_to_end(event_id)
+        while len(self._early) > EARLY_EVENTS:
+            self._early.popitem(last=False)
 
     async def added(self, event_id: int, user_id: int) -> bool:
         """Subscribe ``user_id`` to the session of ``event_id``; return whether it was new."""
+        if user_id == self._bot_id():
+            return False
         repository = self._core.database.scheduled_events
         mirror = await repository.by_event(event_id)
-        if mirror is None or user_id == self._bot_id():
-            return False  # not one of the bot's events
+        if mirror is None:
+            # Perhaps the bot's, its id not stored yet: keep the press, then look again
+            # (the id may have been stored, and replayed, while this one looked).
+            self._keep(event_id, user_id, pressed=True)
+            mirror = await repository.by_event(event_id)
+            if mirror is None:
+                return False
+            self._early.get(event_id, {}).pop(user_id, None)
         session = self._core.schedule.session(mirror.session_id)
         if session is None:
             return False
@@ -66,10 +95,27 @@ class InterestTracker:
         """Undo what Interested on ``event_id`` did for ``user_id``; return whether it had."""
         interest = await self._core.database.scheduled_events.remove_interest(event_id, user_id)
         if interest is None:
+            if event_id in self._early:
+                self._keep(event_id, user_id, pressed=False)
             return False
         if interest.subscribed:
             await self._subscriber.unsubscribe(user_id, interest.session_id)
         return True
+
+    async def replay(self, event_id: int) -> int:
+        """Apply the presses kept for ``event_id``, now known as the bot's; return how many."""
+        kept = self._early.pop(event_id, {})
+        applied = 0
+        for user_id, pressed in kept.items():
+            if pressed:
+                applied += await self.added(event_id, user_id)
+        if applied:
+            log.info("%d Interested pressed before event %d was stored", applied, event_id)
+        return applied
+
+    async def claimed(self, user_id: int, session_id: str) -> None:
+        """The person asked for the session's reminders themselves: Interested keeps off it."""
+        await self._core.database.scheduled_events.claim_interest(user_id, session_id)
 
     def _bot_id(self) -> int | None:
         port = self._mirror.port

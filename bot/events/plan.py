@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
@@ -56,6 +57,15 @@ def session_marker(session_id: str) -> str:
     """
     digest = hashlib.sha256(session_id.encode()).hexdigest()[:10]
     return f"[confbot:{digest}]"
+
+
+_MARKER = re.compile(r"\[confbot:[0-9a-f]{10}\]")
+
+
+def marker_in(description: str) -> str | None:
+    """Return the session marker a description ends with (the last one), or ``None``."""
+    found = _MARKER.findall(description)
+    return found[-1] if found else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,19 +26,28 @@ from bot.events.texts import channel_url, event_url, missing_permission_text, st
 from bot.moderation import ModerationLog
 from bot.programme.followers import ScheduleChange
 from bot.schedule.model import Session
+from bot.storage.repositories.outbox import NewOutboxRow
 from bot.storage.repositories.scheduled_events import MirrorState
 
 log = logging.getLogger(__name__)
 
 EVENT_KIND = "scheduled_event"
 REFRESH_JOB = "events:refresh"
+SWEEP_JOB = "events:sweep"
 # Rows are carried out soon after they are written; a row still waiting after a day is moot.
 ROW_DEADLINE = timedelta(days=1)
+# The duplicate sweep runs this long after a create (one list request for a burst of them).
+SWEEP_DELAY = timedelta(minutes=1)
 
 
 def event_scope(guild_id: int, session_id: str) -> str:
     """Return the outbox scope of one session's event rows."""
     return f"event:{guild_id}:{session_id}"
+
+
+def phase_scope(guild_id: int, session_id: str) -> str:
+    """Return the outbox scope of a STAGE/VOICE event's start and end rows."""
+    return f"event-phase:{guild_id}:{session_id}"
 
 
 class EventMirror:
@@ -65,6 +74,8 @@ class EventMirror:
         self.interest = InterestTracker(core, subscriber, self)
         self._handled = 0
         self._handled_changed = asyncio.Condition()
+        # Session id -> its event's id, for the links answers show (read without awaiting).
+        self._links: dict[str, int] = {}
 
     # -- what each session's event is --------------------------------------------------
 
@@ -124,6 +135,11 @@ class EventMirror:
         if self.missing is not None:
             log.warning(missing_permission_text(self.missing))
             return
+        self._links = {
+            row.session_id: row.event_id
+            for row in (await self._core.database.scheduled_events.all(self.guild_id)).values()
+            if row.state == "mirrored" and row.event_id is not None
+        }
         await self.refresh()
         await self.interest.reconcile()
 
@@ -162,6 +178,25 @@ class EventMirror:
     def stop(self) -> None:
         """Stop rolling the window."""
         self._core.scheduler.cancel(REFRESH_JOB)
+        self._core.scheduler.cancel(SWEEP_JOB)
+
+    def note_event(self, session_id: str, event_id: int | None) -> None:
+        """Remember the session's event (its link), or that it has none."""
+        if event_id is None:
+            self._links.pop(session_id, None)
+        else:
+            self._links[session_id] = event_id
+
+    async def created(self, session_id: str, event_id: int) -> None:
+        """Note a new (or found) event: its link, presses kept for it, the duplicate sweep."""
+        self.note_event(session_id, event_id)
+        if SWEEP_JOB not in self._core.scheduler.scheduled():
+            when = self._core.clock.now() + SWEEP_DELAY
+            self._core.scheduler.schedule_at(SWEEP_JOB, when, self._sweep)
+        await self.interest.replay(event_id)
+
+    async def _sweep(self) -> None:
+        await self.actions.sweep()
 
     @property
     def active(self) -> bool:
@@ -212,7 +247,7 @@ class EventMirror:
                     continue
                 current = index.session(session_id)
                 if current is not None and current.end <= now:
-                    continue  # over: Discord completes an EXTERNAL event itself
+                    continue  # over: Discord completes an EXTERNAL event, a row ends others
                 state: MirrorState = "cancelled" if current is None else "dropped"
                 await self._want(guild_id, session_id, state, state, counts)
         return {key: value for key, value in counts.items() if value}
@@ -230,7 +265,9 @@ class EventMirror:
         if not changed:
             return
         counts[state] += 1
-        await self.queue(guild_id, session_id, mirror.generation, mirror.revision)
+        if state != "mirrored":
+            self.note_event(session_id, None)
+        await self.queue(guild_id, session_id, mirror.generation, mirror.revision, state=state)
 
     async def queue(
         self,
@@ -240,8 +277,12 @@ class EventMirror:
         revision: int,
         *,
         revert: bool = False,
+        state: MirrorState = "mirrored",
     ) -> None:
-        """Make one row the session's only pending one: carry out what its event should be."""
+        """Make one row the session's only pending one: carry out what its event should be.
+
+        A STAGE/VOICE event also gets its start and end rows (moved with the session).
+        """
         engine = self._core.delivery
         now = self._core.clock.now()
         row = engine.message(
@@ -259,8 +300,48 @@ class EventMirror:
             scope=event_scope(guild_id, session_id),
         )
         await engine.replace_scope(EVENT_KIND, event_scope(guild_id, session_id), [row])
+        scope = phase_scope(guild_id, session_id)
+        session = self._core.schedule.session(session_id)
+        staged = (
+            session is not None
+            and state == "mirrored"
+            and self.spec(session).entity_type != "external"
+        )
+        rows = self._phase_rows(guild_id, session, generation) if staged and session else []
+        await engine.replace_scope(EVENT_KIND, scope, rows)
+
+    def _phase_rows(self, guild_id: int, session: Session, generation: int) -> list[NewOutboxRow]:
+        """Return a STAGE/VOICE event's start row (at the start) and end row (at the end)."""
+        scope = phase_scope(guild_id, session.id)
+        return [
+            self._core.delivery.message(
+                f"{scope}:{generation}:{phase}",
+                EVENT_KIND,
+                due,
+                {
+                    "guild_id": guild_id,
+                    "session_id": session.id,
+                    "generation": generation,
+                    "phase": phase,
+                },
+                deadline_at=deadline,
+                session_id=session.id,
+                scope=scope,
+            )
+            for phase, due, deadline in (
+                ("active", session.start, session.end),
+                ("completed", session.end, session.end + ROW_DEADLINE),
+            )
+        ]
 
     # -- what others show ----------------------------------------------------------------
+
+    def link_now(self, session_id: str) -> str | None:
+        """Return the link to ``session_id``'s event as last known (answers, no request)."""
+        event_id = self._links.get(session_id)
+        if not self.active or self.guild_id is None or event_id is None:
+            return None
+        return event_url(self.guild_id, event_id)
 
     async def event_link(self, session_id: str) -> str | None:
         """Return the link to ``session_id``'s event, if it has one now."""

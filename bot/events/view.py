@@ -32,6 +32,14 @@ class MirrorView(Protocol):
         """Write one row for each session whose event must change."""
         ...
 
+    def note_event(self, session_id: str, event_id: int | None) -> None:
+        """Remember the session's event (its link), or that it has none."""
+        ...
+
+    async def created(self, session_id: str, event_id: int) -> None:
+        """Note a new (or found) event of the session: presses kept for it, the sweep."""
+        ...
+
     async def queue(
         self,
         guild_id: int,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -66,11 +66,17 @@ def _countdown(entries: list[AgendaEntry], now: datetime) -> str | None:
 
 
 def agenda_reply(
-    sessions: Sequence[Session], index: ScheduleIndex, reader: Reader, *, now: datetime
+    sessions: Sequence[Session],
+    index: ScheduleIndex,
+    reader: Reader,
+    *,
+    now: datetime,
+    links: Callable[[str], str | None] = lambda _session_id: None,
 ) -> Reply:
     """Return the agenda as pages grouped by the reader's local day.
 
-    Past sessions are left out; a session that clashes with another chosen one says so.
+    Past sessions are left out; a session that clashes with another chosen one says so;
+    one that ``links`` gives an address (its Discord event) links it.
     """
     upcoming = [session for session in sessions if session.end > now]
     if not upcoming:
@@ -97,6 +103,9 @@ def agenda_reply(
             if entry.overlaps:
                 names = ", ".join(title_of(other, 50) for other in entry.overlaps[:2])
                 line += f"\n  ⚠️ overlaps {names}"
+            link = links(entry.session.id)
+            if link is not None:
+                line += f"\n  [Event in Discord]({link})"
             lines.append(truncate(line, 400))
         footer = f"Times in {reader.zone}"
         if count > 1:

@@ -10,7 +10,7 @@ read once per interaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -118,6 +118,11 @@ class SessionOffer:
     options: tuple[PickOption, ...] = ()
 
 
+#: Told ``(user_id, session_id)`` when a person asks for a session's reminders themselves
+#: (/remind, "Remind me", "Remind me of…"), whether or not it was on their agenda already.
+AskedHook = Callable[[int, str], Awaitable[object]]
+
+
 class ReminderService:
     """Subscriptions, the agenda, calendar files, settings and tracks, for the cog."""
 
@@ -135,6 +140,23 @@ class ReminderService:
             room_post_lead=settings.room_post_lead_minutes,
         )
         self.renderers = ReminderRenderers(core, channels, self.track_role_id)
+        self._asked: list[AskedHook] = []
+        self._event_links: Callable[[str], str | None] = lambda _session_id: None
+
+    def add_asked_hook(self, hook: AskedHook) -> None:
+        """Tell ``hook`` whenever a person asks for a session's reminders themselves.
+
+        The events feature uses it: a subscription Interested made becomes the person's own.
+        """
+        self._asked.append(hook)
+
+    async def _asked_for(self, user_id: int, session_id: str) -> None:
+        for hook in self._asked:
+            await hook(user_id, session_id)
+
+    def use_event_links(self, links: Callable[[str], str | None]) -> None:
+        """Link each session of the agenda to what ``links`` returns (its Discord event)."""
+        self._event_links = links
 
     def register_kinds(self) -> None:
         """Render the feature's outbox kinds; word the closed-DM fallback for reminders."""
@@ -201,6 +223,7 @@ class ReminderService:
         :raises UserError: the session has already started.
         """
         outcome = await self._subscribe(user_id, session, lead)
+        await self._asked_for(user_id, session.id)
         text = subscribed_text(session, reader, outcome.due, added=outcome.added)
         return Reminded(text, (StopOffer(session.id),), user_id, by_dm=outcome.delivery == "dm")
 
@@ -212,6 +235,7 @@ class ReminderService:
         """
         session = self.session_from_token(token)
         if await self._core.database.subscriptions.get(user_id, session.id) is not None:
+            await self._asked_for(user_id, session.id)
             return Reminded(already_subscribed_text(session), (StopOffer(session.id),), user_id)
         return await self.remind(user_id, reader, session, None)
 
@@ -230,12 +254,14 @@ class ReminderService:
         on_agenda: list[Session] = []
         for session in chosen:
             if await subscriptions.get(user_id, session.id) is not None:
+                await self._asked_for(user_id, session.id)
                 lines.append(already_subscribed_text(session))
             elif session.start <= self.now():  # the menu is older than its start
                 lines.append(already_started_text(session))
                 continue
             else:
                 outcome = await self._subscribe(user_id, session, None)
+                await self._asked_for(user_id, session.id)
                 lines.append(subscribed_text(session, reader, outcome.due, added=outcome.added))
                 by_dm = outcome.delivery == "dm"
             on_agenda.append(session)
@@ -292,7 +318,7 @@ class ReminderService:
         """Return the agenda now, with "Stop" offered for the next few sessions."""
         now = self.now()
         sessions = await agenda_sessions(self._core.database, self.schedule, user_id)
-        answer = agenda_reply(sessions, self.schedule, reader, now=now)
+        answer = agenda_reply(sessions, self.schedule, reader, now=now, links=self._event_links)
         upcoming = sorted(
             (session for session in sessions if session.start > now),
             key=lambda session: (session.start, session.id),
@@ -313,7 +339,7 @@ class ReminderService:
     async def agenda_answer(self, user_id: int, reader: Reader, at: datetime) -> Answer:
         """Return the agenda as of ``at`` (its page buttons, after restarts too)."""
         sessions = await agenda_sessions(self._core.database, self.schedule, user_id)
-        return agenda_reply(sessions, self.schedule, reader, now=at)
+        return agenda_reply(sessions, self.schedule, reader, now=at, links=self._event_links)
 
     async def agenda_calendar(self, user_id: int) -> CalendarFile:
         """Return agenda.ics: every session on the agenda, an alarm at each lead.

@@ -18,10 +18,12 @@ import json
 import logging
 from typing import Any
 
+import discord
 from discord.ext import commands
 
 from bot.app import Confbot
 from bot.errors import error_code
+from bot.rendering.cards import Reply
 from cogs.events.port import DiscordEvents
 
 log = logging.getLogger(__name__)
@@ -45,10 +47,19 @@ class EventsCog(commands.Cog):
     async def cog_load(self) -> None:
         """Connect the mirror to Discord (it starts once the gateway is ready)."""
         self.events.connect(DiscordEvents(self.bot))
+        self.bot.answer_hooks.add_extras(self.event_button)
 
     async def cog_unload(self) -> None:
         """Stop rolling the window."""
         self.events.stop()
+        self.bot.answer_hooks.remove_extras(self.event_button)
+
+    def event_button(self, reply: Reply, invoker_id: int) -> list[discord.ui.Item[Any]]:
+        """Add a link to the session's Discord event to a card about one mirrored session."""
+        link = self.events.link_now(reply.session_id) if reply.session_id else None
+        if link is None:
+            return []
+        return [discord.ui.Button(style=discord.ButtonStyle.link, label="Discord event", url=link)]
 
     @commands.Cog.listener()
     async def on_socket_raw_receive(self, frame: str | bytes) -> None:

@@ -147,15 +147,15 @@ class DiscordEvents:
         return seen_event(edited or event)
 
     async def set_status(self, guild_id: int, event_id: int, status: EventStatus) -> None:
-        """Start, end or cancel the event (PATCH status)."""
+        """Start, end or cancel the event (PATCH status).
+
+        Through ``edit(status=…)``: ``start()``/``end()``/``cancel()`` refuse by the cached
+        status, which a retried request or a missed update makes stale; Discord judges.
+        """
         event = await self._event(guild_id, event_id)
+        wanted = {value: key for key, value in _STATUS.items()}[status]
         async with _translated():
-            if status == "active":
-                await event.start()
-            elif status == "completed":
-                await event.end()
-            elif status == "canceled":
-                await event.cancel()
+            await event.edit(status=wanted)
 
     async def delete(self, guild_id: int, event_id: int) -> None:
         """Delete the event (DELETE)."""

@@ -147,7 +147,8 @@ class PersistentView(discord.ui.View):
     """The buttons of one answer: only dynamic items, so nothing times out or is lost.
 
     A view mixing in an ordinary item would have to be alive in memory to answer, so
-    :meth:`add_item` refuses one. The view is only the message's layout: it is stopped
+    :meth:`add_item` refuses one; a link button (Discord opens its URL, the bot hears
+    nothing) is the exception. The view is only the message's layout: it is stopped
     before it is sent, so discord.py keeps nothing of it (an ephemeral reply's view would
     otherwise stay in memory 15 minutes, with a timer); every press is answered by the
     registered dynamic items' classes, rebuilt from the custom_id.
@@ -162,6 +163,9 @@ class PersistentView(discord.ui.View):
 
     def add_item(self, item: discord.ui.Item[Any]) -> PersistentView:
         """Add ``item``, which must be a ``DynamicItem`` with a custom_id unique here."""
+        if isinstance(item, discord.ui.Button) and item.url is not None:
+            super().add_item(item)
+            return self
         if not isinstance(item, discord.ui.DynamicItem):
             raise TypeError(f"{type(item).__name__} is not a DynamicItem; it would die on restart")
         if any(getattr(child, "custom_id", None) == item.custom_id for child in self.children):

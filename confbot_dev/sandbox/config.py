@@ -90,6 +90,9 @@ class Faults:
     # Share of message creates that are stored and then answered with one of
     # ``error_statuses`` (a 5xx after the commit: the client cannot tell it landed).
     stored_error_rate: float = 0.0
+    # At most this many stored-then-5xx answers in all (``None``: no limit). With 500 or
+    # 502 discord.py retries the request itself, so a limit of 1 stores a create twice.
+    stored_error_limit: int | None = None
     # The routes ``disconnect_rate`` and ``stored_error_rate`` apply to (stored, then the
     # answer lost): message creates by default; add EVENT_CREATE_ROUTE to lose event creates.
     stored_routes: frozenset[str] = frozenset({MESSAGE_CREATE_ROUTE})

@@ -140,6 +140,7 @@ class Sandbox:
         self._allowed: list[tuple[int | None, int | None]] = []
         self.injected_faults = 0
         self.injected_disconnects = 0
+        self.injected_stored_errors = 0
         self._hooks: list[RejectionHook] = []
         self._random = random.Random(self.faults.seed)
         self._observers = list(observers)
@@ -296,10 +297,15 @@ class Sandbox:
                 elif (
                     stored
                     and self.faults.stored_error_rate > 0
+                    and (
+                        self.faults.stored_error_limit is None
+                        or self.injected_stored_errors < self.faults.stored_error_limit
+                    )
                     and self._random.random() < self.faults.stored_error_rate
                 ):
                     fault = True
                     self.injected_faults += 1
+                    self.injected_stored_errors += 1
                     status = self._random.choice(self.faults.error_statuses)
                     response = json_response(
                         {"code": 0, "message": f"{status}: Server Error"}, status

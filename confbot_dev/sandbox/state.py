@@ -310,7 +310,7 @@ class Channel:
                 "recipients": [self.recipient.payload()],
                 "flags": 0,
             }
-        return {
+        payload: dict[str, Any] = {
             "id": str(self.id),
             "type": self.type,
             "guild_id": str(self.guild_id),
@@ -324,6 +324,10 @@ class Channel:
             "rate_limit_per_user": 0,
             "flags": 0,
         }
+        if self.type in (GUILD_VOICE, GUILD_STAGE_VOICE):
+            # resources/channel, "Example Voice Channel": a voice (or stage) channel's fields.
+            payload.update(bitrate=64000, user_limit=0, rtc_region=None)
+        return payload
 
 
 @dataclass

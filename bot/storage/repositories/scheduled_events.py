@@ -186,6 +186,19 @@ class ScheduledEventRepository(Repository):
         )
         return Interest(row["event_id"], row["user_id"], row["session_id"], bool(row["subscribed"]))
 
+    async def claim_interest(self, user_id: int, session_id: str) -> int:
+        """Note that ``user_id`` asked for the session's subscription themselves ("Remind me").
+
+        Interested no longer owns it: taking Interested back keeps it. Returns how many
+        presses gave it up.
+        """
+        result = await self._db.execute(
+            "UPDATE event_interest SET subscribed = 0"
+            " WHERE user_id = ? AND session_id = ? AND subscribed = 1",
+            (user_id, session_id),
+        )
+        return result.rowcount
+
     async def interested(self, event_id: int) -> set[int]:
         """Return the users known to be Interested in ``event_id``."""
         rows = await self._db.fetchall(

@@ -70,3 +70,15 @@ async def test_interest_is_recorded_once_and_removed_with_what_it_made(db: Datab
     await events.add_interest(EVENT, ALICE, "keynote", subscribed=False)
     assert await events.forget_user(ALICE) == 1
     assert await events.interested(EVENT) == set()
+
+
+async def test_remind_me_claims_the_subscription_interested_made(db: Database) -> None:
+    """After "Remind me", taking Interested back no longer removes the subscription."""
+    events = db.scheduled_events
+    await events.add_interest(EVENT, ALICE, "keynote", subscribed=True)
+    assert await events.claim_interest(ALICE, "keynote") == 1
+    assert await events.claim_interest(ALICE, "keynote") == 0
+    assert await events.claim_interest(ALICE, "other") == 0
+    removed = await events.remove_interest(EVENT, ALICE)
+    assert removed is not None
+    assert not removed.subscribed
