@@ -58,7 +58,7 @@ class GiveBackWhenWaiting(logging.Handler):
         self.waits = 0
 
     def emit(self, record: logging.LogRecord) -> None:
-        if "cannot record" in record.getMessage():
+        if "waits for the database" in record.getMessage():
             self.waits += 1
             self.write_lock.give_back()
 
