@@ -48,6 +48,11 @@ bench: $(STAMP)
 	$(BIN)/python bench/import.py
 	$(BIN)/python bench/fanout.py --subscribers 2000 --scale 4
 	$(BIN)/python bench/punctuality.py --sessions 100
+	$(BIN)/python bench/burst.py --k 1000
+	$(BIN)/python bench/events.py
+	$(BIN)/python bench/pictures.py
+	$(BIN)/python bench/feed.py
+	$(BIN)/python bench/takeover.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
