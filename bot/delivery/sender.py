@@ -23,8 +23,12 @@ from bot.rendering.outgoing import ButtonSpec
 
 
 @asynccontextmanager
-async def _translated() -> AsyncIterator[None]:
-    """Turn whatever discord.py or aiohttp raised into a classified DeliveryError."""
+async def translated_errors() -> AsyncIterator[None]:
+    """Turn whatever discord.py or aiohttp raised into a classified DeliveryError.
+
+    Every port that makes the engine's requests (messages here, scheduled events in
+    ``cogs/events``) raises through this, so the engine retries them alike.
+    """
     try:
         yield
     except discord.RateLimited as error:  # discord.py refused to wait that long
@@ -60,7 +64,7 @@ class DiscordSender:
 
     async def open_dm(self, user_id: int) -> int:
         """Open the DM channel with ``user_id`` (POST /users/@me/channels); return its id."""
-        async with _translated():
+        async with translated_errors():
             channel = await self._client.create_dm(discord.Object(user_id))
         return channel.id
 
@@ -91,7 +95,7 @@ class DiscordSender:
             )
         embeds = [card_to_embed(card.fitted()) for card in cards[:10]]
         channel = self._client.get_partial_messageable(channel_id)
-        async with _translated():
+        async with translated_errors():
             if buttons:
                 message = await channel.send(
                     content,
@@ -110,7 +114,7 @@ class DiscordSender:
         """Return the channel's latest messages, newest first (GET messages)."""
         channel = self._client.get_partial_messageable(channel_id)
         found: list[SeenMessage] = []
-        async with _translated():
+        async with translated_errors():
             async for message in channel.history(limit=limit):
                 found.append(
                     SeenMessage(

@@ -7,13 +7,10 @@ intent is a default one); one that is not is fetched first.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
-import aiohttp
 import discord
 
-from bot.delivery.policy import DeliveryError, http_failure, network_failure
+from bot.delivery.policy import DeliveryError
+from bot.delivery.sender import translated_errors
 from bot.events.plan import EventSpec
 from bot.events.port import EventStatus, SeenEvent
 
@@ -23,24 +20,6 @@ _STATUS: dict[discord.EventStatus, EventStatus] = {
     discord.EventStatus.completed: "completed",
     discord.EventStatus.cancelled: "canceled",
 }
-
-
-@asynccontextmanager
-async def _translated() -> AsyncIterator[None]:
-    """Turn what discord.py or aiohttp raised into a classified DeliveryError."""
-    try:
-        yield
-    except discord.RateLimited as error:
-        raise DeliveryError(
-            f"rate limited for {error.retry_after:.1f} s",
-            permanent=False,
-            status=429,
-            retry_after=error.retry_after,
-        ) from error
-    except discord.HTTPException as error:
-        raise http_failure(error.status, error.code or None, error.text) from error
-    except (aiohttp.ClientError, OSError, TimeoutError) as error:
-        raise network_failure(error) from error
 
 
 def seen_event(event: discord.ScheduledEvent) -> SeenEvent:
@@ -93,14 +72,14 @@ class DiscordEvents:
         guild = self._guild(guild_id)
         event = guild.get_scheduled_event(event_id)
         if event is None:
-            async with _translated():
+            async with translated_errors():
                 event = await guild.fetch_scheduled_event(event_id)
         return event
 
     async def create(self, guild_id: int, spec: EventSpec) -> SeenEvent:
         """Create ``spec``'s event (POST /guilds/{id}/scheduled-events)."""
         guild = self._guild(guild_id)
-        async with _translated():
+        async with translated_errors():
             if spec.entity_type == "external":
                 event = await guild.create_scheduled_event(
                     name=spec.name,
@@ -128,7 +107,7 @@ class DiscordEvents:
     async def edit(self, guild_id: int, event_id: int, spec: EventSpec) -> SeenEvent:
         """Write ``spec``'s fields to the event (PATCH)."""
         event = await self._event(guild_id, event_id)
-        async with _translated():
+        async with translated_errors():
             if spec.entity_type == "external":
                 edited = await event.edit(
                     name=spec.name,
@@ -154,26 +133,26 @@ class DiscordEvents:
         """
         event = await self._event(guild_id, event_id)
         wanted = {value: key for key, value in _STATUS.items()}[status]
-        async with _translated():
+        async with translated_errors():
             await event.edit(status=wanted)
 
     async def delete(self, guild_id: int, event_id: int) -> None:
         """Delete the event (DELETE)."""
         event = await self._event(guild_id, event_id)
-        async with _translated():
+        async with translated_errors():
             await event.delete()
 
     async def events(self, guild_id: int) -> list[SeenEvent]:
         """Return the server's events (GET /guilds/{id}/scheduled-events)."""
         guild = self._guild(guild_id)
-        async with _translated():
+        async with translated_errors():
             found = await guild.fetch_scheduled_events(with_counts=False)
         return [seen_event(event) for event in found]
 
     async def interested(self, guild_id: int, event_id: int, after: int) -> list[int]:
         """Return one page (≤ 100) of the event's Interested users above ``after``."""
         event = await self._event(guild_id, event_id)
-        async with _translated():
+        async with translated_errors():
             return [
                 user.id async for user in event.users(limit=100, after=discord.Object(after or 0))
             ]

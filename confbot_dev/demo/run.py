@@ -13,6 +13,7 @@ from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.cli_common import config_path
 from bot.config import Config, WebConfig, load_config
 from bot.errors import ConfigError, DatabaseVersionError
 from confbot_dev.demo.console import LineReader, Output
@@ -27,7 +28,6 @@ from confbot_dev.sandbox import Limits
 # How long to wait for the bot to answer one action; a test may shorten it.
 TIMEOUT_VARIABLE = "CONFBOT_DEMO_TIMEOUT"
 DEFAULT_TIMEOUT = 10.0
-CONFIG_CANDIDATES = (Path("config.toml"), Path("config.example.toml"))
 # Beyond this the simulated clock would outrun any calendar in a few hours of real time.
 MAX_SPEED = 10_000.0
 
@@ -79,7 +79,7 @@ def run_demo(args: argparse.Namespace) -> int:
         print(f"confbot: {error}", file=sys.stderr)
         return 2
     try:
-        base = load_config(_config_path(args.config))
+        base = load_config(config_path(args.config))
     except ConfigError as error:
         _print_problems(error.problems)
         return 1
@@ -204,12 +204,6 @@ def _timeout() -> float:
     if not math.isfinite(value) or value <= 0:
         raise ValueError(f"{TIMEOUT_VARIABLE} must be a finite number of seconds above 0")
     return value
-
-
-def _config_path(explicit: Path | None) -> Path | None:
-    if explicit is not None:
-        return explicit
-    return next((path for path in CONFIG_CANDIDATES if path.exists()), None)
 
 
 def _data_dir(explicit: Path | None) -> AbstractContextManager[str]:
