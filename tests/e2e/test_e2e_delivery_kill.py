@@ -72,27 +72,35 @@ async def plan_fan_out(database_path: Path | str, user_ids: list[int]) -> None:
 
 
 async def run_bot(
-    config: Path, sandbox: Sandbox, *, start: datetime | None = None
+    config: Path, sandbox: Sandbox, *, start: datetime | None = None, log: Path | None = None
 ) -> asyncio.subprocess.Process:
-    """Start `confbot run` on a simulated clock at ``start`` (just after the due time)."""
+    """Start `confbot run` on a simulated clock at ``start`` (just after the due time).
+
+    With ``log``, the process's output is appended to that file (to read after a failure).
+    """
     environment = {
         **os.environ,
         **sandbox.env(),
         "CONFBOT_SIMULATED_START": (start or DUE + timedelta(seconds=1)).isoformat(),
     }
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        "--config",
-        str(config),
-        env=environment,
-        cwd=REPO,
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
+    output = log.open("ab") if log is not None else None
+    try:
+        return await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            "--config",
+            str(config),
+            env=environment,
+            cwd=REPO,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=output or asyncio.subprocess.DEVNULL,
+            stderr=output or asyncio.subprocess.DEVNULL,
+        )
+    finally:
+        if output is not None:
+            output.close()
 
 
 async def test_sigkill_mid_fan_out_twenty_times_delivers_everyone_exactly_once(

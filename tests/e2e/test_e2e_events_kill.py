@@ -29,6 +29,15 @@ CAP = 80
 TIMEOUT = 60.0
 
 
+async def wait_or_show(reached: asyncio.Event, log: Path) -> None:
+    """Wait for ``reached``; past :data:`TIMEOUT`, fail with the end of the bot's log."""
+    try:
+        await asyncio.wait_for(reached.wait(), TIMEOUT)
+    except TimeoutError:
+        tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-60:]
+        raise AssertionError("the bot made no progress; its log ends:\n" + "\n".join(tail))
+
+
 async def test_sigkill_while_mirroring_creates_each_event_once(tmp_path: Path) -> None:
     """5 SIGKILLs mid-mirror and a last run: the window's 80 sessions, one event each."""
     generated = generate_schedule(sessions=1000, tracks=10, days=3, seed=4)
@@ -37,6 +46,7 @@ async def test_sigkill_while_mirroring_creates_each_event_once(tmp_path: Path) -
     source = write_native_schedule(schedule, tmp_path / "big.json")
     start = min(s.start for s in schedule.sessions) - timedelta(hours=1)
     config_path = tmp_path / "config.toml"
+    log = tmp_path / "bot.log"
     config_path.write_text(
         "[bot]\n"
         'log_level = "WARNING"\n'
@@ -70,16 +80,16 @@ async def test_sigkill_while_mirroring_creates_each_event_once(tmp_path: Path) -
             for _ in range(KILLS):
                 threshold = min(made + chooser.randint(3, 12), CAP)
                 target.clear()
-                process = await run_bot(config_path, sandbox, start=start)
-                await asyncio.wait_for(target.wait(), TIMEOUT)
+                process = await run_bot(config_path, sandbox, start=start, log=log)
+                await wait_or_show(target, log)
                 process.send_signal(signal.SIGKILL)
                 assert await process.wait() == -signal.SIGKILL
             killed_at = made
             threshold = CAP
             target.clear()
-            process = await run_bot(config_path, sandbox, start=start)
+            process = await run_bot(config_path, sandbox, start=start, log=log)
             try:
-                await asyncio.wait_for(target.wait(), TIMEOUT)
+                await wait_or_show(target, log)
             finally:
                 with contextlib.suppress(ProcessLookupError):
                     process.terminate()
