@@ -438,6 +438,12 @@ async def run_live(args: argparse.Namespace) -> dict[str, Any]:
             )
             for route, count in by_route.items()
         },
+        # Who arrived after the due time: their route and how late, in ms (at most 20).
+        "late_ms": sorted(
+            (routes.get(user, "?"), round((moment - due_real) * 1000, 1))
+            for user, moment in first.items()
+            if moment > due_real
+        )[:20],
         "duplicates": sum(len(times) - 1 for times in received.values()),
         "dm_opens": after["dm_opens"] - before["dm_opens"],
         "dm_open_refusals_40003": after["dm_open_refusals"] - before["dm_open_refusals"],
