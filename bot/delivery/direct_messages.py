@@ -92,7 +92,9 @@ class DirectMessages:
         self._opened.append(time.monotonic())
         self.opens += 1
         try:
-            async with self._state.request():
+            # Ahead of the fan-out's reserved slots: the DM waits for this open, and the
+            # opens are paced by their own budget.
+            async with self._state.urgent_request():
                 channel_id = await sender.open_dm(user_id)
         except DeliveryError as error:
             if opens_limited(error):

@@ -51,6 +51,19 @@ from bot.storage.repositories.outbox import NewOutboxRow, OutboxItem, PendingKin
 
 log = logging.getLogger(__name__)
 
+
+def soonest_direct(rows: Sequence[NewOutboxRow]) -> datetime | None:
+    """Return the earliest due time among ``rows`` sent to a user by DM, if any."""
+    return min(
+        (
+            row.due_at
+            for row in rows
+            if row.target_user_id is not None and row.target_channel_id is None
+        ),
+        default=None,
+    )
+
+
 # A kind every feature may use: the payload's "content" is the message.
 TEXT_KIND = "text"
 
@@ -77,7 +90,7 @@ class DeliveryEngine:
         self._state = EngineState(self.settings, {TEXT_KIND: _render_text})
         state = self._state
         self.fallback = FallbackMentions(
-            database, clock, self.settings, state.renderers, state.request
+            database, clock, self.settings, state.renderers, state.urgent_request
         )
         self._previews = OutboxPreviews(database, state)
         self._direct_messages = DirectMessages(database, clock, state)
@@ -206,7 +219,7 @@ class DeliveryEngine:
         """Add rows at once (existing keys are kept), re-arm; return how many are new."""
         added = await self._database.outbox.enqueue_many(rows)
         if added:
-            await self.rearm()
+            await self.rearm(soonest_direct(rows))
         return added
 
     async def replace_scope(self, kind: str, scope: str, rows: Sequence[NewOutboxRow]) -> int:
@@ -221,7 +234,7 @@ class DeliveryEngine:
         )
         added = await self._database.outbox.enqueue_many(rows, move_pending=True)
         if added or cancelled:
-            await self.rearm()
+            await self.rearm(soonest_direct(rows))
         return added
 
     async def replace_rows(self, rows: Sequence[NewOutboxRow]) -> int:
@@ -230,7 +243,7 @@ class DeliveryEngine:
         For a planner that cancelled a whole set first (a schedule apply); re-arms once.
         """
         changed = await self._database.outbox.enqueue_many(rows, move_pending=True)
-        await self.rearm()
+        await self.rearm(soonest_direct(rows))
         return changed
 
     async def cancel_sessions(self, kind: str, session_ids: Iterable[str]) -> int:
@@ -324,9 +337,13 @@ class DeliveryEngine:
         """Return when the engine must next start sending, or ``None`` if nothing is pending."""
         return await self._passes.next_wake()
 
-    async def rearm(self) -> datetime | None:
-        """Schedule the wake-up for the next send; return when that is."""
-        return await self._passes.rearm()
+    async def rearm(self, soonest: datetime | None = None) -> datetime | None:
+        """Schedule the wake-up for the next send; return when that is.
+
+        ``soonest``: the earliest due time of the direct rows just written, if any (one due
+        in seconds has its DM open or its mention planned at once).
+        """
+        return await self._passes.rearm(soonest)
 
     async def deliver_due(self) -> int:
         """Send every row due now (waiting for its sends to land), re-arm; return how many sent."""

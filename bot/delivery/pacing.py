@@ -137,16 +137,23 @@ class RequestBudget:
         await self._start()
 
     @contextlib.asynccontextmanager
-    async def request(self) -> AsyncIterator[None]:
+    async def request(self, *, urgent: bool = False) -> AsyncIterator[None]:
         """Wait for a slot and a place; hold the place until the block (the request) ends.
 
         The slot is reserved first, so requests waiting for a place keep their turn and
         a stall (of the loop, or of Discord's answers) is made up for afterwards, within
-        the rolling cap.
+        the rolling cap. An ``urgent`` request (a mention of the people a DM cannot reach
+        in time, or the open a DM waits for) reserves no slot: it goes ahead of those a
+        fan-out reserved, within the rolling cap and the in-flight bound, so Discord still
+        never counts more than the budget says.
 
         :raises BudgetClosed: the budget was closed before or while waiting.
         """
-        await self._reserve()
+        if urgent:
+            if self.closed:
+                raise BudgetClosed
+        else:
+            await self._reserve()
         async with self._places:
             self.in_flight += 1
             try:

@@ -19,6 +19,7 @@ whatever happened in it. A pass:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import math
 import time
@@ -50,6 +51,8 @@ RETRY_PASS_AFTER = timedelta(seconds=5)
 OPENS_PLANNED_AT_ONCE = 500
 NEEDING_AT_ONCE = 5000
 PLAN_OPENS_EVERY_SECONDS = 1.0
+# A direct row written due within this (real seconds) is planned at once, throttle or not.
+URGENT_PLAN_SECONDS = 5.0
 # A pass waiting for its sends looks for new work at least this often (real seconds).
 PASS_TICK_SECONDS = 0.25
 # Mentions of people a DM cannot reach in time go out this long (real seconds, on the
@@ -130,22 +133,29 @@ class DeliveryPasses:
             seconds += MENTION_LEAD_SECONDS + full * CHANNEL_SECONDS_PER_MESSAGE
         return timedelta(seconds=seconds * clock_speed(self._clock))
 
-    async def plan_opens(self) -> datetime | None:
+    async def plan_opens(self, soonest: datetime | None = None) -> datetime | None:
         """Plan the DM opens the DMs due within the head start need; return when to plan again.
 
         Each recipient without a stored DM channel gets the next free open slot, earliest
-        due first, so the engine knows whose DM can be open by its due time.
+        due first, so the engine knows whose DM can be open by its due time. ``soonest``:
+        the earliest due time of direct rows just written, if any.
         """
         if self._state.sender is None or self._state.stopping:
             return None
         # Writes come in bursts (a keynote's "Remind me"s): plan at most once a second.
-        # What a burst adds meanwhile is planned at the next re-arm, or routed when claimed.
+        # What a burst adds meanwhile is planned at the next re-arm, or routed when claimed;
+        # but a row due within URGENT_PLAN_SECONDS (someone who subscribed at the last
+        # moment) is planned at once, so that its mention can still go out before it.
+        now = self._clock.now()
+        speed = clock_speed(self._clock)
         started = time.monotonic()
-        if started - self._opens_planned_at < PLAN_OPENS_EVERY_SECONDS:
+        urgent = soonest is not None and soonest <= now + timedelta(
+            seconds=URGENT_PLAN_SECONDS * speed
+        )
+        if started - self._opens_planned_at < PLAN_OPENS_EVERY_SECONDS and not urgent:
             return None
         self._opens_planned_at = started
         direct_messages = self._direct_messages
-        now = self._clock.now()
         # As far ahead as a fan-out may start (max_head_start_minutes, 10 by default).
         ahead = self._state.settings.max_head_start
         needing, later = await self._database.outbox.needing_dm_channels(
@@ -154,7 +164,6 @@ class DeliveryPasses:
         # Each open is planned just early enough: the k-th recipient still needing one
         # (earliest due first) k opens' time before their due time, so N cold DMs start
         # N / pace ahead (at most the head start), and one starts seconds ahead.
-        speed = clock_speed(self._clock)
         per_second = self._state.dm_open_budget.rate
         room = max(OPENS_PLANNED_AT_ONCE - direct_messages.planned, 0)
         queued = direct_messages.planned
@@ -191,15 +200,23 @@ class DeliveryPasses:
         candidates = [when for when in (plan_next, later and later - ahead) if when is not None]
         return min(candidates, default=None)
 
-    async def rearm(self) -> datetime | None:
-        """Schedule the wake-up for the next send; return when that is."""
+    async def rearm(self, soonest: datetime | None = None) -> datetime | None:
+        """Schedule the wake-up for the next send; return when that is.
+
+        ``soonest``: the earliest due time of direct rows just written (see plan_opens).
+        """
         if self._state.sender is None or self._state.stopping:
             return None
         if self._in_pass:
-            return None  # the running pass re-checks, then re-arms when it ends
+            # The running pass re-checks, then re-arms when it ends; rows just written for
+            # people without a DM channel are routed now, so a mention can go out in time.
+            if soonest is not None:
+                with contextlib.suppress(DatabaseBusyError):
+                    await self.plan_opens(soonest)
+            return None
         try:
             wake = await self.next_wake()
-            plan_again = await self.plan_opens()
+            plan_again = await self.plan_opens(soonest)
             if plan_again is not None:
                 wake = plan_again if wake is None else min(wake, plan_again)
         except DatabaseBusyError:
@@ -280,6 +297,7 @@ class DeliveryPasses:
         refill_at = max(1, max_concurrent_sends // 4)
         while not self._state.stopping:
             free = max_concurrent_sends - len(self.in_flight)
+            idle_before = not self.in_flight
             claimed = 0
             if (free >= refill_at or not self.in_flight) and not self._state.claims_paused(
                 self._clock.now()
@@ -293,7 +311,9 @@ class DeliveryPasses:
                     self._state.pause_claims(self._clock.now() + RETRY_PASS_AFTER)
             busy = busy or claimed > 0
             if not self.in_flight:
-                if claimed == 0:
+                # Sends that ended while it claimed may have left mentions to gather (a
+                # closed DM routed to one): claim once more before the pass ends.
+                if claimed == 0 and idle_before:
                     break
                 continue
             if claimed == 0 or free - claimed < refill_at:

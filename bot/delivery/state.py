@@ -66,3 +66,10 @@ class EngineState:
         async with self.budget.request():
             self.requests += 1
             yield
+
+    @contextlib.asynccontextmanager
+    async def urgent_request(self) -> AsyncIterator[None]:
+        """Like :meth:`request`, ahead of the slots the fan-out reserved (a mention)."""
+        async with self.budget.request(urgent=True):
+            self.requests += 1
+            yield

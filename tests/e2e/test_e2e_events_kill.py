@@ -35,7 +35,9 @@ async def wait_or_show(reached: asyncio.Event, log: Path) -> None:
         await asyncio.wait_for(reached.wait(), TIMEOUT)
     except TimeoutError:
         tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-60:]
-        raise AssertionError("the bot made no progress; its log ends:\n" + "\n".join(tail))
+        raise AssertionError(
+            "the bot made no progress; its log ends:\n" + "\n".join(tail)
+        ) from None
 
 
 async def test_sigkill_while_mirroring_creates_each_event_once(tmp_path: Path) -> None:

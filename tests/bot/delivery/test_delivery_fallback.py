@@ -16,17 +16,21 @@ def closed(harness: ConferenceHarness, name: str) -> User:
 
 
 async def remind_everyone(harness: ConferenceHarness, users: list[User], session: str) -> None:
-    """Queue one text DM per user for ``session``, due now."""
+    """Queue one text DM per user for ``session``, due now, in one write (as a planner does)."""
     engine = engine_of(harness)
-    for user in users:
-        await engine.enqueue(
-            f"text:{session}:{user.id}",
-            TEXT_KIND,
-            harness.clock.now(),
-            {"content": f"{session} starts soon"},
-            target_user_id=user.id,
-            session_id=session,
-        )
+    await engine.enqueue_many(
+        [
+            engine.message(
+                f"text:{session}:{user.id}",
+                TEXT_KIND,
+                harness.clock.now(),
+                {"content": f"{session} starts soon"},
+                target_user_id=user.id,
+                session_id=session,
+            )
+            for user in users
+        ]
+    )
     await engine.deliver_due()
 
 

@@ -183,3 +183,23 @@ async def test_budget_holds_no_more_requests_in_flight_than_its_share() -> None:
         event.set()
     await asyncio.gather(*tasks)
     assert budget.in_flight == 0
+
+
+async def test_an_urgent_request_goes_ahead_of_reserved_slots_within_the_cap() -> None:
+    """A mention due now does not queue behind a fan-out's slots, nor pass the rolling cap."""
+    monotonic = HandClock()
+    budget = RequestBudget(10.0, burst=2, max_in_flight=50, monotonic=monotonic)
+    for _ in range(20):
+        budget.delay()  # a fan-out reserved the next two seconds of slots
+    started: list[int] = []
+
+    async def urgent(number: int) -> None:
+        async with budget.request(urgent=True):
+            started.append(number)
+
+    tasks = [asyncio.ensure_future(urgent(number)) for number in range(15)]
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert len(started) == 10 + 2  # at once, and no more than rate + burst in a second
+    budget.close()
+    await asyncio.gather(*tasks, return_exceptions=True)

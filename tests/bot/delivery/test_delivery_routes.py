@@ -10,7 +10,8 @@ exactly them (reference/message "Allowed Mentions": ``parse`` empty, ``users`` l
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -105,3 +106,105 @@ async def test_a_refused_open_is_learnt_and_its_row_mentioned(fast: ConferenceHa
     # One refused open; no request came back before the Retry-After.
     assert fast.sandbox.ratelimiter.early_retries == 0
     assert len(fast.sandbox.transcript.requests(method="POST", route=OPEN_DM_ROUTE)) == 1
+
+
+async def mentioned_during_slow_fan_out(
+    harness: ConferenceHarness, user: User, *, posts_due_in: float = 3.0
+) -> tuple[datetime, datetime]:
+    """Write a DM to ``user`` due in 3 s while 100 channel posts (5 s at 20/s) are sent.
+
+    The posts are due in ``posts_due_in`` seconds. Return when (the bot's clock) the
+    fallback channel got the mention of ``user``, and the DM's due time.
+    """
+    engine = engine_of(harness)
+    room, general = harness.channel("main-stage"), harness.channel("general")
+    now = harness.clock.now()
+    due, posts_due = now + timedelta(seconds=3), now + timedelta(seconds=posts_due_in)
+    await engine.enqueue_many(
+        [
+            engine.message(
+                f"text:room:{n}", TEXT_KIND, posts_due, {"content": f"Post {n}"},
+                target_channel_id=room.id,
+            )
+            for n in range(100)
+        ]
+    )  # fmt: skip
+    await harness.sandbox.wait_for_bot_message(room)  # the fan-out has begun
+    mentioned_at: list[datetime] = []
+
+    def note(message: dict[str, Any], edited: bool) -> None:
+        if message["channel_id"] == str(general.id) and not edited:
+            mentioned_at.append(harness.clock.now())
+
+    stop = harness.sandbox.on_bot_message(note)
+    try:
+        await engine.enqueue(
+            "text:last", TEXT_KIND, due, {"content": "The keynote starts soon"},
+            target_user_id=user.id,
+        )  # fmt: skip
+        posted = await harness.sandbox.wait_for_bot_message(general, timeout=30)
+    finally:
+        stop()
+    assert pinged(posted) == [str(user.id)]
+    return mentioned_at[0], due
+
+
+def slow_fan_out_config(seed_config: Config, **delivery: object) -> Config:
+    """Return a config whose budget (20 requests/s) makes 100 posts take 5 s."""
+    return fast_config(seed_config, fallback_channel="general", requests_per_second=20, **delivery)
+
+
+async def test_a_last_moment_subscriber_is_mentioned_before_the_fan_out_in_flight_ends(
+    seed_config: Config,
+) -> None:
+    """A cold DM written 3 s before its due time, while a slow fan-out runs past it.
+
+    Its recipient cannot have a DM channel in time (the minute's one open is spent), so
+    the row is routed to a mention when written, and that mention goes out by the due
+    time, ahead of the channel posts still waiting for the budget.
+    """
+    config = slow_fan_out_config(seed_config, dm_opens_per_minute=1)
+    async with ConferenceHarness(config, limits=fast_limits(), speed=1.0) as harness:
+        alice, bob = harness.member("alice"), harness.member("bob")
+        assert await engine_of(harness).open_dm_channel(bob.id) is not None
+        mentioned_at, due = await mentioned_during_slow_fan_out(harness, alice)
+        assert mentioned_at <= due
+
+
+async def test_an_open_refused_mid_fan_out_is_mentioned_by_the_due_time(
+    seed_config: Config,
+) -> None:
+    """The open of a last-moment DM is refused (a 40003 asking 45 s) during a slow fan-out.
+
+    The open goes ahead of the slots the posts reserved, so the refusal comes at once and
+    the row is mentioned in time (the mention, too, goes ahead of the posts).
+    """
+    async with ConferenceHarness(
+        slow_fan_out_config(seed_config), limits=fast_limits(), speed=1.0
+    ) as harness:
+        harness.sandbox.faults.long_retry_after = 45.0
+        harness.sandbox.faults.long_retry_after_route = "POST /users/@me/channels"
+        mentioned_at, due = await mentioned_during_slow_fan_out(harness, harness.member("alice"))
+        assert mentioned_at <= due
+        opens = harness.sandbox.transcript.requests(method="POST", route=OPEN_DM_ROUTE)
+        assert len(opens) == 1
+
+
+async def test_closed_dms_found_mid_fan_out_are_mentioned_before_the_due_time(
+    seed_config: Config,
+) -> None:
+    """A DM to someone whose DMs are known closed, claimed early during a slow fan-out.
+
+    Routed to a mention when claimed, its mention goes out before its due time, ahead of
+    the posts still waiting for the budget's slots.
+    """
+    async with ConferenceHarness(
+        slow_fan_out_config(seed_config), limits=fast_limits(), speed=1.0
+    ) as harness:
+        alice = harness.member("alice")
+        assert harness.bot is not None
+        await harness.bot.services.database.recipients.mark_dms_closed(
+            alice.id, harness.clock.now()
+        )
+        mentioned_at, due = await mentioned_during_slow_fan_out(harness, alice, posts_due_in=5)
+        assert mentioned_at <= due
