@@ -64,6 +64,7 @@ import sqlite3
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -444,6 +445,15 @@ async def run_live(args: argparse.Namespace) -> dict[str, Any]:
             for user, moment in first.items()
             if moment > due_real
         )[:20],
+        # The mention messages of the last 10 s: when (seconds from the due time), how many
+        # people each.
+        "mentions_last_10s": sorted(
+            Counter(
+                round(first[user] - due_real, 3)
+                for user, way in routes.items()
+                if way == "mention" and first[user] > due_real - 10
+            ).items()
+        ),
         "duplicates": sum(len(times) - 1 for times in received.values()),
         "dm_opens": after["dm_opens"] - before["dm_opens"],
         "dm_open_refusals_40003": after["dm_open_refusals"] - before["dm_open_refusals"],

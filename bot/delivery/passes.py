@@ -142,18 +142,19 @@ class DeliveryPasses:
         """
         if self._state.sender is None or self._state.stopping:
             return None
-        # Writes come in bursts (a keynote's "Remind me"s): plan at most once a second.
-        # What a burst adds meanwhile is planned at the next re-arm, or routed when claimed;
-        # but a row due within URGENT_PLAN_SECONDS (someone who subscribed at the last
-        # moment) is planned at once, so that its mention can still go out before it.
+        # Writes come in bursts (a keynote's "Remind me"s): plan at most once a second,
+        # and again when that second is over (what a burst wrote meanwhile may need its
+        # mentions early). A row due within URGENT_PLAN_SECONDS (someone who subscribed at
+        # the last moment) is planned at once, so that its mention can still go out before.
         now = self._clock.now()
         speed = clock_speed(self._clock)
         started = time.monotonic()
+        since = started - self._opens_planned_at
         urgent = soonest is not None and soonest <= now + timedelta(
             seconds=URGENT_PLAN_SECONDS * speed
         )
-        if started - self._opens_planned_at < PLAN_OPENS_EVERY_SECONDS and not urgent:
-            return None
+        if since < PLAN_OPENS_EVERY_SECONDS and not urgent:
+            return now + timedelta(seconds=(PLAN_OPENS_EVERY_SECONDS - since) * speed)
         self._opens_planned_at = started
         direct_messages = self._direct_messages
         # As far ahead as a fan-out may start (max_head_start_minutes, 10 by default).
@@ -215,8 +216,9 @@ class DeliveryPasses:
                     await self.plan_opens(soonest)
             return None
         try:
-            wake = await self.next_wake()
+            # Plan first: rows it routes to mentions are due earlier (the mention lead).
             plan_again = await self.plan_opens(soonest)
+            wake = await self.next_wake()
             if plan_again is not None:
                 wake = plan_again if wake is None else min(wake, plan_again)
         except DatabaseBusyError:

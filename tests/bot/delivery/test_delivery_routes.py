@@ -9,6 +9,7 @@ exactly them (reference/message "Allowed Mentions": ``parse`` empty, ``users`` l
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,8 +18,10 @@ import pytest
 
 from bot.config import Config
 from bot.delivery import TEXT_KIND
+from bot.storage.repositories.outbox import NewOutboxRow
 from confbot_dev.harness import ConferenceHarness
-from confbot_dev.sandbox import User
+from confbot_dev.sandbox import RouteLimit, User
+from confbot_dev.sandbox.config import MESSAGE_CREATE_ROUTE
 
 from .conftest import OPEN_DM_ROUTE, engine_of, fast_config, fast_limits
 from .test_delivery_fallback import pinged
@@ -208,3 +211,56 @@ async def test_closed_dms_found_mid_fan_out_are_mentioned_before_the_due_time(
         )
         mentioned_at, due = await mentioned_during_slow_fan_out(harness, alice, posts_due_in=5)
         assert mentioned_at <= due
+
+
+async def test_mentions_of_a_burst_of_subscribers_start_early_enough(seed_config: Config) -> None:
+    """650 people a DM cannot reach, written in three bursts, due in 8 s.
+
+    A channel takes 5 messages in 5 s (the sandbox's default), so 650 mentions need two
+    of its windows. Rows written within a second of the last planning are planned when
+    that second is over (not when they are claimed, seconds before they are due), and
+    before the wake-up is chosen, so their mentions start early enough; the last person,
+    written when the sixth mention message arrives, is mentioned by the due time too.
+    """
+    config = fast_config(seed_config, fallback_channel="general", dm_opens_per_minute=1)
+    limits = fast_limits()
+    limits.routes = {MESSAGE_CREATE_ROUTE: RouteLimit(limit=5, per=5.0)}
+    async with ConferenceHarness(config, limits=limits, speed=1.0) as harness:
+        engine = engine_of(harness)
+        general = harness.channel("general")
+        people = [harness.member(f"attendee{n}") for n in range(651)]
+        assert await engine.open_dm_channel(people[0].id) is not None  # the minute's open
+        due = harness.clock.now() + timedelta(seconds=8)
+
+        def rows(users: list[User]) -> list[NewOutboxRow]:
+            return [
+                engine.message(
+                    f"text:{user.id}", TEXT_KIND, due, {"content": "The keynote starts soon"},
+                    target_user_id=user.id,
+                )
+                for user in users
+            ]  # fmt: skip
+
+        arrived: list[tuple[datetime, list[str]]] = []
+        sixth = asyncio.Event()
+
+        def note(message: dict[str, Any], edited: bool) -> None:
+            if message["channel_id"] == str(general.id) and not edited:
+                arrived.append((harness.clock.now(), pinged(message)))
+                if len(arrived) == 6:
+                    sixth.set()
+
+        stop = harness.sandbox.on_bot_message(note)
+        try:
+            await engine.enqueue_many(rows(people[1:400]))
+            await harness.sandbox.wait_for_bot_message(general, timeout=30)
+            await engine.enqueue_many(rows(people[400:650]))
+            await asyncio.wait_for(sixth.wait(), 30)
+            await engine.enqueue_many(rows(people[650:]))
+            while sum(len(users) for _, users in arrived) < 650:
+                await harness.sandbox.wait_for_bot_message(general, timeout=30)
+        finally:
+            stop()
+        assert max(moment for moment, _ in arrived) <= due
+        pinged_once = sorted(user for _, users in arrived for user in users)
+        assert pinged_once == sorted(str(user.id) for user in people[1:])
