@@ -60,6 +60,9 @@ PASS_TICK_SECONDS = 0.25
 MENTION_LEAD_SECONDS = 5.0
 # The last message (fewer than a full one) goes out this long before its due time.
 MENTION_FINAL_SECONDS = 1.5
+# Whoever subscribes after it is gathered into one more message a second later (a channel
+# takes 5 in 5 s: one message per latecomer would run out), or this long before the due time.
+MENTION_LAST_CALL_SECONDS = 0.5
 # A channel takes about one message a second (5 per 5 s), each mentioning about this many.
 CHANNEL_SECONDS_PER_MESSAGE = 1.0
 MENTIONS_PER_MESSAGE = 70
@@ -97,6 +100,7 @@ class DeliveryPasses:
         self._horizon: datetime | None = None  # the latest due time the pass began sending
         self._fallback_task: asyncio.Task[None] | None = None
         self._opens_planned_at = -math.inf  # when plan_opens last looked (monotonic)
+        self._mentioned_at = -math.inf  # when mentions were last claimed (monotonic)
 
     # -- the wake-up ---------------------------------------------------------------------
 
@@ -116,7 +120,17 @@ class DeliveryPasses:
         wake = next_due if start is None else min(start, next_due)
         mention_due = await outbox.next_mention_due_at()
         if mention_due is not None:
-            wake = min(wake, mention_due - await self._mention_lead(mention_due))
+            mention_wake = mention_due - await self._mention_lead(mention_due)
+            # Latecomers after a final message wait a second for the next one (see _claim).
+            speed = clock_speed(self._clock)
+            held = self._mentioned_at + CHANNEL_SECONDS_PER_MESSAGE - time.monotonic()
+            if held > 0:
+                last_call = mention_due - timedelta(seconds=MENTION_LAST_CALL_SECONDS * speed)
+                mention_wake = max(
+                    mention_wake,
+                    min(self._clock.now() + timedelta(seconds=held * speed), last_call),
+                )
+            wake = min(wake, mention_wake)
         return wake
 
     async def _mention_lead(self, due: datetime) -> timedelta:
@@ -376,6 +390,14 @@ class DeliveryPasses:
         final_at = now + timedelta(seconds=MENTION_FINAL_SECONDS * speed)
         final = await count(final_at, route="fallback")
         idle = not (rows or direct_in_flight)
+        if final > overdue and (
+            time.monotonic() - self._mentioned_at < CHANNEL_SECONDS_PER_MESSAGE
+            and await count(
+                now + timedelta(seconds=MENTION_LAST_CALL_SECONDS * speed), route="fallback"
+            )
+            == overdue
+        ):
+            final = overdue  # latecomers after a final message: gathered a second later
         if (
             await count(now + lead, route="fallback") >= MENTIONS_PER_MESSAGE
             or final > overdue
@@ -384,6 +406,7 @@ class DeliveryPasses:
         ):
             fallback = await outbox.claim_due(now, until, MAX_MENTIONS * 4, route="fallback")
             if fallback:
+                self._mentioned_at = time.monotonic()
                 self._fallback_task = self._spawn(self._deliver_fallback(sender, fallback))
                 return len(rows) + len(fallback)
         return len(rows)

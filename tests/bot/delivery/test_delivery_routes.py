@@ -264,3 +264,36 @@ async def test_mentions_of_a_burst_of_subscribers_start_early_enough(seed_config
         assert max(moment for moment, _ in arrived) <= due
         pinged_once = sorted(user for _, users in arrived for user in users)
         assert pinged_once == sorted(str(user.id) for user in people[1:])
+
+
+async def test_latecomers_after_the_final_mention_are_gathered_into_one_more(
+    seed_config: Config,
+) -> None:
+    """Three people subscribe one after another just after the final mention message.
+
+    A channel takes 5 messages in 5 s: a message each could use up its room before the
+    due time. They are gathered into one more message a second later, by the due time.
+    """
+    config = fast_config(seed_config, fallback_channel="general", dm_opens_per_minute=1)
+    async with ConferenceHarness(config, limits=fast_limits(), speed=1.0) as harness:
+        engine = engine_of(harness)
+        general = harness.channel("general")
+        first, *late = [harness.member(f"attendee{n}") for n in range(4)]
+        assert await engine.open_dm_channel(harness.member("bob").id) is not None
+        due = harness.clock.now() + timedelta(seconds=3)
+
+        async def subscribe(user: User) -> None:
+            await engine.enqueue(
+                f"text:{user.id}", TEXT_KIND, due, {"content": "The keynote starts soon"},
+                target_user_id=user.id,
+            )  # fmt: skip
+
+        await subscribe(first)
+        final = await harness.sandbox.wait_for_bot_message(general, timeout=30)
+        assert pinged(final) == [str(first.id)]
+        for user in late:
+            await subscribe(user)
+        gathered = await harness.sandbox.wait_for_bot_message(general, timeout=30)
+        gathered_at = harness.clock.now()
+        assert pinged(gathered) == sorted(str(user.id) for user in late)
+        assert gathered_at <= due
