@@ -40,8 +40,10 @@ used; no input makes these functions raise.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import heapq
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -72,6 +74,8 @@ MatchKind = Literal["session", "speaker", "room", "track"]
 FIND_THRESHOLD = 0.45
 #: Autocomplete can show at most 25 choices.
 MAX_CHOICES = 25
+# Autocomplete answers kept per schedule (text, limit, sessions over): a few hundred bytes each.
+COMPLETIONS_KEPT = 512
 #: A typo-corrected query scores this share of what the corrected words would.
 _FUZZY_FACTOR = 0.6
 
@@ -107,6 +111,8 @@ class SearchIndex:
             schedule.speakers, key=lambda p: (speaker_key(p.name), p.name, p.id)
         )
         self._rooms = list(schedule.rooms)
+        self._ends = sorted(s.end for s in self._sessions)
+        self._completions: OrderedDict[tuple[str, int, int], list[Match]] = OrderedDict()
         self._tracks = list(schedule.tracks)
         speakers_by_id = {p.id: p for p in schedule.speakers}
 
@@ -169,17 +175,30 @@ class SearchIndex:
         still running or upcoming at ``after`` come before those already over.
         """
         limit = max(0, min(limit, MAX_CHOICES))
+        # A keynote's burst of autocompletes types the same few words: the answer depends
+        # only on the text, the limit and which sessions are over, so it is kept.
+        ended = -1 if after is None else bisect.bisect_right(self._ends, after)
+        key = (text, limit, ended)
+        kept = self._completions.get(key)
+        if kept is not None:
+            self._completions.move_to_end(key)
+            return list(kept)
         query = Query.of(text)
         if not query.tokens:
-            return self._session_matches(
+            matches = self._session_matches(
                 dict.fromkeys(range(len(self._sessions)), 0.0), limit, after
             )
-        scores = self._match_sessions(query, want=limit)
-        if not scores:
-            fixed = self._corrected(query)
-            if fixed is not None:
-                scores = _scaled(self._match_sessions(fixed, want=limit), _FUZZY_FACTOR)
-        return self._session_matches(scores, limit, after)
+        else:
+            scores = self._match_sessions(query, want=limit)
+            if not scores:
+                fixed = self._corrected(query)
+                if fixed is not None:
+                    scores = _scaled(self._match_sessions(fixed, want=limit), _FUZZY_FACTOR)
+            matches = self._session_matches(scores, limit, after)
+        self._completions[key] = matches
+        if len(self._completions) > COMPLETIONS_KEPT:
+            self._completions.popitem(last=False)
+        return list(matches)
 
     def complete_speakers(self, text: str, limit: int = MAX_CHOICES) -> list[Match]:
         """Return up to ``limit`` speakers whose name matches ``text``, best first."""

@@ -386,3 +386,12 @@ def test_a_letter_among_words_is_a_whole_word() -> None:
     found = SearchIndex(schedule).search("c programming")
     assert [match.id for match in found] == ["c", "cloud"]
     assert found[1].score == pytest.approx(0.45)  # "some words" (one of two), not "every word"
+
+
+def test_complete_sessions_kept_answers_follow_the_sessions_that_end(index: SearchIndex) -> None:
+    """The same text asked again after a session ended: that session moves to the end."""
+    before = [m.id for m in index.complete_sessions("", after=T0 - timedelta(hours=5))]
+    assert before[0] == "early"
+    again = [m.id for m in index.complete_sessions("", after=T0)]
+    assert again[-1] == "early"
+    assert [m.id for m in index.complete_sessions("", after=T0 - timedelta(hours=5))] == before
