@@ -112,13 +112,20 @@ def actions_for(k: int, schedule: Schedule, rng: random.Random) -> list[dict[str
 
 
 async def fan_out_finished(
-    sandbox: SandboxProcess, subscribers: int, limit: float = 300.0
+    sandbox: SandboxProcess, subscribers: set[str], limit: float = 300.0
 ) -> dict[str, Any]:
-    """Return the sandbox's stats once every subscriber got their reminder (or ``limit`` s)."""
+    """Return the sandbox's stats once every subscriber got their reminder (or ``limit`` s).
+
+    ``received`` keeps only the fan-out's subscribers: an attendee of the burst may get a
+    DM too (a reminder they asked for with ``/remind``).
+    """
     deadline = time.monotonic() + limit
     while True:
         stats = await sandbox.call("stats")
-        if len(stats["received"]) >= subscribers or time.monotonic() > deadline:
+        stats["received"] = {
+            user: times for user, times in stats["received"].items() if str(user) in subscribers
+        }
+        if len(stats["received"]) >= len(subscribers) or time.monotonic() > deadline:
             return stats
         await asyncio.sleep(0.5)
 
@@ -252,7 +259,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             late_counted = bot.answer_pacing.stats.snapshot()
             fanout_report: dict[str, Any] | None = None
             if fanout:
-                stats = await fan_out_finished(sandbox, fanout)
+                stats = await fan_out_finished(sandbox, {str(user) for user in world["users"]})
                 progress("fan-out sent")
                 received: dict[str, list[float]] = stats["received"]
                 arrivals = [times[0] for times in received.values()]
