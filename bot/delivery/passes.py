@@ -19,7 +19,6 @@ whatever happened in it. A pass:
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import math
 import time
@@ -226,8 +225,13 @@ class DeliveryPasses:
             # The running pass re-checks, then re-arms when it ends; rows just written for
             # people without a DM channel are routed now, so a mention can go out in time.
             if soonest is not None:
-                with contextlib.suppress(DatabaseBusyError):
+                try:
                     await self.plan_opens(soonest)
+                except DatabaseBusyError:
+                    pass  # the pass routes them when it claims them
+                except Exception:
+                    code = error_code()
+                    log.exception("delivery: could not plan DM opens (code %s)", code)
             return None
         try:
             # Plan first: rows it routes to mentions are due earlier (the mention lead).

@@ -69,7 +69,7 @@ class EngineState:
 
     @contextlib.asynccontextmanager
     async def urgent_request(self) -> AsyncIterator[None]:
-        """Like :meth:`request`, ahead of the slots the fan-out reserved (a mention)."""
+        """Like :meth:`request`, ahead of the slots a fan-out reserved (a mention, a DM open)."""
         async with self.budget.request(urgent=True):
             self.requests += 1
             yield
