@@ -149,10 +149,7 @@ class RequestBudget:
 
         :raises BudgetClosed: the budget was closed before or while waiting.
         """
-        if urgent:
-            if self.closed:
-                raise BudgetClosed
-        else:
+        if not urgent:
             await self._reserve()
         async with self._places:
             self.in_flight += 1

@@ -122,7 +122,7 @@ class DeliveryPasses:
             mention_wake = mention_due - await self._mention_lead(mention_due)
             # Latecomers after a final message wait a second for the next one (see _claim).
             speed = clock_speed(self._clock)
-            held = self._mentioned_at + CHANNEL_SECONDS_PER_MESSAGE - time.monotonic()
+            held = self._latecomers_held_for()
             if held > 0:
                 last_call = mention_due - timedelta(seconds=MENTION_LAST_CALL_SECONDS * speed)
                 mention_wake = max(
@@ -131,6 +131,10 @@ class DeliveryPasses:
                 )
             wake = min(wake, mention_wake)
         return wake
+
+    def _latecomers_held_for(self) -> float:
+        """Return how many more real seconds latecomers wait after the last mention claim."""
+        return self._mentioned_at + CHANNEL_SECONDS_PER_MESSAGE - time.monotonic()
 
     async def _mention_lead(self, due: datetime) -> timedelta:
         """Return how early (bot's clock) the mentions due by ``due`` must start.
@@ -395,7 +399,7 @@ class DeliveryPasses:
         final = await count(final_at, route="fallback")
         idle = not (rows or direct_in_flight)
         if final > overdue and (
-            time.monotonic() - self._mentioned_at < CHANNEL_SECONDS_PER_MESSAGE
+            self._latecomers_held_for() > 0
             and await count(
                 now + timedelta(seconds=MENTION_LAST_CALL_SECONDS * speed), route="fallback"
             )

@@ -12,6 +12,7 @@ import os
 import random
 import signal
 import sys
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,8 @@ from bot.scheduler import KeyedScheduler
 from bot.storage.database import open_database
 from bot.storage.repositories.outbox import STATUSES
 from confbot_dev.harness import build_conference_server
-from confbot_dev.sandbox import Limits, RouteLimit, Sandbox
+from confbot_dev.sandbox import Sandbox
+from tests.bot.delivery.conftest import fast_limits
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = REPO / "examples" / "seed-conference.toml"
@@ -72,15 +74,22 @@ async def plan_fan_out(database_path: Path | str, user_ids: list[int]) -> None:
 
 
 async def run_bot(
-    config: Path, sandbox: Sandbox, *, start: datetime | None = None, log: Path | None = None
+    config: Path,
+    sandbox: Sandbox,
+    *,
+    start: datetime | None = None,
+    log: Path | None = None,
+    extra_environment: Mapping[str, str] | None = None,
 ) -> asyncio.subprocess.Process:
     """Start `confbot run` on a simulated clock at ``start`` (just after the due time).
 
-    With ``log``, the process's output is appended to that file (to read after a failure).
+    With ``log``, the process's output is appended to that file (to read after a failure);
+    ``extra_environment`` is added to its environment (a database password).
     """
     environment = {
         **os.environ,
         **sandbox.env(),
+        **(extra_environment or {}),
         "CONFBOT_SIMULATED_START": (start or DUE + timedelta(seconds=1)).isoformat(),
     }
     output = log.open("ab") if log is not None else None
@@ -108,12 +117,7 @@ async def test_sigkill_mid_fan_out_twenty_times_delivers_everyone_exactly_once(
 ) -> None:
     """20 SIGKILLs mid fan-out and restarts: each of 1,000 subscribers sees one DM."""
     config_path = write_config(tmp_path)
-    limits = Limits(
-        global_per_second=100_000,
-        routes={},
-        default_route=RouteLimit(100_000, 1.0),
-        dm_channels_per_minute=100_000,
-    )
+    limits = fast_limits()
     chooser = random.Random(9)
     async with Sandbox(limits=limits, bot_name="confbot") as sandbox:
         server = build_conference_server(sandbox, load_config(config_path))
@@ -171,12 +175,7 @@ async def test_sigkill_mid_fan_out_twenty_times_delivers_everyone_exactly_once(
 async def test_sigterm_mid_fan_out_drains_and_the_next_run_finishes(tmp_path: Path) -> None:
     """SIGTERM during a fan-out: exit 0, no row left half-sent; a restart sends the rest once."""
     config_path = write_config(tmp_path, budget=50.0)
-    limits = Limits(
-        global_per_second=100_000,
-        routes={},
-        default_route=RouteLimit(100_000, 1.0),
-        dm_channels_per_minute=100_000,
-    )
+    limits = fast_limits()
     async with Sandbox(limits=limits, bot_name="confbot") as sandbox:
         server = build_conference_server(sandbox, load_config(config_path))
         users = [sandbox.add_member(server.guild, f"subscriber{n}") for n in range(200)]

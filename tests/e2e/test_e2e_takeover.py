@@ -13,19 +13,20 @@ import contextlib
 import os
 import signal
 import socket
-import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.config import load_config
+from bot.config import Config, load_config
 from bot.delivery import TEXT_KIND
 from bot.storage.database import open_database
 from confbot_dev.harness import build_conference_server
 from confbot_dev.postgres import ThrowawayCluster
-from confbot_dev.sandbox import Limits, RouteLimit, Sandbox
+from confbot_dev.sandbox import Sandbox
+from tests.bot.delivery.conftest import fast_limits
 from tests.e2e.test_e2e_delivery_kill import plan_fan_out
+from tests.e2e.test_e2e_delivery_kill import run_bot as run_killable_bot
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = REPO / "examples" / "seed-conference.toml"
@@ -61,17 +62,18 @@ async def run_bot(
 ) -> asyncio.subprocess.Process:
     """Start `confbot run` on a simulated clock that agrees with the other process's."""
     now = DUE + timedelta(seconds=1 + time.monotonic() - started)
-    environment = {
-        **os.environ,
-        **sandbox.env(),
-        PASSWORD_VARIABLE: password,
-        "CONFBOT_SIMULATED_START": now.isoformat(),
-    }
-    return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", "--config", str(config),
-        env=environment, cwd=REPO, stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
-    )  # fmt: skip
+    return await run_killable_bot(
+        config, sandbox, start=now, extra_environment={PASSWORD_VARIABLE: password}
+    )
+
+
+def load_with_password(config_path: Path, password: str) -> Config:
+    """Load ``config_path``, its database password read from the environment as in ``run``."""
+    os.environ[PASSWORD_VARIABLE] = password
+    try:
+        return load_config(config_path)
+    finally:
+        del os.environ[PASSWORD_VARIABLE]
 
 
 async def test_a_standby_takes_over_a_killed_active_and_nobody_gets_two(
@@ -81,18 +83,8 @@ async def test_a_standby_takes_over_a_killed_active_and_nobody_gets_two(
     postgres_cluster.create_database("takeover")
     url = postgres_cluster.url("takeover", with_password=False)
     config_path = write_config(tmp_path, url)
-    os.environ[PASSWORD_VARIABLE] = postgres_cluster.password
-    try:
-        config = load_config(config_path)
-    finally:
-        del os.environ[PASSWORD_VARIABLE]
-    limits = Limits(
-        global_per_second=100_000,
-        routes={},
-        default_route=RouteLimit(100_000, 1.0),
-        dm_channels_per_minute=100_000,
-    )
-    async with Sandbox(limits=limits, bot_name="confbot") as sandbox:
+    config = load_with_password(config_path, postgres_cluster.password)
+    async with Sandbox(limits=fast_limits(), bot_name="confbot") as sandbox:
         server = build_conference_server(sandbox, config)
         users = [sandbox.add_member(server.guild, f"subscriber{n}") for n in range(SUBSCRIBERS)]
         await plan_fan_out(postgres_cluster.url("takeover"), [user.id for user in users])
@@ -156,18 +148,8 @@ async def test_a_database_restart_mid_fan_out_loses_and_repeats_nothing(
     postgres_cluster.create_database("restart")
     url = postgres_cluster.url("restart", with_password=False)
     config_path = write_config(tmp_path, url, takeover_seconds=10)
-    os.environ[PASSWORD_VARIABLE] = postgres_cluster.password
-    try:
-        config = load_config(config_path)
-    finally:
-        del os.environ[PASSWORD_VARIABLE]
-    limits = Limits(
-        global_per_second=100_000,
-        routes={},
-        default_route=RouteLimit(100_000, 1.0),
-        dm_channels_per_minute=100_000,
-    )
-    async with Sandbox(limits=limits, bot_name="confbot") as sandbox:
+    config = load_with_password(config_path, postgres_cluster.password)
+    async with Sandbox(limits=fast_limits(), bot_name="confbot") as sandbox:
         server = build_conference_server(sandbox, config)
         users = [sandbox.add_member(server.guild, f"subscriber{n}") for n in range(SUBSCRIBERS)]
         await plan_fan_out(postgres_cluster.url("restart"), [user.id for user in users])

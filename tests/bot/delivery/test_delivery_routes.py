@@ -297,3 +297,29 @@ async def test_latecomers_after_the_final_mention_are_gathered_into_one_more(
         gathered_at = harness.clock.now()
         assert pinged(gathered) == sorted(str(user.id) for user in late)
         assert gathered_at <= due
+
+
+async def test_the_wake_up_waits_for_the_latecomers_message_instead_of_spinning(
+    seed_config: Config,
+) -> None:
+    """Right after the final mention message, a latecomer's row is due within the lead.
+
+    Its message goes a second after the final one, so the engine's next wake-up is then,
+    not at once (a pass woken now would claim nothing and wake again, over and over).
+    """
+    config = fast_config(seed_config, fallback_channel="general", dm_opens_per_minute=1)
+    async with ConferenceHarness(config, limits=fast_limits(), speed=1.0) as harness:
+        engine = engine_of(harness)
+        first, late = harness.member("attendee0"), harness.member("attendee1")
+        assert await engine.open_dm_channel(harness.member("bob").id) is not None
+        due = harness.clock.now() + timedelta(seconds=3)
+        for user in (first, late):
+            if user is late:
+                await harness.sandbox.wait_for_bot_message(harness.channel("general"), timeout=30)
+            await engine.enqueue(
+                f"text:{user.id}", TEXT_KIND, due, {"content": "The keynote starts soon"},
+                target_user_id=user.id,
+            )  # fmt: skip
+        wake = await engine.next_wake()
+        assert wake is not None
+        assert wake > harness.clock.now()
