@@ -57,6 +57,10 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 Middleware = web_middlewares.Middleware
 RejectionHook = Callable[[RequestRecord], None]
 BotMessageListener = Callable[[Message, bool], None]
+# Connections waiting to be accepted. aiohttp's default (128) drops the SYNs of a burst's
+# new connections beyond it, and the client retries each a second later; Discord's edge
+# accepts them. The kernel caps it at net.core.somaxconn.
+SOCKET_BACKLOG = 4096
 
 
 async def _parse_body(request: web.Request) -> None:
@@ -162,7 +166,7 @@ class Sandbox:
         app.router.add_get("/files/{attachment_id}/{filename}", self._serve_file)
         self._runner = web.AppRunner(app, handle_signals=False, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
+        site = web.TCPSite(self._runner, self.host, self.port, backlog=SOCKET_BACKLOG)
         await site.start()
         server = site._server
         sockets = getattr(server, "sockets", None) or []

@@ -8,6 +8,9 @@ if TYPE_CHECKING:
     from tests.conftest import ErrorCollector
 
 import asyncio
+import selectors
+import socket
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
@@ -318,6 +321,39 @@ async def bare() -> AsyncIterator[Sandbox]:
 
 def _auth(sb: Sandbox) -> dict[str, str]:
     return {"Authorization": f"Bot {sb.bot_token}"}
+
+
+# New connections opened at once in the backlog test: more than aiohttp's default backlog.
+BURST_CONNECTIONS = 300
+# The bound for each handshake: under the 1 s after which a client resends a dropped SYN.
+HANDSHAKE_SECONDS = 0.5
+
+
+async def test_a_burst_of_new_connections_is_taken_at_once(bare: Sandbox) -> None:
+    """300 connections opened together all complete (Discord's edge takes them all).
+
+    The event loop does not run meanwhile, so the sandbox accepts none of them: each
+    handshake must complete into the listening socket's backlog. A full backlog drops the
+    SYN, and the client resends it only a second later (a keynote burst's tail).
+    """
+    sockets = [socket.socket() for _ in range(BURST_CONNECTIONS)]
+    with selectors.DefaultSelector() as selector:
+        try:
+            for sock in sockets:
+                sock.setblocking(False)
+                sock.connect_ex((bare.host, bare.port))
+                selector.register(sock, selectors.EVENT_WRITE)
+            connected = 0
+            deadline = time.monotonic() + HANDSHAKE_SECONDS
+            while connected < len(sockets) and time.monotonic() < deadline:
+                for key, _ in selector.select(deadline - time.monotonic()):
+                    selector.unregister(key.fileobj)
+                    connected += 1
+            assert connected == len(sockets)
+            assert {sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) for sock in sockets} == {0}
+        finally:
+            for sock in sockets:
+                sock.close()
 
 
 async def test_route_rate_limit_headers_and_429(bare: Sandbox) -> None:
