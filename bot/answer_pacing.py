@@ -12,10 +12,13 @@ request) when :meth:`AnswerPacing.acknowledge_first` says the bot is behind or b
 * more than :data:`BURST_SIZE` interactions began within the last second
   (:class:`RecentInteractions`): the queue is filling faster than answers leave it.
 
-During a burst the deferred answer then waits until the burst is in
-(:meth:`AnswerPacing.caught_up`), so the acknowledgements go out before the heavier work;
-the follow-up has the token's 15 minutes. Discord-free: the command tree (an adapter)
-reads the interaction.
+During a burst the deferred answer then waits (:meth:`AnswerPacing.caught_up`) while
+acknowledgements are still in flight (sent, not yet confirmed by Discord) or the loop is
+behind, so every acknowledgement goes out and is confirmed before the heavier work is
+done: answers worked out meanwhile would take the bot's time, and the connections to
+Discord, from requests that must each be in within 3 s. The follow-up has the token's 15
+minutes. A steady stream of commands that the bot keeps up with holds nothing. Discord-free:
+the command tree (an adapter) reads the interaction.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import asyncio
 import contextlib
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 
 Monotonic = Callable[[], float]
@@ -38,9 +41,7 @@ LAG_SECONDS = 0.2
 # ... or while more than this many interactions began within BURST_WINDOW seconds.
 BURST_SIZE = 20
 BURST_WINDOW = 1.0
-# A deferred answer waits until no interaction began for this long (the burst is in) ...
-QUIET_SECONDS = 0.1
-# ... and at most this long.
+# A deferred answer waits at most this long for the burst's acknowledgements.
 CATCH_UP_SECONDS = 10.0
 
 
@@ -94,12 +95,6 @@ class RecentInteractions:
     monotonic: Monotonic = time.monotonic
     _began: deque[float] = field(default_factory=deque)
 
-    def quiet_for(self) -> float:
-        """Return how long since the last interaction began (infinity if none did)."""
-        if not self._began:
-            return float("inf")
-        return self.monotonic() - self._began[-1]
-
     def note(self) -> int:
         """Count one more interaction beginning now; return how many began in the window."""
         self._began.append(self.monotonic())
@@ -121,6 +116,17 @@ class AnswerPacing:
         self.recent = RecentInteractions(monotonic=monotonic)
         self.stats = InteractionStats()
         self._calm = asyncio.Event()
+        # "Thinking…" acknowledgements sent and not yet confirmed by Discord.
+        self._acknowledging = 0
+
+    @contextlib.contextmanager
+    def acknowledging(self) -> Iterator[None]:
+        """Count an acknowledgement as in flight while the block runs (its request)."""
+        self._acknowledging += 1
+        try:
+            yield
+        finally:
+            self._acknowledging -= 1
 
     def began(self, waited: float) -> int:
         """Note an interaction that had waited ``waited`` s; return how many began recently."""
@@ -139,24 +145,25 @@ class AnswerPacing:
         """Return whether an interaction that waited ``waited`` s is past Discord's 3 s."""
         return waited >= DEADLINE_SECONDS
 
-    def burst_arriving(self) -> bool:
-        """Return whether a burst is still coming in, or the loop still behind with it.
+    def acknowledgements_going_out(self) -> bool:
+        """Return whether a burst's acknowledgements still need the loop before its answers.
 
-        Only in a burst (deferred answers then wait): a lone interaction deferred because
-        the loop is late (a slow machine) has no other acknowledgement to let through first.
+        Only in a burst (deferred answers then wait): while an acknowledgement is in flight
+        or the loop is behind. A lone interaction deferred because the loop is late (a slow
+        machine) has no other acknowledgement to let through first.
         """
         if self.recent.count() <= BURST_SIZE:
             return False
-        return self.recent.quiet_for() < QUIET_SECONDS or self.lag.behind() >= LAG_SECONDS
+        return self._acknowledging > 0 or self.lag.behind() >= LAG_SECONDS
 
     async def caught_up(self) -> None:
-        """Wait while a burst keeps coming in (at most 10 s).
+        """Wait while a burst's acknowledgements are going out (at most 10 s).
 
         A deferred answer's work then runs after the burst's acknowledgements, which each
         cost little and must each be in within 3 s, instead of between them. Every waiter
         waits on one event that :meth:`run`'s ticker sets once it is calm.
         """
-        if not self.burst_arriving():
+        if not self.acknowledgements_going_out():
             return
         self._calm.clear()
         with contextlib.suppress(TimeoutError):
@@ -168,7 +175,7 @@ class AnswerPacing:
             while True:
                 self.lag.expect_tick()
                 await asyncio.sleep(self.lag.interval)
-                if not self.burst_arriving():
+                if not self.acknowledgements_going_out():
                     self._calm.set()
         finally:
             self._calm.set()

@@ -198,7 +198,8 @@ class ConfbotCommandTree(app_commands.CommandTree):
             pacing.began(waited)
         elif pacing.acknowledge_first(waited) and not interaction.response.is_done():
             try:
-                await defer_ephemeral(interaction)
+                with pacing.acknowledging():
+                    await defer_ephemeral(interaction)
             except discord.HTTPException as error:
                 # Raised from here it would escape discord.py's error handler.
                 await answer_failure(interaction, error, context=f"/{command.qualified_name}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.answer_pacing import BURST_SIZE, LAG_SECONDS, QUIET_SECONDS, AnswerPacing, LoopLag
+from bot.answer_pacing import BURST_SIZE, LAG_SECONDS, AnswerPacing, LoopLag
 from tests.support.clocks import HandClock
 
 
@@ -61,15 +61,32 @@ def test_loop_lag_is_how_late_the_ticker_is() -> None:
     assert abs(lag.behind() - 0.3) < 1e-9
 
 
-def test_deferred_answers_wait_until_the_burst_is_in() -> None:
-    """During a burst deferred answers wait; 0.1 s after its last interaction they go."""
+def test_deferred_answers_wait_while_the_loop_is_behind_with_a_burst() -> None:
+    """During a burst deferred answers wait while the loop is late; caught up, they go."""
     clock = HandClock()
     pacing = AnswerPacing(monotonic=clock)
     for _ in range(BURST_SIZE + 1):
         pacing.acknowledge_first(0.0)
-    assert pacing.burst_arriving()
-    clock.advance(QUIET_SECONDS)
-    assert not pacing.burst_arriving()
+    pacing.lag.expect_tick()
+    clock.advance(pacing.lag.interval + LAG_SECONDS)
+    assert pacing.acknowledgements_going_out()
+    pacing.lag.expect_tick()
+    assert not pacing.acknowledgements_going_out()
+
+
+def test_a_steady_stream_the_bot_keeps_up_with_holds_no_answer() -> None:
+    """30 commands a second for 3 s, each acknowledged at once: no answer is held back."""
+    clock = HandClock()
+    pacing = AnswerPacing(monotonic=clock)
+    held = 0
+    for _ in range(90):
+        pacing.acknowledge_first(0.0)
+        with pacing.acknowledging():
+            clock.advance(0.005)
+        pacing.lag.expect_tick()
+        held += pacing.acknowledgements_going_out()
+        clock.advance(1 / 30 - 0.005)
+    assert held == 0
 
 
 def test_a_lone_deferred_answer_does_not_wait() -> None:
@@ -79,4 +96,16 @@ def test_a_lone_deferred_answer_does_not_wait() -> None:
     pacing.lag.expect_tick()
     clock.advance(pacing.lag.interval + LAG_SECONDS)
     assert pacing.acknowledge_first(0.0)
-    assert not pacing.burst_arriving()
+    assert not pacing.acknowledgements_going_out()
+
+
+def test_deferred_answers_wait_for_the_acknowledgements_still_in_flight() -> None:
+    """One "thinking…" of a burst is not yet confirmed: answers wait for it, then go."""
+    clock = HandClock()
+    pacing = AnswerPacing(monotonic=clock)
+    for _ in range(BURST_SIZE + 1):
+        pacing.acknowledge_first(0.0)
+    with pacing.acknowledging():
+        clock.advance(0.5)
+        assert pacing.acknowledgements_going_out()
+    assert not pacing.acknowledgements_going_out()

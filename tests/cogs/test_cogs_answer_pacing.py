@@ -14,9 +14,17 @@ import gc
 import logging
 
 import pytest
+from aiohttp import web
 
+from bot.answer_pacing import BURST_SIZE
+from bot.config import Config
 from cogs.views import PersistentView
 from confbot_dev.harness import ConferenceHarness
+from confbot_dev.sandbox.server import Handler
+
+# How long Discord takes to confirm one "thinking…" in the burst test: several ticks of
+# the bot's loop-lag ticker, which releases the waiting answers.
+SLOW_CONFIRMATION_SECONDS = 0.3
 
 
 def requests_for(harness: ConferenceHarness, token: str) -> list[str]:
@@ -130,3 +138,54 @@ async def test_an_autocomplete_past_its_deadline_is_not_answered(
         typing.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await typing
+
+
+class SlowFirstDefer:
+    """Sandbox middleware: Discord is slow to confirm the first "thinking…" it gets."""
+
+    def __init__(self) -> None:
+        self.token: str | None = None
+
+    @web.middleware
+    async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """Hold the first deferred acknowledgement for SLOW_CONFIRMATION_SECONDS."""
+        if (
+            self.token is None
+            and request.method == "POST"
+            and request.path.endswith("/callback")
+            and request.content_type == "application/json"
+            and (await request.json()).get("type") == 5
+        ):
+            self.token = request.path.split("/")[-2]
+            await asyncio.sleep(SLOW_CONFIRMATION_SECONDS)
+        return await handler(request)
+
+
+async def test_a_burst_gets_every_acknowledgement_before_any_deferred_answer(
+    seed_config: Config,
+) -> None:
+    """A keynote burst: all the "thinking…" are confirmed before deferred answers are sent.
+
+    One acknowledgement is slow to be confirmed; the answers worked out meanwhile would take
+    the bot's time (and Discord's) from the acknowledgements that must be in within 3 s.
+    """
+    slow = SlowFirstDefer()
+    async with ConferenceHarness(seed_config, observers=[slow.middleware]) as harness:
+        alice, general = harness.member("alice"), harness.channel("general")
+        burst = [
+            harness.sandbox.invoke(alice, "now", channel=general) for _ in range(BURST_SIZE + 10)
+        ]
+        results = await asyncio.gather(*burst)
+        deferred = [result for result in results if result.type == 5]
+        assert len(deferred) >= 10
+        assert all(result.message is not None for result in deferred)
+        requests = harness.sandbox.transcript.requests()
+        confirmed = next(
+            index
+            for index, record in enumerate(requests)
+            if slow.token is not None and slow.token in record.path
+        )
+        # A deferred answer is sent with the interaction's token, as a webhook request.
+        answers = [index for index, record in enumerate(requests) if "/webhooks/" in record.path]
+        assert len(answers) >= len(deferred)
+        assert min(answers) > confirmed
