@@ -121,7 +121,7 @@ class FallbackMentions:
                 await outbox.mark_failed(item.id, f"no renderer for outbox kind {first.kind!r}")
             return 0
         context = RenderContext(
-            now=now, due_at=first.due_at, deadline_at=first.deadline_at, audience="channel"
+            now=now, due_at=first.planned_due, deadline_at=first.deadline_at, audience="channel"
         )
         try:
             text = as_outgoing(await renderer(first, context)).content[:1500]
@@ -150,7 +150,7 @@ class FallbackMentions:
         async def one(batch: list[int]) -> int:
             async with gate:
                 return await self._batch(
-                    sender, channel_id, batch, rows_of, text, untold, first.due_at, now
+                    sender, channel_id, batch, rows_of, text, untold, first.planned_due, now
                 )
 
         return sum(await asyncio.gather(*(one(batch) for batch in batches)))

@@ -30,7 +30,7 @@ class OutboxPreviews:
         renderer = self._state.renderers.get(item.kind)
         if renderer is None:
             return None
-        context = RenderContext(now=now, due_at=item.due_at, deadline_at=item.deadline_at)
+        context = RenderContext(now=now, due_at=item.planned_due, deadline_at=item.deadline_at)
         try:
             return as_outgoing(await renderer(item, context))
         except Skip:

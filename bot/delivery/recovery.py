@@ -96,7 +96,9 @@ class RestartRecovery:
                 return seen.id
         if marked:
             return None
-        then = RenderContext(now=item.claimed_at, due_at=item.due_at, deadline_at=item.deadline_at)
+        then = RenderContext(
+            now=item.claimed_at, due_at=item.planned_due, deadline_at=item.deadline_at
+        )
         expected = as_outgoing(await renderer(item, then)).content
         for seen in mine:
             if not seen.custom_ids and seen.content == expected:

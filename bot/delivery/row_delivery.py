@@ -100,7 +100,7 @@ class RowDelivery:
             await outbox.mark_failed(item.id, f"no renderer for outbox kind {item.kind!r}")
             log.warning("outbox %s failed: no renderer for kind %r", item.key, item.kind)
             return
-        context = RenderContext(now=now, due_at=item.due_at, deadline_at=item.deadline_at)
+        context = RenderContext(now=now, due_at=item.planned_due, deadline_at=item.deadline_at)
         try:
             message = as_outgoing(await renderer(item, context))
             channel_id = await self._destination(sender, item, recipient)
@@ -138,14 +138,14 @@ class RowDelivery:
             await self._failed(item, error, now)
             return
         # Late as Discord got it: the confirmation's time, not the render's.
-        late = self._clock.now() - item.due_at > LATE_AFTER
+        late = self._clock.now() - item.planned_due > LATE_AFTER
         await written(item.key, partial(outbox.mark_sent, item.id, message_id, late=late))
         self._state.sent_in_pass += 1
         await self._follow_up(item, message_id)
 
     async def _carry_out(self, item: OutboxItem, action: Action, now: datetime) -> None:
         """Run a row that is a request other than a message; write its outcome."""
-        context = RenderContext(now=now, due_at=item.due_at, deadline_at=item.deadline_at)
+        context = RenderContext(now=now, due_at=item.planned_due, deadline_at=item.deadline_at)
         try:
             made = await action(item, context, self._state.request)
         except Skip as reason:
@@ -216,7 +216,7 @@ class RowDelivery:
             wait = self._direct_messages.next_open_in()
         now = self._clock.now()
         ready = now + timedelta(seconds=(wait + OPEN_AND_SEND_SECONDS) * clock_speed(self._clock))
-        return ready <= max(item.due_at, now + timedelta(seconds=OPEN_AND_SEND_SECONDS))
+        return ready <= max(item.planned_due, now + timedelta(seconds=OPEN_AND_SEND_SECONDS))
 
     async def _failed(self, item: OutboxItem, error: DeliveryError, now: datetime) -> None:
         outbox = self._database.outbox

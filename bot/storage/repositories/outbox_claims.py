@@ -93,6 +93,8 @@ class OutboxClaims(Repository):
     ) -> bool:
         """Record a failed attempt: back to ``pending`` due at ``retry_at``, or ``failed``.
 
+        A retry keeps the time the row was planned for in ``planned_due_at``.
+
         ``verify`` says Discord may have created the message anyway (a dropped
         connection, a timeout, a 5xx). Returns ``False`` if the row was not ``sending``.
 
@@ -108,6 +110,7 @@ class OutboxClaims(Repository):
         else:
             result = await self._db.execute(
                 "UPDATE outbox SET status = 'pending', last_error = ?, due_at = ?,"
+                " planned_due_at = COALESCE(planned_due_at, due_at),"
                 " attempts = attempts + 1, verify = ?, updated_at = ?"
                 " WHERE id = ? AND status = 'sending'",
                 (error[:500], to_db_time(retry_at), int(verify), now, item_id),
@@ -154,8 +157,10 @@ class OutboxClaims(Repository):
         """Route a claimed DM row to ``channel_id`` (its recipient's DMs are closed), due now."""
         result = await self._db.execute(
             "UPDATE outbox SET status = 'pending', route = 'fallback', fallback_channel_id = ?,"
-            " due_at = MIN(due_at, ?), updated_at = ? WHERE id = ? AND status = 'sending'",
-            (channel_id, to_db_time(now), self._now(), item_id),
+            " planned_due_at = COALESCE(planned_due_at, due_at),"
+            " due_at = CASE WHEN due_at < ? THEN due_at ELSE ? END, updated_at = ?"
+            " WHERE id = ? AND status = 'sending'",
+            (channel_id, to_db_time(now), to_db_time(now), self._now(), item_id),
         )
         return result.rowcount == 1
 

@@ -25,8 +25,9 @@ _INSERT = (
 # one is wanted again (an attendee who stopped a reminder and asks for it once more).
 # Where it goes changes too (a new delivery preference: a DM becomes a room mention); the
 # route starts direct again (a recipient whose DMs are known closed falls back at once).
+# A retry's due time is not a move: the row is compared by the time it was planned for.
 _MOVE_PENDING = (
-    " ON CONFLICT (key) DO UPDATE SET due_at = excluded.due_at,"
+    " ON CONFLICT (key) DO UPDATE SET due_at = excluded.due_at, planned_due_at = NULL,"
     " deadline_at = excluded.deadline_at, payload = excluded.payload,"
     " target_user_id = excluded.target_user_id,"
     " target_channel_id = excluded.target_channel_id,"
@@ -34,7 +35,8 @@ _MOVE_PENDING = (
     " status = 'pending', attempts = 0, last_error = NULL,"
     " updated_at = excluded.updated_at"
     " WHERE outbox.status = 'cancelled' OR (outbox.status = 'pending'"
-    " AND (outbox.due_at != excluded.due_at OR outbox.deadline_at != excluded.deadline_at"
+    " AND (COALESCE(outbox.planned_due_at, outbox.due_at) != excluded.due_at"
+    " OR outbox.deadline_at != excluded.deadline_at"
     " OR outbox.payload != excluded.payload"
     " OR outbox.target_channel_id IS DISTINCT FROM excluded.target_channel_id"
     " OR outbox.fallback_channel_id IS DISTINCT FROM excluded.fallback_channel_id))"

@@ -51,6 +51,13 @@ class OutboxItem:
     late: bool = False
     claimed_at: datetime | None = None
     sent_at: datetime | None = None
+    # The due time it was planned for, when a retry moved ``due_at`` (``None`` before).
+    planned_due_at: datetime | None = None
+
+    @property
+    def planned_due(self) -> datetime:
+        """Return when the row was due: retries move ``due_at``, not this."""
+        return self.planned_due_at or self.due_at
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +90,7 @@ class PendingKind:
 OUTBOX_COLUMNS = (
     "id, key, kind, due_at, status, attempts, last_error, payload, target_user_id,"
     " target_channel_id, discord_message_id, created_at, updated_at, deadline_at, session_id,"
-    " scope, route, fallback_channel_id, verify, late, claimed_at, sent_at"
+    " scope, route, fallback_channel_id, verify, late, claimed_at, sent_at, planned_due_at"
 )
 
 
@@ -112,4 +119,5 @@ def outbox_item(row: Row) -> OutboxItem:
         late=bool(row["late"]),
         claimed_at=from_db_time_or_none(row["claimed_at"]),
         sent_at=from_db_time_or_none(row["sent_at"]),
+        planned_due_at=from_db_time_or_none(row["planned_due_at"]),
     )

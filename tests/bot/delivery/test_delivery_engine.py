@@ -90,6 +90,33 @@ async def test_server_error_is_retried_later_not_given_up(fast: ConferenceHarnes
     assert len(fast.sandbox.dm_messages(fast.member("alice"))) == 1
 
 
+async def test_a_retried_row_is_late_against_the_time_it_was_due(
+    fast: ConferenceHarness,
+) -> None:
+    """A post first tried 59 s after its due time fails; its retry 2 s later is late.
+
+    The retry time only says when the row may be tried again: the row is counted late
+    against when it was due, as the sandbox would see it.
+    """
+    engine = engine_of(fast)
+    due = fast.clock.now()
+    await engine.enqueue(
+        "text:retried", TEXT_KIND, due, {"content": "Soon"},
+        target_channel_id=fast.channel("general").id,
+    )  # fmt: skip
+    fast.clock.set(due + timedelta(seconds=59))
+    inject(fast, Faults(error_rate=1.0, error_statuses=(503,)))
+    await engine.deliver_due()
+    fast.sandbox.faults.error_rate = 0.0
+    retried = await status_of(fast, "text:retried")
+    assert (retried.status, retried.planned_due) == ("pending", due)
+    fast.clock.set(retried.due_at)
+    await engine.deliver_due()
+    assert (await status_of(fast, "text:retried")).status == "sent"
+    counts = (await engine.delivery_counts())[TEXT_KIND]
+    assert (counts.sent, counts.late) == (1, 1)
+
+
 async def test_retry_limit_is_honoured(fast: ConferenceHarness) -> None:
     """A row that keeps failing is tried max_attempts times, then marked failed."""
     inject(fast, Faults(error_rate=1.0, error_statuses=(503,)))

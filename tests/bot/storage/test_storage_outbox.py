@@ -10,6 +10,7 @@ import pytest
 
 from bot.clock import SimulatedClock
 from bot.storage import Database, open_database
+from bot.storage.repositories.outbox import NewOutboxRow
 
 from .conftest import T0
 
@@ -147,6 +148,51 @@ async def test_mark_failed_with_retry_requeues_at_retry_time(db: Database) -> No
         "HTTP 503",
         1,
     )
+    assert item.planned_due == T0
+
+
+async def test_a_retry_keeps_the_time_the_row_was_planned_for(db: Database) -> None:
+    """Two retries move due_at each time; planned_due stays the first due time."""
+    item_id = await _enqueue(db)
+    for retry_at in (T0 + timedelta(minutes=1), LATER):
+        await db.outbox.claim(item_id)
+        assert await db.outbox.mark_failed(item_id, "HTTP 503", retry_at=retry_at)
+    item = await db.outbox.get_by_id(item_id)
+    assert item is not None
+    assert (item.due_at, item.planned_due) == (LATER, T0)
+
+
+async def test_a_row_sent_to_a_mention_early_keeps_its_due_time(db: Database) -> None:
+    """Routed to the fallback channel before it is due, it may go now; it is still due later."""
+    item_id = await _enqueue(db, due=LATER)
+    await db.outbox.claim(item_id)
+    assert await db.outbox.to_fallback(item_id, 9, T0)
+    item = await db.outbox.get_by_id(item_id)
+    assert item is not None
+    assert (item.route, item.due_at, item.planned_due) == ("fallback", T0, LATER)
+
+
+def _planned(due: datetime) -> NewOutboxRow:
+    return NewOutboxRow("k1", "reminder", due, due, {"session": "s1"}, target_user_id=7)
+
+
+async def test_a_planner_upsert_does_not_take_a_retry_for_a_move(db: Database) -> None:
+    """The planner writes the row again, due as planned: the retry stands, attempts counted.
+
+    Only a real move (a new due time) resets the row, and it is then due as moved.
+    """
+    item_id = await _enqueue(db)
+    await db.outbox.claim(item_id)
+    await db.outbox.mark_failed(item_id, "HTTP 503", retry_at=LATER)
+    assert await db.outbox.enqueue_many([_planned(T0)], move_pending=True) == 0
+    item = await db.outbox.get_by_id(item_id)
+    assert item is not None
+    assert (item.due_at, item.planned_due, item.attempts) == (LATER, T0, 1)
+    moved = T0 + timedelta(hours=1)
+    assert await db.outbox.enqueue_many([_planned(moved)], move_pending=True) == 1
+    item = await db.outbox.get_by_id(item_id)
+    assert item is not None
+    assert (item.due_at, item.planned_due_at, item.attempts) == (moved, None, 0)
 
 
 async def test_mark_failed_without_retry_is_final(db: Database) -> None:
