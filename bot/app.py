@@ -24,6 +24,7 @@ from bot.answer_pacing import AnswerPacing
 from bot.answers.reader import Reader, reader_for
 from bot.clock import Clock, SystemClock
 from bot.config import ChannelRef, Config
+from bot.delivery.policy import WAITED_OUT_BY_DISCORD_PY_SECONDS
 from bot.delivery.sender import DiscordSender
 from bot.interaction_errors import ConfbotCommandTree
 from bot.services import Services
@@ -78,7 +79,7 @@ class Confbot(commands.Bot):
             # A 429 asking for more than 30 s (discord.py's smallest setting) raises
             # RateLimited instead of holding the request (and a delivery pass) in a sleep;
             # the delivery engine then reschedules the row after that Retry-After.
-            max_ratelimit_timeout=30.0,
+            max_ratelimit_timeout=WAITED_OUT_BY_DISCORD_PY_SECONDS,
             # Needs the running loop: create_bot is called from async code.
             connector=aiohttp.TCPConnector(
                 limit=HTTP_CONNECTIONS, keepalive_timeout=HTTP_KEEPALIVE_SECONDS

@@ -35,6 +35,12 @@ LONGEST_RETRY = timedelta(seconds=60)
 Audience = Literal["dm", "channel"]
 
 
+# discord.py's max_ratelimit_timeout as confbot sets it (its smallest): a 429 asking for
+# longer is handed over (the engine schedules the wait); a shorter one discord.py sleeps
+# out by itself, inside the request.
+WAITED_OUT_BY_DISCORD_PY_SECONDS = 30.0
+
+
 class DeliveryError(Exception):
     """A request failed. ``permanent`` ones are not retried; ``ambiguous`` ones may have landed.
 

@@ -19,11 +19,12 @@ from functools import partial
 
 from bot.clock import Clock
 from bot.delivery.contracts import Action, Sender
-from bot.delivery.direct_messages import DirectMessages, opens_limited
+from bot.delivery.direct_messages import DirectMessages, NotOpenInTime, opens_limited
 from bot.delivery.pacing import BudgetClosed, clock_speed
 from bot.delivery.policy import (
     CANNOT_MESSAGE_USER,
     LATE_AFTER,
+    WAITED_OUT_BY_DISCORD_PY_SECONDS,
     DeliveryError,
     RenderContext,
     Skip,
@@ -42,8 +43,8 @@ from bot.storage.repositories.recipients import Recipient
 log = logging.getLogger(__name__)
 
 # A 429 asking for at least this long (discord.py hands over only those over its
-# max_ratelimit_timeout, 30 s) pauses every claim until it is over.
-LONG_RATE_LIMIT_SECONDS = 30.0
+# max_ratelimit_timeout) pauses every claim until it is over.
+LONG_RATE_LIMIT_SECONDS = WAITED_OUT_BY_DISCORD_PY_SECONDS
 # An open and the DM after it take about this long (real seconds): a DM whose channel is
 # open later than this before its due time is a mention instead (if it has a channel).
 OPEN_AND_SEND_SECONDS = 1.0
@@ -192,8 +193,14 @@ class RowDelivery:
         if fallback is not None and not self._open_in_time(user_id, item):
             await self._to_fallback(item, "no DM channel by the due time")
             return None
+        # With a channel to mention them in, the open is waited for until the due time
+        # only: Discord may hold it (a 40003 discord.py waits out by itself).
+        within = None if fallback is None else self._open_within(item)
         try:
-            return await self._direct_messages.open(sender, user_id)
+            return await self._direct_messages.open(sender, user_id, within=within)
+        except NotOpenInTime as error:
+            await self._to_fallback(item, str(error))
+            return None
         except DeliveryError as error:
             if not opens_limited(error):
                 raise
@@ -203,6 +210,18 @@ class RowDelivery:
                 ) from error
             await self._to_fallback(item, f"DM opens refused: {error}")
             return None
+
+    def _open_within(self, item: OutboxItem) -> float | None:
+        """Return how long (real seconds) ``item``'s DM channel may take to be open.
+
+        Until the DM can still be sent by the due time; a row already late may wait for
+        an open made at once. ``None`` (no limit) on a clock standing still.
+        """
+        speed = clock_speed(self._clock)
+        if speed <= 0:
+            return None
+        left = (item.planned_due - self._clock.now()).total_seconds() / speed
+        return max(left - OPEN_AND_SEND_SECONDS, OPEN_AND_SEND_SECONDS)
 
     def _open_in_time(self, user_id: int, item: OutboxItem) -> bool:
         """Return whether ``user_id``'s DM channel can be open by ``item``'s due time.

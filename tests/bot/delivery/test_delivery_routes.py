@@ -323,3 +323,88 @@ async def test_the_wake_up_waits_for_the_latecomers_message_instead_of_spinning(
         wake = await engine.next_wake()
         assert wake is not None
         assert wake > harness.clock.now()
+
+
+async def test_a_refusal_discord_py_waits_out_is_seen_and_its_row_mentioned(
+    seed_config: Config,
+) -> None:
+    """Discord refuses a last-moment open with a 40003 asking 3 s; discord.py waits it out.
+
+    The engine never sees that 429 (discord.py sleeps any Retry-After under its
+    ``max_ratelimit_timeout``), only an open taking seconds instead of milliseconds. The
+    row due in 2 s is mentioned by its due time instead of waiting for it; the open is
+    still made and kept, and opens go on at the pace Discord had granted.
+    """
+    config = fast_config(seed_config, fallback_channel="general", dm_opens_per_minute=30)
+    async with ConferenceHarness(config, limits=fast_limits(), speed=1.0) as harness:
+        harness.sandbox.faults.long_retry_after = 3.0
+        harness.sandbox.faults.long_retry_after_route = "POST /users/@me/channels"
+        engine = engine_of(harness)
+        alice, general = harness.member("alice"), harness.channel("general")
+        due = harness.clock.now() + timedelta(seconds=2)
+        await engine.enqueue(
+            "text:alice", TEXT_KIND, due, {"content": "The keynote starts soon"},
+            target_user_id=alice.id,
+        )  # fmt: skip
+        posted = await harness.sandbox.wait_for_bot_message(general, timeout=30)
+        assert harness.clock.now() <= due
+        assert pinged(posted) == [str(alice.id)]
+        assert await engine.open_dm_channel(alice.id) is not None  # made, once allowed
+        assert harness.sandbox.dm_messages(alice) == []
+        assert engine.dm_open_budget.rate * 60 < 30
+        opens = harness.sandbox.transcript.requests(method="POST", route=OPEN_DM_ROUTE)
+        assert [record.status for record in opens] == [429, 200]
+
+
+async def test_while_discord_holds_an_open_the_fan_out_goes_on_by_mentions(
+    seed_config: Config,
+) -> None:
+    """An open is held (a 10 s 429 discord.py sleeps out); then 4 cold DMs and a warm one.
+
+    With two sends at a time, rows waiting for opens behind the held one would take both
+    places until their due time. Once an open is seen held, no DM channel is promised
+    sooner than discord.py's longest wait: the cold rows are mentioned and the warm DM
+    goes, all by the due time.
+    """
+    config = fast_config(seed_config, fallback_channel="general", max_concurrent_sends=2)
+    async with ConferenceHarness(config, limits=fast_limits(), speed=1.0) as harness:
+        engine = engine_of(harness)
+        general = harness.channel("general")
+        alice, dave = harness.member("alice"), harness.member("dave")
+        cold = [harness.member(name) for name in ("bob", "carol", "erin", "frank")]
+        assert await engine.open_dm_channel(dave.id) is not None
+        harness.sandbox.faults.long_retry_after = 10.0
+        harness.sandbox.faults.long_retry_after_route = "POST /users/@me/channels"
+        held_due = harness.clock.now() + timedelta(seconds=4)
+        await engine.enqueue(
+            "text:alice", TEXT_KIND, held_due, {"content": "Soon"}, target_user_id=alice.id
+        )
+        held = await harness.sandbox.wait_for_bot_message(general, timeout=30)
+        assert pinged(held) == [str(alice.id)]  # her open is held: seconds, not milliseconds
+        arrived: dict[str, datetime] = {}
+        everyone = asyncio.Event()
+
+        def note(message: dict[str, Any], edited: bool) -> None:
+            for user in pinged(message) or [message["channel_id"]]:
+                arrived.setdefault(user, harness.clock.now())
+            if len(arrived) == len(cold) + 1:
+                everyone.set()
+
+        stop = harness.sandbox.on_bot_message(note)
+        try:
+            due = harness.clock.now() + timedelta(seconds=3)
+            await engine.enqueue_many(
+                [
+                    engine.message(
+                        f"text:{user.id}", TEXT_KIND, due, {"content": "Soon"},
+                        target_user_id=user.id,
+                    )
+                    for user in [*cold, dave]
+                ]
+            )  # fmt: skip
+            await asyncio.wait_for(everyone.wait(), 30)
+        finally:
+            stop()
+        dave_dm = str(harness.sandbox.dm_channel(dave).id)
+        assert sorted(arrived) == sorted([*(str(user.id) for user in cold), dave_dm])
+        assert max(arrived.values()) <= due
