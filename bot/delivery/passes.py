@@ -99,6 +99,7 @@ class DeliveryPasses:
         self._horizon: datetime | None = None  # the latest due time the pass began sending
         self._fallback_task: asyncio.Task[None] | None = None
         self._opens_planned_at = -math.inf  # when plan_opens last looked (monotonic)
+        self._opens_planned_clock: datetime | None = None  # ... and on the bot's clock
         self._mentioned_at = -math.inf  # when mentions were last claimed (monotonic)
 
     # -- the wake-up ---------------------------------------------------------------------
@@ -167,12 +168,16 @@ class DeliveryPasses:
         speed = clock_speed(self._clock)
         started = time.monotonic()
         since = started - self._opens_planned_at
+        if self._opens_planned_clock is not None and speed > 0:
+            # A clock that jumped (the demo's :wait, a test) has let that time pass too.
+            since = max(since, (now - self._opens_planned_clock).total_seconds() / speed)
         urgent = soonest is not None and soonest <= now + timedelta(
             seconds=URGENT_PLAN_SECONDS * speed
         )
         if since < PLAN_OPENS_EVERY_SECONDS and not urgent:
             return now + timedelta(seconds=(PLAN_OPENS_EVERY_SECONDS - since) * speed)
         self._opens_planned_at = started
+        self._opens_planned_clock = now
         direct_messages = self._direct_messages
         # As far ahead as a fan-out may start (max_head_start_minutes, 10 by default).
         ahead = self._state.settings.max_head_start

@@ -408,3 +408,28 @@ async def test_while_discord_holds_an_open_the_fan_out_goes_on_by_mentions(
         dave_dm = str(harness.sandbox.dm_channel(dave).id)
         assert sorted(arrived) == sorted([*(str(user.id) for user in cold), dave_dm])
         assert max(arrived.values()) <= due
+
+
+async def test_a_clock_that_jumped_has_let_the_planning_second_pass(seed_config: Config) -> None:
+    """Planning held back for a second is not held back again once the clock jumped past it.
+
+    The demo's ``:wait`` jumps the bot's clock. Measured in real time only, the second
+    would never seem over: the engine woke again and again a few milliseconds of the
+    clock apart, and a reminder could be passed over until the next job.
+    """
+    config = fast_config(seed_config, fallback_channel="general")
+    async with ConferenceHarness(config, limits=fast_limits(), speed=1.0) as harness:
+        engine = engine_of(harness)
+        alice = harness.member("alice")
+        due = harness.clock.now() + timedelta(minutes=10)
+        await engine.enqueue(
+            "text:alice", TEXT_KIND, due, {"content": "Soon"}, target_user_id=alice.id
+        )
+        await engine.rearm()
+        held = await engine.rearm()  # within the second: planning is looked at again soon
+        assert held is not None
+        assert held <= harness.clock.now() + timedelta(seconds=1)
+        harness.clock.set(harness.clock.now() + timedelta(seconds=5))
+        wake = await engine.rearm()
+        assert wake is not None
+        assert wake > harness.clock.now() + timedelta(minutes=5)
