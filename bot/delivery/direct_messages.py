@@ -189,8 +189,11 @@ class DirectMessages:
         )
 
     def _learn_pace(self, wait: float) -> float:
-        """Hold opens ``wait`` s, then go on at what was granted in the last minute (less a
-        margin); return the opens a minute allowed now."""
+        """Hold opens ``wait`` s, then pace them at what Discord granted in the last minute.
+
+        Less a margin, and never below :data:`SLOWEST_OPENS_PER_MINUTE`. Returns the opens
+        a minute allowed now.
+        """
         now = time.monotonic()
         while self._opened and self._opened[0] <= now - OPEN_WINDOW:
             self._opened.popleft()
