@@ -149,8 +149,13 @@ def _custom_ids(message: discord.Message) -> tuple[str, ...]:
 
 
 def _buttons_view(buttons: Sequence[ButtonSpec]) -> discord.ui.View:
-    """Return a view of plain buttons; the dynamic items their custom_ids name answer them."""
+    """Return a view of plain buttons; the dynamic items their custom_ids name answer them.
+
+    The view is only the message's layout: stopped before it is sent, discord.py keeps
+    nothing of it (else one view per message sent, for ever: 20,000 after a fan-out).
+    """
     view = discord.ui.View(timeout=None)
     for button in buttons[:5]:
         view.add_item(discord.ui.Button(label=button.label, custom_id=button.custom_id))
+    view.stop()  # a stopped view is not stored when sent (``View.is_finished``)
     return view
