@@ -27,7 +27,7 @@ import time
 from collections import deque
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from bot.clock import Clock
 from bot.delivery.contracts import Sender
@@ -114,22 +114,19 @@ class DirectMessages:
             )
         opening = asyncio.create_task(self._open_now(sender, user_id))
         self.background.add(opening)
-        opening.add_done_callback(self._forget_open)
+        opening.add_done_callback(self.background.discard)
         return await self._waited(opening, within)
 
     async def _open_now(self, sender: Sender, user_id: int) -> int:
         await self._state.dm_open_budget.acquire()
         return await self._request(sender, user_id)
 
-    def _forget_open(self, opening: asyncio.Task[Any]) -> None:
-        """Drop a finished open made at once (its caller has its outcome, or gave up on it)."""
-        self.background.discard(opening)
-        if not opening.cancelled():
-            opening.exception()  # retrieved: a caller that gave up does not read it
-
     @staticmethod
     async def _waited(opening: asyncio.Task[T], within: float | None) -> T:
-        """Return what ``opening`` gives, waiting at most ``within`` s (it is never cancelled)."""
+        """Return what ``opening`` gives, waiting at most ``within`` s (it is never cancelled).
+
+        A caller that gave up leaves the outcome to the shield, which marks it retrieved.
+        """
         if within is None:
             return await asyncio.shield(opening)
         try:
