@@ -22,6 +22,7 @@ from bot.storage.repositories.outbox import NewOutboxRow
 from confbot_dev.harness import ConferenceHarness
 from confbot_dev.sandbox import RouteLimit, User
 from confbot_dev.sandbox.config import MESSAGE_CREATE_ROUTE
+from tests.conftest import ErrorCollector
 
 from .conftest import OPEN_DM_ROUTE, engine_of, fast_config, fast_limits
 from .test_delivery_fallback import pinged
@@ -433,3 +434,56 @@ async def test_a_clock_that_jumped_has_let_the_planning_second_pass(seed_config:
         wake = await engine.rearm()
         assert wake is not None
         assert wake > harness.clock.now() + timedelta(minutes=5)
+
+
+async def test_a_failure_planning_a_last_moment_row_mid_pass_does_not_reach_its_writer(
+    seed_config: Config, bot_logs_no_errors: ErrorCollector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Planning the open of a row written during a fan-out fails unexpectedly (a bug).
+
+    The command that wrote the row is not failed by it: the error is logged with a code,
+    and the fan-out under way goes on.
+    """
+    bot_logs_no_errors.allow("delivery: could not plan DM opens (code")
+    async with ConferenceHarness(
+        slow_fan_out_config(seed_config), limits=fast_limits(), speed=1.0
+    ) as harness:
+        engine = engine_of(harness)
+        assert harness.bot is not None
+        outbox = harness.bot.services.database.outbox
+        room = harness.channel("main-stage")
+        due = harness.clock.now() + timedelta(seconds=3)
+        await engine.enqueue_many(
+            [
+                engine.message(
+                    f"text:room:{n}", TEXT_KIND, due, {"content": f"Post {n}"},
+                    target_channel_id=room.id,
+                )
+                for n in range(40)
+            ]
+        )  # fmt: skip
+        await harness.sandbox.wait_for_bot_message(room)  # the fan-out's pass has begun
+
+        async def broken(*args: object, **kwargs: object) -> object:
+            raise RuntimeError("a bug in planning")
+
+        monkeypatch.setattr(outbox, "needing_dm_channels", broken)
+        await engine.enqueue(
+            "text:last", TEXT_KIND, due, {"content": "Soon"},
+            target_user_id=harness.member("alice").id,
+        )  # fmt: skip
+        planned = [r for r in bot_logs_no_errors.records if "could not plan DM opens" in r.msg]
+        assert len(planned) == 1
+        monkeypatch.undo()
+        posted = asyncio.Event()
+
+        def note(message: dict[str, Any], edited: bool) -> None:
+            if len(harness.sandbox.messages(room)) == 40:
+                posted.set()
+
+        stop = harness.sandbox.on_bot_message(note)
+        try:
+            note({}, False)  # perhaps all out already
+            await asyncio.wait_for(posted.wait(), 30)
+        finally:
+            stop()
